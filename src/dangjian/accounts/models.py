@@ -1,0 +1,206 @@
+"""Users, roles and their assignments on nodes of the two trees, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.personal import MOBILE, PersonalData
+from dangjian.core.scoping import AREA, ORG, Grant, Scope
+
+
+class User(AbstractUser):
+    """A login. Users sign in with their username or their mobile number (looked up by hash)."""
+
+    person = models.OneToOneField(
+        "core.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    mobile_cipher = models.TextField(blank=True, default="", editable=False)
+    mobile_hash = models.CharField(max_length=64, null=True, blank=True, editable=False, unique=True)
+    mobile_masked = models.CharField(_("mobile"), max_length=16, blank=True, default="", editable=False)
+
+    mobile = PersonalData(MOBILE)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full}（{self.username}）" if full else self.username
+
+    def get_full_name(self) -> str:
+        # Chinese order: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_scope(self) -> Scope:
+        """The user's grants, computed once per request (cached on the instance)."""
+        cached = getattr(self, "_scope_cache", None)
+        if cached is not None:
+            return cached
+        if self.is_superuser:
+            scope = Scope(is_global=True)
+        else:
+            grants: list[Grant] = []
+            assignments = (
+                self.role_assignments.filter(is_active=True)
+                .select_related("role", "org__jurisdiction", "area")
+                .prefetch_related("role__permissions__content_type")
+            )
+            for assignment in assignments:
+                permissions = assignment.role.permission_names()
+                if assignment.role.is_global:
+                    scope = Scope(is_global=True)
+                    self._scope_cache = scope
+                    return scope
+                if assignment.org_id:
+                    grants.append(Grant(ORG, assignment.org.path, permissions))
+                    if assignment.org.jurisdiction_id:
+                        grants.append(Grant(AREA, assignment.org.jurisdiction.path, permissions))
+                if assignment.area_id:
+                    grants.append(Grant(AREA, assignment.area.path, permissions))
+            scope = Scope(is_global=False, grants=tuple(grants))
+        self._scope_cache = scope
+        return scope
+
+
+class Role(models.Model):
+    """A named bundle of permissions; assigned on a tree node it covers that node's subtree."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    description = models.TextField(_("description"), blank=True, default="")
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    is_global = models.BooleanField(
+        _("global"), default=False, help_text=_("Covers every node of both trees wherever it is assigned.")
+    )
+    permissions = models.ManyToManyField(Permission, verbose_name=_("permissions"), blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def permission_names(self) -> frozenset[str]:
+        return frozenset(f"{p.content_type.app_label}.{p.codename}" for p in self.permissions.all())
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from dangjian.core.scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.is_global:
+            return self.all()
+        return self.filter(scope.q(ORG, "org__path") | scope.q(AREA, "area__path"))
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role on one node of either tree, covering its subtree."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("party organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    area = models.ForeignKey(
+        "orgs.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(org__isnull=False, area__isnull=True)
+                    | models.Q(org__isnull=True, area__isnull=False)
+                ),
+                name="accounts_roleassignment_one_node",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} @ {self.node}"
+
+    @property
+    def node(self):
+        return self.org if self.org_id else self.area
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path if self.org_id else "", self.area.path if self.area_id else "")
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored, the clear token is shown once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

@@ -1,0 +1,82 @@
+"""The built-in roles and their permissions, created after migrations if missing.
+
+Admins may edit a built-in role's permissions afterwards; seeding never overwrites them.
+"""
+
+from __future__ import annotations
+
+from dangjian.accounts.choices import BuiltinRole
+
+VIEW_TREES = ["orgs.view_organization", "orgs.view_area", "orgs.view_committee"]
+EDIT_TREES = [
+    "orgs.add_organization",
+    "orgs.change_organization",
+    "orgs.add_area",
+    "orgs.change_area",
+    "orgs.add_committee",
+    "orgs.change_committee",
+]
+VIEW_PEOPLE = [
+    "core.view_person",
+    "members.view_resident",
+    "members.view_partymember",
+    "members.view_gridworker",
+]
+
+BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    BuiltinRole.SYSTEM_ADMIN: [],  # global: holds every permission everywhere
+    BuiltinRole.ORG_DEPARTMENT_ADMIN: [
+        *VIEW_TREES,
+        *EDIT_TREES,
+        *VIEW_PEOPLE,
+        "core.reveal_personal_data",
+        "core.view_auditentry",
+        "accounts.view_roleassignment",
+        "accounts.add_roleassignment",
+        "accounts.change_roleassignment",
+    ],
+    BuiltinRole.ORG_SECRETARY: [*VIEW_TREES, *EDIT_TREES, *VIEW_PEOPLE, "core.reveal_personal_data"],
+    BuiltinRole.ORG_STAFF: [*VIEW_TREES, "orgs.change_organization", "orgs.change_committee", *VIEW_PEOPLE],
+    BuiltinRole.GRID_WORKER: [
+        *VIEW_TREES,
+        "core.view_person",
+        "members.view_resident",
+        "members.view_gridworker",
+    ],
+    BuiltinRole.DEPARTMENT_HANDLER: [*VIEW_TREES],
+    BuiltinRole.PARTY_MEMBER: ["orgs.view_organization", "orgs.view_area"],
+    BuiltinRole.RESIDENT: [],
+}
+
+
+def ensure_builtin_roles(**kwargs) -> None:
+    """post_migrate handler: create missing built-in roles (idempotent).
+
+    Runs its work only on the signal of the last installed app with models, when every app's
+    permissions exist.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    app_config = kwargs.get("app_config")
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
+
+    from dangjian.accounts.models import Role
+
+    for code, label in BuiltinRole.choices:
+        role, created = Role.objects.get_or_create(
+            code=code,
+            defaults={"name": str(label), "is_builtin": True, "is_global": code == BuiltinRole.SYSTEM_ADMIN},
+        )
+        if not created:
+            continue
+        names = BUILTIN_ROLE_PERMISSIONS[code]
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                role.permissions.add(permission)

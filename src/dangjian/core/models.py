@@ -1,0 +1,170 @@
+"""Shared records: the person identity, the append-only audit log and the working-day calendar."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
+from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_id_number(self, id_number: str) -> PersonQuerySet:
+        """Exact lookup by ID number through the keyed hash (the clear value is never stored)."""
+        from dangjian.core.personal import lookup_hash
+
+        return self.filter(id_number_hash=lookup_hash(ID_NUMBER, id_number))
+
+    def with_mobile(self, mobile: str) -> PersonQuerySet:
+        from dangjian.core.personal import lookup_hash
+
+        return self.filter(mobile_hash=lookup_hash(MOBILE, mobile))
+
+    def search(self, text: str) -> PersonQuerySet:
+        from dangjian.core.search import search_queryset
+
+        return search_queryset(self, text)
+
+
+class Person(models.Model):
+    """One identity shared by residents, party members, volunteers, grid workers and handlers.
+
+    The ID number and mobile are personal information: encrypted, keyed-hashed and masked
+    (see ``dangjian.core.personal``); the hash makes one person per ID number enforceable.
+    """
+
+    name = models.CharField(_("name"), max_length=64)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=16, blank=True, default="汉族")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    id_number_cipher = models.TextField(_("ID number (encrypted)"), blank=True, default="", editable=False)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, default="", editable=False)
+    mobile_cipher = models.TextField(_("mobile (encrypted)"), blank=True, default="", editable=False)
+    mobile_hash = models.CharField(max_length=64, null=True, blank=True, editable=False, db_index=True)
+    mobile_masked = models.CharField(_("mobile"), max_length=16, blank=True, default="", editable=False)
+    name_pinyin = models.CharField(
+        _("pinyin sort key"), max_length=255, blank=True, default="", db_index=True
+    )
+    search_tokens = models.TextField(blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    id_number = PersonalData(ID_NUMBER)
+    mobile = PersonalData(MOBILE)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=models.Q(id_number_hash__isnull=False),
+                name="core_person_unique_id_number",
+            ),
+        ]
+        permissions = [("reveal_personal_data", _("Can reveal ID numbers and phones"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_fields()
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self) -> None:
+        """Recompute the pinyin sort key and search tokens from the name."""
+        from dangjian.core.search import search_tokens
+        from dangjian.core.text import sort_key
+
+        self.name_pinyin = sort_key(self.name)
+        self.search_tokens = search_tokens(names=(self.name,))
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditEntry(models.Model):
+    """One append-only line of who did what to which record, when and from where.
+
+    The actor's name and the object's description are stored as text so the line stays
+    meaningful after the user or the object is gone; there is no foreign key on purpose.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("user ID"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("user"), max_length=150, blank=True, default="")
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, default="", db_index=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True, default="")
+    object_repr = models.CharField(_("object"), max_length=255, blank=True, default="")
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+    request_id = models.CharField(_("request ID"), max_length=36, blank=True, default="")
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    org_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    area_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up days have been entered (from the State Council notice).
+
+    A year without a row falls back to the fixed-date statutory holidays, with a warning.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=255, blank=True, default="")
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the plain week: a statutory holiday or a 调休 make-up working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
