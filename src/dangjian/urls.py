@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dangjian.api import api
 from dangjian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("core/", include("dangjian.core.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

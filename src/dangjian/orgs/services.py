@@ -120,7 +120,7 @@ def create_node(model: type[TreeNode], *, parent: TreeNode | None, by, **fields:
         node = model(**fields)
         node.refresh_search_fields()
         try:
-            node = parent.add_child(instance=node) if parent is not None else model.add_root(instance=node)
+            node = model.objects.add_child(parent, instance=node) if parent is not None else model.objects.add_root(instance=node)
         except IntegrityError as exc:
             raise RuleViolation(
                 "保存失败：编码或位置与已有记录冲突，请刷新后重试。", rule="integrity"
@@ -177,7 +177,7 @@ def move_node(node: TreeNode, *, new_parent: TreeNode, by) -> TreeNode:
         if old_parent is not None and old_parent.pk == target.pk:
             return current
         check_parent_rules(model, current.kind, target)
-        current.move(target, pos="sorted-child" if model.node_order_by else "last-child")
+        model.objects.move(current, target, pos="sorted-child" if model.node_order_by else "last-child")
         current = model.objects.get(pk=current.pk)
         model.objects.filter(pk=current.pk).update(version=current.version + 1)
         current.version += 1

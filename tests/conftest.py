@@ -1,0 +1,100 @@
+"""Named personas and a small world of two communities, as in Healthchecks' Alice/Bob/Charlie.
+
+The world: 示范区 → 和平街道 → 社区A (two grids) and 社区B; the matching party organizations
+(区委 → 街道党工委 → 社区A党委 with 网格党支部, 社区B党委). Personas: ``admin`` (system admin),
+``district_admin`` (组织部 admin at the district), ``secretary_a`` (secretary of 社区A党委),
+``secretary_b`` (secretary of 社区B党委), ``grid_worker_a`` (grid worker on 社区A's first grid),
+``resident`` (logged in, no role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from dangjian.accounts.choices import BuiltinRole
+from dangjian.accounts.models import User
+from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
+from dangjian.orgs.models import Area, Organization
+from tests.factories import UserFactory, add_area, add_org, assign
+
+
+@dataclass
+class World:
+    district: Area
+    street: Area
+    community_a: Area
+    community_b: Area
+    grid_a1: Area
+    grid_a2: Area
+    grid_b1: Area
+    building_a1: Area
+    district_org: Organization
+    street_org: Organization
+    org_a: Organization
+    org_b: Organization
+    branch_a1: Organization
+    branch_b1: Organization
+
+
+@pytest.fixture
+def world(db) -> World:
+    district = add_area(None, "示范区", "110105", AreaKind.DISTRICT)
+    street = add_area(district, "和平街道", "110105001", AreaKind.STREET)
+    community_a = add_area(street, "幸福社区", "110105001001", AreaKind.COMMUNITY)
+    community_b = add_area(street, "光明社区", "110105001002", AreaKind.COMMUNITY)
+    grid_a1 = add_area(community_a, "幸福社区第一网格", "110105001001G01", AreaKind.GRID)
+    grid_a2 = add_area(community_a, "幸福社区第二网格", "110105001001G02", AreaKind.GRID)
+    grid_b1 = add_area(community_b, "光明社区第一网格", "110105001002G01", AreaKind.GRID)
+    building_a1 = add_area(grid_a1, "1号楼", "110105001001G01B01", AreaKind.BUILDING)
+    district_org = add_org(None, "中共示范区委员会", "D0001", OrgKind.DISTRICT_COMMITTEE, field=OrgField.GOVERNMENT, jurisdiction=district)
+    street_org = add_org(district_org, "中共和平街道工作委员会", "S0001", OrgKind.WORKING_COMMITTEE, jurisdiction=street)
+    org_a = add_org(street_org, "中共幸福社区委员会", "C0001", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_a)
+    org_b = add_org(street_org, "中共光明社区委员会", "C0002", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_b)
+    branch_a1 = add_org(org_a, "幸福社区第一网格党支部", "B0001", OrgKind.BRANCH, jurisdiction=grid_a1)
+    branch_b1 = add_org(org_b, "光明社区第一网格党支部", "B0002", OrgKind.BRANCH, jurisdiction=grid_b1)
+    return World(
+        district=district, street=street, community_a=community_a, community_b=community_b,
+        grid_a1=grid_a1, grid_a2=grid_a2, grid_b1=grid_b1, building_a1=building_a1,
+        district_org=district_org, street_org=street_org, org_a=org_a, org_b=org_b,
+        branch_a1=branch_a1, branch_b1=branch_b1,
+    )
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return UserFactory(username="admin", is_superuser=True, is_staff=True, last_name="系统", first_name="管理员")
+
+
+@pytest.fixture
+def district_admin(world) -> User:
+    user = UserFactory(username="district_admin", last_name="组织部", first_name="管理员")
+    assign(user, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.district_org)
+    return user
+
+
+@pytest.fixture
+def secretary_a(world) -> User:
+    user = UserFactory(username="secretary_a", last_name="李", first_name="书记")
+    assign(user, BuiltinRole.ORG_SECRETARY, world.org_a)
+    return user
+
+
+@pytest.fixture
+def secretary_b(world) -> User:
+    user = UserFactory(username="secretary_b", last_name="王", first_name="书记")
+    assign(user, BuiltinRole.ORG_SECRETARY, world.org_b)
+    return user
+
+
+@pytest.fixture
+def grid_worker_a(world) -> User:
+    user = UserFactory(username="grid_worker_a", last_name="赵", first_name="网格员")
+    assign(user, BuiltinRole.GRID_WORKER, world.grid_a1)
+    return user
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return UserFactory(username="resident", last_name="居", first_name="民")

@@ -1,0 +1,47 @@
+"""Factories shared by every app's tests: people, users with roles, and tree nodes."""
+
+from __future__ import annotations
+
+import factory
+
+from dangjian.accounts.models import Role, RoleAssignment, User
+from dangjian.core.models import Person
+from dangjian.orgs.models import Area, Organization
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Iterator(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强"])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse 9")
+
+
+def add_area(parent: Area | None, name: str, code: str, kind: str, **fields) -> Area:
+    node = Area(name=name, code=code, kind=kind, **fields)
+    node.refresh_search_fields()
+    return Area.objects.add_child(parent, instance=node) if parent else Area.objects.add_root(instance=node)
+
+
+def add_org(parent: Organization | None, name: str, code: str, kind: str, **fields) -> Organization:
+    node = Organization(name=name, code=code, kind=kind, **fields)
+    node.refresh_search_fields()
+    return Organization.objects.add_child(parent, instance=node) if parent else Organization.objects.add_root(instance=node)
+
+
+def assign(user: User, role_code: str, node) -> RoleAssignment:
+    role = Role.objects.get(code=role_code)
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, org=node if isinstance(node, Organization) else None,
+        area=node if isinstance(node, Area) else None,
+    )
+    user._scope_cache = None
+    return assignment
