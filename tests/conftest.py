@@ -48,23 +48,48 @@ def world(db) -> World:
     grid_a2 = add_area(community_a, "幸福社区第二网格", "110105001001G02", AreaKind.GRID)
     grid_b1 = add_area(community_b, "光明社区第一网格", "110105001002G01", AreaKind.GRID)
     building_a1 = add_area(grid_a1, "1号楼", "110105001001G01B01", AreaKind.BUILDING)
-    district_org = add_org(None, "中共示范区委员会", "D0001", OrgKind.DISTRICT_COMMITTEE, field=OrgField.GOVERNMENT, jurisdiction=district)
-    street_org = add_org(district_org, "中共和平街道工作委员会", "S0001", OrgKind.WORKING_COMMITTEE, jurisdiction=street)
-    org_a = add_org(street_org, "中共幸福社区委员会", "C0001", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_a)
-    org_b = add_org(street_org, "中共光明社区委员会", "C0002", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_b)
+    district_org = add_org(
+        None,
+        "中共示范区委员会",
+        "D0001",
+        OrgKind.DISTRICT_COMMITTEE,
+        field=OrgField.GOVERNMENT,
+        jurisdiction=district,
+    )
+    street_org = add_org(
+        district_org, "中共和平街道工作委员会", "S0001", OrgKind.WORKING_COMMITTEE, jurisdiction=street
+    )
+    org_a = add_org(
+        street_org, "中共幸福社区委员会", "C0001", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_a
+    )
+    org_b = add_org(
+        street_org, "中共光明社区委员会", "C0002", OrgKind.PRIMARY_COMMITTEE, jurisdiction=community_b
+    )
     branch_a1 = add_org(org_a, "幸福社区第一网格党支部", "B0001", OrgKind.BRANCH, jurisdiction=grid_a1)
     branch_b1 = add_org(org_b, "光明社区第一网格党支部", "B0002", OrgKind.BRANCH, jurisdiction=grid_b1)
     return World(
-        district=district, street=street, community_a=community_a, community_b=community_b,
-        grid_a1=grid_a1, grid_a2=grid_a2, grid_b1=grid_b1, building_a1=building_a1,
-        district_org=district_org, street_org=street_org, org_a=org_a, org_b=org_b,
-        branch_a1=branch_a1, branch_b1=branch_b1,
+        district=district,
+        street=street,
+        community_a=community_a,
+        community_b=community_b,
+        grid_a1=grid_a1,
+        grid_a2=grid_a2,
+        grid_b1=grid_b1,
+        building_a1=building_a1,
+        district_org=district_org,
+        street_org=street_org,
+        org_a=org_a,
+        org_b=org_b,
+        branch_a1=branch_a1,
+        branch_b1=branch_b1,
     )
 
 
 @pytest.fixture
 def admin(db) -> User:
-    return UserFactory(username="admin", is_superuser=True, is_staff=True, last_name="系统", first_name="管理员")
+    return UserFactory(
+        username="admin", is_superuser=True, is_staff=True, last_name="系统", first_name="管理员"
+    )
 
 
 @pytest.fixture

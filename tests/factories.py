@@ -34,13 +34,19 @@ def add_area(parent: Area | None, name: str, code: str, kind: str, **fields) -> 
 def add_org(parent: Organization | None, name: str, code: str, kind: str, **fields) -> Organization:
     node = Organization(name=name, code=code, kind=kind, **fields)
     node.refresh_search_fields()
-    return Organization.objects.add_child(parent, instance=node) if parent else Organization.objects.add_root(instance=node)
+    return (
+        Organization.objects.add_child(parent, instance=node)
+        if parent
+        else Organization.objects.add_root(instance=node)
+    )
 
 
 def assign(user: User, role_code: str, node) -> RoleAssignment:
     role = Role.objects.get(code=role_code)
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, org=node if isinstance(node, Organization) else None,
+        user=user,
+        role=role,
+        org=node if isinstance(node, Organization) else None,
         area=node if isinstance(node, Area) else None,
     )
     user._scope_cache = None

@@ -21,12 +21,19 @@ def test_resident_without_roles_sees_nothing(world, resident):
 
 def test_secretary_cannot_create_under_sibling_community(world, secretary_a):
     with pytest.raises(PermissionDenied):
-        services.create_node(Organization, parent=world.org_b, by=secretary_a, name="新支部", code="X1", kind=OrgKind.BRANCH)
+        services.create_node(
+            Organization, parent=world.org_b, by=secretary_a, name="新支部", code="X1", kind=OrgKind.BRANCH
+        )
 
 
 def test_create_and_move_are_audited_with_old_and_new_values(world, secretary_a):
     branch = services.create_node(
-        Organization, parent=world.org_a, by=secretary_a, name="幸福社区第二网格党支部", code="B0009", kind=OrgKind.BRANCH
+        Organization,
+        parent=world.org_a,
+        by=secretary_a,
+        name="幸福社区第二网格党支部",
+        code="B0009",
+        kind=OrgKind.BRANCH,
     )
     services.update_node(branch, by=secretary_a, expected_version=1, name="幸福社区二网格党支部")
     entry = AuditEntry.objects.filter(object_id=str(branch.pk), action="update").get()

@@ -26,6 +26,17 @@ class PersonQuerySet(models.QuerySet):
 
         return search_queryset(self, text)
 
+    def visible_to(self, user) -> PersonQuerySet:
+        """People living, serving or holding membership inside the user's subtrees."""
+        from dangjian.core.scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.is_global:
+            return self.all()
+        if not scope.grants:
+            return self.none()
+        return self.filter(Person.scope_q(scope))
+
 
 class Person(models.Model):
     """One identity shared by residents, party members, volunteers, grid workers and handlers.
@@ -76,6 +87,49 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_search_fields()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, scope) -> models.Q:
+        # Person sits in core but is placed in the trees by the members app's records; Exists
+        # subqueries keep one row per person (no DISTINCT) and use the path indexes.
+        from django.apps import apps
+
+        from dangjian.core.scoping import AREA, ORG
+
+        resident = apps.get_model("members", "Resident").objects.filter(
+            person=models.OuterRef("pk"), is_current=True
+        )
+        member = apps.get_model("members", "PartyMember").objects.filter(person=models.OuterRef("pk"))
+        worker = apps.get_model("members", "GridWorker").objects.filter(
+            person=models.OuterRef("pk"), is_active=True
+        )
+        return (
+            models.Exists(resident.filter(scope.q(AREA, "area__path")))
+            | models.Exists(
+                member.filter(scope.q(ORG, "org__path") | scope.q(AREA, "org__jurisdiction__path"))
+            )
+            | models.Exists(worker.filter(scope.q(AREA, "area__path")))
+        )
+
+    def in_scope_of(self, user, permission: str) -> bool:
+        """Whether ``user`` holds ``permission`` over some place this person lives, serves or belongs."""
+        from django.apps import apps
+
+        from dangjian.core.scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.is_global:
+            return True
+        memberships = (
+            apps.get_model("members", "PartyMember").objects.filter(person=self).select_related("org")
+        )
+        places: list[tuple[str | None, str | None]] = []
+        places += [
+            (None, r.area.path) for r in self.residences.filter(is_current=True).select_related("area")
+        ]
+        places += [(membership.org.path, None) for membership in memberships]
+        places += [(None, w.area.path) for w in self.grid_posts.filter(is_active=True).select_related("area")]
+        return any(scope.has_perm(permission, org_path=o, area_path=a) for o, a in places)
 
     def refresh_search_fields(self) -> None:
         """Recompute the pinyin sort key and search tokens from the name."""

@@ -120,7 +120,11 @@ def create_node(model: type[TreeNode], *, parent: TreeNode | None, by, **fields:
         node = model(**fields)
         node.refresh_search_fields()
         try:
-            node = model.objects.add_child(parent, instance=node) if parent is not None else model.objects.add_root(instance=node)
+            node = (
+                model.objects.add_child(parent, instance=node)
+                if parent is not None
+                else model.objects.add_root(instance=node)
+            )
         except IntegrityError as exc:
             raise RuleViolation(
                 "保存失败：编码或位置与已有记录冲突，请刷新后重试。", rule="integrity"

@@ -1,6 +1,6 @@
-"""Pages of the orgs app."""
+"""Pages of the two trees. Routes live in page_urls (tree pages) and import_urls (Excel)."""
 
-from django.urls import path  # noqa: F401
+from dangjian.orgs import import_urls, page_urls
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = page_urls.urlpatterns + import_urls.urlpatterns

@@ -1,0 +1,60 @@
+"""API tokens: issued once in clear, stored as SHA-256, revocable, with an optional expiry."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.accounts.models import ApiToken, User, hash_token
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
+from dangjian.core.errors import PermissionDenied
+
+TOKEN_PREFIX = "dj_"
+
+
+def issue_token(
+    user: User, name: str, *, by: User, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the clear token, which is never shown again."""
+    if by.pk != user.pk and not by.is_superuser:
+        raise PermissionDenied("只能为自己创建 API 令牌。", rule="token_owner")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip() or "API",
+            prefix=raw[:10],
+            key_hash=hash_token(raw),
+            expires_at=expires_at,
+        )
+        audit.record(AuditAction.TOKEN, token, by=by, changes={"issued": [None, token.prefix]})
+    return token, raw
+
+
+def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
+    if by.pk != token.user_id and not by.is_superuser:
+        raise PermissionDenied("只能撤销自己的 API 令牌。", rule="token_owner")
+    with transaction.atomic():
+        current = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if current.revoked_at is None:
+            current.revoked_at = timezone.now()
+            current.save(update_fields=["revoked_at"])
+            audit.record(AuditAction.TOKEN, current, by=by, changes={"revoked": [None, current.prefix]})
+    return current
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user behind a usable token, recording when it was last used (at most once a minute)."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,41 @@
+"""Filtersets of the two trees: one per model, serving the pages, the API and the exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
+from dangjian.orgs.models import Area, Organization
+
+
+class TreeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    parent = django_filters.NumberFilter(label=_("Parent"), method="filter_parent")
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+    def filter_parent(self, queryset, name, value):
+        parent = self._meta.model.objects.filter(pk=value).only("path", "depth").first()
+        if parent is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+
+class AreaFilterSet(TreeFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
+
+    class Meta:
+        model = Area
+        fields = ["q", "kind", "parent", "is_active"]
+
+
+class OrganizationFilterSet(TreeFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
+    field = django_filters.ChoiceFilter(label=_("Field"), choices=OrgField.choices)
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "field", "parent", "is_active"]
