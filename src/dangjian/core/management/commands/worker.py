@@ -1,0 +1,96 @@
+"""``manage.py worker``: runs queued background tasks and enqueues periodic jobs, in one process.
+
+The database task worker (django-tasks-db's ``db_worker`` loop) and the periodic scheduler
+alternate on one thread, which keeps SQLite to one writer per process; run several of these
+processes for more throughput: the scheduler enqueues each period once whatever their number.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.db.utils import OperationalError
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from dangjian.core import scheduler
+
+logger = logging.getLogger("dangjian.worker")
+
+
+class _QuietBatchFilter(logging.Filter):
+    """Drops db_worker's start/stop lines, which a batch run per scheduler round would repeat each second."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Starting worker", "No more tasks to run"))
+
+
+class Command(BaseCommand):
+    help = "Run background tasks and the periodic scheduler until SIGTERM or SIGINT."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds to wait when no task is queued (default: 1).",
+        )
+        parser.add_argument(
+            "--queue-name",
+            default="default",
+            help="Queues to process, comma-separated; '*' for all (default: default).",
+        )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Tick the scheduler once, run every queued task, then exit (for cron and tests).",
+        )
+
+    def handle(self, *, interval: float, queue_name: str, once: bool, **options) -> None:
+        self.stopping = threading.Event()
+        worker = Worker(
+            queue_names=queue_name.split(","),
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+
+        def stop(signum, frame) -> None:
+            if self.stopping.is_set():
+                # A second signal: give up on the running task, as db_worker does.
+                raise SystemExit(1)
+            logger.info("Received %s; stopping after the current task.", signal.strsignal(signum))
+            self.stopping.set()
+            worker.running = False
+
+        logging.getLogger("django_tasks_db").addFilter(_QuietBatchFilter())
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
+        jobs = scheduler.registered_jobs()
+        logger.info(
+            "Worker started: queues %s, periodic jobs: %s",
+            queue_name,
+            ", ".join(f"{job.name} every {job.every}" for job in jobs) or "none",
+        )
+        while not self.stopping.is_set():
+            try:
+                scheduler.tick()
+            except OperationalError:
+                # A locked SQLite database or a lost connection: try again on the next round.
+                logger.exception("Scheduler tick failed; retrying on the next round")
+            worker.running = True
+            worker.run()
+            close_old_connections()
+            if once:
+                break
+            self.stopping.wait(interval)
+        logger.info("Worker stopped.")
