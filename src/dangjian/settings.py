@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "ninja",  # serves Swagger UI from its bundled static files instead of a CDN
     "treebeard",
     "django_tasks",
     "django_tasks_db",
