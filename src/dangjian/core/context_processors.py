@@ -1,7 +1,68 @@
-"""Navigation entries shown according to what the user's roles allow."""
+"""Navigation entries shown according to what the user's roles allow.
+
+The menu shows a section only to users who hold its view permission somewhere in the trees
+(``Scope.has_any``); the pages themselves still check scope on every object, so the menu is a
+convenience, never the protection.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import scope_of
+
+LOGGED_IN = "logged_in"
+STAFF = "staff"
+
+# (label, URL name, what the user must hold): a permission name, STAFF or LOGGED_IN.
+MENU: list[tuple[str, str, str]] = [
+    (_("Organizations"), "orgs:org_tree", "orgs.view_organization"),
+    (_("Grids"), "orgs:area_tree", "orgs.view_area"),
+    (_("People"), "core:person_list", "core.view_person"),
+    (_("Audit log"), "core:audit_list", "core.view_auditentry"),
+    (_("Administration"), "admin:index", STAFF),
+    (_("API tokens"), "accounts:token_list", LOGGED_IN),
+]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url: str
+    active: bool
+
+
+def _allowed(user, scope, requirement: str) -> bool:
+    if requirement == LOGGED_IN:
+        return True
+    if requirement == STAFF:
+        return bool(user.is_staff)
+    return scope.has_any(requirement)
+
+
+def menu_for(request) -> list[NavEntry]:
+    """The entries ``request.user`` may open, marking the one whose section holds the current page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    scope = scope_of(user)
+    entries: list[NavEntry] = []
+    for label, url_name, requirement in MENU:
+        if not _allowed(user, scope, requirement):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            # A section whose pages are not installed (or not written yet) is simply left out.
+            continue
+        entries.append(NavEntry(label=str(label), url=url, active=request.path.startswith(url)))
+    return entries
+
 
 def navigation(request) -> dict:
-    return {}
+    # Lazy: pages that never render the menu (htmx fragments, JSON) never compute the scope.
+    return {"nav_entries": SimpleLazyObject(lambda: menu_for(request))}
