@@ -1,5 +1,94 @@
-"""The platform's JSON API at /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json."""
+"""The platform's JSON API at /api/v1/ (django-ninja), OpenAPI at /api/v1/openapi.json.
 
-from ninja import NinjaAPI
+Every operation needs a bearer token or the signed-in session (see ``accounts/api.py``). Domain
+errors from the service functions become JSON answers here, once for every app: a refused rule
+is 400, a missing permission 403, a stale edit 409, and an unexpected error a plain 500 without
+a stack trace (the trace goes to the server log).
+"""
 
-api = NinjaAPI(title="dangjian API", version="1", urls_namespace="api")
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
+
+from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
+from dangjian.accounts.api import router as accounts_router
+from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.orgs.api import router as orgs_router
+
+logger = logging.getLogger("django.request")
+
+api = NinjaAPI(
+    title="dangjian API",
+    version="1",
+    description=str(_("Party organizations, areas and the people in them, scoped by your roles.")),
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    # Swagger UI is served from ninja's bundled static files ("ninja" is in INSTALLED_APPS), never
+    # from a CDN; the validator badge would call validator.swagger.io, so it is off.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    docs_decorator=login_or_token_required,
+)
+
+
+def _rule_answer(request: HttpRequest, exc: RuleViolation, status: int) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": exc.message, "rule": exc.rule, "field": exc.field}, status=status
+    )
+
+
+@api.exception_handler(RuleViolation)
+def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
+    return _rule_answer(request, exc, 400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _rule_answer(request, exc, 403)
+
+
+@api.exception_handler(ConcurrentChange)
+def concurrent_change(request: HttpRequest, exc: ConcurrentChange) -> HttpResponse:
+    return _rule_answer(request, exc, 409)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Objects outside the caller's scope answer the same as missing ones: nothing leaks.
+    return api.create_response(request, {"detail": str(_("Not found."))}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": str(_("Authentication required: send a bearer token or sign in."))},
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="dangjian"'
+    return response
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Ninja re-raises (or, with DEBUG, prints the trace into the answer); a client gets neither.
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return api.create_response(
+        request,
+        {"detail": str(_("Internal error. It has been logged; please try again later."))},
+        status=500,
+    )
+
+
+api.add_router("", accounts_router)
+api.add_router("/orgs", orgs_router)

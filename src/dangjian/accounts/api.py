@@ -1,0 +1,130 @@
+"""Who is calling the API: bearer tokens and the browser session, and ``GET /api/v1/me``.
+
+Scripts and other systems authenticate with ``Authorization: Bearer dj_…`` (a token from the
+token page, stored hashed); pages of the platform call the API with their session cookie and
+the CSRF token, so a forged form on another site cannot act as the signed-in user.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
+
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.tokens import user_for_token
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer dj_…``: the active user behind a usable (unrevoked, unexpired) token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_token(token.strip())
+        if user is not None:
+            # Service functions, audit lines and visible_to() all read request.user.
+            request.user = user
+        return user
+
+
+class SessionAuth(AuthBase):
+    """The signed-in browser session; unsafe methods must carry the CSRF token.
+
+    Unlike ninja's own SessionAuth, the CSRF check runs only once a session user is found, so an
+    anonymous request answers 401 (not 403) and the bearer scheme is not blocked by it.
+    """
+
+    openapi_type = "apiKey"
+    openapi_in = "cookie"
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self.openapi_name = settings.SESSION_COOKIE_NAME
+        super().__init__()
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed")
+        return user
+
+
+def login_or_token_required(view):
+    """Guard for the OpenAPI document and the docs page: a session or a bearer token.
+
+    The schema itself holds no records, but an intranet platform does not publish its API
+    surface to anonymous visitors.
+    """
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                return redirect_to_login(request.get_full_path())
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+router = Router(tags=["accounts"])
+
+
+class AssignmentOut(Schema):
+    id: int
+    role_code: str
+    role_name: str
+    tree: str  # "org" or "area"
+    node_id: int
+    node_name: str
+    node_path: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    is_superuser: bool
+    mobile: str  # masked: 138****5678
+    assignments: list[AssignmentOut]
+
+
+def _assignment_out(assignment: RoleAssignment) -> dict:
+    node = assignment.node
+    return {
+        "id": assignment.pk,
+        "role_code": assignment.role.code,
+        "role_name": assignment.role.name,
+        "tree": "org" if assignment.org_id else "area",
+        "node_id": node.pk,
+        "node_name": node.name,
+        "node_path": node.path,
+    }
+
+
+@router.get("/me", response=MeOut, url_name="me", summary="The signed-in user and their roles")
+def me(request: HttpRequest) -> dict:
+    """The caller, with each active role assignment and the node (name and tree path) it covers."""
+    user = request.auth
+    assignments = (
+        user.role_assignments.filter(is_active=True).select_related("role", "org", "area").order_by("id")
+    )
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "full_name": user.get_full_name(),
+        "is_superuser": user.is_superuser,
+        "mobile": user.mobile_masked,
+        "assignments": [_assignment_out(assignment) for assignment in assignments],
+    }
