@@ -41,6 +41,8 @@ class SessionAuth(AuthBase):
 
     openapi_type = "apiKey"
     openapi_in = "cookie"
+    # Read by ninja's docs page: it then puts the CSRF token in the page for "Try it out".
+    csrf = True
 
     def __init__(self) -> None:
         from django.conf import settings
