@@ -13,3 +13,5 @@ class AccountsConfig(AppConfig):
 
         # After every app's permissions exist (members is the last of our apps to migrate).
         post_migrate.connect(ensure_builtin_roles, dispatch_uid="dangjian_builtin_roles")
+        # Audit lines for sign-in, sign-out and failed attempts.
+        from dangjian.accounts import signals  # noqa: F401
