@@ -91,12 +91,19 @@ def claim_period(job: PeriodicJob, now: datetime) -> bool:
 def tick(now: datetime | None = None) -> list[str]:
     """Enqueue every job whose current period has not been claimed yet; returns their names.
 
-    The claim and the enqueue share one transaction: if enqueueing fails, the period stays
-    open and the next tick tries again.
+    One read finds the due jobs, so a tick with nothing due writes nothing (SQLite has one
+    writer at a time). The claim and the enqueue share one transaction: if enqueueing fails,
+    the period stays open and the next tick tries again.
     """
+    from dangjian.core.models import ScheduledJob
+
     now = now or timezone.now()
+    last_runs = dict(ScheduledJob.objects.values_list("name", "last_run_at"))
     enqueued = []
     for job in registered_jobs():
+        last_run = last_runs.get(job.name)
+        if last_run is not None and last_run >= job.period_start(now):
+            continue
         with transaction.atomic():
             if not claim_period(job, now):
                 continue

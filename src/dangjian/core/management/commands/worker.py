@@ -10,16 +10,20 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-from django.db.utils import OperationalError
+from django.db.utils import OperationalError, ProgrammingError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from dangjian.core import scheduler
 
 logger = logging.getLogger("dangjian.worker")
+RETRY_SECONDS = 60
+# Periods are hours or days: looking for due jobs every few seconds is plenty.
+TICK_SECONDS = 5
 
 
 class _QuietBatchFilter(logging.Filter):
@@ -81,12 +85,18 @@ class Command(BaseCommand):
             queue_name,
             ", ".join(f"{job.name} every {job.every}" for job in jobs) or "none",
         )
+        next_tick = 0.0
         while not self.stopping.is_set():
-            try:
-                scheduler.tick()
-            except OperationalError:
-                # A locked SQLite database or a lost connection: try again on the next round.
-                logger.exception("Scheduler tick failed; retrying on the next round")
+            if time.monotonic() >= next_tick:
+                try:
+                    scheduler.tick()
+                except (OperationalError, ProgrammingError) as error:
+                    # A locked SQLite database, a lost connection or migrations not applied yet:
+                    # say so once a minute instead of every round.
+                    logger.warning("Scheduler tick failed (%s); retrying in %d s", error, RETRY_SECONDS)
+                    next_tick = time.monotonic() + RETRY_SECONDS
+                else:
+                    next_tick = time.monotonic() + TICK_SECONDS
             worker.running = True
             worker.run()
             close_old_connections()

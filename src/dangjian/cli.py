@@ -1,0 +1,374 @@
+"""The ``dangjian`` command: a one-command demo, the production server, the worker and Django management.
+
+``dangjian demo`` gives a working platform on one machine (SQLite in a data directory, demo
+data, a production server and the background worker); ``dangjian serve`` and ``dangjian
+worker`` are what systemd runs in production (see docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+SETTINGS_MODULE = "dangjian.settings"
+WSGI_TARGET = "dangjian.wsgi:application"
+DEMO_WORKERS = 2
+READY_TIMEOUT_SECONDS = 90
+STOP_TIMEOUT_SECONDS = 10
+
+ENVIRONMENT_HELP = """\
+environment:
+  DANGJIAN_DATA_DIR               data directory: SQLite database, generated keys, uploads,
+                                  collected static files (default: ./dangjian-data)
+  DATABASE_URL                    database, e.g. postgres://user:pass@host:5432/dangjian
+                                  (default: SQLite in the data directory)
+  REDIS_URL                       Redis for the shared cache and sessions, e.g. redis://127.0.0.1:6379/0
+  DANGJIAN_SECRET_KEY             Django secret key (default: generated into the data directory)
+  DANGJIAN_ENCRYPTION_KEY         Fernet key(s) for ID numbers and phones, comma-separated; the
+                                  first encrypts, the others still decrypt (key rotation)
+                                  (default: generated into the data directory; back it up)
+  DANGJIAN_ALLOWED_HOSTS          host names served, comma-separated (default: 127.0.0.1,localhost)
+  DANGJIAN_CSRF_TRUSTED_ORIGINS   origins allowed to post forms behind a proxy, e.g. https://dj.example.gov.cn
+  DANGJIAN_TRUST_PROXY            trust X-Forwarded-For from your own reverse proxy (default: false)
+  DANGJIAN_TILE_URL               map tile URL template (天地图 or an intranet server; default: none)
+  DANGJIAN_DEBUG                  Django debug mode; never in production (default: false)
+"""
+
+
+def _setup_django() -> None:
+    """Load the settings; everything that must be in the environment before this is set by now."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def _set_parent_death_signal() -> None:
+    """Ask Linux to SIGTERM a child when the demo process dies, even by SIGKILL (no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table whose columns line up with Chinese text in a terminal."""
+    widths = [max(_display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _demo_logins() -> list[tuple[str, str, str, str]]:
+    try:
+        from dangjian.core.generator import DEMO_LOGINS
+    except ImportError:
+        return []
+    return list(DEMO_LOGINS)
+
+
+def _build_demo_data() -> None:
+    from django.core.management import get_commands
+
+    if "generate" not in get_commands():
+        print("The demo data generator is not available in this version; the database stays empty.")
+        print("Create an administrator with: dangjian manage createsuperuser")
+        return
+    print("Building the demo data (community scale) if the database is empty…", flush=True)
+    _call("generate", "--scale", "community", "--if-empty")
+
+
+def _wait_until_answering(url: str, children: Sequence[subprocess.Popen]) -> bool:
+    """Poll ``url`` until the server gives any HTTP answer; False if a child died or time ran out."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False
+
+
+def _stop_group(pgid: int, children: Sequence[subprocess.Popen]) -> None:
+    """Stop every process of the demo's process group: SIGTERM, then SIGKILL after a grace period."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        for child in children:
+            child.poll()
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+    for child in children:
+        child.wait()
+
+
+class _Stop(Exception):
+    """Raised by the signal handler to leave the supervision loop."""
+
+
+def _raise_stop(signum, frame) -> None:
+    raise _Stop(signal.strsignal(signum))
+
+
+def demo(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    os.environ["DANGJIAN_DATA_DIR"] = str(data_dir)
+    # The demo is self-contained: SQLite (WAL) in its data directory, local cache.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    print(f"Data directory: {data_dir}", flush=True)
+    _setup_django()
+    _call("migrate", "--no-input", "--verbosity", "0")
+    # whitenoise can serve from the finders, but a collected copy in the data directory is
+    # what production does and gives the files their compressed variants.
+    _call("collectstatic", "--no-input", "--verbosity", "0")
+    _build_demo_data()
+    from django.db import connections
+
+    connections.close_all()
+
+    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    server_command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(DEMO_WORKERS),
+        # A few threads per process suit a SQLite demo; granian's own start-up notices are hidden.
+        "--blocking-threads",
+        "4",
+        "--log-level",
+        "error",
+        WSGI_TARGET,
+    ]
+    children: list[subprocess.Popen] = []
+    pgid = 0
+    try:
+        # Children get a process group of their own: the demo stops the whole group, which
+        # also reaches granian's worker processes.
+        server = subprocess.Popen(
+            server_command, env=env, process_group=0, preexec_fn=_set_parent_death_signal
+        )
+        children.append(server)
+        pgid = server.pid
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "dangjian", "worker"],
+            env=env,
+            process_group=pgid,
+            preexec_fn=_set_parent_death_signal,
+        )
+        children.append(worker)
+        shown_host = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host
+        url = f"http://{shown_host}:{args.port}/"
+        if not _wait_until_answering(url + "accounts/login/", children):
+            print(f"The server did not start on {url}; see the messages above.", file=sys.stderr)
+            return 1
+        print()
+        print(f"dangjian is running at {url}", flush=True)
+        logins = _demo_logins()
+        if logins:
+            print()
+            print(format_table(["角色 Role", "用户名 Username", "密码 Password", "说明 Description"], logins))
+        print()
+        print("Press Ctrl-C to stop.", flush=True)
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    print(f"A demo process ended unexpectedly ({child.args[2]}).", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+    except _Stop as stop:
+        print(f"\n{stop}: stopping…", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if pgid:
+            _stop_group(pgid, children)
+        print("Stopped.", flush=True)
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("collectstatic", "--no-input", "--verbosity", "0")
+    pending = _unapplied_migrations()
+    if pending and args.migrate:
+        _call("migrate", "--no-input")
+    elif pending:
+        print(
+            f"WARNING: {len(pending)} database migration(s) are not applied ({', '.join(pending[:5])}…). "
+            "Run `dangjian manage migrate` or start with `dangjian serve --migrate`.",
+            file=sys.stderr,
+            flush=True,
+        )
+    from django.db import connections
+
+    connections.close_all()
+    workers = args.workers or os.cpu_count() or 1
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(workers),
+        "--access-log",
+        "--respawn-failed-workers",
+        WSGI_TARGET,
+    ]
+    sys.stdout.flush()
+    # Replace this process, so systemd's signals and exit status are granian's own.
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+# --- the thin commands ----------------------------------------------------------------------
+
+
+def manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dangjian manage", *args.arguments])
+    return 0
+
+
+def generate(args: argparse.Namespace) -> int:
+    _setup_django()
+    options = ["generate", "--scale", args.scale]
+    if args.seed is not None:
+        options += ["--seed", str(args.seed)]
+    _call(*options)
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("worker")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dangjian",
+        description="dangjian: grassroots party building and community service platform (智慧党建 + 网格治理).",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    demo_parser = commands.add_parser(
+        "demo",
+        help="run a self-contained demo: SQLite, demo data, server and worker",
+        description="Migrate, build the demo data once, and run the server and worker until Ctrl-C.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo_parser.add_argument("--data-dir", default="./dangjian-data", help="default: ./dangjian-data")
+    demo_parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    demo_parser.add_argument("--port", type=int, default=8000, help="default: 8000")
+    demo_parser.set_defaults(handler=demo)
+
+    serve_parser = commands.add_parser(
+        "serve",
+        help="run the production web server (granian, WSGI)",
+        description="Collect static files, check migrations and run granian; settings come from the environment.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve_parser.add_argument("--host", default="0.0.0.0", help="default: 0.0.0.0")
+    serve_parser.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve_parser.add_argument("--workers", type=int, default=None, help="default: the number of CPUs")
+    serve_parser.add_argument("--migrate", action="store_true", help="apply pending migrations first")
+    serve_parser.set_defaults(handler=serve)
+
+    manage_parser = commands.add_parser(
+        "manage", help="run a Django management command", add_help=False, prefix_chars="\0"
+    )
+    manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage_parser.set_defaults(handler=manage)
+
+    generate_parser = commands.add_parser("generate", help="generate demo or benchmark data at a named scale")
+    generate_parser.add_argument("--scale", choices=["community", "district", "city"], required=True)
+    generate_parser.add_argument("--seed", type=int, default=None)
+    generate_parser.set_defaults(handler=generate)
+
+    worker_parser = commands.add_parser(
+        "worker", help="run background tasks and the periodic scheduler until SIGTERM"
+    )
+    worker_parser.set_defaults(handler=worker)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

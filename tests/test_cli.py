@@ -1,0 +1,173 @@
+"""The ``dangjian`` command as a user runs it: the demo really serves, and Ctrl-C leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+import urllib.request
+from pathlib import Path
+
+from dangjian.cli import format_table
+
+START_TIMEOUT_SECONDS = 240
+STOP_TIMEOUT_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid``, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    pending = [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def is_running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+class Demo:
+    """``dangjian demo`` in a subprocess, its output collected line by line."""
+
+    def __init__(self, data_dir: Path, port: int):
+        env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        env.pop("DATABASE_URL", None)
+        env["PYTHONUNBUFFERED"] = "1"
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "dangjian", "demo", "--data-dir", str(data_dir), "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=data_dir.parent,
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "Press Ctrl-C to stop" in line:
+                self.ready.set()
+        self.ready.set()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+
+
+def test_demo_serves_the_login_page_in_chinese_and_ctrl_c_stops_every_process(tmp_path):
+    port = free_port()
+    demo = Demo(tmp_path / "data", port)
+    try:
+        assert demo.ready.wait(START_TIMEOUT_SECONDS), demo.output
+        assert demo.process.poll() is None, demo.output
+        assert f"http://127.0.0.1:{port}/" in demo.output
+        assert "Password" in demo.output and "Username" in demo.output, demo.output
+        started = descendants(demo.process.pid)
+        assert len(started) >= 3, "expected granian, its workers and the task worker"
+
+        status, content_type, page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200
+        assert 'lang="zh-hans"' in page.lower() or 'lang="zh-cn"' in page.lower()
+        assert "登录" in page
+
+        status, content_type, _css = fetch(f"http://127.0.0.1:{port}/static/dangjian/app.css")
+        assert status == 200
+        assert content_type.startswith("text/css")
+
+        demo.process.send_signal(signal.SIGINT)
+        assert demo.process.wait(STOP_TIMEOUT_SECONDS) == 0, demo.output
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and any(is_running(pid) for pid in started):
+            time.sleep(0.1)
+        assert not [pid for pid in started if is_running(pid)], "processes left after Ctrl-C"
+        assert (tmp_path / "data" / "dangjian.sqlite3").exists()
+    finally:
+        if demo.process.poll() is None:
+            demo.process.kill()
+            demo.process.wait()
+
+
+def test_manage_passes_its_arguments_to_django(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "dangjian", "manage", "check", "--fail-level", "ERROR"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dangjian.settings", "DANGJIAN_DATA_DIR": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified" in result.stdout
+
+
+def test_help_lists_the_commands_and_documents_the_environment_variables():
+    result = subprocess.run(
+        [sys.executable, "-m", "dangjian", "--help"], capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0
+    for command in ["demo", "serve", "generate", "worker", "manage"]:
+        assert command in result.stdout
+    for name in [
+        "DANGJIAN_DATA_DIR",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DANGJIAN_SECRET_KEY",
+        "DANGJIAN_ENCRYPTION_KEY",
+        "DANGJIAN_ALLOWED_HOSTS",
+        "DANGJIAN_TILE_URL",
+        "DANGJIAN_DEBUG",
+        "DANGJIAN_TRUST_PROXY",
+        "DANGJIAN_CSRF_TRUSTED_ORIGINS",
+    ]:
+        assert name in result.stdout
+
+
+def display_column(line: str, text: str) -> int:
+    before = line[: line.index(text)]
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in before)
+
+
+def test_the_login_table_lines_up_columns_after_chinese_role_names():
+    table = format_table(["角色", "用户名"], [["社区书记", "secretary"], ["网格员", "grid"]]).splitlines()
+
+    assert display_column(table[2], "secretary") == display_column(table[3], "grid")
