@@ -1,6 +1,14 @@
-"""Pages of the accounts app."""
+"""Pages of the accounts app: sign in/out and the user's API tokens."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,81 @@
+"""Pages of accounts: signing in and out, and each user's own API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangjian.accounts.forms import LoginForm, TokenCreateForm
+from dangjian.accounts.models import ApiToken
+from dangjian.accounts.tokens import issue_token, revoke_token
+from dangjian.core.errors import RuleViolation
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page; ``?next=`` is honoured when it points inside the platform."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = False
+
+
+login = LoginView.as_view()
+# POST only (Django's LogoutView refuses GET), so a link on another site cannot sign users out.
+logout = auth_views.LogoutView.as_view()
+
+
+def _token_page(request, form: TokenCreateForm, *, new_token: str = "", status: int = 200):
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
+    # The views are never_cache: a page with a clear token must not be kept by any cache.
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens, "form": form, "new_token": new_token},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+def token_list(request):
+    return _token_page(request, TokenCreateForm())
+
+
+@login_required
+@never_cache
+@require_POST
+def token_create(request):
+    """Issue a token and show it once, in the response itself (never stored or redirected)."""
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _token_page(request, form, status=400)
+    try:
+        token, raw = issue_token(
+            request.user, form.cleaned_data["name"], by=request.user, expires_at=form.expires_at()
+        )
+    except RuleViolation as error:
+        form.add_error(None, error.message)
+        return _token_page(request, form, status=400)
+    messages.success(request, _("The token “%(name)s” was created.") % {"name": token.name})
+    return _token_page(request, TokenCreateForm(), new_token=raw)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request, pk: int):
+    """Confirm, then revoke one of the user's own tokens (another user's token is a 404)."""
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            revoke_token(token, by=request.user)
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("accounts:token_list")
+    return render(request, "accounts/token_revoke.html", {"token": token})

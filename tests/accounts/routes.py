@@ -1,0 +1,29 @@
+"""Permission-table rows for the accounts pages (format: tests/permissions.py)."""
+
+from __future__ import annotations
+
+from tests.permissions import Route
+
+
+def _token_of(username: str) -> dict:
+    # Tokens belong to users, not to tree nodes: "in scope" is the persona's own token,
+    # "out of scope" another user's. get_or_create matches UserFactory's own lookup.
+    from dangjian.accounts.models import User
+    from dangjian.accounts.tokens import issue_token
+
+    user, _created = User.objects.get_or_create(username=username)
+    token, _raw = issue_token(user, "routes", by=user)
+    return {"pk": token.pk}
+
+
+ROUTES: list[Route] = [
+    Route("accounts:login", anonymous="public"),
+    Route("accounts:logout", method="post", allowed_status=302),
+    Route("accounts:token_list"),
+    Route("accounts:token_create", method="post", data=lambda world: {"name": "routes"}),
+    Route(
+        "accounts:token_revoke",
+        in_scope=lambda world: _token_of("secretary_a"),
+        out_of_scope=lambda world: _token_of("secretary_b"),
+    ),
+]
