@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
@@ -22,12 +23,21 @@ from dangjian.orgs.api import router as orgs_router
 
 logger = logging.getLogger("django.request")
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese as characters, not ``\\uXXXX`` escapes: readable and a third smaller."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="dangjian API",
     version="1",
-    description=str(_("Party organizations, areas and the people in them, scoped by your roles.")),
+    # Read by developers in the OpenAPI document, not by users of the pages: not translated.
+    description="Party organizations and areas of the platform, scoped by the caller's roles.",
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
+    renderer=UnicodeJSONRenderer(),
     # Swagger UI is served from ninja's bundled static files ("ninja" is in INSTALLED_APPS), never
     # from a CDN; the validator badge would call validator.swagger.io, so it is off.
     docs=Swagger(settings={"validatorUrl": None}),
