@@ -1,5 +1,44 @@
-"""Routes of the orgs app (page_urls)."""
+"""Routes of the tree pages: organizations, areas and committees (names are used by other apps)."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from dangjian.orgs import views
+from dangjian.orgs.views import AREAS, ORGS
+
+urlpatterns = [
+    # Party organizations
+    path("organizations/", views.tree, {"config": ORGS}, name="org_tree"),
+    path("organizations/list/", views.node_list, {"config": ORGS}, name="org_list"),
+    path("organizations/<int:pk>/", views.org_detail, name="org_detail"),
+    path("organizations/<int:pk>/children/", views.children, {"config": ORGS}, name="org_children"),
+    path("organizations/<int:pk>/add/", views.node_create, {"config": ORGS}, name="org_create"),
+    path("organizations/<int:pk>/edit/", views.node_edit, {"config": ORGS}, name="org_edit"),
+    path("organizations/<int:pk>/move/", views.node_move, {"config": ORGS}, name="org_move"),
+    path(
+        "organizations/<int:pk>/deactivate/", views.node_deactivate, {"config": ORGS}, name="org_deactivate"
+    ),
+    path(
+        "organizations/<int:pk>/reactivate/", views.node_reactivate, {"config": ORGS}, name="org_reactivate"
+    ),
+    path("organizations/<int:pk>/history/", views.node_history, {"config": ORGS}, name="org_history"),
+    path("organizations/<int:pk>/elections/", views.org_elections, name="org_elections"),
+    # Committees
+    path("organizations/<int:pk>/committees/add/", views.committee_create, name="committee_create"),
+    path("committees/<int:pk>/", views.committee_detail, name="committee_detail"),
+    path("committees/<int:pk>/seats/add/", views.committee_seat_add, name="committee_seat_add"),
+    path("committees/seats/<int:pk>/end/", views.committee_seat_end, name="committee_seat_end"),
+    # Areas (网格体系)
+    path("areas/", views.tree, {"config": AREAS}, name="area_tree"),
+    path("areas/list/", views.node_list, {"config": AREAS}, name="area_list"),
+    path("areas/lookup/", views.area_lookup, name="area_lookup"),
+    path("areas/<int:pk>/", views.area_detail, name="area_detail"),
+    path("areas/<int:pk>/children/", views.children, {"config": AREAS}, name="area_children"),
+    path("areas/<int:pk>/add/", views.node_create, {"config": AREAS}, name="area_create"),
+    path("areas/<int:pk>/edit/", views.node_edit, {"config": AREAS}, name="area_edit"),
+    path("areas/<int:pk>/move/", views.node_move, {"config": AREAS}, name="area_move"),
+    path("areas/<int:pk>/deactivate/", views.node_deactivate, {"config": AREAS}, name="area_deactivate"),
+    path("areas/<int:pk>/reactivate/", views.node_reactivate, {"config": AREAS}, name="area_reactivate"),
+    path("areas/<int:pk>/history/", views.node_history, {"config": AREAS}, name="area_history"),
+]

@@ -7,6 +7,7 @@ with a Chinese message instead of returning flags. Pages, the API and imports ca
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,11 +15,14 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
-from dangjian.core.errors import ConcurrentChange, RuleViolation
+from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.models import Person
 from dangjian.core.scoping import check_perm
 from dangjian.core.tree import TreeNode
-from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, AreaKind, OrgKind
-from dangjian.orgs.models import Area, Organization
+from dangjian.members.choices import MemberStatus
+from dangjian.members.models import PartyMember
+from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, AreaKind, CommitteeRole, OrgKind
+from dangjian.orgs.models import Area, Committee, CommitteeMember, Organization
 
 EDITABLE_FIELDS = {
     Area: ["name", "code", "kind", "boundary", "address", "note"],
@@ -38,6 +42,7 @@ EDITABLE_FIELDS = {
         "note",
     ],
 }
+_BRANCH_REGULATION = "《中国共产党支部工作条例（试行）》第九条"
 
 
 def _perm(model: type[TreeNode], action: str) -> str:
@@ -239,4 +244,143 @@ def reactivate_node(node: TreeNode, *, by) -> TreeNode:
         current.version += 1
         current.save(update_fields=["is_active", "deactivated_at", "version", "updated_at"])
         audit.record(AuditAction.REACTIVATE, current, by=by, changes={"is_active": [False, True]})
+    return current
+
+
+# --- Committees (支部委员会 / 党委) ------------------------------------------------------------
+
+
+def elect_committee(
+    org: Organization,
+    *,
+    by,
+    elected_on: datetime.date,
+    term_years: int | None = None,
+    note: str = "",
+) -> Committee:
+    """Record a newly elected committee term; the previous current term stops being current."""
+    with transaction.atomic():
+        current_org = Organization.objects.select_for_update().get(pk=org.pk)
+        check_perm(by, "orgs.add_committee", current_org)
+        if not current_org.is_active:
+            raise RuleViolation(f"“{current_org.name}”已停用，不能登记委员会。", rule="inactive_org")
+        if current_org.kind == OrgKind.GROUP:
+            raise RuleViolation("党小组设组长，不设委员会。", rule="group_without_committee")
+        if elected_on > timezone.localdate():
+            raise RuleViolation(
+                f"选举日期 {elected_on:%Y年%m月%d日} 晚于今天，请填写实际选举日期。",
+                rule="election_in_future",
+                field="elected_on",
+            )
+        term_years = term_years or current_org.default_term_years
+        if not 1 <= term_years <= 10:
+            raise RuleViolation(
+                f"任期 {term_years} 年不合理，请填写 1 至 10 年（村、社区一般 5 年，其他一般 3 年）。",
+                rule="term_years",
+                field="term_years",
+            )
+        previous = Committee.objects.select_for_update().filter(org=current_org, is_current=True).first()
+        if previous is not None:
+            if elected_on <= previous.elected_on:
+                raise RuleViolation(
+                    f"选举日期须晚于上一届的选举日期（{previous.elected_on:%Y年%m月%d日}）。",
+                    rule="election_order",
+                    field="elected_on",
+                )
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+            audit.record(
+                AuditAction.UPDATE, previous, by=by, changes={"is_current": [True, False]}, note="换届"
+            )
+        committee = Committee.objects.create(
+            org=current_org, elected_on=elected_on, term_years=term_years, note=note.strip()
+        )
+        audit.record(AuditAction.CREATE, committee, by=by, changes=audit.diff({}, audit.snapshot(committee)))
+    return committee
+
+
+def add_committee_seat(
+    committee: Committee,
+    *,
+    by,
+    person: Person,
+    role: str,
+    started_on: datetime.date | None = None,
+) -> CommitteeMember:
+    """Seat a 正式党员 of the organization's subtree on the current committee in ``role``."""
+    with transaction.atomic():
+        current = Committee.objects.select_for_update().select_related("org").get(pk=committee.pk)
+        check_perm(by, "orgs.change_committee", current)
+        if not current.is_current:
+            raise RuleViolation(
+                "只能为本届委员会增补委员，往届委员会不能修改。", rule="committee_not_current"
+            )
+        if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+            raise PermissionDenied("您没有查看此人信息的权限。", rule="scope", field="person")
+        membership = PartyMember.objects.filter(person=person, is_active=True).select_related("org").first()
+        if membership is None or membership.status != MemberStatus.FULL:
+            raise RuleViolation(
+                f"{person.name}不是正式党员，不能担任委员（{_BRANCH_REGULATION}）。",
+                rule="seat_full_member",
+                field="person",
+            )
+        if not membership.org.path.startswith(current.org.path):
+            raise RuleViolation(
+                f"{person.name}的组织关系在“{membership.org.name}”，不在“{current.org.name}”，"
+                "请先办理组织关系转接。",
+                rule="seat_member_of_org",
+                field="person",
+            )
+        if current.seats.filter(person=person).exists():
+            raise RuleViolation(f"{person.name}已在本届委员会中任职。", rule="seat_unique", field="person")
+        if role == CommitteeRole.SECRETARY:
+            holder = current.seats.filter(ended_on__isnull=True, role=role).select_related("person").first()
+            if holder is not None:
+                raise RuleViolation(
+                    f"本届委员会已有书记{holder.person.name}，请先结束其任职再增补。",
+                    rule="one_secretary",
+                    field="role",
+                )
+        if started_on is not None and started_on < current.elected_on:
+            raise RuleViolation(
+                f"任职日期不能早于本届选举日期（{current.elected_on:%Y年%m月%d日}）。",
+                rule="seat_start",
+                field="started_on",
+            )
+        seat = CommitteeMember.objects.create(
+            committee=current, person=person, role=role, started_on=started_on or current.elected_on
+        )
+        audit.record(AuditAction.CREATE, seat, by=by, changes=audit.diff({}, audit.snapshot(seat)))
+    return seat
+
+
+def end_committee_seat(
+    seat: CommitteeMember, *, by, ended_on: datetime.date | None = None, reason: str = ""
+) -> CommitteeMember:
+    """End a committee member's seat (resignation, transfer, dismissal); the seat stays as history."""
+    with transaction.atomic():
+        current = (
+            CommitteeMember.objects.select_for_update()
+            .select_related("committee__org", "person")
+            .get(pk=seat.pk)
+        )
+        check_perm(by, "orgs.change_committee", current)
+        if current.ended_on is not None:
+            raise RuleViolation(
+                f"{current.person.name}的任职已于 {current.ended_on:%Y年%m月%d日} 结束。", rule="seat_ended"
+            )
+        ended_on = ended_on or timezone.localdate()
+        if ended_on > timezone.localdate():
+            raise RuleViolation("结束日期不能晚于今天。", rule="seat_end_future", field="ended_on")
+        if current.started_on is not None and ended_on < current.started_on:
+            raise RuleViolation(
+                f"结束日期不能早于任职日期（{current.started_on:%Y年%m月%d日}）。",
+                rule="seat_end_before_start",
+                field="ended_on",
+            )
+        current.ended_on = ended_on
+        current.save(update_fields=["ended_on"])
+        audit.record(
+            AuditAction.UPDATE, current, by=by, changes={"ended_on": [None, ended_on]}, note=reason.strip()
+        )
     return current
