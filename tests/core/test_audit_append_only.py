@@ -36,9 +36,12 @@ def test_raw_sql_cannot_rewrite_the_audit_log_on_postgresql(entry):
             f"UPDATE {table} SET note = 'x' WHERE id = %s",
             f"DELETE FROM {table} WHERE id = %s",
         ):
-            with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(statement, [entry.pk])
+            with (
+                pytest.raises(DatabaseError, match="审计日志只能追加"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, [entry.pk])
         assert AuditEntry.objects.get(pk=entry.pk).note == "导出党员名册"
     else:
         assert connection.vendor == "sqlite"

@@ -347,6 +347,8 @@ def parse_year(year: int, holidays_text: str, workdays_text: str) -> tuple[dict,
     errors: list[str] = []
     holidays = parse_days(year, holidays_text, label="放假日期", errors=errors)
     workdays = parse_days(year, workdays_text, label="调休上班日期", errors=errors)
+    if not holidays and not errors:
+        errors.append(f"尚未录入 {year} 年的任何放假日期，请按通知逐行填写。")
     for day in sorted(set(holidays) & set(workdays)):
         errors.append(f"{day:%Y-%m-%d} 既录为放假又录为调休上班，请删去其中一处。")
     for day in sorted(workdays):
