@@ -144,6 +144,8 @@ def test_docs_page_loads_swagger_ui_from_local_static_files(client, resident):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert '"validatorUrl": null' in page
+    # "Try it out" sends the CSRF token with the session, as the API requires.
+    assert 'data-api-csrf="true"' in page
 
 
 def test_openapi_document_accepts_a_bearer_token(client, token_a):

@@ -279,6 +279,14 @@ def test_unexpected_error_answers_json_500_without_trace(as_secretary_a, world, 
     assert "Traceback" not in response.content.decode()
 
 
+def test_unknown_body_field_is_refused_not_ignored(as_secretary_a, world):
+    response = patch(
+        as_secretary_a, f"{ORGS}/{world.branch_a1.pk}", {"version": 1, "parent_id": world.org_b.pk}
+    )
+    assert response.status_code == 422
+    assert Organization.objects.get(pk=world.branch_a1.pk).version == 1
+
+
 # --- OpenAPI --------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
 
@@ -86,7 +87,14 @@ class AreaPage(Schema):
     next: str | None = Field(description="Pass as `after` for the next page; null on the last page.")
 
 
-class OrganizationCreate(Schema):
+class InputSchema(Schema):
+    """A request body: unknown fields are refused (422) rather than silently ignored, so a
+    client sending ``parent_id`` to PATCH learns that moving has its own endpoint."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationCreate(InputSchema):
     parent_id: int | None = Field(None, description="The parent organization; null for a root (admins only).")
     name: str = Field(max_length=128)
     code: str = Field(max_length=32)
@@ -101,7 +109,7 @@ class OrganizationCreate(Schema):
     note: str = ""
 
 
-class OrganizationUpdate(Schema):
+class OrganizationUpdate(InputSchema):
     """Only the fields sent are changed; ``version`` is the one the client read (409 when stale)."""
 
     version: int
@@ -118,7 +126,7 @@ class OrganizationUpdate(Schema):
     note: str | None = None
 
 
-class AreaCreate(Schema):
+class AreaCreate(InputSchema):
     parent_id: int | None = Field(None, description="The parent area; null for a district (admins only).")
     name: str = Field(max_length=128)
     code: str = Field(max_length=32)
@@ -128,7 +136,7 @@ class AreaCreate(Schema):
     boundary: dict | None = Field(None, description="GeoJSON geometry of a grid.")
 
 
-class AreaUpdate(Schema):
+class AreaUpdate(InputSchema):
     """Only the fields sent are changed; ``version`` is the one the client read (409 when stale)."""
 
     version: int
@@ -140,9 +148,9 @@ class AreaUpdate(Schema):
     boundary: dict | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     parent_id: int
 
 
-class DeactivateIn(Schema):
+class DeactivateIn(InputSchema):
     reason: str = Field("", max_length=500)
