@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -80,7 +81,7 @@ ORG_COLUMNS: list[Column] = [
 # --- Ordering rows parents first ------------------------------------------------------------
 
 
-def prepare_tree_rows(rows: list[Row], context: ImportContext) -> list[Row]:
+def prepare_tree_rows(rows: list[Row], context: ImportContext, *, model: type[TreeNode]) -> list[Row]:
     """Refuse duplicate codes and parent cycles; return the rows with every parent before its children."""
     by_code: dict[str, Row] = {}
     for row in rows:
@@ -94,6 +95,14 @@ def prepare_tree_rows(rows: list[Row], context: ImportContext) -> list[Row]:
         else:
             by_code[code] = row
     context.state["rows_by_code"] = by_code
+    codes = list(by_code)
+    existing: set[str] = set()
+    for start in range(0, len(codes), 500):  # SQLite limits the parameters of one query
+        existing.update(
+            model.objects.filter(code__in=codes[start : start + 500]).values_list("code", flat=True)
+        )
+    context.state["existing_codes"] = existing
+    context.state["parents"] = {}
 
     waiting: dict[int, list[Row]] = {}  # id(parent row) → child rows
     pending: dict[int, int] = {}  # id(row) → unprocessed parents in the file (0 or 1)
@@ -142,6 +151,19 @@ def _is_visible(model: type[TreeNode], node: TreeNode, by) -> bool:
     return model.objects.visible_to(by).filter(pk=node.pk).exists()
 
 
+def _parent(model: type[TreeNode], code: str, context: ImportContext) -> tuple[TreeNode | None, bool]:
+    """The parent named by ``code`` and whether the user sees it, looked up once per import.
+
+    Only the primary key is used later (the services lock and re-read the parent), so a cached
+    node whose child count has since changed is harmless.
+    """
+    cache = context.state["parents"]
+    if code not in cache:
+        parent = model.objects.filter(code=code).first()
+        cache[code] = (parent, parent is not None and _is_visible(model, parent, context.by))
+    return cache[code]
+
+
 def _import_node(model: type[TreeNode], row: Row, context: ImportContext, fields: dict[str, Any]) -> Outcome:
     """Create, edit or move one node through the services; unchanged rows touch nothing."""
     by, code, parent_code = context.by, row["code"], row.get("parent_code") or ""
@@ -151,16 +173,16 @@ def _import_node(model: type[TreeNode], row: Row, context: ImportContext, fields
             f"上级编码“{parent_code}”所在的第 {parent_row.number} 行有错误，本行无法导入。",
             field="parent_code",
         )
-    existing = model.objects.filter(code=code).first()
+    existing = model.objects.filter(code=code).first() if code in context.state["existing_codes"] else None
     if existing is not None and not _is_visible(model, existing, by):
         raise RuleViolation(f"编码“{code}”已被使用，且不在您的管辖范围内，请换一个编码。", field="code")
     current_parent = existing.get_parent() if existing is not None else None
 
     parent = None
     if parent_code:
-        parent = model.objects.filter(code=parent_code).first()
+        parent, visible = _parent(model, parent_code, context)
         same_as_now = parent is not None and current_parent is not None and parent.pk == current_parent.pk
-        if parent is None or (not same_as_now and not _is_visible(model, parent, by)):
+        if parent is None or (not same_as_now and not visible):
             raise RuleViolation(
                 f"上级编码“{parent_code}”不存在或不在您的管辖范围内。请先导入上级，或把上级也写进本文件。",
                 field="parent_code",
@@ -234,7 +256,7 @@ AREA_SPEC = ImportSpec(
     title=_("Areas"),
     columns=AREA_COLUMNS,
     handle_row=handle_area_row,
-    prepare=prepare_tree_rows,
+    prepare=partial(prepare_tree_rows, model=Area),
 )
 
 ORG_SPEC = ImportSpec(
@@ -242,7 +264,7 @@ ORG_SPEC = ImportSpec(
     title=_("Party organizations"),
     columns=ORG_COLUMNS,
     handle_row=handle_org_row,
-    prepare=prepare_tree_rows,
+    prepare=partial(prepare_tree_rows, model=Organization),
 )
 
 
