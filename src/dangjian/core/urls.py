@@ -1,6 +1,14 @@
-"""Pages of the core app."""
+"""Pages of the core app: the audit log and people (the workbench is at / in the root URL map)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
+]

@@ -1,0 +1,88 @@
+"""Reading the audit log by scope, and its filters.
+
+An audit line carries the tree paths of the record it describes (``org_path``/``area_path``),
+so a district's organization department reads the lines of its own subtrees and nothing else;
+lines with no place in the trees (sign-ins, tokens) are for system administrators only.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.choices import AuditAction
+from dangjian.core.models import AuditEntry
+from dangjian.core.scoping import AREA, ORG, scope_of
+
+AUDIT_PERMISSION = "core.view_auditentry"
+# Apps whose records are audited (for the object-type filter, listed without a query).
+AUDITED_APPS = ("core", "accounts", "orgs", "members")
+
+
+def can_read_audit(user) -> bool:
+    """Whether the user may open the audit pages at all (somewhere in the trees)."""
+    return scope_of(user).has_any(AUDIT_PERMISSION)
+
+
+def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
+    """Audit lines the user may read: all for global roles, else those inside the subtrees
+    where one of their assignments grants ``core.view_auditentry``."""
+    scope = scope_of(user)
+    if scope.is_global:
+        return AuditEntry.objects.all()
+    condition = Q(pk__in=[])
+    for grant in scope.grants:
+        if AUDIT_PERMISSION not in grant.permissions:
+            continue
+        if grant.tree == ORG:
+            condition |= Q(org_path__startswith=grant.path)
+        elif grant.tree == AREA:
+            condition |= Q(area_path__startswith=grant.path)
+    return AuditEntry.objects.filter(condition)
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    """(``app.model``, verbose name) of every model the platform audits, by name."""
+    choices = [
+        (model._meta.label_lower, str(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model._meta.app_label in AUDITED_APPS
+    ]
+    return sorted(choices, key=lambda choice: choice[1])
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    """The audit page's filters; dates are whole days in the server's time zone (inclusive)."""
+
+    username = django_filters.CharFilter(label=_("User"), field_name="username", lookup_expr="istartswith")
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
+    object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = django_filters.CharFilter(
+        label=_("Object name contains"), field_name="object_repr", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["username", "action", "object_type", "date_from", "date_to", "q"]
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(at__gte=_day_start(value))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(at__lt=_day_start(value + datetime.timedelta(days=1)))

@@ -1,0 +1,120 @@
+"""The people pages: scoped lists, search by name or exact ID number, masked personal data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangjian.core.models import Person
+from tests.core.people import resident_in, valid_id_number
+
+ID_A = valid_id_number(123)
+MOBILE_A = "13812345678"
+
+
+@pytest.fixture
+def people(world):
+    return {
+        "a": resident_in(world.building_a1, "张伟", id_number=ID_A, mobile=MOBILE_A, gender="male"),
+        "a2": resident_in(world.grid_a2, "王芳"),
+        "a3": resident_in(world.grid_a2, "安静"),
+        "b": resident_in(world.grid_b1, "李娜", id_number=valid_id_number(456)),
+    }
+
+
+def _names(response) -> list[str]:
+    return [person.name for person in response.context["page"]]
+
+
+def test_secretary_a_lists_only_people_of_community_a(client, secretary_a, people):
+    client.force_login(secretary_a)
+    response = client.get(reverse("core:person_list"))
+    assert response.status_code == 200
+    assert set(_names(response)) == {"张伟", "王芳", "安静"}
+
+
+def test_people_are_sorted_by_pinyin(client, secretary_a, people):
+    client.force_login(secretary_a)
+    # an < wang < zhang; by code point 张 (U+5F20) would come before 王 (U+738B).
+    assert _names(client.get(reverse("core:person_list"))) == ["安静", "王芳", "张伟"]
+
+
+@pytest.mark.parametrize("query", ["张伟", "張偉", "zhangwei", "zw", "zhang"])
+def test_search_finds_by_simplified_traditional_pinyin_and_initials(client, secretary_a, people, query):
+    client.force_login(secretary_a)
+    assert _names(client.get(reverse("core:person_list"), {"q": query})) == ["张伟"]
+
+
+def test_search_finds_by_exact_id_number(client, secretary_a, people):
+    client.force_login(secretary_a)
+    assert _names(client.get(reverse("core:person_list"), {"q": ID_A})) == ["张伟"]
+    assert _names(client.get(reverse("core:person_list"), {"q": ID_A.lower()})) == ["张伟"]
+
+
+def test_search_by_id_number_stays_within_scope(client, secretary_a, people):
+    client.force_login(secretary_a)
+    assert _names(client.get(reverse("core:person_list"), {"q": valid_id_number(456)})) == []
+
+
+def test_search_finds_by_exact_mobile(client, secretary_a, people):
+    client.force_login(secretary_a)
+    assert _names(client.get(reverse("core:person_list"), {"q": MOBILE_A})) == ["张伟"]
+
+
+def test_list_shows_masked_id_and_mobile_only(client, secretary_a, people):
+    client.force_login(secretary_a)
+    page = client.get(reverse("core:person_list")).content.decode()
+    assert people["a"].id_number_masked in page
+    assert "138****5678" in page
+    assert ID_A not in page
+    assert MOBILE_A not in page
+
+
+def test_empty_search_result_says_so(client, secretary_a, people):
+    client.force_login(secretary_a)
+    page = client.get(reverse("core:person_list"), {"q": "不存在的人"}).content.decode()
+    assert "dj-empty" in page
+
+
+def test_person_list_is_forbidden_without_the_view_permission(client, resident, people):
+    client.force_login(resident)
+    assert client.get(reverse("core:person_list")).status_code == 403
+
+
+def test_secretary_a_gets_404_for_a_person_living_only_in_community_b(client, secretary_a, people):
+    client.force_login(secretary_a)
+    assert client.get(reverse("core:person_detail", args=[people["b"].pk])).status_code == 404
+
+
+def test_person_detail_shows_masked_values_and_reveal_buttons(client, secretary_a, people):
+    client.force_login(secretary_a)
+    response = client.get(reverse("core:person_detail", args=[people["a"].pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert people["a"].id_number_masked in page
+    assert ID_A not in page
+    assert MOBILE_A not in page
+    assert reverse("core:person_reveal", args=[people["a"].pk, "id_number"]) in page
+    assert reverse("core:person_reveal", args=[people["a"].pk, "mobile"]) in page
+
+
+def test_grid_worker_sees_the_person_but_no_reveal_button(client, grid_worker_a, people):
+    client.force_login(grid_worker_a)
+    response = client.get(reverse("core:person_detail", args=[people["a"].pk]))
+    assert response.status_code == 200
+    assert "/reveal/" not in response.content.decode()
+
+
+def test_person_list_costs_the_same_queries_for_3_and_30_people(client, secretary_a, world):
+    client.force_login(secretary_a)
+    counts = []
+    for total in (3, 30):
+        while Person.objects.count() < total:
+            resident_in(world.grid_a1, f"居民{Person.objects.count()}")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("core:person_list"))
+        assert len(response.context["page"]) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
