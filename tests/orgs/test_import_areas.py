@@ -94,7 +94,7 @@ def test_wrong_kind_under_a_parent_is_refused_with_the_hierarchy_rule(world, adm
         ["110105001G09", "街道直属网格", kind("grid"), "110105001"],
     )
     report = excel.commit(AREA_SPEC, data, by=admin)
-    assert [error.row for error in report.errors] == [3]
+    assert [(error.row, error.column) for error in report.errors] == [(3, "Type")]
     assert "的下级只能是" in report.errors[0].message
     assert not Area.objects.filter(code="110105001001G03").exists()
 

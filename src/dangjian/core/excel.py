@@ -540,7 +540,11 @@ def _column_for_field(spec: ImportSpec, field_name: str | None) -> str | None:
     if not field_name:
         return None
     keys = {column.key for column in spec.columns}
-    return field_name if field_name in keys else None
+    # A service names the model field ("parent"); the ledger may hold it as a code column.
+    for key in (field_name, f"{field_name}_code"):
+        if key in keys:
+            return key
+    return None
 
 
 def dry_run(
