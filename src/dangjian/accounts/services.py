@@ -104,7 +104,7 @@ def revoke_role(assignment: RoleAssignment, *, by: User) -> RoleAssignment:
     check_perm(by, "accounts.change_roleassignment", assignment)
     with transaction.atomic():
         current = (
-            RoleAssignment.objects.select_for_update()
+            RoleAssignment.objects.select_for_update(of=("self",))
             .select_related("user", "role", "org", "area")
             .get(pk=assignment.pk)
         )
