@@ -275,3 +275,13 @@ def test_government_org_form_keeps_its_field(client, world, admin):
     client.post(reverse("orgs:org_edit", args=[world.district_org.pk]), data)
     world.district_org.refresh_from_db()
     assert world.district_org.field == OrgField.GOVERNMENT and world.district_org.note == "区委"
+
+
+def test_admin_shows_the_trees_read_only_and_points_to_the_pages(client, world, admin):
+    client.force_login(admin)
+    assert client.get("/admin/orgs/organization/").status_code == 200
+    assert client.get("/admin/members/partymember/").status_code == 200
+    change_page = client.get(f"/admin/orgs/organization/{world.org_a.pk}/change/").content.decode()
+    assert 'name="_save"' not in change_page
+    assert client.post("/admin/orgs/organization/add/", {"name": "绕过服务"}).status_code == 403
+    assert not Organization.objects.filter(name="绕过服务").exists()
