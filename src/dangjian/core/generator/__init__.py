@@ -1,0 +1,23 @@
+"""Synthetic data at named scales (community, district, city) for demos and benchmarks.
+
+``generate(scale, seed=...)`` builds both trees, people, residents, party members, grid workers,
+committees and the demo logins; ``DEMO_LOGINS`` lists those logins and needs no Django setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dangjian.core.generator.logins import DEMO_LOGINS, DEMO_PASSWORD
+from dangjian.core.generator.scales import SCALES, Scale
+
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "SCALES", "Scale", "generate"]
+
+
+def generate(scale: str | Scale, seed: int = 2026, *, log: Callable[[str], None] = print):
+    """Build the data of ``scale`` into an empty database; returns the per-stage ``Stats``."""
+    from dangjian.core.generator.build import Generator
+
+    if isinstance(scale, str):
+        scale = SCALES[scale]
+    return Generator(scale, seed, log=log).run()

@@ -1,0 +1,66 @@
+"""The demo logins: one user per persona, each with a role on the right node of generated data.
+
+``dangjian demo`` prints ``DEMO_LOGINS`` so a visitor can try the platform as a 组织部 admin, a
+community secretary, a grid worker and so on. All share one password that is printed, which is
+acceptable only because demo data holds no real person.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+
+from dangjian.accounts.choices import BuiltinRole
+from dangjian.accounts.models import Role, RoleAssignment, User
+from dangjian.core.generator.logins import DEMO_LOGINS, DEMO_PASSWORD
+from dangjian.core.generator.people import Draft
+
+
+def create_demo_users(anchors) -> list[User]:
+    """Create the demo users on the first district, street, community, grid and building.
+
+    A username that already exists is left alone (its password is not reset), so running the
+    generator next to real accounts never takes one over.
+    """
+    plans: list[tuple[str, str | None, object, Draft | None]] = [
+        ("admin", BuiltinRole.SYSTEM_ADMIN, None, None),
+        ("zzb_admin", BuiltinRole.ORG_DEPARTMENT_ADMIN, anchors.district_org, None),
+        ("jd_shuji", BuiltinRole.ORG_SECRETARY, anchors.street_org, anchors.street_secretary),
+        ("sq_shuji", BuiltinRole.ORG_SECRETARY, anchors.community_org, anchors.community_secretary),
+        ("wgy", BuiltinRole.GRID_WORKER, anchors.grid, anchors.grid_leader),
+        ("bm_handler", BuiltinRole.DEPARTMENT_HANDLER, anchors.district, None),
+        ("dangyuan", BuiltinRole.PARTY_MEMBER, anchors.grid_branch, anchors.member),
+        ("jumin", BuiltinRole.RESIDENT, anchors.building, anchors.resident),
+    ]
+    labels = {username: label for label, username, _, _ in DEMO_LOGINS}
+    roles = {role.code: role for role in Role.objects.all()}
+    # One hash for all of them: they share a published password, and PBKDF2 costs ~0.2 s a time.
+    encoded_password = make_password(DEMO_PASSWORD)
+    created = []
+    for username, role_code, node, draft in plans:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, is_superuser=username == "admin", is_staff=username == "admin")
+        if draft is not None:
+            user.person = draft.person
+            user.last_name = draft.surname
+            user.first_name = draft.person.name.removeprefix(draft.surname)
+            if draft.mobile:
+                user.mobile = draft.mobile
+        else:
+            user.last_name, user.first_name = "演示", labels[username]
+        user.password = encoded_password
+        user.save()
+        if role_code is not None and node is not None:
+            from dangjian.orgs.models import Organization
+
+            RoleAssignment.objects.create(
+                user=user,
+                role=roles[role_code],
+                org=node if isinstance(node, Organization) else None,
+                area=None if isinstance(node, Organization) else node,
+            )
+        elif role_code == BuiltinRole.SYSTEM_ADMIN:
+            # The global role needs a node to hang on; the first district's committee is as good as any.
+            RoleAssignment.objects.create(user=user, role=roles[role_code], org=anchors.district_org)
+        created.append(user)
+    return created
