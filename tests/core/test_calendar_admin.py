@@ -217,3 +217,9 @@ def test_deleting_a_year_removes_its_days_and_falls_back(admin_client):
         assert is_working_day(D(2026, 2, 16)) is True  # no 春节 without the notice
     entry = AuditEntry.objects.get(object_type="core.calendaryear", action=AuditAction.DELETE)
     assert entry.changes["2026-10-10"] == [["workday", "国庆节"], None]
+
+
+def test_adding_a_year_goes_to_the_whole_year_form_so_no_year_is_saved_without_its_days(admin_client):
+    response = admin_client.get(reverse("admin:core_calendaryear_add"))
+    assert response.status_code == 302
+    assert response.url == reverse(ENTER_URL)

@@ -8,13 +8,14 @@ shown masked and entered through plain inputs that encrypt on save.
 from __future__ import annotations
 
 import datetime
-from functools import partial
+from functools import cached_property, partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.checks import InlineModelAdminChecks
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.paginator import Paginator
+from django.db import connections, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -231,6 +232,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "enter_year_url": reverse("admin:core_calendaryear_enter")}
         return super().changelist_view(request, extra_context)
 
+    def add_view(self, request: HttpRequest, form_url="", extra_context=None) -> HttpResponse:
+        # A year row without its days would count every weekday of the year as a working day,
+        # worse than the fallback; a year is therefore always added with its days, at once.
+        return HttpResponseRedirect(reverse("admin:core_calendaryear_enter"))
+
     def get_urls(self):
         return [
             path(
@@ -331,6 +337,29 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 # --- Audit log ---------------------------------------------------------------------------------
 
+# Below this many rows an exact count is cheap enough; above it an unfiltered list shows the
+# planner's estimate instead of scanning a table that only grows.
+ESTIMATE_COUNT_ABOVE = 100_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Pages of a large table whose unfiltered total comes from PostgreSQL's statistics."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] > ESTIMATE_COUNT_ABOVE:
+                return int(row[0])
+        return super().count
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
@@ -342,6 +371,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = False
     # A full count scans a table that only grows; the filtered count is enough on the page.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = (
         "at",
         "username",
