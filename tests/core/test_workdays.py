@@ -167,6 +167,22 @@ def test_default_calendar_asks_no_database_after_loading(django_assert_num_queri
 
 
 @pytest.mark.django_db
+def test_a_change_made_by_another_process_is_seen_once_the_shared_version_moves(monkeypatch):
+    from django.core.cache import cache
+
+    from dangjian.core.models import CalendarDay
+
+    monkeypatch.setattr(workdays, "VERSION_CHECK_SECONDS", 0.0)
+    assert is_working_day(D(2026, 12, 31)) is True
+    # Another process saves a row: without a new version this process keeps its copy …
+    CalendarDay.objects.create(date=D(2026, 12, 31), kind="holiday", name="跨年")
+    assert is_working_day(D(2026, 12, 31)) is True
+    # … and reloads once that process bumps the version in the shared cache.
+    cache.set(workdays.VERSION_CACHE_KEY, "bumped-elsewhere", timeout=None)
+    assert is_working_day(D(2026, 12, 31)) is False
+
+
+@pytest.mark.django_db
 def test_missing_years_name_this_year_and_next_from_november():
     calendar = WorkingCalendar.from_days(holidays={D(2026, 1, 1): "元旦"})
     assert missing_calendar_years(D(2026, 10, 31), calendar) == []
