@@ -152,10 +152,11 @@ def test_area_list_query_count_is_the_same_for_3_and_30_rows(client, world, grid
 
 
 def test_create_writes_audit_entry_with_new_values(as_secretary_a, world):
-    response = post(
-        as_secretary_a,
+    response = as_secretary_a.post(
         ORGS,
         {"parent_id": world.org_a.pk, "name": "幸福社区第二网格党支部", "code": "B0100", "kind": "branch"},
+        content_type="application/json",
+        headers={"X-Request-ID": "import-job-42"},
     )
     assert response.status_code == 201
     body = response.json()
@@ -163,6 +164,7 @@ def test_create_writes_audit_entry_with_new_values(as_secretary_a, world):
     entry = AuditEntry.objects.get(object_id=str(body["id"]), action="create")
     assert entry.changes["name"] == [None, "幸福社区第二网格党支部"]
     assert entry.username == "secretary_a"
+    assert entry.request_id == "import-job-42"
 
 
 def test_update_writes_audit_entry_with_old_and_new_values(as_secretary_a, world):

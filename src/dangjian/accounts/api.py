@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -55,7 +56,7 @@ class SessionAuth(AuthBase):
         if user is None or not user.is_authenticated or not user.is_active:
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed")
+            raise HttpError(403, str(_("CSRF check failed: reload the page and try again.")))
         return user
 
 
