@@ -19,6 +19,7 @@ import warnings
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction, CalendarDayKind
 from dangjian.core.errors import PermissionDenied, RuleViolation
+
+if TYPE_CHECKING:
+    from dangjian.core.models import CalendarYear
 
 logger = logging.getLogger(__name__)
 
@@ -170,12 +174,14 @@ class _DefaultCalendar:
         now = time.monotonic()
         if calendar is not None and now - self._checked_at < VERSION_CHECK_SECONDS:
             return calendar
+        # The version is read before the rows, so a change saved while loading triggers a reload.
         version = cache.get(VERSION_CACHE_KEY)
         if calendar is not None and version == self._version:
             self._checked_at = now
             return calendar
         with self._lock:
-            # The version is read before the rows so a change made while loading triggers a reload.
+            if self._calendar is not None and self._version == version:
+                return self._calendar  # another thread loaded it meanwhile
             calendar = WorkingCalendar.from_database()
             # Warnings stay once per year per process, across reloads.
             calendar._warned_years = self._warned_years
@@ -342,7 +348,9 @@ def parse_days(year: int, text: str, *, label: str, errors: list[str]) -> dict[d
     return days
 
 
-def parse_year(year: int, holidays_text: str, workdays_text: str) -> tuple[dict, dict]:
+def parse_year(
+    year: int, holidays_text: str, workdays_text: str
+) -> tuple[dict[datetime.date, str], dict[datetime.date, str]]:
     """Holidays and make-up days of ``year`` from the admin's text; raises CalendarInputError."""
     errors: list[str] = []
     holidays = parse_days(year, holidays_text, label="放假日期", errors=errors)
@@ -390,7 +398,7 @@ def enter_calendar_year(
     workdays: Mapping[datetime.date, str],
     by,
     source: str = "",
-):
+) -> CalendarYear:
     """Store a whole year's holidays and make-up days at once, replacing what the year had.
 
     All or nothing, audited, and every process sees the new calendar without a restart.
