@@ -65,8 +65,12 @@ class AuditEntryFilter(django_filters.FilterSet):
     """The audit page's filters; dates are whole days in the server's time zone (inclusive)."""
 
     username = django_filters.CharFilter(label=_("User"), field_name="username", lookup_expr="istartswith")
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
-    object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=AuditAction.choices, empty_label=_("All actions")
+    )
+    object_type = django_filters.ChoiceFilter(
+        label=_("Object type"), choices=object_type_choices, empty_label=_("All types")
+    )
     date_from = django_filters.DateFilter(
         label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )

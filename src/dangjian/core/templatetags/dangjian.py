@@ -50,13 +50,19 @@ def _widget_class(field: forms.BoundField) -> str:
 
 
 @register.simple_tag
-def bootstrap_field(field: forms.BoundField, **attrs) -> SafeString:
+def bootstrap_field(field: forms.BoundField, size: str = "", **attrs) -> SafeString:
     """The widget of ``field`` with Bootstrap classes, error state and described-by links.
+
+    ``size="sm"`` or ``"lg"`` picks the matching ``form-control-*``/``form-select-*`` size;
+    other keyword arguments become HTML attributes (``class`` is added to the Bootstrap ones).
 
     ``aria-describedby`` points at the help text and error list rendered by
     ``includes/form.html`` so screen readers read them with the field.
     """
-    classes = [_widget_class(field)]
+    base = _widget_class(field)
+    classes = [base]
+    if size in {"sm", "lg"} and base != "form-check-input":
+        classes.append(f"{base}-{size}")
     existing = field.field.widget.attrs.get("class")
     if existing:
         classes.append(existing)
