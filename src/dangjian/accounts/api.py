@@ -7,8 +7,10 @@ the CSRF token, so a forged form on another site cannot act as the signed-in use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +48,6 @@ class SessionAuth(AuthBase):
     csrf = True
 
     def __init__(self) -> None:
-        from django.conf import settings
-
         self.openapi_name = settings.SESSION_COOKIE_NAME
         super().__init__()
 
@@ -60,7 +60,7 @@ class SessionAuth(AuthBase):
         return user
 
 
-def login_or_token_required(view):
+def login_or_token_required(view: Callable) -> Callable:
     """Guard for the OpenAPI document and the docs page: a session or a bearer token.
 
     The schema itself holds no records, but an intranet platform does not publish its API
@@ -71,7 +71,7 @@ def login_or_token_required(view):
     def guarded(request, *args, **kwargs):
         if not request.user.is_authenticated:
             header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
+            scheme, _space, token = header.partition(" ")
             user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
             if user is None:
                 return redirect_to_login(request.get_full_path())
