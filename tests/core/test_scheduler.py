@@ -11,8 +11,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from dangjian.core import scheduler
-from dangjian.core.models import ScheduledJob
+from dangjian.core import scheduler, workdays
+from dangjian.core.models import CalendarYear, ScheduledJob
+from dangjian.core.tasks import check_calendar_years
 
 
 @task()
@@ -90,14 +91,36 @@ def test_db_worker_runs_an_enqueued_task(transactional_db):
     assert result.return_value == 5
 
 
-def test_worker_command_enqueues_the_calendar_check_and_runs_it(transactional_db, caplog):
+@pytest.fixture
+def fresh_calendar():
+    workdays.reset_default_calendar()
+    yield
+    workdays.reset_default_calendar()
+
+
+def test_worker_runs_the_calendar_check_which_warns_about_a_year_not_entered(
+    transactional_db, fresh_calendar, caplog
+):
+    this_year = timezone.localdate().year
+    CalendarYear.objects.filter(year__gte=this_year).delete()
+
     with caplog.at_level(logging.WARNING, logger="dangjian.core.tasks"):
         call_command("worker", "--once")
 
     result = DBTaskResult.objects.get(task_path="dangjian.core.tasks.check_calendar_years")
     assert result.status == TaskResultStatus.SUCCESSFUL
-    missing = result.return_value
-    if missing:
-        assert "must enter" in caplog.text
-    else:
-        assert "must enter" not in caplog.text
+    assert this_year in result.return_value
+    assert f"missing for {this_year}" in caplog.text
+    assert "must enter them" in caplog.text
+
+
+def test_the_calendar_check_is_silent_when_the_years_are_entered(db, fresh_calendar, caplog):
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        CalendarYear.objects.get_or_create(year=year, defaults={"source": "国务院办公厅通知"})
+
+    with caplog.at_level(logging.WARNING, logger="dangjian.core.tasks"):
+        missing = check_calendar_years.call()
+
+    assert missing == []
+    assert "must enter" not in caplog.text

@@ -222,3 +222,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class ScheduledJob(models.Model):
+    """The last period a periodic background job was enqueued for (see ``dangjian.core.scheduler``).
+
+    Several worker processes tick the scheduler; the one whose conditional update moves
+    ``last_run_at`` into the current period enqueues the job, the others see no row change.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    last_run_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
