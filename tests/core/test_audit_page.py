@@ -121,3 +121,10 @@ def test_audit_list_costs_the_same_queries_for_3_and_30_lines(client, district_a
         assert len(response.context["page"]) == total
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_audit_menu_entry_shows_only_to_audit_readers(client, district_admin, secretary_a):
+    client.force_login(district_admin)
+    assert reverse("core:audit_list") in client.get(reverse("home")).content.decode()
+    client.force_login(secretary_a)
+    assert reverse("core:audit_list") not in client.get(reverse("home")).content.decode()

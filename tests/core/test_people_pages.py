@@ -118,3 +118,47 @@ def test_person_list_costs_the_same_queries_for_3_and_30_people(client, secretar
         assert len(response.context["page"]) == total
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_pages_are_walked_with_previous_and_next_keeping_the_search(client, secretary_a, world, settings):
+    settings.PAGE_SIZE = 2
+    for name in ["张一", "张二", "张三", "张四", "张五"]:
+        resident_in(world.grid_a1, name)
+    client.force_login(secretary_a)
+    first = client.get(reverse("core:person_list"), {"q": "张"})
+    assert len(first.context["page"]) == 2
+    assert first.context["page"].has_next
+    assert 'href="?q=%E5%BC%A0&amp;page=2"' in first.content.decode()
+    third = client.get(reverse("core:person_list"), {"q": "张", "page": 3})
+    assert len(third.context["page"]) == 1
+    assert not third.context["page"].has_next
+    assert 'href="?q=%E5%BC%A0&amp;page=2"' in third.content.decode()
+    shown = [
+        person.name
+        for number in (1, 2, 3)
+        for person in client.get(reverse("core:person_list"), {"q": "张", "page": number}).context["page"]
+    ]
+    assert sorted(shown) == sorted(["张一", "张二", "张三", "张四", "张五"])
+
+
+def test_a_nonsense_page_number_shows_the_first_page(client, secretary_a, people):
+    client.force_login(secretary_a)
+    assert client.get(reverse("core:person_list"), {"page": "abc"}).context["page"].number == 1
+
+
+def test_paging_past_the_offset_bound_stops_and_asks_to_narrow_the_search(client, secretary_a, people):
+    from dangjian.core.pagination import MAX_OFFSET
+
+    client.force_login(secretary_a)
+    response = client.get(reverse("core:person_list"), {"page": MAX_OFFSET})
+    page = response.context["page"]
+    assert page.is_capped
+    assert page.number * page.per_page <= MAX_OFFSET
+    assert "narrow the search" in response.content.decode()
+
+
+def test_the_people_menu_entry_follows_the_view_permission(client, secretary_a, resident, people):
+    client.force_login(secretary_a)
+    assert reverse("core:person_list") in client.get(reverse("home")).content.decode()
+    client.force_login(resident)
+    assert reverse("core:person_list") not in client.get(reverse("home")).content.decode()

@@ -1,0 +1,38 @@
+"""The workbench at /: where the user's roles apply, with links to those nodes."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+
+def test_workbench_lists_the_users_roles_with_links_to_their_nodes(client, secretary_a, world):
+    client.force_login(secretary_a)
+    page = client.get(reverse("home")).content.decode()
+    assert world.org_a.name in page
+    assert reverse("orgs:org_detail", kwargs={"pk": world.org_a.pk}) in page
+
+
+def test_workbench_links_an_area_role_to_the_area(client, grid_worker_a, world):
+    client.force_login(grid_worker_a)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("orgs:area_detail", kwargs={"pk": world.grid_a1.pk}) in page
+
+
+def test_workbench_of_a_user_without_a_role_explains_what_to_do(client, resident):
+    client.force_login(resident)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["places"] == []
+    assert "dj-empty" in response.content.decode()
+
+
+def test_revoked_roles_are_not_listed(client, secretary_a, world):
+    secretary_a.role_assignments.update(is_active=False)
+    client.force_login(secretary_a)
+    assert client.get(reverse("home")).context["places"] == []
+
+
+def test_workbench_needs_a_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
