@@ -162,7 +162,7 @@ def test_term_reminders_at_90_and_30_days_and_when_overdue(world, days_left, exp
 def test_overdue_term_names_the_end_date_and_is_danger(world):
     elect(world.org_a, elected_on=datetime.date(2020, 6, 1), term_years=5)
     warning = next(w for w in structural_warnings(world.org_a, today=TODAY) if w.rule == "term_overdue")
-    assert warning.level == "danger" and "2025年06月01日" in warning.message and "换届" in warning.message
+    assert warning.level == "danger" and "2025年6月1日" in warning.message and "换届" in warning.message
 
 
 def test_default_term_is_five_years_for_communities_and_three_for_others(world):

@@ -42,7 +42,7 @@ from dangjian.orgs.forms import (
     allowed_org_kinds,
 )
 from dangjian.orgs.models import Area, Committee, CommitteeMember, Organization
-from dangjian.orgs.warnings import current_committee, due_elections, structural_warnings
+from dangjian.orgs.warnings import ROLE_RANK, current_committee, due_elections, structural_warnings
 
 # Children shown per expand in the tree browser; a "more" link loads the next batch.
 CHILDREN_BATCH = 100
@@ -597,7 +597,10 @@ def committee_detail(request, pk: int):
             "urls": ORGS.urls(),
             "node": org,
             "committee": committee,
-            "seats": list(committee.seats.all()),
+            "seats": sorted(
+                committee.seats.all(),
+                key=lambda seat: (seat.ended_on is not None, ROLE_RANK.get(seat.role, 99), seat.pk),
+            ),
             "can_change": can_change,
             "ancestors": [*_visible_ancestors(ORGS, request.user, [org])[org.path], org],
             "today": timezone.localdate(),

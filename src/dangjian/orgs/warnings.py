@@ -34,6 +34,18 @@ COMMITTEE_ROLES = (
     CommitteeRole.DISCIPLINE,
 )
 SMALL_BRANCH_ROLES = {CommitteeRole.SECRETARY, CommitteeRole.DEPUTY_SECRETARY}
+# The messages are Chinese whatever the user's language (like RuleViolation messages), so the
+# role names are the regulation's own words rather than the translated choice labels.
+ROLE_NAMES = {
+    CommitteeRole.SECRETARY: "书记",
+    CommitteeRole.DEPUTY_SECRETARY: "副书记",
+    CommitteeRole.ORGANIZATION: "组织委员",
+    CommitteeRole.PUBLICITY: "宣传委员",
+    CommitteeRole.DISCIPLINE: "纪检委员",
+    CommitteeRole.MEMBER: "委员",
+}
+# Seats are listed in the order of the roles above (书记 first), not by the stored code.
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_NAMES)}
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,14 @@ def current_committee(org: Organization) -> Committee | None:
     from dangjian.orgs.models import CommitteeMember
 
     sitting = CommitteeMember.objects.filter(ended_on__isnull=True).select_related("person")
-    return (
+    committee = (
         Committee.objects.filter(org=org, is_current=True)
         .prefetch_related(Prefetch("seats", queryset=sitting, to_attr="sitting_seats"))
         .first()
     )
+    if committee is not None:
+        committee.sitting_seats.sort(key=lambda seat: (ROLE_RANK.get(seat.role, 99), seat.pk))
+    return committee
 
 
 def _branch_size_warnings(org: Organization, full: int, total: int) -> list[StructuralWarning]:
@@ -112,7 +127,11 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
 
 
 def _role_names(roles) -> str:
-    return "、".join(str(CommitteeRole(role).label) for role in roles)
+    return "、".join(ROLE_NAMES[CommitteeRole(role)] for role in roles)
+
+
+def _date(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _committee_shape_warnings(full: int, committee: Committee) -> list[StructuralWarning]:
@@ -164,24 +183,26 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
 def _term_warning(org: Organization, committee: Committee, today: datetime.date) -> StructuralWarning | None:
     ends_on = committee.term_ends_on
     days = (ends_on - today).days
-    source = f"任期 {committee.term_years} 年（{REGULATION}；村、社区党组织每届 5 年，其他一般 3 年）"
+    source = (
+        f"依据{REGULATION}，村、社区党组织每届任期 5 年，其他一般 3 年；本届任期 {committee.term_years} 年。"
+    )
     if days < 0:
         return StructuralWarning(
             "danger",
             "term_overdue",
-            f"本届委员会任期已于 {ends_on:%Y年%m月%d日} 届满，已超期 {-days} 天，请及时换届（{source}）。",
+            f"本届委员会任期已于 {_date(ends_on)}届满，已超期 {-days} 天，请及时换届。{source}",
         )
     if days <= URGENT_DAYS:
         return StructuralWarning(
             "danger",
             "term_ends_30",
-            f"本届委员会任期将于 {ends_on:%Y年%m月%d日} 届满（还有 {days} 天），请抓紧准备换届选举（{source}）。",
+            f"本届委员会任期将于 {_date(ends_on)}届满（还有 {days} 天），请抓紧准备换届选举。{source}",
         )
     if days <= REMIND_DAYS:
         return StructuralWarning(
             "warning",
             "term_ends_90",
-            f"本届委员会任期将于 {ends_on:%Y年%m月%d日} 届满（还有 {days} 天），请着手准备换届（{source}）。",
+            f"本届委员会任期将于 {_date(ends_on)}届满（还有 {days} 天），请着手准备换届。{source}",
         )
     return None
 
