@@ -21,6 +21,7 @@ import platform
 import statistics
 import sys
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -212,20 +213,29 @@ def describe_data() -> dict:
     }
 
 
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: CJK characters take two, so the table lines up."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
 def print_table(results: list[Result], data: dict, repeat: int) -> None:
     print(
         f"scale {data['scale']} on {data['database']}: {data['areas']:,} areas, "
         f"{data['organizations']:,} organizations, {data['people']:,} people; {repeat} requests each"
     )
-    width = max((len(result.key) for result in results), default=20)
+    width = max((display_width(result.key) for result in results), default=20)
     print(f"{'URL':<{width}}  {'persona':<20} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for result in results:
         if result.status != "ok":
-            print(f"{result.key:<{width}}  {result.persona:<20} {result.status:>28}")
+            print(f"{pad(result.key, width)}  {result.persona:<20} {result.status:>28}")
             continue
         flag = "  > 100 ms" if result.p95_ms > 100 else ""
         print(
-            f"{result.key:<{width}}  {result.persona:<20} {result.median_ms:>10.1f} "
+            f"{pad(result.key, width)}  {result.persona:<20} {result.median_ms:>10.1f} "
             f"{result.p95_ms:>8.1f} {result.queries:>8}{flag}"
         )
 

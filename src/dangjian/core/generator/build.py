@@ -686,21 +686,27 @@ class Generator:
         worker_ids = {id(draft) for draft, _, _ in workers}
         seated = {id(draft) for draft in self.secretaries.values()}
         anchors.member = next(
-            draft
-            for draft, *_ in residents
-            if member_org.get(id(draft)) is anchors.grid_branch
-            and id(draft) not in worker_ids
-            and id(draft) not in seated
+            (
+                draft
+                for draft, *_ in residents
+                if member_org.get(id(draft)) is anchors.grid_branch
+                and id(draft) not in worker_ids
+                and id(draft) not in seated
+            ),
+            None,
         )
         building = grid.children[0]
         anchors.building = building.area
         anchors.resident = next(
-            draft
-            for draft, home, *_ in residents
-            if home is building.area
-            and draft.age >= 18
-            and id(draft) not in member_org
-            and id(draft) not in worker_ids
+            (
+                draft
+                for draft, home, *_ in residents
+                if home is building.area
+                and draft.age >= 18
+                and id(draft) not in member_org
+                and id(draft) not in worker_ids
+            ),
+            None,
         )
 
     def household_labels(self, building: Place) -> Iterator[str]:
