@@ -127,3 +127,16 @@ def test_page_costs_the_same_queries_for_3_and_30_rows(
     grow(parent, 27, start=3)
     many = count_queries(client, url, params)
     assert few == many
+
+
+def test_large_families_load_in_batches_with_a_show_more_button(client, world, secretary_a, monkeypatch):
+    from dangjian.orgs import views
+
+    monkeypatch.setattr(views, "CHILDREN_BATCH", 2)
+    add_branches(world.org_a, 3)
+    client.force_login(secretary_a)
+    url = reverse("orgs:org_children", args=[world.org_a.pk])
+    first = client.get(url).content.decode()
+    assert first.count('class="dj-tree-node') == 2 and f"{url}?offset=2" in first
+    rest = client.get(url, {"offset": 2}).content.decode()
+    assert rest.count('class="dj-tree-node') == 2 and "offset=4" not in rest
