@@ -128,3 +128,11 @@ def test_the_audit_menu_entry_shows_only_to_audit_readers(client, district_admin
     assert reverse("core:audit_list") in client.get(reverse("home")).content.decode()
     client.force_login(secretary_a)
     assert reverse("core:audit_list") not in client.get(reverse("home")).content.decode()
+
+
+def test_an_invalid_filter_shows_the_error_and_no_lines(client, district_admin, lines):
+    client.force_login(district_admin)
+    response = client.get(reverse("core:audit_list"), {"date_from": "not a date"})
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 0
+    assert response.context["filter"].form.errors["date_from"]

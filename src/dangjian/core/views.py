@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import re
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
@@ -72,8 +74,11 @@ def audit_list(request):
     _require_audit_reader(request.user)
     entries = audit_entries_visible_to(request.user).order_by("-at", "-id")
     filterset = AuditEntryFilter(request.GET or None, queryset=entries)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else entries
-    if filterset.is_bound and not filterset.is_valid():
+    if not filterset.is_bound:
+        queryset = entries
+    elif filterset.is_valid():
+        queryset = filterset.qs
+    else:  # the form shows what is wrong with the filters; no lines until it is fixed
         queryset = entries.none()
     page = paginate(request, queryset)
     return render(request, "core/audit_list.html", {"filter": filterset, "page": page})
@@ -81,9 +86,6 @@ def audit_list(request):
 
 def _change_rows(entry) -> list[dict]:
     """The entry's changes as rows of (field label, old, new), labels from the model when known."""
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-
     model = None
     if entry.object_type:
         try:
@@ -154,8 +156,6 @@ def _visible_person(request, pk: int) -> Person:
 
 
 def _person_page(request, person: Person, revealed: dict[str, str] | None = None, status: int = 200):
-    from django.apps import apps
-
     Resident = apps.get_model("members", "Resident")
     PartyMember = apps.get_model("members", "PartyMember")
     GridWorker = apps.get_model("members", "GridWorker")
