@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
-from dangjian.core.pagination import paginate
+from dangjian.core.pagination import MAX_OFFSET, paginate
 from dangjian.core.scoping import scope_of
 from dangjian.core.tree import PATH_STEP, TreeNode
 from dangjian.members.choices import MemberStatus
@@ -182,7 +182,7 @@ def children(request, pk: int, config: TreeConfig):
     """The htmx fragment of one node's children (a bounded batch; "more" loads the next)."""
     node = _node(request, config, pk)
     try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
+        offset = min(max(int(request.GET.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         offset = 0
     rows, more = _batch(_children(config, request.user, node), offset)
@@ -196,6 +196,7 @@ def children(request, pk: int, config: TreeConfig):
             "nodes": rows,
             "more": more,
             "next_offset": offset + CHILDREN_BATCH,
+            "first_batch": offset == 0,
         },
     )
 
