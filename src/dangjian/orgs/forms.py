@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
@@ -85,8 +86,13 @@ class OrganizationForm(NodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = Area.objects.visible_to(self.user)
-        if self.instance.pk and self.instance.jurisdiction_id and not self.is_bound:
-            self.initial["jurisdiction"] = self.instance.jurisdiction.code
+        if self.instance.pk and self.instance.jurisdiction_id:
+            current = self.instance.jurisdiction
+            if not self.is_bound:
+                self.initial["jurisdiction"] = current.code
+            self.fields["jurisdiction"].help_text = format_lazy(
+                "{} {}", self.fields["jurisdiction"].help_text, _("Now: %(name)s.") % {"name": current.name}
+            )
         parent = self.parent if not self.instance.pk else None
         if parent is not None:
             self.fields["kind"].choices = allowed_org_kinds(parent)

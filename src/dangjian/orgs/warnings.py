@@ -183,9 +183,9 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
 def _term_warning(org: Organization, committee: Committee, today: datetime.date) -> StructuralWarning | None:
     ends_on = committee.term_ends_on
     days = (ends_on - today).days
-    source = (
-        f"依据{REGULATION}，村、社区党组织每届任期 5 年，其他一般 3 年；本届任期 {committee.term_years} 年。"
-    )
+    # The 支部工作条例 governs branches; committees above them follow their own election rules.
+    basis = f"依据{REGULATION}，" if org.kind in BRANCH_KINDS else "按照党内有关规定，"
+    source = f"{basis}村、社区党组织每届任期 5 年，其他一般 3 年；本届任期 {committee.term_years} 年。"
     if days < 0:
         return StructuralWarning(
             "danger",
