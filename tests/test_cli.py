@@ -126,6 +126,96 @@ def test_demo_serves_the_login_page_in_chinese_and_ctrl_c_stops_every_process(tm
             demo.process.wait()
 
 
+def own_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a fresh installation: SQLite in ``data_dir``, nothing else configured."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(DANGJIAN_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    return env
+
+
+def wait_for_line(process: subprocess.Popen, text: str, lines: list[str]) -> bool:
+    for line in process.stdout:
+        lines.append(line)
+        if text in line:
+            return True
+    return False
+
+
+def test_serve_migrates_collects_static_files_and_stops_on_sigterm(tmp_path):
+    port = free_port()
+    data_dir = tmp_path / "data"
+    command = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--migrate"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dangjian", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=own_env(data_dir),
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=wait_for_line, args=(server, "never printed", lines), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        status = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                status, _type, page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, "".join(lines)
+        assert 'name="password"' in page
+        assert (data_dir / "static" / "dangjian" / "app.css").exists()
+        status, content_type, _css = fetch(f"http://127.0.0.1:{port}/static/dangjian/app.css")
+        assert status == 200 and content_type.startswith("text/css")
+        started = descendants(server.pid) | {server.pid}
+
+        server.send_signal(signal.SIGTERM)
+        server.wait(STOP_TIMEOUT_SECONDS)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and any(is_running(pid) for pid in started):
+            time.sleep(0.1)
+        assert not [pid for pid in started if is_running(pid)], "server processes left after SIGTERM"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_worker_stops_cleanly_on_sigterm(tmp_path):
+    env = own_env(tmp_path / "data")
+    migrate = subprocess.run(
+        [sys.executable, "-m", "dangjian", "manage", "migrate", "--no-input"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=START_TIMEOUT_SECONDS,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dangjian", "worker"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines: list[str] = []
+    try:
+        assert wait_for_line(worker, "Enqueued periodic job dangjian.core.tasks.check_calendar_years", lines)
+
+        worker.send_signal(signal.SIGTERM)
+
+        assert worker.wait(STOP_TIMEOUT_SECONDS) == 0
+        lines += worker.stdout.readlines()
+        assert "Worker stopped." in "".join(lines)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
 def test_manage_passes_its_arguments_to_django(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "dangjian", "manage", "check", "--fail-level", "ERROR"],
