@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -124,3 +128,28 @@ def test_the_calendar_check_is_silent_when_the_years_are_entered(db, fresh_calen
 
     assert missing == []
     assert "must enter" not in caplog.text
+
+
+def test_four_worker_processes_started_together_enqueue_the_daily_check_once(tmp_path):
+    """Real processes on one SQLite file (WAL, busy timeout): the conditional update decides."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env["DANGJIAN_DATA_DIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "dangjian"]
+    subprocess.run([*command, "manage", "migrate", "--no-input"], env=env, check=True, capture_output=True)
+
+    workers = [
+        subprocess.Popen([*command, "manage", "worker", "--once"], env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outputs = [worker.communicate(timeout=120)[1] for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
+    with sqlite3.connect(tmp_path / "dangjian.sqlite3") as database:
+        (enqueued,) = database.execute(
+            "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE task_path = ?",
+            ["dangjian.core.tasks.check_calendar_years"],
+        ).fetchone()
+    assert enqueued == 1
+    assert sum("Enqueued periodic job" in output for output in outputs) == 1
+    assert not [output for output in outputs if "Scheduler tick failed" in output]
