@@ -261,3 +261,21 @@ def test_the_login_table_lines_up_columns_after_chinese_role_names():
     table = format_table(["角色", "用户名"], [["社区书记", "secretary"], ["网格员", "grid"]]).splitlines()
 
     assert display_column(table[2], "secretary") == display_column(table[3], "grid")
+
+
+def test_generate_builds_the_demo_data_once_and_then_refuses_politely(tmp_path):
+    env = own_env(tmp_path / "data")
+    command = [sys.executable, "-m", "dangjian"]
+    subprocess.run([*command, "manage", "migrate", "--no-input"], env=env, check=True, capture_output=True)
+
+    first = subprocess.run(
+        [*command, "generate", "--scale", "community", "--seed", "7"], env=env, capture_output=True, text=True
+    )
+    second = subprocess.run(
+        [*command, "generate", "--scale", "community"], env=env, capture_output=True, text=True
+    )
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 1
+    assert second.stderr.startswith("dangjian generate: ")
+    assert "Traceback" not in second.stderr

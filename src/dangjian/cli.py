@@ -371,4 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except Exception as error:
+        # A management command's refusal (e.g. generating into a full database) is a message
+        # for the operator, not a traceback.
+        from django.core.management import CommandError
+
+        if isinstance(error, CommandError):
+            print(f"dangjian {args.command}: {error}", file=sys.stderr)
+            return 1
+        raise
