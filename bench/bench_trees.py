@@ -37,11 +37,13 @@ class Case:
     target: str = ""  # "root", "street", "community", "branch", "grid": same key at every scale
     pk: int | None = None
     query: str = ""
+    # Names the query in the key, since search words are taken from the data and vary by scale.
+    query_label: str = ""
 
     @property
     def key(self) -> str:
         label = self.name + (f" [{self.target}]" if self.target else "")
-        return label + (f" ?{self.query}" if self.query else "")
+        return label + (f" ?{self.query_label or self.query}" if self.query else "")
 
 
 @dataclass
@@ -87,7 +89,11 @@ def build_cases() -> list[Case]:
         "community": areas[AreaKind.COMMUNITY],
         "grid": areas[AreaKind.GRID],
     }
-    cases = [Case("orgs:org_tree"), Case("orgs:org_list"), Case("orgs:org_list", query=f"q={community_word}")]
+    cases = [
+        Case("orgs:org_tree"),
+        Case("orgs:org_list"),
+        Case("orgs:org_list", query=f"q={community_word}", query_label="q=<community name>"),
+    ]
     cases += [
         Case("orgs:org_children", target, node.pk) for target, node in org_nodes.items() if target != "branch"
     ]
@@ -95,18 +101,24 @@ def build_cases() -> list[Case]:
     cases += [
         Case("orgs:area_tree"),
         Case("orgs:area_list"),
-        Case("orgs:area_list", query=f"q={community_word}"),
+        Case("orgs:area_list", query=f"q={community_word}", query_label="q=<community name>"),
     ]
     cases += [Case("orgs:area_children", target, node.pk) for target, node in area_nodes.items()]
     cases += [Case("orgs:area_detail", target, node.pk) for target, node in area_nodes.items()]
     cases += [
         Case("core:person_list"),
-        Case("core:person_list", query=f"q={surname}"),
+        Case("core:person_list", query=f"q={surname}", query_label="q=<surname>"),
         Case("core:person_list", query="q=zhangwei"),
     ]
-    cases += [Case("api:org_list"), Case("api:org_list", query=f"q={community_word}")]
+    cases += [
+        Case("api:org_list"),
+        Case("api:org_list", query=f"q={community_word}", query_label="q=<community name>"),
+    ]
     cases += [Case("api:org_detail", target, node.pk) for target, node in org_nodes.items()]
-    cases += [Case("api:area_list"), Case("api:area_list", query=f"q={community_word}")]
+    cases += [
+        Case("api:area_list"),
+        Case("api:area_list", query=f"q={community_word}", query_label="q=<community name>"),
+    ]
     cases += [Case("api:area_detail", target, node.pk) for target, node in area_nodes.items()]
     return cases
 

@@ -161,7 +161,7 @@ class TestCommunityScale:
             assert grid.grid_workers.filter(kind=GridWorkerKind.GRID_LEADER).count() == 1
         workers = GridWorker.objects.count()
         members = GridWorker.objects.filter(person__membership__isnull=False).count()
-        assert 0.45 <= members / workers <= 0.70
+        assert 0.50 <= members / workers <= 0.65
 
     def test_area_resident_counts_match_the_residents_living_directly_there(self, community):
         direct = Counter(Resident.objects.values_list("area_id", flat=True))

@@ -547,7 +547,9 @@ class Generator:
         member_home: dict[int, Area] = {}
 
         # Other members: adult residents, older people more often (many 离退休 members live here).
-        candidates = [entry for entry in adults if id(entry[0]) not in member_grid]
+        # Workers not drawn as members stay non-members, so the 57% holds exactly.
+        worker_ids = {id(draft) for draft, _, _ in workers}
+        candidates = [entry for entry in adults if id(entry[0]) not in worker_ids]
         chosen = weighted_sample(
             rng,
             candidates,

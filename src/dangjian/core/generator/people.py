@@ -20,6 +20,7 @@ from dangjian.core.text import sort_key
 from dangjian.core.validators import id_number_check_digit
 
 MOBILE_SECOND_DIGITS = "3456789"
+ADULT_EDUCATION = list(Education.values)
 
 
 @dataclass(slots=True)
@@ -117,4 +118,4 @@ class PersonMaker:
             weights = (5, 25, 30, 18, 18, 3, 1)
         else:
             weights = (1, 10, 20, 25, 33, 9, 2)
-        return rng.choices(list(Education.values), weights=weights)[0]
+        return rng.choices(ADULT_EDUCATION, weights=weights)[0]
