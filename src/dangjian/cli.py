@@ -373,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except KeyboardInterrupt:
+        # Ctrl-C during migrate or generate, before the demo supervises its processes.
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
     except Exception as error:
         # A management command's refusal (e.g. generating into a full database) is a message
         # for the operator, not a traceback.
