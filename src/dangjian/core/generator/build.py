@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from dangjian.core.generator import names as words
+from dangjian.core.generator.demo import create_demo_users
 from dangjian.core.generator.people import Draft, PersonMaker
 from dangjian.core.generator.scales import Scale
 from dangjian.core.models import Person
@@ -107,8 +108,7 @@ def weighted_sample(rng: random.Random, items: list, weights: list[float], count
 class Stats:
     """Rows and seconds per stage, printed as the generator goes and summed at the end."""
 
-    def __init__(self, log: Callable[[str], None]):
-        self.log = log
+    def __init__(self) -> None:
         self.rows: dict[str, int] = defaultdict(int)
         self.seconds: dict[str, float] = defaultdict(float)
 
@@ -192,7 +192,7 @@ class Generator:
         self.today = today or datetime.date.today()
         self.people = PersonMaker(self.rng, self.today)
         self.log = log
-        self.stats = Stats(log)
+        self.stats = Stats()
         self.anchors = Anchors()
         self.districts: list[Place] = []
         self.counts: dict[str, int] = defaultdict(int)
@@ -214,8 +214,6 @@ class Generator:
             self.log(f"  areas: {len(areas):,} in {self.stats.seconds['areas']:.1f} s")
             for district_index, district in enumerate(self.districts):
                 self.populate_district(district_index, district)
-            from dangjian.core.generator.demo import create_demo_users
-
             with self.stats.stage("demo users"):
                 self.stats.rows["demo users"] += len(create_demo_users(self.anchors))
             with self.stats.stage("audit"):
