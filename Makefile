@@ -3,7 +3,8 @@
 #   make test   every check and the whole test suite, on SQLite and PostgreSQL
 #   make ci     what CI runs on a fresh machine (installs system packages, PostgreSQL)
 #   make lint   ruff check and format check only
-#   make bench  benchmarks at a named data scale (not part of `make test`; see bench/)
+#   make bench  benchmarks at a named data scale, SCALE=community|district|city (not part of
+#               `make test`; see bench/README.md)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,6 +12,7 @@ BIN := $(VENV)/bin
 # Re-install only when the dependencies changed.
 STAMP := $(VENV)/.installed-from-pyproject
 SCALE ?= community
+BENCH_DATA ?= $(CURDIR)/dangjian-data/bench-$(SCALE)
 
 .PHONY: setup demo test ci lint format bench
 
@@ -40,6 +42,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Builds data at $(SCALE) once (SQLite in $(BENCH_DATA), or the database in DATABASE_URL; district
+# scale wants PostgreSQL, see bench/README.md) and times the tree pages and the API.
 bench: setup
-	@if [ -x bench/run ]; then bench/run $(SCALE); \
-	else echo "Benchmarks: build data with '$(BIN)/dangjian generate --scale $(SCALE)' and see bench/ for the timings."; fi
+	DANGJIAN_DATA_DIR=$(BENCH_DATA) $(BIN)/dangjian manage migrate --no-input
+	DANGJIAN_DATA_DIR=$(BENCH_DATA) $(BIN)/dangjian manage generate --scale $(SCALE) --if-empty
+	DANGJIAN_DATA_DIR=$(BENCH_DATA) $(BIN)/python bench/bench_trees.py
