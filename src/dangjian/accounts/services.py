@@ -12,6 +12,7 @@ import datetime
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import Role, RoleAssignment, User
 from dangjian.core import audit
@@ -35,7 +36,11 @@ def _node_field(node: models.Model) -> str:
         return "org"
     if label == AREA_LABEL:
         return "area"
-    raise RuleViolation("角色只能授予在党组织或网格区域节点上。", rule="role_node", field="node")
+    raise RuleViolation(
+        _("A role can only be granted on a party organization or a grid area."),
+        rule="role_node",
+        field="node",
+    )
 
 
 def _new_assignment(user: User, role: Role, node: models.Model) -> RoleAssignment:
@@ -52,7 +57,7 @@ def check_can_assign(user: User, role: Role, node: models.Model, *, by: User) ->
     check_perm(by, "accounts.add_roleassignment", assignment)
     scope = scope_of(by)
     if role.is_global and not scope.is_global:
-        raise PermissionDenied("只有系统管理员可以授予全局角色。", rule="role_global")
+        raise PermissionDenied(_("Only a system administrator can grant a global role."), rule="role_global")
     if not scope.is_global:
         org_path, area_path = assignment.audit_scope_paths()
         missing = sorted(
@@ -62,15 +67,26 @@ def check_can_assign(user: User, role: Role, node: models.Model, *, by: User) ->
         )
         if missing:
             raise PermissionDenied(
-                f"不能授予超出您自身权限的角色“{role.name}”：您在该节点上没有 {', '.join(missing)} 权限。",
+                _(
+                    "You cannot grant the role “%(role)s”, which goes beyond your own permissions: "
+                    "you do not hold %(missing)s on this node."
+                )
+                % {"role": role.name, "missing": ", ".join(missing)},
                 rule="role_escalation",
             )
     if not user.is_active:
-        raise RuleViolation(f"用户“{user}”已停用，不能授予角色。", rule="role_inactive_user", field="user")
+        raise RuleViolation(
+            _("The user “%(user)s” is deactivated and cannot be granted a role.") % {"user": user},
+            rule="role_inactive_user",
+            field="user",
+        )
     node_filter = {_node_field(node): node}
     if RoleAssignment.objects.filter(user=user, role=role, is_active=True, **node_filter).exists():
         raise RuleViolation(
-            f"用户“{user}”已在“{node}”上拥有角色“{role.name}”。", rule="role_duplicate", field="role"
+            _("The user “%(user)s” already holds the role “%(role)s” on “%(node)s”.")
+            % {"user": user, "role": role.name, "node": node},
+            rule="role_duplicate",
+            field="role",
         )
     return assignment
 
@@ -93,7 +109,7 @@ def assign_role(user: User, role: Role, node: models.Model, *, by: User) -> Role
                 "node": [None, str(node)],
                 "is_active": [None, True],
             },
-            note=f"授予角色“{role.name}”于“{node}”",
+            note=_("Granted the role “%(role)s” on “%(node)s”") % {"role": role.name, "node": node},
         )
     user._scope_cache = None
     return assignment
@@ -109,7 +125,9 @@ def revoke_role(assignment: RoleAssignment, *, by: User) -> RoleAssignment:
             .get(pk=assignment.pk)
         )
         if current.role.is_global and not scope_of(by).is_global:
-            raise PermissionDenied("只有系统管理员可以撤销全局角色。", rule="role_global")
+            raise PermissionDenied(
+                _("Only a system administrator can revoke a global role."), rule="role_global"
+            )
         if not current.is_active:
             return current
         current.is_active = False
@@ -124,7 +142,8 @@ def revoke_role(assignment: RoleAssignment, *, by: User) -> RoleAssignment:
                 "node": [str(current.node), str(current.node)],
                 "is_active": [True, False],
             },
-            note=f"撤销角色“{current.role.name}”于“{current.node}”",
+            note=_("Revoked the role “%(role)s” on “%(node)s”")
+            % {"role": current.role.name, "node": current.node},
         )
     current.user._scope_cache = None
     return current

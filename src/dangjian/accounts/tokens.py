@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import ApiToken, User, hash_token
 from dangjian.core import audit
@@ -21,7 +22,7 @@ def issue_token(
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the clear token, which is never shown again."""
     if by.pk != user.pk and not by.is_superuser:
-        raise PermissionDenied("只能为自己创建 API 令牌。", rule="token_owner")
+        raise PermissionDenied(_("You can only create API tokens for yourself."), rule="token_owner")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -37,7 +38,7 @@ def issue_token(
 
 def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     if by.pk != token.user_id and not by.is_superuser:
-        raise PermissionDenied("只能撤销自己的 API 令牌。", rule="token_owner")
+        raise PermissionDenied(_("You can only revoke your own API tokens."), rule="token_owner")
     with transaction.atomic():
         current = ApiToken.objects.select_for_update().get(pk=token.pk)
         if current.revoked_at is None:

@@ -21,6 +21,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import audit
@@ -29,7 +31,6 @@ from dangjian.core.errors import RuleViolation
 from dangjian.core.models import AuditEntry, CalendarDay, CalendarYear, Person
 from dangjian.core.validators import validate_id_number, validate_mobile
 from dangjian.core.workdays import (
-    WEEKDAY_NAMES,
     CalendarInputError,
     bump_calendar_version,
     enter_calendar_year,
@@ -98,12 +99,19 @@ class CalendarDayFormSet(forms.BaseModelFormSet):
             if day is None:
                 continue
             if year and day.year != year:
-                form.add_error("date", f"{day:%Y-%m-%d} 不在 {year} 年内，请到对应年份中录入。")
+                form.add_error(
+                    "date",
+                    gettext("%(date)s is not in %(year)s; enter it under that year.")
+                    % {"date": f"{day:%Y-%m-%d}", "year": year},
+                )
             if kind == CalendarDayKind.WORKDAY and day.weekday() < 5:
                 form.add_error(
                     "kind",
-                    f"{day:%Y-%m-%d} 是星期{WEEKDAY_NAMES[day.weekday()]}，本来就是工作日；"
-                    f"调休上班日只能是周六或周日。",
+                    gettext(
+                        "%(date)s is a %(weekday)s and a working day already; "
+                        "make-up working days can only be Saturdays or Sundays."
+                    )
+                    % {"date": f"{day:%Y-%m-%d}", "weekday": WEEKDAYS[day.weekday()]},
                 )
 
 
@@ -226,8 +234,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
         for year in missing_calendar_years():
             messages.warning(
                 request,
-                f"{year} 年的节假日安排尚未录入，工作日暂按法定固定日期假日计算，办理时限可能不准确。"
-                f"请在本页录入该年的全年安排。",
+                gettext(
+                    "The holidays of %(year)s have not been entered: working days are counted with the "
+                    "statutory fixed-date holidays only, so handling deadlines may be wrong. "
+                    "Enter the whole year's arrangement on this page."
+                )
+                % {"year": year},
             )
         extra_context = {**(extra_context or {}), "enter_year_url": reverse("admin:core_calendaryear_enter")}
         return super().changelist_view(request, extra_context)
@@ -267,9 +279,15 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 else:
                     messages.success(
                         request,
-                        f"已保存 {calendar_year.year} 年的节假日安排："
-                        f"放假 {len(form.cleaned_data['holiday_days'])} 天，"
-                        f"调休上班 {len(form.cleaned_data['workday_days'])} 天。",
+                        gettext(
+                            "Saved the holiday arrangement of %(year)s "
+                            "(days off: %(holidays)s; make-up working days: %(workdays)s)."
+                        )
+                        % {
+                            "year": calendar_year.year,
+                            "holidays": len(form.cleaned_data["holiday_days"]),
+                            "workdays": len(form.cleaned_data["workday_days"]),
+                        },
                     )
                     return HttpResponseRedirect(reverse("admin:core_calendaryear_changelist"))
         else:
@@ -325,7 +343,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 obj,
                 by=request.user,
                 changes=_changed_days(before, {}),
-                note=f"删除 {obj.year} 年的节假日安排，该年改按法定固定日期假日计算。",
+                note=gettext(
+                    "Deleted the holiday arrangement of %(year)s; the year now counts the statutory "
+                    "fixed-date holidays only."
+                )
+                % {"year": obj.year},
             )
             super().delete_model(request, obj)
             bump_calendar_version()
@@ -439,8 +461,11 @@ class PersonAdminForm(forms.ModelForm):
         other = existing.first()
         if other is not None:
             raise ValidationError(
-                f"身份证号 {other.id_number_masked} 已登记为人员“{other.name}”（编号 {other.pk}），"
-                f"同一身份证号只能对应一个人员；请核对号码，或直接编辑该人员。",
+                gettext(
+                    "The ID number %(masked)s is already registered for the person “%(name)s” (no. %(pk)s); "
+                    "one ID number belongs to one person only. Check the number, or edit that person instead."
+                )
+                % {"masked": other.id_number_masked, "name": other.name, "pk": other.pk},
                 code="id_number_duplicate",
             )
         return value

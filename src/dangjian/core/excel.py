@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -51,7 +52,7 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 class ImportFileError(Exception):
-    """The whole file is refused (wrong format, too large, missing column); ``message`` is Chinese."""
+    """The whole file is refused (wrong format, too large, missing column); ``message`` says why."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -59,7 +60,7 @@ class ImportFileError(Exception):
 
 
 class CellError(ValueError):
-    """A parser's refusal of one cell, with a Chinese message saying what to write instead."""
+    """A parser's refusal of one cell, with a message saying what to write instead."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -101,7 +102,10 @@ def parse_text(max_length: int | None = None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = cell_text(value)
         if max_length is not None and len(text) > max_length:
-            raise CellError(f"内容过长：最多 {max_length} 个字，现在有 {len(text)} 个字。")
+            raise CellError(
+                gettext("Too long: at most %(max)s characters, this has %(length)s.")
+                % {"max": max_length, "length": len(text)}
+            )
         return text
 
     return parse
@@ -117,12 +121,19 @@ def parse_code(max_length: int = 32) -> Callable[[Any], str]:
         text = cell_text(value)
         if _SCIENTIFIC.match(text):
             raise CellError(
-                f"编码“{text}”被 Excel 显示成了科学计数法，请把该列设为“文本”格式后重新输入完整编码。"
+                gettext(
+                    "Excel shows the code “%(code)s” in scientific notation; format the column as “Text” "
+                    "and enter the full code again."
+                )
+                % {"code": text}
             )
         if any(character.isspace() for character in text):
-            raise CellError(f"编码“{text}”中不能有空格。")
+            raise CellError(gettext("The code “%(code)s” must not contain spaces.") % {"code": text})
         if len(text) > max_length:
-            raise CellError(f"编码过长：最多 {max_length} 个字符，现在有 {len(text)} 个。")
+            raise CellError(
+                gettext("The code is too long: at most %(max)s characters, this has %(length)s.")
+                % {"max": max_length, "length": len(text)}
+            )
         return text
 
     return parse
@@ -149,8 +160,10 @@ def parse_date(value: Any) -> datetime.date:
         try:
             return datetime.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise CellError(f"日期“{text}”不存在，请检查年月日。") from None
-    raise CellError(f"日期“{text}”无法识别，请写成 2026-11-23 的形式。")
+            raise CellError(
+                gettext("The date “%(date)s” does not exist; check the year, month and day.") % {"date": text}
+            ) from None
+    raise CellError(gettext("The date “%(date)s” cannot be read; write it like 2026-11-23.") % {"date": text})
 
 
 def parse_int(minimum: int | None = None, maximum: int | None = None) -> Callable[[Any], int]:
@@ -159,11 +172,17 @@ def parse_int(minimum: int | None = None, maximum: int | None = None) -> Callabl
         try:
             number = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
         except ValueError:
-            raise CellError(f"“{text}”不是整数。") from None
+            raise CellError(gettext("“%(value)s” is not a whole number.") % {"value": text}) from None
         if minimum is not None and number < minimum:
-            raise CellError(f"数值 {number} 太小，最小为 {minimum}。")
+            raise CellError(
+                gettext("The number %(number)s is too small; the smallest allowed is %(minimum)s.")
+                % {"number": number, "minimum": minimum}
+            )
         if maximum is not None and number > maximum:
-            raise CellError(f"数值 {number} 太大，最大为 {maximum}。")
+            raise CellError(
+                gettext("The number %(number)s is too large; the largest allowed is %(maximum)s.")
+                % {"number": number, "maximum": maximum}
+            )
         return number
 
     return parse
@@ -197,8 +216,11 @@ def parse_choice(choices: Sequence[tuple[str, Any]]) -> Callable[[Any], str]:
         text = cell_text(value)
         if _normalize_label(text) in accepted:
             return accepted[_normalize_label(text)]
-        allowed = "、".join(str(label) for _code, label in choices)
-        raise CellError(f"“{text}”不是可选的值，请从下拉列表中选择：{allowed}。")
+        allowed = gettext(", ").join(str(label) for _code, label in choices)
+        raise CellError(
+            gettext("“%(value)s” is not one of the choices; pick one from the drop-down list: %(allowed)s.")
+            % {"value": text, "allowed": allowed}
+        )
 
     return parse
 
@@ -371,25 +393,50 @@ def _read_bytes(file: bytes | BinaryIO | Path | str) -> bytes:
     return data
 
 
+def too_large_message() -> str:
+    """The refusal of an upload over ``MAX_UPLOAD_BYTES``, shared by the upload form and the reader."""
+    return gettext(
+        "The file is larger than %(size)s MB; split it into several files and import them one by one."
+    ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
 def check_upload(data: bytes) -> None:
     """Refuse anything but a reasonable .xlsx before openpyxl parses it."""
     if not data:
-        raise ImportFileError("上传的文件是空的，请选择填好的 Excel 文件。")
+        raise ImportFileError(gettext("The uploaded file is empty; choose the filled-in Excel file."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分成几个文件分别导入。")
+        raise ImportFileError(too_large_message())
     if data.startswith(XLS_MAGIC):
-        raise ImportFileError("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传。")
+        raise ImportFileError(
+            gettext(
+                "This is an old Excel (.xls) file; in Excel, use “Save As” to save it as .xlsx and upload it again."
+            )
+        )
     if not data.startswith(XLSX_MAGIC):
-        raise ImportFileError("只能导入 Excel 的 .xlsx 文件，请下载模板填写后上传。")
+        raise ImportFileError(
+            gettext(
+                "Only Excel .xlsx files can be imported; download the template, fill it in and upload it."
+            )
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             if "xl/workbook.xml" not in archive.namelist():
-                raise ImportFileError("文件不是有效的 .xlsx 工作簿，请在 Excel 中另存为 .xlsx 后再上传。")
+                raise ImportFileError(
+                    gettext(
+                        "The file is not a valid .xlsx workbook; save it as .xlsx in Excel and upload it again."
+                    )
+                )
     except zipfile.BadZipFile:
-        raise ImportFileError("文件已损坏或不是 .xlsx 工作簿，请重新保存后再上传。") from None
+        raise ImportFileError(
+            gettext("The file is damaged or not an .xlsx workbook; save it again and upload it.")
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError("文件内容过大，请分成几个文件分别导入。")
+        raise ImportFileError(
+            gettext(
+                "The file's content is too large; split it into several files and import them one by one."
+            )
+        )
 
 
 def _header_map(spec: ImportSpec) -> dict[str, Column]:
@@ -428,7 +475,9 @@ def read_rows(spec: ImportSpec, data: bytes, context: ImportContext) -> list[Row
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on malformed files
-        raise ImportFileError("无法读取该 Excel 文件，请在 Excel 中另存为 .xlsx 后再上传。") from None
+        raise ImportFileError(
+            gettext("This Excel file cannot be read; save it as .xlsx in Excel and upload it again.")
+        ) from None
     try:
         sheet = header = None
         for candidate in workbook.worksheets:
@@ -441,7 +490,12 @@ def read_rows(spec: ImportSpec, data: bytes, context: ImportContext) -> list[Row
             if found is not None and (header is None or len(found[1]) > len(header[1])):
                 sheet, header = candidate, found
         if sheet is None or header is None:
-            raise ImportFileError("没有找到表头行，请使用下载的模板，不要删除或修改第一行的列名。")
+            raise ImportFileError(
+                gettext(
+                    "No header row was found; use the downloaded template and do not delete or change "
+                    "the column names in the first row."
+                )
+            )
         header_index, positions = header
         missing = [
             str(column.label)
@@ -449,7 +503,12 @@ def read_rows(spec: ImportSpec, data: bytes, context: ImportContext) -> list[Row
             if column.required and column not in positions.values()
         ]
         if missing:
-            raise ImportFileError(f"缺少必填列：{'、'.join(missing)}。请使用下载的模板，保留这些列。")
+            raise ImportFileError(
+                gettext(
+                    "Required columns are missing: %(columns)s. Use the downloaded template and keep these columns."
+                )
+                % {"columns": gettext(", ").join(missing)}
+            )
         rows: list[Row] = []
         first_data_row = header_index + 2  # Excel counts from 1, and data starts below the header
         for number, values in enumerate(
@@ -461,7 +520,12 @@ def read_rows(spec: ImportSpec, data: bytes, context: ImportContext) -> list[Row
             if all(_is_empty(value) for value in cells.values()):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件分别导入。")
+                raise ImportFileError(
+                    gettext(
+                        "At most %(max)s rows can be imported at once; split the file into several files."
+                    )
+                    % {"max": MAX_ROWS}
+                )
             row = Row(number=number, values={})
             for column in spec.columns:
                 raw = cells.get(column)
@@ -469,7 +533,11 @@ def read_rows(spec: ImportSpec, data: bytes, context: ImportContext) -> list[Row
                     raw = raw.strip()
                 if _is_empty(raw):
                     if column.required:
-                        context.error(row, f"“{column.label}”是必填项，请填写。", column.key)
+                        context.error(
+                            row,
+                            gettext("“%(column)s” is required; fill it in.") % {"column": column.label},
+                            column.key,
+                        )
                     row.values[column.key] = column.empty
                     continue
                 try:
@@ -498,7 +566,9 @@ def _run(
         return report
     report.rows = len(rows)
     if not rows:
-        report.file_error = "文件中没有数据行，请在表头下方填写后再上传。"
+        report.file_error = gettext(
+            "The file has no data rows; fill them in below the header and upload it again."
+        )
         return report
     with transaction.atomic():
         ordered = spec.prepare(rows, context) if spec.prepare else rows

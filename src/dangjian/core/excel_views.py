@@ -28,6 +28,7 @@ from dangjian.core.excel import (
     load_upload,
     record_export,
     template_workbook,
+    too_large_message,
 )
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,9 +44,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分成几个文件分别导入。"
-            )
+            raise forms.ValidationError(too_large_message())
         return upload
 
 

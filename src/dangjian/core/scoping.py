@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 ORG = "org"
 AREA = "area"
@@ -104,4 +105,6 @@ def check_perm(user, permission: str, obj) -> None:
 
     org_path, area_path = obj.audit_scope_paths()
     if not scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None):
-        raise PermissionDenied("您没有在该范围内执行此操作的权限。", rule="scope")
+        raise PermissionDenied(
+            gettext("You do not have permission to do this within this scope."), rule="scope"
+        )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import Person
 
-REVEALABLE = {"id_number": "身份证号", "mobile": "手机号"}
+REVEALABLE = {"id_number": _("ID number"), "mobile": _("mobile")}
 
 
 def reveal_personal_data(person: Person, field: str, *, by, reason: str = "") -> str:
@@ -18,9 +20,14 @@ def reveal_personal_data(person: Person, field: str, *, by, reason: str = "") ->
     Every reveal is audited (个人信息保护法: access to personal information is recorded).
     """
     if field not in REVEALABLE:
-        raise RuleViolation(f"不支持查看字段“{field}”。", rule="reveal_field")
+        raise RuleViolation(
+            gettext("Viewing the field “%(field)s” is not supported.") % {"field": field}, rule="reveal_field"
+        )
     if not person.in_scope_of(by, "core.reveal_personal_data"):
-        raise PermissionDenied("您没有查看该人员个人信息的权限。", rule="reveal_permission")
+        raise PermissionDenied(
+            gettext("You do not have permission to view this person's personal information."),
+            rule="reveal_permission",
+        )
     with transaction.atomic():
         audit.record(AuditAction.REVEAL, person, by=by, changes={"field": [None, field]}, note=reason)
     return getattr(person, field).clear()

@@ -1,4 +1,4 @@
-"""Validators for 身份证 numbers (GB 11643-1999) and mainland mobile numbers, with Chinese messages."""
+"""Validators for 身份证 numbers (GB 11643-1999) and mainland mobile numbers, with messages that say what to fix."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
@@ -70,28 +71,43 @@ def id_number_gender(value: str) -> str:
 
 
 def validate_id_number(value: str, *, today: datetime.date | None = None) -> None:
-    """Raise ValidationError with a Chinese message saying what is wrong and what to do."""
+    """Raise ValidationError with a message saying what is wrong and what to do."""
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise ValidationError(
-            f"身份证号应为 18 位，当前为 {len(value)} 位，请核对后重新输入。", code="id_length"
+            _("An ID number has 18 characters; this one has %(length)s. Please check it and enter it again.")
+            % {"length": len(value)},
+            code="id_length",
         )
     if not ID_RE.match(value):
         raise ValidationError(
-            "身份证号前 17 位应为数字，最后一位为数字或 X，请核对后重新输入。", code="id_characters"
+            _(
+                "The first 17 characters of an ID number are digits and the last one is a digit or X. "
+                "Please check it and enter it again."
+            ),
+            code="id_characters",
         )
     if value[:2] not in PROVINCE_CODES:
-        raise ValidationError(f"身份证号开头的地区代码“{value[:2]}”不存在，请核对前六位。", code="id_region")
+        raise ValidationError(
+            _(
+                "The region code “%(code)s” at the start of the ID number does not exist; check the first six digits."
+            )
+            % {"code": value[:2]},
+            code="id_region",
+        )
     birth = id_number_birth_date(value)
     today = today or datetime.date.today()
     if birth is None or birth > today or birth.year < 1900:
         raise ValidationError(
-            f"身份证号中的出生日期“{value[6:14]}”无效，请核对第 7 至 14 位。", code="id_birth_date"
+            _("The date of birth “%(date)s” in the ID number is not valid; check digits 7 to 14.")
+            % {"date": value[6:14]},
+            code="id_birth_date",
         )
     expected = id_number_check_digit(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            "身份证号校验位不正确（GB 11643-1999），请核对是否有输错的数字。", code="id_check_digit"
+            _("The check character of the ID number is wrong (GB 11643-1999); check for a mistyped digit."),
+            code="id_check_digit",
         )
 
 
@@ -101,5 +117,10 @@ def validate_mobile(value: str) -> None:
         value = value[3:]
     if not MOBILE_RE.match(value):
         raise ValidationError(
-            f"手机号“{value}”格式不正确：应为 1 开头、第二位为 3–9 的 11 位数字。", code="mobile_format"
+            _(
+                "The mobile number “%(mobile)s” is not valid: it should have 11 digits, "
+                "the first 1 and the second from 3 to 9."
+            )
+            % {"mobile": value},
+            code="mobile_format",
         )

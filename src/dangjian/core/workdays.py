@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction, CalendarDayKind
@@ -290,14 +292,13 @@ LINE_RE = re.compile(
     r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:\.\.|至|~|～)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?"
     r"(?:\s+(?P<name>.*?))?\s*$"
 )
-WEEKDAY_NAMES = "一二三四五六日"
 
 
 class CalendarInputError(RuleViolation):
-    """The entered lines of a year have mistakes; ``errors`` lists every one, in Chinese."""
+    """The entered lines of a year have mistakes; ``errors`` lists every one."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors), rule="calendar_input")
+        super().__init__(" ".join(errors), rule="calendar_input")
         self.errors = errors
 
 
@@ -323,26 +324,45 @@ def parse_days(year: int, text: str, *, label: str, errors: list[str]) -> dict[d
         match = LINE_RE.match(line)
         if not match:
             errors.append(
-                f"{label}第 {number} 行“{line}”无法识别：请写成“{year}-01-01 元旦”"
-                f"或“{year}-02-06..{year}-02-12 春节”。"
+                gettext(
+                    "%(label)s, line %(number)s: “%(line)s” cannot be read; write it as “%(year)s-01-01 元旦” "
+                    "or “%(year)s-02-06..%(year)s-02-12 春节”."
+                )
+                % {"label": label, "number": number, "line": line, "year": year}
             )
             continue
         first = _parse_date(match["first"])
         last = _parse_date(match["last"]) if match["last"] else first
         if first is None or last is None:
-            errors.append(f"{label}第 {number} 行“{line}”中的日期不存在，请核对月份和日期。")
+            errors.append(
+                gettext(
+                    "%(label)s, line %(number)s: a date in “%(line)s” does not exist; check the month and day."
+                )
+                % {"label": label, "number": number, "line": line}
+            )
             continue
         if last < first:
-            errors.append(f"{label}第 {number} 行“{line}”的结束日期早于开始日期。")
+            errors.append(
+                gettext("%(label)s, line %(number)s: in “%(line)s” the end date is before the start date.")
+                % {"label": label, "number": number, "line": line}
+            )
             continue
         if first.year != year or last.year != year:
-            errors.append(f"{label}第 {number} 行“{line}”不在 {year} 年内，请只录入本年的日期。")
+            errors.append(
+                gettext(
+                    "%(label)s, line %(number)s: “%(line)s” is not in %(year)s; enter only dates of this year."
+                )
+                % {"label": label, "number": number, "line": line, "year": year}
+            )
             continue
         name = (match["name"] or "").strip()[:64]
         day = first
         while day <= last:
             if day in days:
-                errors.append(f"{label}第 {number} 行：{day:%Y-%m-%d} 重复录入。")
+                errors.append(
+                    gettext("%(label)s, line %(number)s: %(date)s is entered twice.")
+                    % {"label": label, "number": number, "date": f"{day:%Y-%m-%d}"}
+                )
             days[day] = name
             day += datetime.timedelta(days=1)
     return days
@@ -353,17 +373,28 @@ def parse_year(
 ) -> tuple[dict[datetime.date, str], dict[datetime.date, str]]:
     """Holidays and make-up days of ``year`` from the admin's text; raises CalendarInputError."""
     errors: list[str] = []
-    holidays = parse_days(year, holidays_text, label="放假日期", errors=errors)
-    workdays = parse_days(year, workdays_text, label="调休上班日期", errors=errors)
+    holidays = parse_days(year, holidays_text, label=gettext("Holiday dates"), errors=errors)
+    workdays = parse_days(year, workdays_text, label=gettext("Make-up working dates"), errors=errors)
     if not holidays and not errors:
-        errors.append(f"尚未录入 {year} 年的任何放假日期，请按通知逐行填写。")
+        errors.append(
+            gettext(
+                "No holidays have been entered for %(year)s yet; fill them in line by line from the notice."
+            )
+            % {"year": year}
+        )
     for day in sorted(set(holidays) & set(workdays)):
-        errors.append(f"{day:%Y-%m-%d} 既录为放假又录为调休上班，请删去其中一处。")
+        errors.append(
+            gettext("%(date)s is entered both as a holiday and as a make-up working day; remove one of them.")
+            % {"date": f"{day:%Y-%m-%d}"}
+        )
     for day in sorted(workdays):
         if day.weekday() < 5 and day not in holidays:
             errors.append(
-                f"调休上班日 {day:%Y-%m-%d}（星期{WEEKDAY_NAMES[day.weekday()]}）本来就是工作日，"
-                f"调休上班日只能是周六或周日。"
+                gettext(
+                    "The make-up working day %(date)s (%(weekday)s) is a working day already; "
+                    "make-up working days can only be Saturdays or Sundays."
+                )
+                % {"date": f"{day:%Y-%m-%d}", "weekday": WEEKDAYS[day.weekday()]}
             )
     if errors:
         raise CalendarInputError(errors)
@@ -407,15 +438,17 @@ def enter_calendar_year(
     from dangjian.core.models import CalendarDay, CalendarYear
 
     if not (by is not None and by.is_active and by.has_perm("core.change_calendaryear")):
-        raise PermissionDenied("您没有录入节假日安排的权限。", rule="calendar_permission")
+        raise PermissionDenied(
+            gettext("You do not have permission to enter holiday arrangements."), rule="calendar_permission"
+        )
     errors = []
     for day in (*holidays, *workdays):
         if day.year != year:
-            errors.append(f"{day:%Y-%m-%d} 不在 {year} 年内。")
+            errors.append(gettext("%(date)s is not in %(year)s.") % {"date": f"{day:%Y-%m-%d}", "year": year})
     if set(holidays) & set(workdays):
-        errors.append("同一天不能既放假又调休上班。")
+        errors.append(gettext("The same day cannot be both a holiday and a make-up working day."))
     if any(day.weekday() < 5 for day in workdays):
-        errors.append("调休上班日只能是周六或周日。")
+        errors.append(gettext("Make-up working days can only be Saturdays or Sundays."))
     if errors:
         raise CalendarInputError(errors)
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
