@@ -74,6 +74,11 @@ ENCRYPTION_KEYS = env_list("DANGJIAN_ENCRYPTION_KEY", []) or [
         "encryption_key", lambda: Fernet.generate_key().decode(), "丢失后已加密的身份证号和手机号将无法解密。"
     )
 ]
+# Key of the keyed hashes beside encrypted values (exact lookup, duplicate detection). Kept apart
+# from the encryption keys so those can rotate without re-hashing; it must never change.
+LOOKUP_KEY = env_str("DANGJIAN_LOOKUP_KEY") or _key_from_file(
+    "lookup_key", lambda: secrets.token_urlsafe(32), "丢失后将无法按身份证号或手机号查找人员。"
+)
 
 DEBUG = env_bool("DANGJIAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])

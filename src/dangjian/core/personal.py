@@ -7,7 +7,6 @@ value exists only in memory, and only after a permitted, audited reveal.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -29,10 +28,14 @@ def _fernet() -> MultiFernet:
 
 @lru_cache(maxsize=1)
 def _hash_key() -> bytes:
-    # Derived from the first encryption key so one secret is backed up, but never the key itself.
-    first = settings.ENCRYPTION_KEYS[0]
-    raw = base64.urlsafe_b64decode(first.encode() if isinstance(first, str) else first)
-    return hmac.new(raw, b"dangjian personal-data lookup v1", hashlib.sha256).digest()
+    # Its own key (settings.LOOKUP_KEY), not an encryption key: rotating encryption keys must not
+    # change the hashes that lookups and the unique constraint rely on.
+    return hashlib.sha256(b"dangjian personal-data lookup v1:" + settings.LOOKUP_KEY.encode()).digest()
+
+
+def reencrypt(token: str) -> str:
+    """The same value encrypted under the first (newest) key; used when rotating keys."""
+    return _fernet().rotate(token.encode()).decode()
 
 
 def normalize(kind: str, value: str) -> str:
