@@ -93,3 +93,19 @@ def test_the_database_never_holds_the_clear_id_number_or_mobile(person_a):
     assert ID_A not in stored
     assert MOBILE_A not in stored
     assert person_a.id_number_masked in stored
+
+
+def test_a_reveal_shows_in_the_audit_log_of_the_district_admin_and_not_of_the_other_community(
+    client, secretary_a, district_admin, secretary_b, person_a
+):
+    client.force_login(secretary_a)
+    assert _reveal(client, person_a, "mobile").status_code == 200
+    entry = AuditEntry.objects.get(action=AuditAction.REVEAL)
+    assert entry.area_path == person_a.residences.get().area.path
+
+    client.force_login(district_admin)
+    listing = client.get(reverse("core:audit_list"), {"action": AuditAction.REVEAL})
+    assert reverse("core:audit_detail", args=[entry.pk]) in listing.content.decode()
+
+    client.force_login(secretary_b)
+    assert client.get(reverse("core:audit_detail", args=[entry.pk])).status_code in {403, 404}

@@ -111,6 +111,18 @@ class Person(models.Model):
             | models.Exists(worker.filter(scope.q(AREA, "area__path")))
         )
 
+    def audit_scope_paths(self) -> tuple[str, str]:
+        """Where audit lines about this person belong: their membership org and current home."""
+        from django.apps import apps
+
+        membership = (
+            apps.get_model("members", "PartyMember").objects.filter(person=self).select_related("org").first()
+        )
+        home = self.residences.filter(is_current=True).select_related("area").first()
+        if home is None:
+            home = self.grid_posts.filter(is_active=True).select_related("area").first()
+        return (membership.org.path if membership else "", home.area.path if home else "")
+
     def in_scope_of(self, user, permission: str) -> bool:
         """Whether ``user`` holds ``permission`` over some place this person lives, serves or belongs."""
         from django.apps import apps
