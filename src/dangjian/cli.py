@@ -37,6 +37,8 @@ environment:
   DANGJIAN_ENCRYPTION_KEY         Fernet key(s) for ID numbers and phones, comma-separated; the
                                   first encrypts, the others still decrypt (key rotation)
                                   (default: generated into the data directory; back it up)
+  DANGJIAN_LOOKUP_KEY             key of the hashes that find people by ID number or phone; never
+                                  changes (default: generated into the data directory; back it up)
   DANGJIAN_ALLOWED_HOSTS          host names served, comma-separated (default: 127.0.0.1,localhost)
   DANGJIAN_CSRF_TRUSTED_ORIGINS   origins allowed to post forms behind a proxy, e.g. https://dj.example.gov.cn
   DANGJIAN_TRUST_PROXY            trust X-Forwarded-For from your own reverse proxy (default: false)
