@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.errors import RuleViolation
@@ -90,7 +91,10 @@ def prepare_tree_rows(rows: list[Row], context: ImportContext, *, model: type[Tr
             continue
         if code in by_code:
             context.error(
-                row, f"编码“{code}”与第 {by_code[code].number} 行重复，同一编码只能出现一次。", "code"
+                row,
+                gettext("The code “%(code)s” repeats line %(number)s; a code can appear only once.")
+                % {"code": code, "number": by_code[code].number},
+                "code",
             )
         else:
             by_code[code] = row
@@ -115,7 +119,11 @@ def prepare_tree_rows(rows: list[Row], context: ImportContext, *, model: type[Tr
             waiting.setdefault(id(parent_row), []).append(row)
             pending[id(row)] = 1
         elif parent_row is row:
-            context.error(row, f"上级编码不能是本行自己的编码“{row['code']}”。", "parent_code")
+            context.error(
+                row,
+                gettext("The parent code cannot be this row's own code “%(code)s”.") % {"code": row["code"]},
+                "parent_code",
+            )
         else:
             heapq.heappush(ready, (row.number, id(row), row))
     ordered: list[Row] = []
@@ -128,7 +136,10 @@ def prepare_tree_rows(rows: list[Row], context: ImportContext, *, model: type[Tr
     for row in rows:
         if pending.get(id(row)) and not row.failed:
             context.error(
-                row, f"上级编码形成了循环：{_cycle(row, by_code)}，请检查这些行的上级编码。", "parent_code"
+                row,
+                gettext("The parent codes form a cycle: %(cycle)s; check the parent codes of these rows.")
+                % {"cycle": _cycle(row, by_code)},
+                "parent_code",
             )
     return ordered
 
@@ -170,12 +181,20 @@ def _import_node(model: type[TreeNode], row: Row, context: ImportContext, fields
     parent_row = context.state["rows_by_code"].get(parent_code)
     if parent_row is not None and parent_row is not row and parent_row.failed:
         raise RuleViolation(
-            f"上级编码“{parent_code}”所在的第 {parent_row.number} 行有错误，本行无法导入。",
+            gettext(
+                "Line %(number)s, which holds the parent code “%(code)s”, has errors; "
+                "this row cannot be imported."
+            )
+            % {"code": parent_code, "number": parent_row.number},
             field="parent_code",
         )
     existing = model.objects.filter(code=code).first() if code in context.state["existing_codes"] else None
     if existing is not None and not _is_visible(model, existing, by):
-        raise RuleViolation(f"编码“{code}”已被使用，且不在您的管辖范围内，请换一个编码。", field="code")
+        raise RuleViolation(
+            gettext("The code “%(code)s” is already in use outside your jurisdiction; choose another code.")
+            % {"code": code},
+            field="code",
+        )
     current_parent = existing.get_parent() if existing is not None else None
 
     parent = None
@@ -184,12 +203,19 @@ def _import_node(model: type[TreeNode], row: Row, context: ImportContext, fields
         same_as_now = parent is not None and current_parent is not None and parent.pk == current_parent.pk
         if parent is None or (not same_as_now and not visible):
             raise RuleViolation(
-                f"上级编码“{parent_code}”不存在或不在您的管辖范围内。请先导入上级，或把上级也写进本文件。",
+                gettext(
+                    "The parent code “%(code)s” does not exist or is outside your jurisdiction. "
+                    "Import the parent first, or add it to this file."
+                )
+                % {"code": parent_code},
                 field="parent_code",
             )
     elif existing is not None and current_parent is not None:
         raise RuleViolation(
-            f"请填写上级编码：“{existing.name}”现在的上级是“{current_parent.name}”（{current_parent.code}）。",
+            gettext(
+                "Fill in the parent code: the parent of “%(name)s” is now “%(parent)s” (%(parent_code)s)."
+            )
+            % {"name": existing.name, "parent": current_parent.name, "parent_code": current_parent.code},
             field="parent_code",
         )
 
@@ -243,7 +269,9 @@ def handle_org_row(row: Row, context: ImportContext) -> Outcome:
                 area = current.jurisdiction
         if area is None:
             raise RuleViolation(
-                f"管辖区域编码“{jurisdiction_code}”不存在或不在您的管辖范围内。", field="jurisdiction_code"
+                gettext("The jurisdiction code “%(code)s” does not exist or is outside your jurisdiction.")
+                % {"code": jurisdiction_code},
+                field="jurisdiction_code",
             )
         fields["jurisdiction"] = area
     else:

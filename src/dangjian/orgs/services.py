@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
@@ -42,7 +44,6 @@ EDITABLE_FIELDS = {
         "note",
     ],
 }
-_BRANCH_REGULATION = "《中国共产党支部工作条例（试行）》第九条"
 
 
 def _perm(model: type[TreeNode], action: str) -> str:
@@ -55,32 +56,54 @@ def check_parent_rules(model: type[TreeNode], kind: str, parent: TreeNode | None
         if parent is None:
             if kind != AreaKind.DISTRICT:
                 raise RuleViolation(
-                    "只有“区（县）”可以作为网格体系的顶层节点。", rule="area_hierarchy", field="kind"
+                    gettext("Only a “district (county)” can be a top-level node of the grid system."),
+                    rule="area_hierarchy",
+                    field="kind",
                 )
             return
         expected = AREA_CHILD_KIND.get(parent.kind)
         if expected is None:
             raise RuleViolation(
-                f"“{parent.name}”是楼栋，不能再设下级区域。", rule="area_hierarchy", field="parent"
+                gettext("“%(name)s” is a building; it cannot have areas below it.") % {"name": parent.name},
+                rule="area_hierarchy",
+                field="parent",
             )
         if kind != expected:
             raise RuleViolation(
-                f"“{parent.get_kind_display()}”的下级只能是“{AreaKind(expected).label}”，"
-                f"不能是“{AreaKind(kind).label}”。",
+                gettext("Below a “%(parent_kind)s” there can only be a “%(expected)s”, not a “%(kind)s”.")
+                % {
+                    "parent_kind": parent.get_kind_display(),
+                    "expected": AreaKind(expected).label,
+                    "kind": AreaKind(kind).label,
+                },
                 rule="area_hierarchy",
                 field="kind",
             )
     else:
         if parent is not None and parent.kind == OrgKind.GROUP:
-            raise RuleViolation("党小组下不能再设组织。", rule="org_hierarchy", field="parent")
+            raise RuleViolation(
+                gettext("A party group cannot have organizations below it."),
+                rule="org_hierarchy",
+                field="parent",
+            )
         if kind == OrgKind.GROUP and (
             parent is None or parent.kind not in BRANCH_KINDS | {OrgKind.GENERAL_BRANCH}
         ):
-            raise RuleViolation("党小组只能设在党支部或党总支之下。", rule="org_hierarchy", field="kind")
+            raise RuleViolation(
+                gettext("A party group can only be set up under a branch or a general branch."),
+                rule="org_hierarchy",
+                field="kind",
+            )
         if parent is not None and parent.kind in BRANCH_KINDS and kind != OrgKind.GROUP:
-            raise RuleViolation("党支部之下只能设党小组。", rule="org_hierarchy", field="kind")
+            raise RuleViolation(
+                gettext("Only party groups can be set up under a branch."), rule="org_hierarchy", field="kind"
+            )
         if parent is not None and not parent.is_active:
-            raise RuleViolation(f"上级组织“{parent.name}”已停用。", rule="inactive_parent", field="parent")
+            raise RuleViolation(
+                gettext("The parent organization “%(name)s” is deactivated.") % {"name": parent.name},
+                rule="inactive_parent",
+                field="parent",
+            )
 
 
 def _check_code_free(model: type[TreeNode], code: str, exclude_pk: int | None = None) -> None:
@@ -88,21 +111,29 @@ def _check_code_free(model: type[TreeNode], code: str, exclude_pk: int | None = 
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     if queryset.exists():
-        raise RuleViolation(f"编码“{code}”已被使用，请换一个编码。", rule="unique_code", field="code")
+        raise RuleViolation(
+            gettext("The code “%(code)s” is already in use; choose another code.") % {"code": code},
+            rule="unique_code",
+            field="code",
+        )
 
 
 def _clean_fields(model: type[TreeNode], fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE_FIELDS[model])
     if unknown:
-        raise RuleViolation(f"不能修改这些字段：{'、'.join(sorted(unknown))}。", rule="fields")
+        raise RuleViolation(
+            gettext("These fields cannot be changed: %(fields)s.")
+            % {"fields": gettext(", ").join(sorted(unknown))},
+            rule="fields",
+        )
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"]:
-            raise RuleViolation("名称不能为空。", rule="required", field="name")
+            raise RuleViolation(gettext("The name cannot be empty."), rule="required", field="name")
     if "code" in fields:
         fields["code"] = (fields["code"] or "").strip()
         if not fields["code"]:
-            raise RuleViolation("编码不能为空。", rule="required", field="code")
+            raise RuleViolation(gettext("The code cannot be empty."), rule="required", field="code")
     return fields
 
 
@@ -119,7 +150,9 @@ def create_node(model: type[TreeNode], *, parent: TreeNode | None, by, **fields:
             if not scope_of(by).is_global:
                 from dangjian.core.errors import PermissionDenied
 
-                raise PermissionDenied("只有系统管理员可以创建顶层节点。", rule="scope")
+                raise PermissionDenied(
+                    gettext("Only system administrators can create top-level nodes."), rule="scope"
+                )
         check_parent_rules(model, fields.get("kind", ""), parent)
         _check_code_free(model, fields["code"])
         node = model(**fields)
@@ -132,7 +165,11 @@ def create_node(model: type[TreeNode], *, parent: TreeNode | None, by, **fields:
             )
         except IntegrityError as exc:
             raise RuleViolation(
-                "保存失败：编码或位置与已有记录冲突，请刷新后重试。", rule="integrity"
+                gettext(
+                    "Saving failed: the code or the position conflicts with an existing record; "
+                    "refresh and try again."
+                ),
+                rule="integrity",
             ) from exc
         audit.record(AuditAction.CREATE, node, by=by, changes=audit.diff({}, audit.snapshot(node)))
     return node
@@ -147,7 +184,11 @@ def update_node(node: TreeNode, *, by, expected_version: int | None = None, **fi
         check_perm(by, _perm(model, "change"), current)
         if expected_version is not None and current.version != expected_version:
             raise ConcurrentChange(
-                f"“{current.name}”已被他人修改（当前版本 {current.version}），请刷新页面后重新编辑。",
+                gettext(
+                    "“%(name)s” has been changed by someone else (now version %(version)s); "
+                    "refresh the page and edit again."
+                )
+                % {"name": current.name, "version": current.version},
                 rule="concurrent_change",
             )
         before = audit.snapshot(current)
@@ -155,7 +196,11 @@ def update_node(node: TreeNode, *, by, expected_version: int | None = None, **fi
             parent = current.get_parent()
             check_parent_rules(model, fields["kind"], parent)
             if current.numchild:
-                raise RuleViolation("已有下级的节点不能修改类型。", rule="kind_with_children", field="kind")
+                raise RuleViolation(
+                    gettext("The kind of a node that has children cannot be changed."),
+                    rule="kind_with_children",
+                    field="kind",
+                )
         if "code" in fields:
             _check_code_free(model, fields["code"], exclude_pk=current.pk)
         for name, value in fields.items():
@@ -180,7 +225,9 @@ def move_node(node: TreeNode, *, new_parent: TreeNode, by) -> TreeNode:
         check_perm(by, _perm(model, "add"), target)
         if target.path.startswith(current.path):
             raise RuleViolation(
-                "不能把节点移动到它自己或它的下级之下。", rule="move_into_subtree", field="parent"
+                gettext("A node cannot be moved under itself or one of its descendants."),
+                rule="move_into_subtree",
+                field="parent",
             )
         old_parent = current.get_parent()
         if old_parent is not None and old_parent.pk == target.pk:
@@ -212,12 +259,15 @@ def deactivate_node(node: TreeNode, *, by, reason: str = "") -> TreeNode:
         )
         if active_children.exists():
             raise RuleViolation(
-                f"“{current.name}”还有 {active_children.count()} 个启用中的下级，请先停用或移走它们。",
+                gettext("“%(name)s” still has %(count)s active children; deactivate or move them first.")
+                % {"name": current.name, "count": active_children.count()},
                 rule="deactivate_with_children",
             )
         if model is Organization and current.members.filter(is_active=True).exists():
             raise RuleViolation(
-                f"“{current.name}”还有党员，请先办理组织关系转接。", rule="deactivate_with_members"
+                gettext("“%(name)s” still has party members; transfer their membership first.")
+                % {"name": current.name},
+                rule="deactivate_with_members",
             )
         current.is_active = False
         current.deactivated_at = timezone.now()
@@ -238,7 +288,11 @@ def reactivate_node(node: TreeNode, *, by) -> TreeNode:
             return current
         parent = current.get_parent()
         if parent is not None and not parent.is_active:
-            raise RuleViolation(f"上级“{parent.name}”已停用，请先启用上级。", rule="inactive_parent")
+            raise RuleViolation(
+                gettext("The parent “%(name)s” is deactivated; reactivate the parent first.")
+                % {"name": parent.name},
+                rule="inactive_parent",
+            )
         current.is_active = True
         current.deactivated_at = None
         current.version += 1
@@ -263,19 +317,30 @@ def elect_committee(
         current_org = Organization.objects.select_for_update().get(pk=org.pk)
         check_perm(by, "orgs.add_committee", current_org)
         if not current_org.is_active:
-            raise RuleViolation(f"“{current_org.name}”已停用，不能登记委员会。", rule="inactive_org")
+            raise RuleViolation(
+                gettext("“%(name)s” is deactivated; no committee can be recorded for it.")
+                % {"name": current_org.name},
+                rule="inactive_org",
+            )
         if current_org.kind == OrgKind.GROUP:
-            raise RuleViolation("党小组设组长，不设委员会。", rule="group_without_committee")
+            raise RuleViolation(
+                gettext("A party group has a group leader, not a committee."), rule="group_without_committee"
+            )
         if elected_on > timezone.localdate():
             raise RuleViolation(
-                f"选举日期 {elected_on:%Y年%m月%d日} 晚于今天，请填写实际选举日期。",
+                gettext("The election date %(date)s is later than today; enter the actual election date.")
+                % {"date": date_format(elected_on)},
                 rule="election_in_future",
                 field="elected_on",
             )
         term_years = term_years or current_org.default_term_years
         if not 1 <= term_years <= 10:
             raise RuleViolation(
-                f"任期 {term_years} 年不合理，请填写 1 至 10 年（村、社区一般 5 年，其他一般 3 年）。",
+                gettext(
+                    "A term of %(years)s years is not plausible; enter 1 to 10 years "
+                    "(villages and communities usually 5, others usually 3)."
+                )
+                % {"years": term_years},
                 rule="term_years",
                 field="term_years",
             )
@@ -283,14 +348,19 @@ def elect_committee(
         if previous is not None:
             if elected_on <= previous.elected_on:
                 raise RuleViolation(
-                    f"选举日期须晚于上一届的选举日期（{previous.elected_on:%Y年%m月%d日}）。",
+                    gettext("The election date must be later than the previous election date (%(date)s).")
+                    % {"date": date_format(previous.elected_on)},
                     rule="election_order",
                     field="elected_on",
                 )
             previous.is_current = False
             previous.save(update_fields=["is_current"])
             audit.record(
-                AuditAction.UPDATE, previous, by=by, changes={"is_current": [True, False]}, note="换届"
+                AuditAction.UPDATE,
+                previous,
+                by=by,
+                changes={"is_current": [True, False]},
+                note=gettext("Re-election"),
             )
         committee = Committee.objects.create(
             org=current_org, elected_on=elected_on, term_years=term_years, note=note.strip()
@@ -313,37 +383,59 @@ def add_committee_seat(
         check_perm(by, "orgs.change_committee", current)
         if not current.is_current:
             raise RuleViolation(
-                "只能为本届委员会增补委员，往届委员会不能修改。", rule="committee_not_current"
+                gettext(
+                    "Members can only be added to the current committee; past committees cannot be changed."
+                ),
+                rule="committee_not_current",
             )
         if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
-            raise PermissionDenied("您没有查看此人信息的权限。", rule="scope", field="person")
+            raise PermissionDenied(
+                gettext("You do not have permission to view this person's information."),
+                rule="scope",
+                field="person",
+            )
         membership = PartyMember.objects.filter(person=person, is_active=True).select_related("org").first()
         if membership is None or membership.status != MemberStatus.FULL:
             raise RuleViolation(
-                f"{person.name}不是正式党员，不能担任委员（{_BRANCH_REGULATION}）。",
+                gettext(
+                    "%(name)s is not a full party member and cannot serve on the committee "
+                    "(Article 9 of 《中国共产党支部工作条例（试行）》)."
+                )
+                % {"name": person.name},
                 rule="seat_full_member",
                 field="person",
             )
         if not membership.org.path.startswith(current.org.path):
             raise RuleViolation(
-                f"{person.name}的组织关系在“{membership.org.name}”，不在“{current.org.name}”，"
-                "请先办理组织关系转接。",
+                gettext(
+                    "The party membership of %(name)s is in “%(member_org)s”, not in “%(org)s”; "
+                    "transfer the membership first."
+                )
+                % {"name": person.name, "member_org": membership.org.name, "org": current.org.name},
                 rule="seat_member_of_org",
                 field="person",
             )
         if current.seats.filter(person=person).exists():
-            raise RuleViolation(f"{person.name}已在本届委员会中任职。", rule="seat_unique", field="person")
+            raise RuleViolation(
+                gettext("%(name)s already serves on the current committee.") % {"name": person.name},
+                rule="seat_unique",
+                field="person",
+            )
         if role == CommitteeRole.SECRETARY:
             holder = current.seats.filter(ended_on__isnull=True, role=role).select_related("person").first()
             if holder is not None:
                 raise RuleViolation(
-                    f"本届委员会已有书记{holder.person.name}，请先结束其任职再增补。",
+                    gettext(
+                        "The current committee already has a secretary, %(name)s; end that seat before adding another."
+                    )
+                    % {"name": holder.person.name},
                     rule="one_secretary",
                     field="role",
                 )
         if started_on is not None and started_on < current.elected_on:
             raise RuleViolation(
-                f"任职日期不能早于本届选举日期（{current.elected_on:%Y年%m月%d日}）。",
+                gettext("The start date cannot be before this committee's election date (%(date)s).")
+                % {"date": date_format(current.elected_on)},
                 rule="seat_start",
                 field="started_on",
             )
@@ -367,14 +459,19 @@ def end_committee_seat(
         check_perm(by, "orgs.change_committee", current)
         if current.ended_on is not None:
             raise RuleViolation(
-                f"{current.person.name}的任职已于 {current.ended_on:%Y年%m月%d日} 结束。", rule="seat_ended"
+                gettext("The seat of %(name)s already ended on %(date)s.")
+                % {"name": current.person.name, "date": date_format(current.ended_on)},
+                rule="seat_ended",
             )
         ended_on = ended_on or timezone.localdate()
         if ended_on > timezone.localdate():
-            raise RuleViolation("结束日期不能晚于今天。", rule="seat_end_future", field="ended_on")
+            raise RuleViolation(
+                gettext("The end date cannot be later than today."), rule="seat_end_future", field="ended_on"
+            )
         if current.started_on is not None and ended_on < current.started_on:
             raise RuleViolation(
-                f"结束日期不能早于任职日期（{current.started_on:%Y年%m月%d日}）。",
+                gettext("The end date cannot be before the start date (%(date)s).")
+                % {"date": date_format(current.started_on)},
                 rule="seat_end_before_start",
                 field="ended_on",
             )

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import BRANCH_KINDS, CommitteeRole, OrgKind
 from dangjian.orgs.models import Committee, Organization
 
-REGULATION = "《中国共产党支部工作条例（试行）》"
 # Reminders before a committee's term ends (DOMAIN.md: remind 90 and 30 days before, flag overdue).
 REMIND_DAYS = 90
 URGENT_DAYS = 30
@@ -34,18 +35,16 @@ COMMITTEE_ROLES = (
     CommitteeRole.DISCIPLINE,
 )
 SMALL_BRANCH_ROLES = {CommitteeRole.SECRETARY, CommitteeRole.DEPUTY_SECRETARY}
-# The messages are Chinese whatever the user's language (like RuleViolation messages), so the
-# role names are the regulation's own words rather than the translated choice labels.
-ROLE_NAMES = {
-    CommitteeRole.SECRETARY: "书记",
-    CommitteeRole.DEPUTY_SECRETARY: "副书记",
-    CommitteeRole.ORGANIZATION: "组织委员",
-    CommitteeRole.PUBLICITY: "宣传委员",
-    CommitteeRole.DISCIPLINE: "纪检委员",
-    CommitteeRole.MEMBER: "委员",
-}
-# Seats are listed in the order of the roles above (书记 first), not by the stored code.
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_NAMES)}
+# Seats are listed in the regulation's order of the roles (书记 first), not by the stored code.
+ROLE_ORDER = (
+    CommitteeRole.SECRETARY,
+    CommitteeRole.DEPUTY_SECRETARY,
+    CommitteeRole.ORGANIZATION,
+    CommitteeRole.PUBLICITY,
+    CommitteeRole.DISCIPLINE,
+    CommitteeRole.MEMBER,
+)
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,11 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
             StructuralWarning(
                 "danger",
                 "branch_min_full_members",
-                f"正式党员仅 {full} 名，不足 3 名（{REGULATION}第五条）："
-                "建议与邻近单位的党员联合成立联合党支部。",
+                gettext(
+                    "Only %(full)s full party members, fewer than 3 (Article 5 of 《中国共产党支部工作条例（试行）》): "
+                    "consider forming a joint branch with the party members of neighbouring units."
+                )
+                % {"full": full},
             )
         )
     if org.kind == OrgKind.JOINT_BRANCH and org.unit_count > 5:
@@ -102,7 +104,11 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
             StructuralWarning(
                 "warning",
                 "joint_branch_max_units",
-                f"联合党支部覆盖 {org.unit_count} 个单位，超过 5 个（{REGULATION}第五条）：建议调整组织设置。",
+                gettext(
+                    "The joint branch covers %(units)s units, more than 5 (Article 5 of 《中国共产党支部工作条例（试行）》): "
+                    "consider reorganizing it."
+                )
+                % {"units": org.unit_count},
             )
         )
     if total >= 100:
@@ -110,8 +116,12 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
             StructuralWarning(
                 "warning",
                 "branch_max_members",
-                f"党员 {total} 名，远超 50 名（{REGULATION}第六条）：党员 100 名以上的，"
-                "可经上级党组织批准成立基层党委。",
+                gettext(
+                    "%(total)s party members, far more than 50 (Article 6 of 《中国共产党支部工作条例（试行）》): with 100 or more "
+                    "members a primary committee can be set up with the approval of the higher party "
+                    "organization."
+                )
+                % {"total": total},
             )
         )
     elif total > 50:
@@ -119,19 +129,19 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
             StructuralWarning(
                 "warning",
                 "branch_max_members",
-                f"党员 {total} 名，超过 50 名（{REGULATION}第六条）：可经上级党组织批准成立党总支，"
-                "或划分党小组。",
+                gettext(
+                    "%(total)s party members, more than 50 (Article 6 of 《中国共产党支部工作条例（试行）》): with the approval of "
+                    "the higher party organization a general branch can be set up, or the branch "
+                    "divided into party groups."
+                )
+                % {"total": total},
             )
         )
     return found
 
 
 def _role_names(roles) -> str:
-    return "、".join(ROLE_NAMES[CommitteeRole(role)] for role in roles)
-
-
-def _date(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    return gettext(", ").join(str(CommitteeRole(role).label) for role in roles)
 
 
 def _committee_shape_warnings(full: int, committee: Committee) -> list[StructuralWarning]:
@@ -144,8 +154,11 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                 StructuralWarning(
                     "warning",
                     "committee_size",
-                    f"正式党员 {full} 名，应设支部委员会，委员一般 3 至 5 名、最多不超过 7 名"
-                    f"（{REGULATION}第九条）：当前 {len(seats)} 名。",
+                    gettext(
+                        "%(full)s full party members: a branch committee is due, usually of 3 to 5 "
+                        "members and at most 7 (Article 9 of 《中国共产党支部工作条例（试行）》); it has %(seats)s now."
+                    )
+                    % {"full": full, "seats": len(seats)},
                 )
             )
         missing = [role for role in COMMITTEE_ROLES if role not in roles]
@@ -154,8 +167,11 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                 StructuralWarning(
                     "warning",
                     "committee_roles",
-                    f"支部委员会应设书记和组织委员、宣传委员、纪检委员（{REGULATION}第九条）："
-                    f"尚缺{_role_names(missing)}。",
+                    gettext(
+                        "A branch committee needs a secretary and members for organization, "
+                        "publicity and discipline inspection (Article 9 of 《中国共产党支部工作条例（试行）》); missing: %(roles)s."
+                    )
+                    % {"roles": _role_names(missing)},
                 )
             )
     else:
@@ -169,13 +185,21 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                 StructuralWarning(
                     "warning",
                     "committee_size",
-                    f"正式党员 {full} 名，不足 7 名，不设支部委员会，只设书记 1 名，必要时设副书记 1 名"
-                    f"（{REGULATION}第九条）：当前有 {len(seats)} 个职位。",
+                    gettext(
+                        "%(full)s full party members, fewer than 7: no branch committee, only a "
+                        "secretary and, if needed, a deputy secretary (Article 9 of 《中国共产党支部工作条例（试行）》); "
+                        "there are %(seats)s positions now."
+                    )
+                    % {"full": full, "seats": len(seats)},
                 )
             )
         if CommitteeRole.SECRETARY not in roles:
             found.append(
-                StructuralWarning("warning", "committee_roles", f"尚未设党支部书记（{REGULATION}第九条）。")
+                StructuralWarning(
+                    "warning",
+                    "committee_roles",
+                    gettext("No branch secretary yet (Article 9 of 《中国共产党支部工作条例（试行）》)."),
+                )
             )
     return found
 
@@ -184,25 +208,47 @@ def _term_warning(org: Organization, committee: Committee, today: datetime.date)
     ends_on = committee.term_ends_on
     days = (ends_on - today).days
     # The 支部工作条例 governs branches; committees above them follow their own election rules.
-    basis = f"依据{REGULATION}，" if org.kind in BRANCH_KINDS else "按照党内有关规定，"
-    source = f"{basis}村、社区党组织每届任期 5 年，其他一般 3 年；本届任期 {committee.term_years} 年。"
+    if org.kind in BRANCH_KINDS:
+        source = gettext(
+            "Under 《中国共产党支部工作条例（试行）》, village and community party organizations serve 5-year terms, "
+            "others usually 3; this term is %(years)s years."
+        )
+    else:
+        source = gettext(
+            "Under the relevant party rules, village and community party organizations serve "
+            "5-year terms, others usually 3; this term is %(years)s years."
+        )
+    source = source % {"years": committee.term_years}
+    ends = date_format(ends_on)
     if days < 0:
         return StructuralWarning(
             "danger",
             "term_overdue",
-            f"本届委员会任期已于 {_date(ends_on)}届满，已超期 {-days} 天，请及时换届。{source}",
+            gettext(
+                "The committee's term ended on %(date)s, %(days)s days ago; hold the re-election "
+                "promptly. %(source)s"
+            )
+            % {"date": ends, "days": -days, "source": source},
         )
     if days <= URGENT_DAYS:
         return StructuralWarning(
             "danger",
             "term_ends_30",
-            f"本届委员会任期将于 {_date(ends_on)}届满（还有 {days} 天），请抓紧准备换届选举。{source}",
+            gettext(
+                "The committee's term ends on %(date)s (in %(days)s days); hurry the preparation "
+                "of the re-election. %(source)s"
+            )
+            % {"date": ends, "days": days, "source": source},
         )
     if days <= REMIND_DAYS:
         return StructuralWarning(
             "warning",
             "term_ends_90",
-            f"本届委员会任期将于 {_date(ends_on)}届满（还有 {days} 天），请着手准备换届。{source}",
+            gettext(
+                "The committee's term ends on %(date)s (in %(days)s days); start preparing the "
+                "re-election. %(source)s"
+            )
+            % {"date": ends, "days": days, "source": source},
         )
     return None
 
@@ -231,7 +277,10 @@ def structural_warnings(
             StructuralWarning(
                 "warning",
                 "no_committee",
-                "尚未登记本届委员会（或书记）：请录入最近一次选举的日期和委员。",
+                gettext(
+                    "The current committee (or secretary) is not recorded yet: enter the date and "
+                    "members of the latest election."
+                ),
             )
         )
         return found
