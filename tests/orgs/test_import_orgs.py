@@ -48,12 +48,12 @@ def test_good_file_imports_organizations_with_their_fields(world, district_admin
     assert report.ok, report.errors
     assert report.created == 2
     branch = Organization.objects.get(code="B0003")
-    assert branch.get_parent() == world.org_a
+    assert Organization.objects.get_parent(branch) == world.org_a
     assert branch.jurisdiction == world.grid_a2
     assert (branch.short_name, branch.phone, branch.address) == ("二网格支部", "010-12345678", "幸福路2号")
     assert branch.established_on == datetime.date(2026, 11, 23)
     group = Organization.objects.get(code="G0001")
-    assert group.get_parent() == branch and group.field == OrgField.URBAN_COMMUNITY
+    assert Organization.objects.get_parent(group) == branch and group.field == OrgField.URBAN_COMMUNITY
     assert group.established_on == datetime.date(2026, 11, 24)
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="orgs.organization").count() == 2
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT).count() == 1

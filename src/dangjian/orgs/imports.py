@@ -195,7 +195,7 @@ def _import_node(model: type[TreeNode], row: Row, context: ImportContext, fields
             % {"code": code},
             field="code",
         )
-    current_parent = existing.get_parent() if existing is not None else None
+    current_parent = model.objects.get_parent(existing) if existing is not None else None
 
     parent = None
     if parent_code:

@@ -193,7 +193,7 @@ def update_node(node: TreeNode, *, by, expected_version: int | None = None, **fi
             )
         before = audit.snapshot(current)
         if "kind" in fields and fields["kind"] != current.kind:
-            parent = current.get_parent()
+            parent = model.objects.get_parent(current)
             check_parent_rules(model, fields["kind"], parent)
             if current.numchild:
                 raise RuleViolation(
@@ -229,7 +229,7 @@ def move_node(node: TreeNode, *, new_parent: TreeNode, by) -> TreeNode:
                 rule="move_into_subtree",
                 field="parent",
             )
-        old_parent = current.get_parent()
+        old_parent = model.objects.get_parent(current)
         if old_parent is not None and old_parent.pk == target.pk:
             return current
         check_parent_rules(model, current.kind, target)
@@ -286,7 +286,7 @@ def reactivate_node(node: TreeNode, *, by) -> TreeNode:
         check_perm(by, _perm(model, "change"), current)
         if current.is_active:
             return current
-        parent = current.get_parent()
+        parent = model.objects.get_parent(current)
         if parent is not None and not parent.is_active:
             raise RuleViolation(
                 gettext("The parent “%(name)s” is deactivated; reactivate the parent first.")
