@@ -81,6 +81,8 @@ def test_area_detail_sums_residents_and_counts_grid_workers_of_the_subtree(clien
     page = client.get(reverse("orgs:area_detail", args=[world.community_a.pk])).content.decode()
     values = [part.split("<")[0] for part in page.split('dj-stat-value">')[1:]]
     assert values[:3] == ["155", "1", "2"]  # residents, grid workers, grids
+    grid_row = page.split(f'href="/orgs/areas/{world.grid_a1.pk}/"')[1].split("</tr>")[0]
+    assert '<td class="text-end">155</td>' in grid_row  # the grid's row counts its buildings too
 
 
 def test_editing_own_branch_is_saved_and_audited_with_old_and_new_values(client, world, secretary_a):

@@ -318,12 +318,26 @@ def area_detail(request, pk: int):
         .aggregate(total=Count("pk"), leaders=Count("pk", filter=Q(kind="grid_leader")))
     )
     orgs = list(Organization.objects.visible_to(user).filter(jurisdiction=area)[:SEARCH_LIMIT])
+    page = paginate(request, _children(AREAS, user, area))
+    # Residents live in buildings, so a child's own count is mostly 0: show each child's
+    # subtree total, summed for all children in one grouped query.
+    child_prefix = Substr("path", 1, (area.depth + 1) * PATH_STEP)
+    totals = dict(
+        subtree.filter(depth__gt=area.depth)
+        .annotate(child_path=child_prefix)
+        .values("child_path")
+        .annotate(total=Sum("resident_count"))
+        .values_list("child_path", "total")
+        .order_by()
+    )
+    for child in page:
+        child.subtree_residents = totals.get(child.path, 0)
     context = {
         "config": AREAS,
         "urls": AREAS.urls(),
         "node": area,
         "ancestors": _visible_ancestors(AREAS, user, [area])[area.path],
-        "page": paginate(request, _children(AREAS, user, area)),
+        "page": page,
         "counts": counts,
         "workers": workers,
         "organizations": orgs,
