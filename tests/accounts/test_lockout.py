@@ -44,8 +44,8 @@ def test_after_five_failures_even_the_right_password_is_refused_with_a_clear_mes
     response = _login(client, "zhangwei", PASSWORD)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert "Too many failed sign-in attempts" in response.content.decode()
-    assert "15" in response.content.decode()
+    assert "该账号登录失败次数过多" in response.content.decode()
+    assert "请在 15 分钟后重试" in response.content.decode()
 
 
 def test_lockout_counts_failures_by_mobile_and_by_username_together(client, member):

@@ -63,7 +63,7 @@ def test_wrong_password_shows_a_clear_message_and_is_audited_without_the_passwor
     response = _login(client, "zhangwei", "wrong password 1")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert "not correct" in response.content.decode()
+    assert "用户名、手机号或密码不正确，请检查后重试。" in response.content.decode()
     entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
     assert entry.username == "zhangwei"
     assert entry.object_id == str(member.pk)

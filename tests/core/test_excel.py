@@ -69,7 +69,9 @@ SPEC = ImportSpec(
     ],
     handle_row=_record_row,
 )
-HEADER = ["Code", "Name", "Type", "Date"]
+# The header as users download it in zh-Hans; "Date" is a label of this test ledger only, with no
+# catalog entry, so it reads the same in every language.
+HEADER = ["编码", "名称", "类型", "Date"]
 
 
 def _created_notes() -> list[str]:
@@ -115,7 +117,7 @@ def test_an_impossible_date_is_explained_in_chinese():
 
 
 def test_commit_writes_every_row_and_one_import_audit_line(admin):
-    data = xlsx(HEADER, [["A1", "第一", "Grid", "2026-11-23"], [2, "第二", "grid", None]])
+    data = xlsx(HEADER, [["A1", "第一", "网格", "2026-11-23"], [2, "第二", "grid", None]])
     report = excel.commit(SPEC, data, by=admin, file_name="台账.xlsx")
     assert report.ok and report.committed
     assert (report.rows, report.created) == (2, 2)
@@ -141,7 +143,7 @@ def test_one_refused_row_rolls_back_the_whole_commit_and_every_error_is_reported
         [
             ["A1", "第一", None, None],
             ["A2", "拒绝", None, None],
-            ["A3", "名字实在是太长太长了", "Street", None],
+            ["A3", "名字实在是太长太长了", "街道", None],
             ["A4", "第四", "不存在的类型", "明天"],
         ],
     )
@@ -150,15 +152,15 @@ def test_one_refused_row_rolls_back_the_whole_commit_and_every_error_is_reported
     assert not AuditEntry.objects.exists()
     assert report.created == 0
     by_row = {(error.row, error.column): error.message for error in report.errors}
-    assert by_row[(3, "Name")] == "这一行被规则拒绝。"
-    assert "内容过长" in by_row[(4, "Name")]
-    assert "不是可选的值" in by_row[(5, "Type")]
+    assert by_row[(3, "名称")] == "这一行被规则拒绝。"
+    assert "内容过长" in by_row[(4, "名称")]
+    assert "不是可选的值" in by_row[(5, "类型")]
     assert "无法识别" in by_row[(5, "Date")]
 
 
 def test_header_is_found_below_a_title_with_columns_in_any_order_and_unknown_ones_ignored(admin):
     data = xlsx(
-        ["备注", "Name*", " code ", "Kind of thing"],
+        ["备注", "名称*", " code ", "Kind of thing"],
         [["随便", "第一", "  B7  ", "x"], [None, None, None, None], ["", "第二", "B8", None]],
         above=[["2026年网格台账"], []],
     )
@@ -168,13 +170,13 @@ def test_header_is_found_below_a_title_with_columns_in_any_order_and_unknown_one
 
 
 def test_missing_required_column_is_a_file_error_naming_it(admin):
-    report = excel.dry_run(SPEC, xlsx(["Code", "Type"], [["A1", "Grid"]]), by=admin)
-    assert report.file_error == "缺少必填列：Name。请使用下载的模板，保留这些列。"
+    report = excel.dry_run(SPEC, xlsx(["编码", "类型"], [["A1", "网格"]]), by=admin)
+    assert report.file_error == "缺少必填列：名称。请使用下载的模板，保留这些列。"
 
 
 def test_empty_required_cell_is_a_row_error(admin):
     report = excel.dry_run(SPEC, xlsx(HEADER, [["A1", "  ", None, None]]), by=admin)
-    assert [(error.row, error.column) for error in report.errors] == [(2, "Name")]
+    assert [(error.row, error.column) for error in report.errors] == [(2, "名称")]
     assert "必填" in report.errors[0].message
 
 
@@ -216,7 +218,7 @@ def test_errors_stop_at_the_cap(admin, monkeypatch):
 def test_template_has_marked_header_dropdowns_frozen_pane_and_instructions():
     workbook = load_workbook(io.BytesIO(excel.template_workbook(SPEC)))
     sheet = workbook.worksheets[0]
-    assert [cell.value for cell in sheet[1]] == ["Code*", "Name*", "Type", "Date"]
+    assert [cell.value for cell in sheet[1]] == ["编码*", "名称*", "类型", "Date"]
     assert sheet.freeze_panes == "A2"
     validations = sheet.data_validations.dataValidation
     assert len(validations) == 1 and str(validations[0].sqref).startswith("C2")
@@ -225,11 +227,11 @@ def test_template_has_marked_header_dropdowns_frozen_pane_and_instructions():
     assert [row[0] for row in options.iter_rows(min_row=2, values_only=True)] == [
         str(label) for _code, label in AreaKind.choices
     ]
-    guide = workbook["Instructions"]
+    guide = workbook["填写说明"]
     assert [row[0] for row in guide.iter_rows(min_row=2, max_row=5, values_only=True)] == [
-        "Code",
-        "Name",
-        "Type",
+        "编码",
+        "名称",
+        "类型",
         "Date",
     ]
 
@@ -249,7 +251,7 @@ def test_export_reimports_with_the_same_values(admin):
     assert counter == [2]
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet["A2"].value == "110105001001" and sheet["A2"].data_type == "s"
-    assert sheet["C2"].value == "Grid"
+    assert sheet["C2"].value == "网格"
     seen: list[dict] = []
 
     def keep(row: Row, context: ImportContext) -> Outcome:

@@ -231,7 +231,7 @@ class TestCommunityScale:
     def test_if_empty_is_a_no_op_when_areas_exist(self, community):
         before = (Area.objects.count(), Person.objects.count(), User.objects.count())
         output = run_generate("--scale", "community", "--if-empty")
-        assert "nothing generated" in output
+        assert "已存在区域，未生成任何数据。" in output
         assert (Area.objects.count(), Person.objects.count(), User.objects.count()) == before
         with pytest.raises(CommandError):
             run_generate("--scale", "community")

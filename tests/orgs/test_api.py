@@ -49,7 +49,7 @@ def test_secretary_lists_only_own_community_areas(as_secretary_a, world):
 def test_secretary_gets_404_for_sibling_community_org(as_secretary_a, world):
     response = as_secretary_a.get(f"{ORGS}/{world.org_b.pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "未找到。"}
 
 
 def test_secretary_gets_404_for_sibling_community_area(as_secretary_a, world):

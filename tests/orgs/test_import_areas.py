@@ -70,7 +70,7 @@ def test_unknown_parent_imports_nothing_and_names_the_row(world, admin):
     )
     report = excel.commit(AREA_SPEC, data, by=admin)
     assert not report.committed
-    assert [(error.row, error.column) for error in report.errors] == [(3, "Parent code")]
+    assert [(error.row, error.column) for error in report.errors] == [(3, "上级编码")]
     assert "上级编码“110105999”不存在" in report.errors[0].message
     assert not Area.objects.filter(code="110105002").exists()
     assert not AuditEntry.objects.exists()
@@ -95,7 +95,7 @@ def test_wrong_kind_under_a_parent_is_refused_with_the_hierarchy_rule(world, adm
         ["110105001G09", "街道直属网格", kind("grid"), "110105001"],
     )
     report = excel.commit(AREA_SPEC, data, by=admin)
-    assert [(error.row, error.column) for error in report.errors] == [(3, "Type")]
+    assert [(error.row, error.column) for error in report.errors] == [(3, "类型")]
     assert "的下级只能是" in report.errors[0].message
     assert not Area.objects.filter(code="110105001001G03").exists()
 
@@ -150,9 +150,9 @@ def test_kinds_may_be_typed_as_codes_too(world, admin):
 
 
 def test_missing_required_column_is_reported(world, admin):
-    data = xlsx(["Code", "Name", "Parent code"], [["110105002", "安定街道", "110105"]])
+    data = xlsx(["编码", "名称", "上级编码"], [["110105002", "安定街道", "110105"]])
     report = excel.dry_run(AREA_SPEC, data, by=admin)
-    assert report.file_error.startswith("缺少必填列：Type")
+    assert report.file_error == "缺少必填列：类型。请使用下载的模板，保留这些列。"
 
 
 def test_existing_rows_are_renamed_and_moved_through_the_services(world, admin):
@@ -309,7 +309,7 @@ def test_template_download_has_the_area_columns(world, secretary_a, client):
     client.force_login(secretary_a)
     response = client.get(reverse("orgs:area_import_template"))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [cell.value for cell in sheet[1]] == ["Code*", "Name*", "Type*", "Parent code", "Address", "Note"]
+    assert [cell.value for cell in sheet[1]] == ["编码*", "名称*", "类型*", "上级编码", "地址", "备注"]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 

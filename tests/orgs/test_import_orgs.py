@@ -74,7 +74,7 @@ def test_jurisdiction_must_be_an_area_the_user_can_see(world, secretary_a):
         ["B0003", "幸福社区第二网格党支部", label(OrgKind.BRANCH), None, "C0001", "110105001002G01"]
     )
     report = excel.dry_run(ORG_SPEC, data, by=secretary_a)
-    assert [(error.row, error.column) for error in report.errors] == [(2, "Jurisdiction area code")]
+    assert [(error.row, error.column) for error in report.errors] == [(2, "管辖区域编码")]
     assert "管辖区域编码“110105001002G01”不存在或不在您的管辖范围内" in report.errors[0].message
 
 
@@ -91,7 +91,7 @@ def test_secretary_b_row_under_org_a_is_a_row_error(world, secretary_b):
 def test_a_bad_date_is_reported_in_chinese(world, district_admin):
     data = org_file(["B0003", "支部", label(OrgKind.BRANCH), None, "C0001", None, None, "去年"])
     report = excel.dry_run(ORG_SPEC, data, by=district_admin)
-    assert [(error.row, error.column) for error in report.errors] == [(2, "Established on")]
+    assert [(error.row, error.column) for error in report.errors] == [(2, "成立日期")]
     assert "请写成 2026-11-23 的形式" in report.errors[0].message
 
 
@@ -123,7 +123,7 @@ def test_export_reimports_with_zero_changes(world, district_admin, client):
     response = client.get(reverse("orgs:org_export"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert [cell.value for cell in sheet[1]][:4] == ["Code*", "Name*", "Type*", "Field"]
+    assert [cell.value for cell in sheet[1]][:4] == ["编码*", "名称*", "类型*", "领域"]
     report = excel.commit(ORG_SPEC, response.content, by=district_admin)
     assert report.ok, report.errors
     assert (report.created, report.updated, report.unchanged) == (0, 0, Organization.objects.count())
