@@ -108,7 +108,7 @@ def _assignment_out(assignment: RoleAssignment) -> dict:
     return {
         "id": assignment.pk,
         "role_code": assignment.role.code,
-        "role_name": assignment.role.name,
+        "role_name": assignment.role.display_name,
         "tree": "org" if assignment.org_id else "area",
         "node_id": node.pk,
         "node_name": node.name,

@@ -94,6 +94,15 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
+        return str(self.display_name)
+
+    @property
+    def display_name(self) -> str:
+        """A built-in role's name in the reader's language; an admin-made role's name as entered."""
+        from dangjian.accounts.choices import BuiltinRole
+
+        if self.is_builtin and self.code in BuiltinRole.values:
+            return str(BuiltinRole(self.code).label)
         return self.name
 
     def permission_names(self) -> frozenset[str]:

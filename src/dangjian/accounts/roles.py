@@ -5,6 +5,9 @@ Admins may edit a built-in role's permissions afterwards; seeding never overwrit
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
+
 from dangjian.accounts.choices import BuiltinRole
 
 VIEW_TREES = ["orgs.view_organization", "orgs.view_area", "orgs.view_committee"]
@@ -65,6 +68,12 @@ def ensure_builtin_roles(**kwargs) -> None:
 
     from dangjian.accounts.models import Role
 
+    # Stored names are in the platform's default language (management commands run untranslated).
+    with translation.override(settings.LANGUAGE_CODE):
+        _create_missing_roles(Permission, Role)
+
+
+def _create_missing_roles(Permission, Role) -> None:
     for code, label in BuiltinRole.choices:
         role, created = Role.objects.get_or_create(
             code=code,

@@ -71,7 +71,7 @@ def check_can_assign(user: User, role: Role, node: models.Model, *, by: User) ->
                     "You cannot grant the role “%(role)s”, which goes beyond your own permissions: "
                     "you do not hold %(missing)s on this node."
                 )
-                % {"role": role.name, "missing": ", ".join(missing)},
+                % {"role": role.display_name, "missing": ", ".join(missing)},
                 rule="role_escalation",
             )
     if not user.is_active:
@@ -84,7 +84,7 @@ def check_can_assign(user: User, role: Role, node: models.Model, *, by: User) ->
     if RoleAssignment.objects.filter(user=user, role=role, is_active=True, **node_filter).exists():
         raise RuleViolation(
             _("The user “%(user)s” already holds the role “%(role)s” on “%(node)s”.")
-            % {"user": user, "role": role.name, "node": node},
+            % {"user": user, "role": role.display_name, "node": node},
             rule="role_duplicate",
             field="role",
         )
@@ -105,11 +105,11 @@ def assign_role(user: User, role: Role, node: models.Model, *, by: User) -> Role
             by=by,
             changes={
                 "user": [None, user.get_username()],
-                "role": [None, role.name],
+                "role": [None, role.display_name],
                 "node": [None, str(node)],
                 "is_active": [None, True],
             },
-            note=_("Granted the role “%(role)s” on “%(node)s”") % {"role": role.name, "node": node},
+            note=_("Granted the role “%(role)s” on “%(node)s”") % {"role": role.display_name, "node": node},
         )
     user._scope_cache = None
     return assignment
@@ -138,12 +138,12 @@ def revoke_role(assignment: RoleAssignment, *, by: User) -> RoleAssignment:
             by=by,
             changes={
                 "user": [current.user.get_username(), current.user.get_username()],
-                "role": [current.role.name, current.role.name],
+                "role": [current.role.display_name, current.role.display_name],
                 "node": [str(current.node), str(current.node)],
                 "is_active": [True, False],
             },
             note=_("Revoked the role “%(role)s” on “%(node)s”")
-            % {"role": current.role.name, "node": current.node},
+            % {"role": current.role.display_name, "node": current.node},
         )
     current.user._scope_cache = None
     return current
