@@ -97,3 +97,16 @@ def required_mark(field: forms.BoundField) -> SafeString:
         '<span class="text-danger" aria-hidden="true">*</span><span class="visually-hidden">{}</span>',
         gettext("(required)"),
     )
+
+
+@register.filter
+def model_label(label: str) -> str:
+    """The translated name of a model from its ``app_label.model_name`` (audit lines store the label)."""
+    from django.apps import apps
+
+    if not label:
+        return ""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
