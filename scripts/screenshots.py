@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Take the screenshots of the main pages in docs/screenshots/, at desktop and phone width.
+
+Runs the real platform (``dangjian demo`` with a throw-away data directory, on a spare port),
+signs in as the demo users and captures each page with Debian's chromium through Playwright.
+
+Usage: ``.venv/bin/python scripts/screenshots.py [--port 8765] [--only org-tree]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PASSWORD = "dangjian-demo-2026"
+WIDTHS = {"desktop": (1280, 860), "phone": (375, 812)}
+
+
+def wait_for(url: str, seconds: int = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def first_href(page: Page, selector: str) -> str:
+    return page.locator(selector).first.get_attribute("href")
+
+
+def shoot(page: Page, name: str, width: str, full_page: bool = True) -> None:
+    page.wait_for_load_state("networkidle")
+    path = OUT / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    print(path.relative_to(ROOT))
+
+
+def pages(page: Page, base: str, width: str, only: str | None) -> None:
+    def want(name: str) -> bool:
+        return only is None or only == name
+
+    page.context.clear_cookies()
+    if want("login"):
+        page.goto(f"{base}/accounts/login/")
+        shoot(page, "login", width)
+
+    sign_in(page, base, "zzb_admin")
+    if want("home"):
+        shoot(page, "home", width)
+        if width == "phone":
+            page.click("button.navbar-toggler")
+            page.locator("#dj-nav.show").wait_for()
+            shoot(page, "home-menu", width, full_page=False)
+    if want("org-tree"):
+        page.goto(f"{base}/orgs/organizations/")
+        # Open the first two levels below the root, as a user browsing would.
+        for _ in range(2):
+            buttons = page.locator("main button.dj-tree-twisty[aria-expanded=false]")
+            if buttons.count():
+                buttons.first.click()
+                page.wait_for_load_state("networkidle")
+        shoot(page, "org-tree", width)
+    if want("org-detail"):
+        # A branch with structural warnings, so the screenshot shows them.
+        page.goto(f"{base}/orgs/organizations/list/?kind=branch")
+        links = [
+            base + href
+            for href in page.locator("main table tbody a").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        ]
+        for link in links[:40]:
+            page.goto(link)
+            if page.locator("main .alert-warning, main .alert-danger").count():
+                break
+        shoot(page, "org-detail", width)
+    if want("area-tree"):
+        page.goto(f"{base}/orgs/areas/")
+        for _ in range(2):
+            buttons = page.locator("main button.dj-tree-twisty[aria-expanded=false]")
+            if buttons.count():
+                buttons.first.click()
+                page.wait_for_load_state("networkidle")
+        shoot(page, "area-tree", width)
+    if want("area-detail"):
+        page.goto(f"{base}/orgs/areas/list/?kind=grid")
+        page.goto(base + first_href(page, "main table tbody a"))
+        shoot(page, "area-detail", width)
+    if want("people"):
+        page.goto(f"{base}/core/people/?q=zw")
+        shoot(page, "people", width)
+    if want("person") or want("audit"):
+        page.goto(f"{base}/core/people/")
+        page.goto(base + first_href(page, "main table tbody a"))
+        if want("person"):
+            shoot(page, "person", width)
+        # A reveal, so the audit page has a line in the admin's scope to show.
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state("networkidle")
+    if want("import"):
+        page.goto(f"{base}/orgs/areas/import/")
+        shoot(page, "import", width)
+    if want("audit"):
+        page.goto(f"{base}/core/audit/")
+        shoot(page, "audit", width)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", help="one page name, e.g. org-tree")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{args.port}"
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "dangjian"),
+                "demo",
+                "--data-dir",
+                data_dir,
+                "--port",
+                str(args.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+            env={key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
+        )
+        try:
+            wait_for(f"{base}/accounts/login/")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN"],
+                )
+                for width, (w, h) in WIDTHS.items():
+                    context = browser.new_context(
+                        viewport={"width": w, "height": h},
+                        device_scale_factor=2 if width == "phone" else 1,
+                        is_mobile=width == "phone",
+                        locale="zh-CN",
+                    )
+                    pages(context.new_page(), base, width, args.only)
+                    context.close()
+                browser.close()
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
