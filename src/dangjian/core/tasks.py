@@ -27,7 +27,7 @@ def check_calendar_years() -> list[int]:
     if years:
         logger.warning(
             "Holidays and make-up working days are missing for %s: an administrator must enter "
-            "them from the State Council notice (admin → holidays and make-up days).",
+            "them from the State Council notice (admin → Calendar years → Enter a whole year).",
             ", ".join(str(year) for year in years),
         )
     return years
