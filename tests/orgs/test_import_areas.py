@@ -318,3 +318,17 @@ def test_import_pages_need_the_add_permission_somewhere(world, grid_worker_a, re
         client.force_login(user)
         assert client.get(reverse("orgs:area_import")).status_code == 403
         assert client.get(reverse("orgs:area_import_template")).status_code == 403
+
+
+def test_a_sheet_with_english_or_traditional_headers_imports_for_a_simplified_chinese_user(world, admin):
+    from django.utils import translation
+
+    for language in ("en", "zh-hant"):
+        with translation.override(language):
+            header = [str(column.label) for column in AREA_SPEC.columns]
+            street_kind = str(AreaKind.STREET.label)
+        code = f"11010500{'7' if language == 'en' else '8'}"
+        data = xlsx(header, [[code, f"{language}街道", street_kind, "110105", None, None]])
+        report = excel.commit(AREA_SPEC, data, by=admin)
+        assert report.ok, (language, report.file_error, report.errors)
+        assert Area.objects.get(code=code).kind == AreaKind.STREET
