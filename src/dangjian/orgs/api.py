@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from dangjian.core.tree import TreeNode
@@ -144,9 +144,9 @@ def org_list(request: HttpRequest, params: Query[OrganizationListParams]) -> dic
 
 
 @router.post("/organizations", response={201: OrganizationOut}, url_name="org_create")
-def org_create(request: HttpRequest, payload: OrganizationCreate) -> tuple[int, TreeNode]:
+def org_create(request: HttpRequest, payload: OrganizationCreate) -> Status:
     """Create an organization under ``parent_id`` (audited, checked against the tree's rules)."""
-    return 201, _create(request, Organization, payload)
+    return Status(201, _create(request, Organization, payload))
 
 
 @router.get("/organizations/{int:id}", response=OrganizationOut, url_name="org_detail")
@@ -187,9 +187,9 @@ def area_list(request: HttpRequest, params: Query[AreaListParams]) -> dict:
 
 
 @router.post("/areas", response={201: AreaOut}, url_name="area_create")
-def area_create(request: HttpRequest, payload: AreaCreate) -> tuple[int, TreeNode]:
+def area_create(request: HttpRequest, payload: AreaCreate) -> Status:
     """Create an area under ``parent_id``; its kind must be the next level down."""
-    return 201, _create(request, Area, payload)
+    return Status(201, _create(request, Area, payload))
 
 
 @router.get("/areas/{int:id}", response=AreaOut, url_name="area_detail")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django import forms, template
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -90,7 +90,7 @@ def is_checkbox(field: forms.BoundField) -> bool:
 def required_mark(field: forms.BoundField) -> SafeString:
     """A red asterisk after the label of a required field (the word is read out, the star hidden)."""
     if not field.field.required:
-        return format_html("")
+        return mark_safe("")
     from django.utils.translation import gettext
 
     return format_html(
