@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.life",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ VIEW_PEOPLE = [
     "members.view_partymember",
     "members.view_gridworker",
 ]
+# Meetings (组织生活): existing databases get these from life/0002_role_permissions.
+MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting"]
 
 BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
     BuiltinRole.SYSTEM_ADMIN: [],  # global: holds every permission everywhere
@@ -37,9 +39,22 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_roleassignment",
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
+        *MANAGE_MEETINGS,
     ],
-    BuiltinRole.ORG_SECRETARY: [*VIEW_TREES, *EDIT_TREES, *VIEW_PEOPLE, "core.reveal_personal_data"],
-    BuiltinRole.ORG_STAFF: [*VIEW_TREES, "orgs.change_organization", "orgs.change_committee", *VIEW_PEOPLE],
+    BuiltinRole.ORG_SECRETARY: [
+        *VIEW_TREES,
+        *EDIT_TREES,
+        *VIEW_PEOPLE,
+        "core.reveal_personal_data",
+        *MANAGE_MEETINGS,
+    ],
+    BuiltinRole.ORG_STAFF: [
+        *VIEW_TREES,
+        "orgs.change_organization",
+        "orgs.change_committee",
+        *VIEW_PEOPLE,
+        *MANAGE_MEETINGS,
+    ],
     BuiltinRole.GRID_WORKER: [
         *VIEW_TREES,
         "core.view_person",

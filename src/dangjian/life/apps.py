@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LifeConfig(AppConfig):
+    name = "dangjian.life"
+    label = "life"
+    verbose_name = _("Organizational life")

@@ -1,0 +1,117 @@
+"""Forms of the meeting pages: they validate input; ``life.services`` changes state."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.models import Person
+from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
+from dangjian.life.models import Meeting
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    """Planning or editing a meeting; host and recorder are chosen among the org's members."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "starts_at", "ends_at", "place", "host", "recorder", "agenda", "minutes"]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = people if people is not None else Person.objects.none()
+        self.fields["host"].queryset = people
+        self.fields["recorder"].queryset = people
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self.fields["ends_at"].input_formats = self.fields["starts_at"].input_formats
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def service_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class AttendanceForm(forms.Form):
+    """The attendance sheet: one status and reason per expected attendee."""
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            self.fields[f"status_{row.pk}"] = forms.ChoiceField(
+                label=str(row.member),
+                choices=[("", "—"), *AttendanceStatus.choices],
+                required=False,
+                initial=row.status,
+            )
+            self.fields[f"reason_{row.pk}"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=200, initial=row.reason
+            )
+
+    def entries(self) -> list[tuple]:
+        """(member, status, reason) for each row whose input differs from what is stored."""
+        result = []
+        for row in self.rows:
+            status = self.cleaned_data.get(f"status_{row.pk}") or ""
+            reason = (self.cleaned_data.get(f"reason_{row.pk}") or "").strip()
+            if status and (status != row.status or reason != row.reason):
+                result.append((row.member, status, reason))
+        return result
+
+    def bound_rows(self) -> list[tuple]:
+        return [(row, self[f"status_{row.pk}"], self[f"reason_{row.pk}"]) for row in self.rows]
+
+
+def _month_range(value: str) -> tuple[datetime.datetime, datetime.datetime] | None:
+    try:
+        first = datetime.datetime.strptime(value, "%Y-%m")
+    except (TypeError, ValueError):
+        return None
+    following = (
+        first.replace(year=first.year + 1, month=1)
+        if first.month == 12
+        else first.replace(month=first.month + 1)
+    )
+    zone = timezone.get_current_timezone()
+    return timezone.make_aware(first, zone), timezone.make_aware(following, zone)
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    """Meeting list filters: organization (with its subtree), kind, state and month."""
+
+    org = django_filters.NumberFilter(method="filter_org", widget=forms.HiddenInput, label=_("Organization"))
+    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
+    state = django_filters.ChoiceFilter(choices=MeetingState.choices, label=_("State"))
+    month = django_filters.CharFilter(
+        method="filter_month", label=_("Month"), widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["org", "kind", "state", "month"]
+
+    def filter_org(self, queryset, name, value):
+        from dangjian.orgs.models import Organization
+
+        org = Organization.objects.filter(pk=value).only("path").first()
+        return queryset.filter(org__path__startswith=org.path) if org else queryset.none()
+
+    def filter_month(self, queryset, name, value):
+        bounds = _month_range(value)
+        if bounds is None:
+            return queryset
+        return queryset.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])
