@@ -23,6 +23,8 @@ MENU: list[tuple[str, str, str]] = [
     (_("Organizations"), "orgs:org_tree", "orgs.view_organization"),
     (_("Grids"), "orgs:area_tree", "orgs.view_area"),
     (_("People"), "core:person_list", "core.view_person"),
+    (_("Meetings"), "life:meeting_list", "life.view_meeting"),
+    (_("Transfers"), "members:transfer_list", "members.view_transfer"),
     (_("Audit log"), "core:audit_list", "core.view_auditentry"),
     (_("Administration"), "admin:index", STAFF),
     (_("API tokens"), "accounts:token_list", LOGGED_IN),
