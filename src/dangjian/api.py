@@ -19,6 +19,7 @@ from ninja.renderers import JSONRenderer
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.members.api import router as members_router
 from dangjian.orgs.api import router as orgs_router
 
 logger = logging.getLogger("django.request")
@@ -102,3 +103,4 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/members", members_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("core/", include("dangjian.core.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
     path("life/", include("dangjian.life.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

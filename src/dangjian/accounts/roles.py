@@ -25,6 +25,8 @@ VIEW_PEOPLE = [
     "members.view_partymember",
     "members.view_gridworker",
 ]
+# Transfers (组织关系转接): existing databases get these from members/0002_transfer.
+MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.view_transfer"]
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
 MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting"]
 
@@ -39,6 +41,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_roleassignment",
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
+        *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
     ],
     BuiltinRole.ORG_SECRETARY: [
@@ -46,6 +49,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *EDIT_TREES,
         *VIEW_PEOPLE,
         "core.reveal_personal_data",
+        *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
     ],
     BuiltinRole.ORG_STAFF: [
@@ -53,6 +57,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orgs.change_organization",
         "orgs.change_committee",
         *VIEW_PEOPLE,
+        "members.view_transfer",
         *MANAGE_MEETINGS,
     ],
     BuiltinRole.GRID_WORKER: [

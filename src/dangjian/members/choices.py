@@ -1,7 +1,8 @@
-"""Member status and category, grid worker kinds."""
+"""Member status and category, grid worker kinds, transfer states."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberStatus(models.TextChoices):
@@ -23,3 +24,12 @@ class GridWorkerKind(models.TextChoices):
     GRID_LEADER = "grid_leader", _("Grid leader")
     FULL_TIME = "full_time", _("Full-time grid worker")
     PART_TIME = "part_time", _("Part-time grid worker")
+
+
+class TransferState(models.TextChoices):
+    """States of a transfer letter (组织关系转接): 发起 → 已接收 / 已退回 / 已超期."""
+
+    INITIATED = "initiated", pgettext_lazy("transfer state", "Initiated")
+    ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
+    RETURNED = "returned", pgettext_lazy("transfer state", "Returned")
+    EXPIRED = "expired", pgettext_lazy("transfer state", "Expired")

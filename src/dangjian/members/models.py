@@ -1,13 +1,17 @@
-"""People in their roles: residents of an area, party members of an organization, grid workers."""
+"""People in their roles: residents of an area, party members of an organization, grid workers,
+and the transfers (组织关系转接) that move a member between organizations."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
-from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus
+from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus, TransferState
 
 
 class Resident(models.Model):
@@ -68,6 +72,9 @@ class PartyMember(models.Model):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     regularized_on = models.DateField(_("became full member on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Bumped by every service that changes the membership, so a transfer initiated before a
+    # change is refused instead of silently applied over it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -117,3 +124,102 @@ class GridWorker(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return ("", self.area.path)
+
+
+# Letters are valid for three months, the common practice for 组织关系介绍信; a region with
+# another practice sets DANGJIAN_TRANSFER_VALID_DAYS in its settings.
+DEFAULT_TRANSFER_VALID_DAYS = 90
+
+
+def transfer_valid_days() -> int:
+    """Days a transfer letter stays valid (setting ``DANGJIAN_TRANSFER_VALID_DAYS``, default 90)."""
+    return int(getattr(settings, "DANGJIAN_TRANSFER_VALID_DAYS", DEFAULT_TRANSFER_VALID_DAYS))
+
+
+class Transfer(models.Model):
+    """A transfer of a member's party relationship (组织关系转接) from one organization to another.
+
+    The from-org initiates it with a letter number; the to-org accepts it (the member moves) or
+    returns it; an initiated letter past ``valid_until`` expires. ``valid_until`` defaults to three
+    months after initiation, the common practice for transfer letters, and is configurable with
+    the setting ``DANGJIAN_TRANSFER_VALID_DAYS`` (default 90). ``member_version`` is the member's
+    version at initiation: a member changed meanwhile is not moved by a stale letter. Nothing is
+    deleted: the letters are the member's history.
+    """
+
+    letter_number = models.CharField(_("letter number"), max_length=32, unique=True)
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("from organization"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("to organization"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=TransferState.choices, default=TransferState.INITIATED
+    )
+    valid_until = models.DateField(_("valid until"))
+    reason = models.TextField(_("reason"), blank=True, default="")
+    initiated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("initiated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    initiated_at = models.DateTimeField(_("initiated at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+    member_version = models.PositiveIntegerField(_("member version at initiation"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-initiated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state=TransferState.INITIATED),
+                name="members_transfer_one_open_per_member",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "valid_until"], name="members_transfer_due_idx")]
+
+    def __str__(self) -> str:
+        return self.letter_number
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # Both sides see the letter: the sending organization and the receiving one.
+        return scope.q(ORG, "from_org__path") | scope.q(ORG, "to_org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        # The letter's audit lines belong to the sending organization; the member's move is
+        # audited on the member, which then sits in the receiving organization.
+        return (self.from_org.path, "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == TransferState.INITIATED
+
+    def is_past_validity(self, today: datetime.date) -> bool:
+        return today > self.valid_until

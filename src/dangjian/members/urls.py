@@ -1,0 +1,16 @@
+"""Pages of the members app: transfers of the party relationship (组织关系转接)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from dangjian.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/accept/", views.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:pk>/return/", views.transfer_return, name="transfer_return"),
+    path("<int:member_pk>/transfer/", views.transfer_create, name="transfer_create"),
+]
