@@ -223,3 +223,5 @@ LOGGING = {
 # --- Platform -------------------------------------------------------------------------------
 PLATFORM_NAME = _("dangjian")
 PAGE_SIZE = env_int("DANGJIAN_PAGE_SIZE", 50)
+# How long a transfer letter (组织关系介绍信) stays valid; three months is the common practice.
+TRANSFER_VALID_DAYS = env_int("DANGJIAN_TRANSFER_VALID_DAYS", 90)

@@ -55,7 +55,7 @@ def test_secretary_initiates_a_letter_numbered_by_year_and_valid_for_ninety_days
     assert second.letter_number == f"ZJ{today.year}-000002"
 
 
-@override_settings(DANGJIAN_TRANSFER_VALID_DAYS=30)
+@override_settings(TRANSFER_VALID_DAYS=30)
 def test_validity_follows_the_setting(world, secretary_a):
     transfer = services.initiate_transfer(member_in(world.branch_a1), to_org=world.branch_b1, by=secretary_a)
 

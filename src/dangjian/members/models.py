@@ -126,14 +126,13 @@ class GridWorker(models.Model):
         return ("", self.area.path)
 
 
-# Letters are valid for three months, the common practice for 组织关系介绍信; a region with
-# another practice sets DANGJIAN_TRANSFER_VALID_DAYS in its settings.
-DEFAULT_TRANSFER_VALID_DAYS = 90
-
-
 def transfer_valid_days() -> int:
-    """Days a transfer letter stays valid (setting ``DANGJIAN_TRANSFER_VALID_DAYS``, default 90)."""
-    return int(getattr(settings, "DANGJIAN_TRANSFER_VALID_DAYS", DEFAULT_TRANSFER_VALID_DAYS))
+    """Days a transfer letter stays valid: ``settings.TRANSFER_VALID_DAYS``.
+
+    Three months (90 days) is the common practice for 组织关系介绍信; a region with another
+    practice sets the environment variable ``DANGJIAN_TRANSFER_VALID_DAYS``.
+    """
+    return int(settings.TRANSFER_VALID_DAYS)
 
 
 class Transfer(models.Model):
