@@ -26,7 +26,7 @@ logger = logging.getLogger("django.request")
 
 
 class UnicodeJSONRenderer(JSONRenderer):
-    """UTF-8 JSON with Chinese as characters, not ``\\uXXXX`` escapes: readable and a third smaller."""
+    """UTF-8 JSON with Chinese as characters, not ``\\u`` escapes: readable and a third smaller."""
 
     json_dumps_params = {"ensure_ascii": False}
 
