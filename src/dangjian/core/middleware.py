@@ -32,3 +32,30 @@ class RequestContextMiddleware:
             current_request.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class ChineseFirstLocaleMiddleware:
+    """The page language: the one chosen with the language switcher, else zh-Hans.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which shows English
+    on the many office PCs with English browsers; the platform is Chinese first (DESIGN.md,
+    principle 8), so only an explicit choice (the switcher's cookie) changes the language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response
