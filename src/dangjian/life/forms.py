@@ -94,8 +94,12 @@ class MeetingFilterSet(django_filters.FilterSet):
     """Meeting list filters: organization (with its subtree), kind, state and month."""
 
     org = django_filters.NumberFilter(method="filter_org", widget=forms.HiddenInput, label=_("Organization"))
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
-    state = django_filters.ChoiceFilter(choices=MeetingState.choices, label=_("State"))
+    kind = django_filters.ChoiceFilter(
+        choices=MeetingKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=MeetingState.choices, label=_("State"), empty_label=_("All states")
+    )
     month = django_filters.CharFilter(
         method="filter_month", label=_("Month"), widget=forms.TextInput(attrs={"type": "month"})
     )
