@@ -143,7 +143,7 @@ def transfer_create(request, member_pk: int):
             "member": member,
             "form": form,
             "query": query,
-            "targets": targets,
+            "options": [(target.pk, target.name, target.code) for target in targets],
             "chosen": str(form.data.get("to_org", "")),
         },
     )

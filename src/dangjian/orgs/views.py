@@ -669,7 +669,14 @@ def committee_seat_add(request, pk: int):
             "committee": committee,
             "form": form,
             "query": query,
-            "candidates": candidates,
+            "options": [
+                (
+                    person.pk,
+                    person.name,
+                    f"{person.membership.org.name} · {person.membership.get_status_display()}",
+                )
+                for person in candidates
+            ],
             "chosen": str(form.data.get("person", "")),
             "ancestors": [*_visible_ancestors(ORGS, user, [org])[org.path], org],
         },
