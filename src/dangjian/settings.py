@@ -108,6 +108,10 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.life",
+    "dangjian.development",
+    "dangjian.dues",
+    "dangjian.dual_reporting",
+    "dangjian.elections",
 ]
 
 MIDDLEWARE = [

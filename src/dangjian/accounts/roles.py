@@ -109,3 +109,37 @@ def _create_missing_roles(Permission, Role) -> None:
             ).first()
             if permission is not None:
                 role.permissions.add(permission)
+
+
+def grant_builtin_permissions(app_label: str, codenames_by_role: dict[str, list[str]]):
+    """A migration operation giving existing built-in roles new permissions of ``app_label``.
+
+    A fresh database gets them when the built-in roles are seeded after migrate; a database whose
+    roles exist already would never see them, since seeding never overwrites a role. Use it in an
+    app's migration right after the models are created::
+
+        operations = [..., grant_builtin_permissions("dues", {"org_secretary": ["view_duespayment"]})]
+
+    The migration must depend on ``("accounts", "0001_initial")``,
+    ``("auth", "0012_alter_user_first_name_max_length")`` and
+    ``("contenttypes", "0002_remove_content_type_name")``.
+    """
+    from django.db import migrations
+
+    def add_permissions(apps, schema_editor):
+        from django.contrib.auth.management import create_permissions
+
+        app_config = apps.get_app_config(app_label)
+        app_config.models_module = True  # create_permissions skips apps without models_module
+        create_permissions(app_config, verbosity=0, apps=apps, using=schema_editor.connection.alias)
+        Permission = apps.get_model("auth", "Permission")
+        Role = apps.get_model("accounts", "Role")
+        for code, codenames in codenames_by_role.items():
+            role = Role.objects.filter(code=code, is_builtin=True).first()
+            if role is None:
+                continue
+            role.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+
+    return migrations.RunPython(add_permissions, migrations.RunPython.noop)

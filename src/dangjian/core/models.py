@@ -1,10 +1,14 @@
-"""Shared records: the person identity, the append-only audit log and the working-day calendar."""
+"""Shared records: the person identity, the append-only audit log, the working-day calendar and
+notifications."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
 from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
 from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
 
@@ -253,3 +257,50 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """A reminder or flag addressed to an organization's office or to one user.
+
+    Reminders of due pipeline steps, 静默支部 flags to the superior, 政治生日 greetings, dues
+    arrears: time-based work writes them from tasks (``core.notifications.notify``); people read
+    them in their inbox. An org notification is seen by whoever's scope covers ``org_path`` (the
+    org and those above it). ``dedupe_key`` makes a daily task idempotent: the same reminder is
+    never written twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    org_path = models.CharField(_("organization path"), max_length=255, blank=True, default="", db_index=True)
+    org_name = models.CharField(_("organization"), max_length=200, blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True, default="")
+    link = models.CharField(_("link"), max_length=500, blank=True, default="")
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # Org notifications by subtree; personal ones are added by ``for_user``.
+        return scope.q(ORG, "org_path") & ~Q(org_path="")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org_path, "")

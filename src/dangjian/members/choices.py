@@ -33,3 +33,11 @@ class TransferState(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("transfer state", "Accepted")
     RETURNED = "returned", pgettext_lazy("transfer state", "Returned")
     EXPIRED = "expired", pgettext_lazy("transfer state", "Expired")
+
+
+class TransferDirection(models.TextChoices):
+    """Within the system, or a letter to or from an organization outside it (系统外)."""
+
+    INTERNAL = "internal", _("Within the system")
+    OUTGOING = "outgoing", _("To an organization outside the system")
+    INCOMING = "incoming", _("From an organization outside the system")

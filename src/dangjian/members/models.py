@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
-from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus, TransferState
+from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus, TransferDirection, TransferState
 
 
 class Resident(models.Model):
@@ -71,6 +71,12 @@ class PartyMember(models.Model):
     )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     regularized_on = models.DateField(_("became full member on"), null=True, blank=True)
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True, default="")
+    job_title = models.CharField(_("job title"), max_length=100, blank=True, default="")
+    flow_out_destination = models.CharField(_("flow-out destination"), max_length=200, blank=True, default="")
+    is_lost_contact = models.BooleanField(_("lost contact"), default=False)
+    lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     # Bumped by every service that changes the membership, so a transfer initiated before a
     # change is refused instead of silently applied over it.
@@ -86,6 +92,16 @@ class PartyMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def party_standing_years(self, on: datetime.date | None = None) -> int | None:
+        """党龄: whole years since 转正 (DOMAIN.md: it counts from 转正, not from joining)."""
+        if self.regularized_on is None:
+            return None
+        on = on or datetime.date.today()
+        years = on.year - self.regularized_on.year
+        if (on.month, on.day) < (self.regularized_on.month, self.regularized_on.day):
+            years -= 1
+        return max(years, 0)
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -147,21 +163,45 @@ class Transfer(models.Model):
     """
 
     letter_number = models.CharField(_("letter number"), max_length=32, unique=True)
-    member = models.ForeignKey(
-        PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="transfers"
+    direction = models.CharField(
+        _("direction"), max_length=16, choices=TransferDirection.choices, default=TransferDirection.INTERNAL
     )
+    # Null only for a letter from outside the system, whose member has no ledger entry until
+    # the receiving organization accepts it (``incoming_person`` holds who is coming).
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        null=True,
+        blank=True,
+    )
+    incoming_person = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("incoming person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # One side may be outside the system: then its name is ``external_org_name``.
     from_org = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("from organization"),
         on_delete=models.PROTECT,
         related_name="transfers_out",
+        null=True,
+        blank=True,
     )
     to_org = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("to organization"),
         on_delete=models.PROTECT,
         related_name="transfers_in",
+        null=True,
+        blank=True,
     )
+    external_org_name = models.CharField(_("organization outside the system"), max_length=200, blank=True, default="")
     state = models.CharField(
         _("state"), max_length=16, choices=TransferState.choices, default=TransferState.INITIATED
     )
@@ -214,7 +254,8 @@ class Transfer(models.Model):
     def audit_scope_paths(self) -> tuple[str, str]:
         # The letter's audit lines belong to the sending organization; the member's move is
         # audited on the member, which then sits in the receiving organization.
-        return (self.from_org.path, "")
+        org = self.from_org or self.to_org
+        return (org.path if org is not None else "", "")
 
     @property
     def is_open(self) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from dangjian.core.generator import names as words
+from dangjian.core.generator.steps import registered_steps
 from dangjian.core.generator.demo import create_demo_users
 from dangjian.core.generator.people import Draft, PersonMaker
 from dangjian.core.generator.scales import Scale
@@ -216,6 +217,10 @@ class Generator:
                 self.populate_district(district_index, district)
             with self.stats.stage("demo users"):
                 self.stats.rows["demo users"] += len(create_demo_users(self.anchors))
+            for step in registered_steps():
+                with self.stats.stage(step.name):
+                    self.stats.rows[step.name] += step.function(self) or 0
+                self.log(f"  {step.name}: {self.stats.rows[step.name]:,} in {self.stats.seconds[step.name]:.1f} s")
             with self.stats.stage("audit"):
                 self.write_audit_entry(time.perf_counter() - started)
                 self.stats.rows["audit"] += 1

@@ -1,0 +1,11 @@
+"""发展党员 (the development pipeline of 《中国共产党发展党员工作细则》): applicants through the five stages,
+step definitions as data, dated step records, reminders."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DevelopmentConfig(AppConfig):
+    name = "dangjian.development"
+    label = "development"
+    verbose_name = _("Party member development")
