@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
 from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
 from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
+from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
 
 
 class PersonQuerySet(models.QuerySet):

@@ -26,6 +26,8 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
 def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:
     """An inline PDF response; ``filename`` may be Chinese (RFC 6266 ``filename*``)."""
-    response = HttpResponse(render_pdf(template_name, context, request=request), content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(template_name, context, request=request), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{escape_uri_path(filename)}"
     return response

@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
-from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus, TransferDirection, TransferState
+from dangjian.members.choices import (
+    GridWorkerKind,
+    MemberCategory,
+    MemberStatus,
+    TransferDirection,
+    TransferState,
+)
 
 
 class Resident(models.Model):
@@ -201,7 +207,9 @@ class Transfer(models.Model):
         null=True,
         blank=True,
     )
-    external_org_name = models.CharField(_("organization outside the system"), max_length=200, blank=True, default="")
+    external_org_name = models.CharField(
+        _("organization outside the system"), max_length=200, blank=True, default=""
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=TransferState.choices, default=TransferState.INITIATED
     )

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from dangjian.core.generator import names as words
-from dangjian.core.generator.steps import registered_steps
 from dangjian.core.generator.demo import create_demo_users
 from dangjian.core.generator.people import Draft, PersonMaker
 from dangjian.core.generator.scales import Scale
+from dangjian.core.generator.steps import registered_steps
 from dangjian.core.models import Person
 from dangjian.core.tree import PATH_ALPHABET, PATH_STEP
 from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus
@@ -220,7 +220,9 @@ class Generator:
             for step in registered_steps():
                 with self.stats.stage(step.name):
                     self.stats.rows[step.name] += step.function(self) or 0
-                self.log(f"  {step.name}: {self.stats.rows[step.name]:,} in {self.stats.seconds[step.name]:.1f} s")
+                self.log(
+                    f"  {step.name}: {self.stats.rows[step.name]:,} in {self.stats.seconds[step.name]:.1f} s"
+                )
             with self.stats.stage("audit"):
                 self.write_audit_entry(time.perf_counter() - started)
                 self.stats.rows["audit"] += 1
