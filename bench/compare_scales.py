@@ -16,8 +16,9 @@ from pathlib import Path
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
-def load(scale: str, db: str) -> dict[tuple[str, str], dict]:
-    path = RESULTS_DIR / f"{scale}-{db}.json"
+def load(scale: str, db: str, suite: str = "trees") -> dict[tuple[str, str], dict]:
+    suffix = "" if suite == "trees" else f"-{suite}"
+    path = RESULTS_DIR / f"{scale}-{db}{suffix}.json"
     if not path.exists():
         sys.exit(f"{path} not found: run bench/bench_trees.py --json against the {scale} data on {db}")
     payload = json.loads(path.read_text())
@@ -38,8 +39,9 @@ def main() -> int:
         "--db", default="postgresql", help="database vendor in the file names (postgresql, sqlite)"
     )
     parser.add_argument("--scales", nargs="+", default=["community", "district"])
+    parser.add_argument("--suite", default="trees", help="trees or members (see bench_trees.py --suite)")
     args = parser.parse_args()
-    tables = {scale: load(scale, args.db) for scale in args.scales}
+    tables = {scale: load(scale, args.db, args.suite) for scale in args.scales}
     keys: list[tuple[str, str]] = []
     for table in tables.values():
         keys += [key for key in table if key not in keys]
