@@ -30,6 +30,24 @@ MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
 MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting"]
 
+# 双报到: existing databases get these from dual_reporting/0002_role_permissions. Staff log and
+# confirm service; pairings and the yearly feedback are the secretary's. party_member only has
+# report_self: a member reports themself by identity and does not see others' reports.
+DUAL_REPORTING_MODELS = ["memberreport", "unitpairing", "claim", "servicelog", "yearlyfeedback"]
+DUAL_REPORTING_STAFF = [
+    *(f"dual_reporting.view_{model}" for model in DUAL_REPORTING_MODELS),
+    "dual_reporting.add_memberreport",
+    "dual_reporting.add_claim",
+    "dual_reporting.change_claim",
+    "dual_reporting.add_servicelog",
+    "dual_reporting.change_servicelog",
+]
+DUAL_REPORTING_ALL = [
+    f"dual_reporting.{action}_{model}"
+    for model in DUAL_REPORTING_MODELS
+    for action in ["view", "add", "change"]
+]
+
 BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
     BuiltinRole.SYSTEM_ADMIN: [],  # global: holds every permission everywhere
     BuiltinRole.ORG_DEPARTMENT_ADMIN: [
@@ -43,6 +61,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_roleassignment",
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
+        *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_SECRETARY: [
         *VIEW_TREES,
@@ -51,6 +70,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.reveal_personal_data",
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
+        *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_STAFF: [
         *VIEW_TREES,
@@ -59,6 +79,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_PEOPLE,
         "members.view_transfer",
         *MANAGE_MEETINGS,
+        *DUAL_REPORTING_STAFF,
     ],
     BuiltinRole.GRID_WORKER: [
         *VIEW_TREES,
@@ -67,7 +88,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "members.view_gridworker",
     ],
     BuiltinRole.DEPARTMENT_HANDLER: [*VIEW_TREES],
-    BuiltinRole.PARTY_MEMBER: ["orgs.view_organization", "orgs.view_area"],
+    BuiltinRole.PARTY_MEMBER: ["orgs.view_organization", "orgs.view_area", "dual_reporting.report_self"],
     BuiltinRole.RESIDENT: [],
 }
 
