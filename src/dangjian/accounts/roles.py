@@ -29,6 +29,8 @@ VIEW_PEOPLE = [
 MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.view_transfer"]
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
 MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting"]
+# Elections (换届选举): existing databases get these from elections/0002_role_permissions.
+MANAGE_ELECTIONS = ["elections.add_election", "elections.change_election", "elections.view_election"]
 
 # 双报到: existing databases get these from dual_reporting/0002_role_permissions. Staff log and
 # confirm service; pairings and the yearly feedback are the secretary's. party_member only has
@@ -61,6 +63,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_roleassignment",
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
+        *MANAGE_ELECTIONS,
         *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_SECRETARY: [
@@ -70,6 +73,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.reveal_personal_data",
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
+        *MANAGE_ELECTIONS,
         *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_STAFF: [
@@ -79,6 +83,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_PEOPLE,
         "members.view_transfer",
         *MANAGE_MEETINGS,
+        "elections.view_election",
         *DUAL_REPORTING_STAFF,
     ],
     BuiltinRole.GRID_WORKER: [

@@ -1,5 +1,217 @@
-"""Models of the elections app."""
+"""换届选举: an election of a party organization's committee (or secretary) by its 党员大会.
+
+The rules are those of 《中国共产党基层组织选举工作条例》: candidates exceed the seats by at least
+20% (差额, 第十二条); only 正式党员 vote and may be elected (预备党员 have neither right, 党章第七条);
+the meeting is valid when more than 4/5 of the voters are present (第十七条); a candidate is
+elected with votes in favour from more than half of the voters present (第二十一条); the result
+takes effect when the superior committee approves it, which records the new committee and its term.
+"""
 
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
+from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState
+
+
+class Election(models.Model):
+    """One election of ``org``'s committee: candidates, a voting window, the count, the approval."""
+
+    org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="elections",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ElectionKind.choices, default=ElectionKind.COMMITTEE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    term_years = models.PositiveSmallIntegerField(_("term (years)"))
+    meeting = models.ForeignKey(
+        "life.Meeting",
+        verbose_name=_("party members' general meeting"),
+        on_delete=models.SET_NULL,
+        related_name="elections",
+        null=True,
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("voting starts at"))
+    ends_at = models.DateTimeField(_("voting ends at"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=ElectionState.choices, default=ElectionState.DRAFT
+    )
+    # 应到会人数: the org's active 正式党员, counted when voting opens.
+    expected_voters = models.PositiveIntegerField(_("voters expected"), null=True, blank=True)
+    # 实到会人数: entered at the count (at least the number of ballots cast).
+    present_voters = models.PositiveIntegerField(_("voters present"), null=True, blank=True)
+    ballots_cast = models.PositiveIntegerField(_("ballots cast"), null=True, blank=True)
+    valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
+    # The count could not fill every seat because of a tie at the boundary: 再次投票 is needed.
+    needs_revote = models.BooleanField(_("re-vote needed"), default=False)
+    result_note = models.TextField(_("result note"), blank=True, default="")
+    committee = models.ForeignKey(
+        "orgs.Committee",
+        verbose_name=_("committee recorded"),
+        on_delete=models.PROTECT,
+        related_name="elections",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(state__in=OPEN_STATES), name="elections_election_one_open_per_org"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["starts_at", "id"], name="elections_election_start_idx"),
+            models.Index(fields=["org", "state"], name="elections_election_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path, "")
+
+    @property
+    def is_open_for_ballots(self) -> bool:
+        return self.state == ElectionState.VOTING
+
+
+class Candidate(models.Model):
+    """A 正式党员 of the organization standing for election; votes and result after the count."""
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    member = models.ForeignKey(
+        "members.PartyMember",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+    )
+    # Candidates are listed on the ballot by the strokes of their surnames (姓氏笔画) or as decided:
+    # this is the order on the ballot.
+    order = models.PositiveSmallIntegerField(_("order on the ballot"), default=0)
+    votes_for = models.PositiveIntegerField(_("votes in favour"), default=0)
+    elected = models.BooleanField(_("elected"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["election_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="elections_candidate_member_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.election.audit_scope_paths()
+
+
+class Ballot(models.Model):
+    """One voter's ballot: the candidates marked in favour. One per voter and election.
+
+    Cast by the voter on a phone (``cast_by``) or entered from a paper ballot by staff
+    (``entered_by``). A ballot marking more candidates than there are seats is invalid (it is
+    kept, and counts as cast, but none of its marks count).
+    """
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    voter = models.ForeignKey(
+        "members.PartyMember", verbose_name=_("voter"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    choices = models.ManyToManyField(
+        Candidate, verbose_name=_("candidates in favour"), related_name="ballots", blank=True
+    )
+    is_valid = models.BooleanField(_("valid"), default=True)
+    cast_at = models.DateTimeField(_("cast at"))
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cast by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["election_id", "cast_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "voter"], name="elections_ballot_one_per_voter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.voter}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.election.audit_scope_paths()
+
+    @property
+    def is_paper(self) -> bool:
+        return self.entered_by_id is not None
