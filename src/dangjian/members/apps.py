@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "dangjian.members"
     label = "members"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from dangjian.members import history_transfers
+
+        history_transfers.register()
