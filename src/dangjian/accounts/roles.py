@@ -28,7 +28,9 @@ VIEW_PEOPLE = [
 # Transfers (组织关系转接): existing databases get these from members/0002_transfer.
 MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.view_transfer"]
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
-MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting"]
+MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting", *(f"life.{c}" for c in ("view_cadencerule", "add_democraticreview", "change_democraticreview", "view_democraticreview", "add_meetingattachment", "delete_meetingattachment", "view_meetingattachment"))]  # the rest from life/0004
+# Development pipeline (发展党员): existing databases get these from development/0002_national_steps.
+MANAGE_DEVELOPMENT = ["development.add_applicant", "development.change_applicant", "development.view_applicant"]
 # Elections (换届选举): existing databases get these from elections/0002_role_permissions.
 MANAGE_ELECTIONS = ["elections.add_election", "elections.change_election", "elections.view_election"]
 
@@ -64,6 +66,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
         *MANAGE_ELECTIONS,
+        *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_SECRETARY: [
@@ -74,6 +77,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_TRANSFERS,
         *MANAGE_MEETINGS,
         *MANAGE_ELECTIONS,
+        *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
     ],
     BuiltinRole.ORG_STAFF: [
@@ -84,6 +88,8 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "members.view_transfer",
         *MANAGE_MEETINGS,
         "elections.view_election",
+        "development.change_applicant",
+        "development.view_applicant",
         *DUAL_REPORTING_STAFF,
     ],
     BuiltinRole.GRID_WORKER: [

@@ -31,3 +31,20 @@ class AttendanceStatus(models.TextChoices):
     ABSENT_PERSONAL = "absent_personal", _("Absent: personal leave")
     ABSENT_OFFICIAL = "absent_official", _("Absent: official business")
     ABSENT_UNEXCUSED = "absent_unexcused", _("Absent without leave")
+
+
+class CadencePeriod(models.TextChoices):
+    """How often a kind of meeting is due: the period a cadence rule's minimum count applies to."""
+
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    YEAR = "year", _("Yearly")
+
+
+class ReviewGrade(models.TextChoices):
+    """Grades of the yearly 民主评议党员 (democratic review of party members)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    QUALIFIED = "qualified", _("Qualified")
+    BASICALLY_QUALIFIED = "basically_qualified", _("Basically qualified")
+    UNQUALIFIED = "unqualified", _("Unqualified")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
-from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
+from dangjian.life.choices import AttendanceStatus, CadencePeriod, MeetingKind, MeetingState, ReviewGrade
 
 
 def new_check_in_token() -> str:
@@ -61,6 +61,9 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set when the meeting is closed: its record was completed more than LATE_AFTER after it ended
+    # (see life.compliance); it still counts, and the compliance view shows it as late.
+    closed_late = models.BooleanField(_("closed late"), default=False, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -71,6 +74,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["org", "starts_at"], name="life_meeting_org_start_idx"),
             models.Index(fields=["starts_at", "id"], name="life_meeting_start_idx"),
+            # The compliance roll-up: closed meetings of the orgs of a subtree in a period.
+            models.Index(fields=["org", "state", "starts_at"], name="life_meeting_org_state_idx"),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +121,129 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.meeting}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "meeting__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.meeting.org.path, "")
+
+
+class CadenceRule(models.Model):
+    """How often organizations of some kinds must hold a kind of meeting (三会一课 and the rest).
+
+    The defaults (DOMAIN.md) are seeded by a data migration: 支部党员大会 quarterly, 支委会, 党小组会
+    and 主题党日 monthly, 党课 quarterly, 组织生活会 and 民主评议 yearly. Regions differ, so the
+    rules are data, edited in the admin; the compliance view reads them on every request.
+    """
+
+    kind = models.CharField(_("meeting kind"), max_length=24, choices=MeetingKind.choices, unique=True)
+    # Codes of orgs.choices.OrgKind: the organizations that must hold this kind of meeting.
+    org_kinds = models.JSONField(_("organization kinds"), default=list)
+    period = models.CharField(_("period"), max_length=16, choices=CadencePeriod.choices)
+    minimum_count = models.PositiveSmallIntegerField(_("minimum per period"), default=1)
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("meeting cadence")
+        verbose_name_plural = _("meeting cadences")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_period_display()} ≥ {self.minimum_count}"
+
+
+class DemocraticReview(models.Model):
+    """One member's grade in the yearly 民主评议党员 of their organization (优秀/合格/基本合格/不合格).
+
+    A member has at most one result per organization and year; it is usually entered from the
+    民主评议 meeting where the review took place.
+    """
+
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    member = models.ForeignKey(
+        "members.PartyMember", verbose_name=_("party member"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        null=True,
+        blank=True,
+    )
+    grade = models.CharField(_("grade"), max_length=24, choices=ReviewGrade.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("democratic review result")
+        verbose_name_plural = _("democratic review results")
+        ordering = ["-year", "org_id", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "member"], name="life_review_one_per_year_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.member} · {self.get_grade_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path, "")
+
+
+def attachment_path(instance: MeetingAttachment, filename: str) -> str:
+    """Files live under MEDIA_ROOT with a random name; the original name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"life/meetings/{instance.meeting_id}/{secrets.token_hex(12)}.{extension}"
+
+
+class MeetingAttachment(models.Model):
+    """A photo or document of a meeting (sign-in sheet, photos of the 主题党日, slides of the 党课).
+
+    Stored under MEDIA_ROOT but never served publicly: downloads go through a scoped view.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, default="")
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["meeting_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
