@@ -1,0 +1,282 @@
+"""API of elections (换届选举) at /api/v1/elections: list, election with candidates, the steps,
+ballots (a voter's own, or a paper ballot entered by staff), the count and the approval.
+
+The same service functions as the pages do the work, so permission checks, the rules of
+《中国共产党基层组织选举工作条例》 and audit lines are shared; out of scope answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from dangjian.core.errors import PermissionDenied
+from dangjian.core.scoping import scope_of
+from dangjian.elections import services
+from dangjian.elections.choices import ElectionKind, ElectionState
+from dangjian.elections.models import Ballot, Candidate, Election
+from dangjian.members.models import PartyMember
+from dangjian.orgs.models import Organization
+
+router = Router(tags=["elections"])
+
+VIEW = services.VIEW
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class CandidateOut(Schema):
+    id: int
+    member_id: int
+    name: str
+    order: int
+    votes_for: int
+    elected: bool
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.member.person.name
+
+
+class ElectionOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    kind: str
+    title: str
+    seats: int
+    term_years: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: str
+    state_label: str
+    expected_voters: int | None
+    present_voters: int | None
+    ballots_cast: int | None
+    valid_ballots: int | None
+    needs_revote: bool
+    result_note: str
+    committee_id: int | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+
+class ElectionDetailOut(ElectionOut):
+    minimum_candidates: int
+    candidates: list[CandidateOut]
+
+    @staticmethod
+    def resolve_minimum_candidates(obj) -> int:
+        return services.minimum_candidates(obj.seats, obj.kind)
+
+    @staticmethod
+    def resolve_candidates(obj) -> list:
+        return list(obj.candidates.all())
+
+
+class ElectionPage(Schema):
+    items: list[ElectionOut]
+    next: int | None = Field(description="Pass as `offset` for the next page; null on the last page.")
+
+
+class ElectionListParams(Schema):
+    org: int | None = Field(None, description="An organization: its elections and those of its subtree.")
+    state: ElectionState | None = None
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ElectionCreate(InputSchema):
+    org_id: int
+    title: str = Field(max_length=200)
+    kind: ElectionKind = ElectionKind.COMMITTEE
+    seats: int = Field(ge=1, le=50)
+    term_years: int | None = Field(None, ge=1, le=10)
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+class CandidateIn(InputSchema):
+    member_id: int
+
+
+class BallotIn(InputSchema):
+    candidate_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class PaperBallotIn(BallotIn):
+    voter_id: int
+
+
+class BallotOut(Schema):
+    id: int
+    is_valid: bool
+    cast_at: datetime.datetime
+
+
+class CountIn(InputSchema):
+    present: int | None = Field(None, ge=0, description="Voters present; default: the ballots cast.")
+
+
+class ApproveIn(InputSchema):
+    note: str = Field("", max_length=1000)
+
+
+class RejectIn(InputSchema):
+    reason: str = Field(max_length=1000)
+
+
+def _elections(request: HttpRequest):
+    return Election.objects.visible_to(request.user).select_related("org")
+
+
+def _visible(request: HttpRequest, id: int) -> Election:
+    election = get_object_or_404(_elections(request), pk=id)
+    if not scope_of(request.user).has_perm(VIEW, org_path=election.org.path):
+        raise Http404
+    return election
+
+
+def _detail(request: HttpRequest, id: int) -> Election:
+    """An election with its candidates (three queries: the election, the check, the candidates)."""
+    election = _visible(request, id)
+    prefetch_related_objects(
+        [election], Prefetch("candidates", queryset=Candidate.objects.select_related("member__person"))
+    )
+    return election
+
+
+@router.get("/", response=ElectionPage, url_name="election_list")
+def election_list(request: HttpRequest, params: Query[ElectionListParams]) -> dict:
+    """Elections in the caller's subtree, newest first."""
+    if not scope_of(request.user).has_any(VIEW):
+        raise PermissionDenied(gettext("You do not have permission to view elections."), rule="scope")
+    elections = _elections(request).order_by("-starts_at", "-id")
+    if params.org is not None:
+        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=params.org)
+        elections = elections.filter(org__path__startswith=org.path)
+    if params.state:
+        elections = elections.filter(state=params.state.value)
+    rows = list(elections[params.offset : params.offset + params.limit + 1])
+    has_next = len(rows) > params.limit
+    return {"items": rows[: params.limit], "next": params.offset + params.limit if has_next else None}
+
+
+@router.post("/", response={201: ElectionDetailOut}, url_name="election_create")
+def election_create(request: HttpRequest, payload: ElectionCreate) -> Status:
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    election = services.create_election(
+        org,
+        by=request.user,
+        title=payload.title,
+        kind=payload.kind.value,
+        seats=payload.seats,
+        term_years=payload.term_years,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+    )
+    return Status(201, _detail(request, election.pk))
+
+
+@router.get("/{int:id}", response=ElectionDetailOut, url_name="election_detail")
+def election_detail(request: HttpRequest, id: int) -> Election:
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/candidates", response={201: ElectionDetailOut}, url_name="election_candidate_add")
+def candidate_add(request: HttpRequest, id: int, payload: CandidateIn) -> Status:
+    election = _visible(request, id)
+    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    services.add_candidate(election, by=request.user, member=member)
+    return Status(201, _detail(request, id))
+
+
+@router.delete(
+    "/{int:id}/candidates/{int:candidate_id}",
+    response=ElectionDetailOut,
+    url_name="election_candidate_remove",
+)
+def candidate_remove(request: HttpRequest, id: int, candidate_id: int) -> Election:
+    election = _visible(request, id)
+    candidate = get_object_or_404(Candidate.objects.filter(election=election), pk=candidate_id)
+    services.remove_candidate(candidate, by=request.user)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/confirm", response=ElectionDetailOut, url_name="election_confirm")
+def election_confirm(request: HttpRequest, id: int) -> Election:
+    """Fix the candidate list (差额: 20% more candidates than seats for a committee)."""
+    services.confirm_candidates(_visible(request, id), by=request.user)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/open", response=ElectionDetailOut, url_name="election_open")
+def election_open(request: HttpRequest, id: int) -> Election:
+    services.open_voting(_visible(request, id), by=request.user)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/ballot", response={201: BallotOut}, url_name="election_ballot")
+def election_ballot(request: HttpRequest, id: int, payload: BallotIn) -> Status:
+    """The caller casts their own ballot (a voter of the organization, during the window, once)."""
+    election = get_object_or_404(Election.objects.select_related("org"), pk=id)
+    if services.voter_for(election, request.user) is None and not _elections(request).filter(pk=id).exists():
+        raise Http404
+    ballot = services.cast_ballot(election, user=request.user, candidate_ids=payload.candidate_ids)
+    return Status(201, ballot)
+
+
+@router.post("/{int:id}/paper-ballots", response={201: BallotOut}, url_name="election_paper_ballot")
+def election_paper_ballot(request: HttpRequest, id: int, payload: PaperBallotIn) -> Status:
+    """Staff enter a paper ballot; more marks than seats store it as invalid."""
+    election = _visible(request, id)
+    voter = get_object_or_404(
+        PartyMember.objects.visible_to(request.user).select_related("person"), pk=payload.voter_id
+    )
+    ballot: Ballot = services.enter_paper_ballot(
+        election, by=request.user, voter=voter, candidate_ids=payload.candidate_ids
+    )
+    return Status(201, ballot)
+
+
+@router.post("/{int:id}/count", response=ElectionDetailOut, url_name="election_count")
+def election_count(request: HttpRequest, id: int, payload: CountIn | None = None) -> Election:
+    """Close the ballot box and count (quorum more than 4/5; elected with more than half)."""
+    services.close_and_count(_visible(request, id), by=request.user, present=(payload or CountIn()).present)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/submit", response=ElectionDetailOut, url_name="election_submit")
+def election_submit(request: HttpRequest, id: int) -> Election:
+    services.submit_results(_visible(request, id), by=request.user)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/approve", response=ElectionDetailOut, url_name="election_approve")
+def election_approve(request: HttpRequest, id: int, payload: ApproveIn | None = None) -> Election:
+    """The superior committee approves: the new committee and its term are recorded."""
+    services.approve_results(_visible(request, id), by=request.user, note=(payload or ApproveIn()).note)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/reject", response=ElectionDetailOut, url_name="election_reject")
+def election_reject(request: HttpRequest, id: int, payload: RejectIn) -> Election:
+    services.reject_results(_visible(request, id), by=request.user, reason=payload.reason)
+    return _detail(request, id)

@@ -1,0 +1,114 @@
+"""Forms and the filterset of the election pages: they validate input; ``elections.services``
+changes state."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.elections.choices import ElectionKind, ElectionState
+from dangjian.elections.models import Election
+from dangjian.members.models import PartyMember
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class ElectionForm(forms.ModelForm):
+    """Preparing an election: kind, seats, term and the voting window (the 党员大会's time)."""
+
+    class Meta:
+        model = Election
+        fields = ["kind", "title", "seats", "term_years", "starts_at", "ends_at", "meeting"]
+        widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
+        help_texts = {
+            "seats": _("A committee needs at least 20% more candidates than seats (差额)."),
+            "meeting": _("Optional: the party members' general meeting at which the election is held."),
+        }
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            meetings if meetings is not None else self.fields["meeting"].queryset.none()
+        )
+        self.fields["term_years"].required = False
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+
+
+class CandidateForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Party member"), queryset=PartyMember.objects.none())
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = lambda member: f"{member.person.name} · {member.org.name}"
+
+
+class BallotForm(forms.Form):
+    """The candidates as checkboxes: ticked = in favour."""
+
+    choices = forms.MultipleChoiceField(
+        label=_("Candidates in favour"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].choices = [(str(c.pk), c.member.person.name) for c in candidates]
+
+    def candidate_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["choices"]]
+
+
+class PaperBallotForm(BallotForm):
+    voter = forms.ModelChoiceField(label=_("Voter"), queryset=PartyMember.objects.none())
+
+    field_order = ["voter", "choices"]
+
+    def __init__(self, *args, voters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if voters is not None:
+            self.fields["voter"].queryset = voters
+        self.fields["voter"].label_from_instance = lambda member: member.person.name
+
+
+class CountForm(forms.Form):
+    present = forms.IntegerField(
+        label=_("Voters present"),
+        min_value=0,
+        help_text=_("实到会人数: the voters present at the meeting, at least the number of ballots cast."),
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ElectionFilterSet(django_filters.FilterSet):
+    """Election list filters: organization (with its subtree), kind and state."""
+
+    org = django_filters.NumberFilter(method="filter_org", widget=forms.HiddenInput, label=_("Organization"))
+    kind = django_filters.ChoiceFilter(
+        choices=ElectionKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=ElectionState.choices, label=_("State"), empty_label=_("All states")
+    )
+
+    class Meta:
+        model = Election
+        fields = ["org", "kind", "state"]
+
+    def filter_org(self, queryset, name, value):
+        from dangjian.orgs.models import Organization
+
+        org = Organization.objects.filter(pk=value).only("path").first()
+        return queryset.filter(org__path__startswith=org.path) if org else queryset.none()
