@@ -9,3 +9,11 @@ class DevelopmentConfig(AppConfig):
     name = "dangjian.development"
     label = "development"
     verbose_name = _("Party member development")
+
+    def ready(self) -> None:
+        from dangjian.development.history import development_history
+        from dangjian.members.history import register_history_section
+
+        register_history_section(
+            "development", _("Party membership development"), development_history, order=20
+        )

@@ -1,5 +1,202 @@
-"""Models of the development app."""
+"""发展党员 records: the steps of the pipeline as editable data (``StepDefinition``), the people in it
+(``Applicant``) and each dated step (``StepRecord``), after 《中国共产党发展党员工作细则》."""
 
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
+from dangjian.development.choices import ApplicantSource, ApplicantState, Stage, StepEffect
+
+DEFAULT_STEP_PERMISSION = "development.change_applicant"
+
+
+class StepDefinition(models.Model):
+    """One step of the pipeline: its stage, order, who records it, materials, time rules, reminder.
+
+    Seeded with the national rules by a data migration and edited in the admin, so a region can
+    adjust an interval or a material without a release. ``rules`` is a list of objects the rule
+    engine (``development/rules.py``) evaluates; each has a ``kind`` and may have ``text`` (the
+    rule in words), ``article`` (its article of the 细则) and ``warning`` (warn, do not refuse):
+
+    - ``{"kind": "after", "step": "activist", "min": {"years": 1}, "max": {"months": 3}}``: the
+      date lies at least / at most this long after the step ``step`` (which must be recorded);
+      ``"plus_extension": true`` adds a recorded probation extension to ``min``;
+    - ``{"kind": "min_age", "years": 18}``: the applicant's age on the date;
+    - ``{"kind": "league_under", "years": 28}``: under this age the source should be 共青团推优;
+    - ``{"kind": "members", "value": "contacts", "min": 1, "max": 2}``: member ids in the value,
+      all active 正式党员 (``"count": 2`` for exactly two);
+    - ``{"kind": "prior_count", "step": "thought_report", "min": 4}``: earlier records of a step;
+    - ``{"kind": "training", "min_days": 3, "min_hours": 24}``: either is enough;
+    - ``{"kind": "vote"}``: 支部大会 quorum and majority of the 正式党员 entitled to vote;
+    - ``{"kind": "months", "value": "months", "min": 6, "max": 12}``: a number of months.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True, default="")
+    permission = models.CharField(
+        _("permission to record"),
+        max_length=100,
+        default=DEFAULT_STEP_PERMISSION,
+        help_text=_("A permission code such as development.change_applicant."),
+    )
+    materials = models.JSONField(_("required materials"), default=list, blank=True)
+    rules = models.JSONField(_("time rules"), default=list, blank=True)
+    reminder_days = models.PositiveIntegerField(_("reminder days"), default=7)
+    effect = models.CharField(_("effect"), max_length=16, choices=StepEffect.choices, default=StepEffect.NONE)
+    is_required = models.BooleanField(_("required"), default=True)
+    is_repeatable = models.BooleanField(_("repeatable"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pipeline step")
+        verbose_name_plural = _("pipeline steps")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicantQuerySet(ScopedQuerySet):
+    def open(self) -> ApplicantQuerySet:
+        return self.filter(state__in=[ApplicantState.ACTIVE, ApplicantState.ADMITTED])
+
+    def in_subtree(self, org) -> ApplicantQuerySet:
+        return self.filter(org__path__startswith=org.path)
+
+
+class Applicant(models.Model):
+    """A person's file in the development pipeline of a branch, from 入党申请 to 转正.
+
+    ``next_step`` / ``next_due_on`` are kept by the services after every change, so the pipeline
+    board and the reminders read them instead of evaluating every file's rules.
+    """
+
+    person = models.ForeignKey(
+        "core.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="party_applications"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applicants"
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.APPLICANT)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ApplicantState.choices, default=ApplicantState.ACTIVE
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ApplicantSource.choices)
+    applied_on = models.DateField(_("applied on"))
+    activist_on = models.DateField(_("activist since"), null=True, blank=True)
+    candidate_on = models.DateField(_("candidate since"), null=True, blank=True)
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    regularized_on = models.DateField(_("became full member on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    member = models.ForeignKey(
+        "members.PartyMember",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    next_step = models.ForeignKey(
+        StepDefinition,
+        verbose_name=_("next step"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    next_due_on = models.DateField(_("next step due on"), null=True, blank=True)
+    # True when next_due_on is a deadline (a maximum interval); False when it is the earliest date.
+    next_due_is_deadline = models.BooleanField(_("next date is a deadline"), default=False)
+    note = models.TextField(_("note"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ApplicantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development applicant")
+        verbose_name_plural = _("development applicants")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=["active", "admitted"]),
+                name="development_applicant_one_open_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "stage", "next_due_on"], name="development_appl_board_idx"),
+            models.Index(fields=["org", "state"], name="development_appl_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path, "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (ApplicantState.ACTIVE, ApplicantState.ADMITTED)
+
+    def is_late(self, today) -> bool:
+        return bool(self.next_due_is_deadline and self.next_due_on and self.next_due_on < today)
+
+
+class StepRecord(models.Model):
+    """One dated step of an applicant's file (a talk, a vote, a thought report …) and its values.
+
+    ``values`` holds what the step's rules read: ``contacts`` / ``introducers`` (member ids),
+    ``present`` / ``in_favour`` / ``against`` / ``abstain`` (a 支部大会 vote), ``days`` / ``hours``
+    (training), ``months`` (an extension).
+    """
+
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.CASCADE, related_name="records"
+    )
+    step = models.ForeignKey(
+        StepDefinition, verbose_name=_("step"), on_delete=models.PROTECT, related_name="records"
+    )
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    materials = models.JSONField(_("materials"), default=list, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("step record")
+        verbose_name_plural = _("step records")
+        ordering = ["applicant_id", "date", "id"]
+        indexes = [models.Index(fields=["applicant", "date"], name="development_rec_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.step} · {self.date}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "applicant__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.applicant.org.path, "")

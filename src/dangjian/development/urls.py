@@ -1,8 +1,17 @@
-"""Pages of the development app."""
+"""Pages of the development pipeline (发展党员)."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.development import views
 
 app_name = "development"
-urlpatterns: list = []
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("applicants/", views.applicant_list, name="applicant_list"),
+    path("applicants/new/", views.applicant_create, name="applicant_create"),
+    path("applicants/<int:pk>/", views.applicant_detail, name="applicant_detail"),
+    path("applicants/<int:pk>/steps/<slug:code>/", views.applicant_record_step, name="applicant_record_step"),
+    path("applicants/<int:pk>/withdraw/", views.applicant_withdraw, name="applicant_withdraw"),
+]

@@ -1,0 +1,130 @@
+"""Forms of the pipeline pages: they validate input; ``development.services`` changes state.
+
+The record-step form is built from the step's rules, so a region's edited step asks for the
+values its rules read (votes, introducers, training hours …) without a code change.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.models import Person
+from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
+from dangjian.members.choices import MemberStatus
+from dangjian.members.models import PartyMember
+from dangjian.orgs.choices import BRANCH_KINDS
+from dangjian.orgs.models import Organization
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ApplicantFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("All stages")), *Stage.choices], required=False
+    )
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All states")), *ApplicantState.choices], required=False
+    )
+    late = forms.BooleanField(label=_("Late only"), required=False)
+
+
+class ApplyForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label=_("Person"), widget=forms.RadioSelect
+    )
+    org = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Branch"))
+    date = forms.DateField(label=_("Application date"), widget=DateInput)
+    source = forms.ChoiceField(label=_("Source"), choices=ApplicantSource.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user)
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user)
+            .filter(kind__in=BRANCH_KINDS, is_active=True)
+            .order_by("path")
+        )
+        self.fields["date"].initial = timezone.localdate()
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.person.name
+
+
+# Values a rule kind asks for, in the form.
+VOTE_FIELDS = ("present", "in_favour", "against", "abstain")
+
+
+class RecordStepForm(forms.Form):
+    """Date, materials handed in, note, and the values the step's rules read."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    materials = forms.MultipleChoiceField(
+        label=_("Materials handed in"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, step, applicant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["materials"].choices = [(m, m) for m in step.materials]
+        self.fields["materials"].initial = list(step.materials)
+        if not step.materials:
+            del self.fields["materials"]
+        kinds = {rule.get("kind"): rule for rule in step.rules or []}
+        members = (
+            PartyMember.objects.filter(org=applicant.org, status=MemberStatus.FULL, is_active=True)
+            .select_related("person")
+            .order_by("person__name_pinyin", "id")
+        )
+        for rule in step.rules or []:
+            if rule.get("kind") == "members":
+                key = rule.get("value", "members")
+                label = _("Introducers") if key == "introducers" else _("Contacts (培养联系人)")
+                self.fields[key] = MemberChoiceField(
+                    queryset=members, label=label, widget=forms.CheckboxSelectMultiple, required=False
+                )
+        if "vote" in kinds:
+            labels = {
+                "present": _("Full members present"),
+                "in_favour": _("In favour"),
+                "against": _("Against"),
+                "abstain": _("Abstaining"),
+            }
+            for key in VOTE_FIELDS:
+                self.fields[key] = forms.IntegerField(
+                    label=labels[key], min_value=0, required=key != "abstain"
+                )
+        if "training" in kinds:
+            self.fields["days"] = forms.DecimalField(label=_("Training days"), min_value=0, required=False)
+            self.fields["hours"] = forms.DecimalField(label=_("Class hours"), min_value=0, required=False)
+        if "months" in kinds:
+            self.fields["months"] = forms.IntegerField(label=_("Months"), min_value=1, max_value=24)
+
+    def values(self) -> dict:
+        values = {}
+        for key, value in self.cleaned_data.items():
+            if key in ("date", "materials", "note") or value in (None, ""):
+                continue
+            if hasattr(value, "values_list"):
+                value = list(value.values_list("pk", flat=True))
+            values[key] = value
+        return values
+
+
+class WithdrawForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()

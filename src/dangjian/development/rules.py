@@ -1,0 +1,278 @@
+"""The rule engine of the pipeline: evaluates a step's time rules (data on ``StepDefinition``)
+against an applicant's dated records, and works out which step is next and by when.
+
+Pure functions over plain values, so the services, the timeline page and the demo data generator
+share them and none of them runs a query of its own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+REGULATION = _("the Regulations on the Work of Developing Party Members")
+
+
+def add_interval(date: datetime.date, interval: Mapping | None, *, extra_months: int = 0) -> datetime.date:
+    """``date`` plus ``{"years": y, "months": m, "days": d}`` (a month end stays in its month)."""
+    interval = interval or {}
+    months = int(interval.get("years", 0)) * 12 + int(interval.get("months", 0)) + extra_months
+    year, month = divmod(date.month - 1 + months, 12)
+    year, month = date.year + year, month + 1
+    day = min(date.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day) + datetime.timedelta(days=int(interval.get("days", 0)))
+
+
+def age_on(birth_date: datetime.date, on: datetime.date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def describe_interval(interval: Mapping) -> str:
+    parts = []
+    for unit, label in (
+        ("years", _("%(n)s year(s)")),
+        ("months", _("%(n)s month(s)")),
+        ("days", _("%(n)s day(s)")),
+    ):
+        if interval.get(unit):
+            parts.append(str(label) % {"n": interval[unit]})
+    return "".join(parts)
+
+
+def cite(rule: Mapping) -> str:
+    """The rule's words with its source: ``确定为发展对象须…（《…细则》第十三条）``."""
+    text = rule.get("text") or rule.get("kind", "")
+    article = rule.get("article", "")
+    return gettext("%(text)s (%(regulation)s %(article)s)") % {
+        "text": text,
+        "regulation": REGULATION,
+        "article": article,
+    }
+
+
+def fmt(date: datetime.date) -> str:
+    return date_format(date, "DATE_FORMAT")
+
+
+@dataclass
+class Context:
+    """What the rules read: the applicant, the step's date and values, the earlier records."""
+
+    date: datetime.date
+    birth_date: datetime.date | None
+    source: str
+    values: Mapping
+    # Dates of the applicant's earlier records, by step code, oldest first.
+    done: Mapping[str, list[datetime.date]]
+    step_names: Mapping[str, str]
+    extension_months: int = 0
+    # Active 正式党员 among the member ids named in the values (filled by the service).
+    full_member_ids: set[int] = field(default_factory=set)
+    # 正式党员 of the branch entitled to vote at a 支部大会.
+    voters: int = 0
+
+
+@dataclass
+class Outcome:
+    errors: list[tuple[dict, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _ids(value) -> list[int]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        value = [value]
+    result = []
+    for item in value:
+        try:
+            result.append(int(item))
+        except (TypeError, ValueError):
+            continue
+    return result
+
+
+def _check(rule: Mapping, ctx: Context) -> str | None:
+    """The refusal detail of one rule, or None when it holds."""
+    kind = rule.get("kind")
+    if kind == "after":
+        ref = rule.get("step", "")
+        ref_name = ctx.step_names.get(ref, ref)
+        dates = ctx.done.get(ref) or []
+        if not dates:
+            return gettext("“%(step)s” has not been recorded yet; record it first.") % {"step": ref_name}
+        ref_date = dates[-1]
+        extra = ctx.extension_months if rule.get("plus_extension") else 0
+        if rule.get("min") or extra:
+            earliest = add_interval(ref_date, rule.get("min"), extra_months=extra)
+            if ctx.date < earliest:
+                return gettext("“%(step)s” is dated %(date)s; the earliest allowed date is %(earliest)s.") % {
+                    "step": ref_name,
+                    "date": fmt(ref_date),
+                    "earliest": fmt(earliest),
+                }
+        elif ctx.date < ref_date:
+            return gettext("“%(step)s” is dated %(date)s; this step cannot be dated earlier.") % {
+                "step": ref_name,
+                "date": fmt(ref_date),
+            }
+        if rule.get("max"):
+            latest = add_interval(ref_date, rule["max"])
+            if ctx.date > latest:
+                return gettext("“%(step)s” is dated %(date)s; the latest allowed date was %(latest)s.") % {
+                    "step": ref_name,
+                    "date": fmt(ref_date),
+                    "latest": fmt(latest),
+                }
+        return None
+    if kind == "min_age":
+        if ctx.birth_date is None:
+            return gettext("The birth date is unknown; enter it on the person first.")
+        age = age_on(ctx.birth_date, ctx.date)
+        if age < int(rule.get("years", 18)):
+            return gettext("born on %(birth)s, the applicant is %(age)s years old on %(date)s.") % {
+                "birth": fmt(ctx.birth_date),
+                "age": age,
+                "date": fmt(ctx.date),
+            }
+        return None
+    if kind == "league_under":
+        young = ctx.birth_date is not None and age_on(ctx.birth_date, ctx.date) < int(rule.get("years", 28))
+        if young and ctx.source != "league":
+            return gettext("the applicant is %(age)s years old and was not recommended by the League.") % {
+                "age": age_on(ctx.birth_date, ctx.date)
+            }
+        return None
+    if kind == "members":
+        ids = _ids(ctx.values.get(rule.get("value", "")))
+        not_full = [member_id for member_id in ids if member_id not in ctx.full_member_ids]
+        if not_full:
+            return gettext("%(count)s of the named people are not active full members.") % {
+                "count": len(not_full)
+            }
+        if len(set(ids)) != len(ids):
+            return gettext("the same member is named twice.")
+        low = rule.get("count", rule.get("min"))
+        high = rule.get("count", rule.get("max"))
+        if (low is not None and len(ids) < int(low)) or (high is not None and len(ids) > int(high)):
+            return gettext("%(count)s named.") % {"count": len(ids)}
+        return None
+    if kind == "prior_count":
+        count = len([d for d in ctx.done.get(rule.get("step", ""), []) if d <= ctx.date])
+        if count < int(rule.get("min", 1)):
+            return gettext("%(count)s recorded before %(date)s.") % {"count": count, "date": fmt(ctx.date)}
+        return None
+    if kind == "training":
+        days = _number(ctx.values.get("days"))
+        hours = _number(ctx.values.get("hours"))
+        if days >= float(rule.get("min_days", 3)) or hours >= float(rule.get("min_hours", 24)):
+            return None
+        return gettext("%(days)s days and %(hours)s class hours recorded.") % {
+            "days": _plain(days),
+            "hours": _plain(hours),
+        }
+    if kind == "vote":
+        present = int(_number(ctx.values.get("present")))
+        in_favour = int(_number(ctx.values.get("in_favour")))
+        voters = ctx.voters
+        if in_favour > present:
+            return gettext("%(favour)s in favour but only %(present)s present.") % {
+                "favour": in_favour,
+                "present": present,
+            }
+        if present * 2 <= voters:
+            return gettext(
+                "no quorum: %(present)s of the %(voters)s full members entitled to vote were present; more "
+                "than half are needed."
+            ) % {"present": present, "voters": voters}
+        if in_favour * 2 <= voters:
+            return gettext(
+                "not passed: %(favour)s in favour of the %(voters)s full members entitled to vote; more than "
+                "half are needed."
+            ) % {"favour": in_favour, "voters": voters}
+        return None
+    if kind == "months":
+        months = int(_number(ctx.values.get(rule.get("value", "months"))))
+        if months < int(rule.get("min", 0)) or months > int(rule.get("max", 10**6)):
+            return gettext("%(months)s months recorded.") % {"months": months}
+        return None
+    return None
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number)
+
+
+def evaluate(rules: Iterable[Mapping], ctx: Context) -> Outcome:
+    """Every rule of a step against ``ctx``: refusals (rule, message) and warnings (messages)."""
+    outcome = Outcome()
+    for rule in rules:
+        detail = _check(rule, ctx)
+        if detail is None:
+            continue
+        message = gettext("%(rule)s: %(detail)s") % {"rule": cite(rule), "detail": detail}
+        if rule.get("warning"):
+            outcome.warnings.append(message)
+        else:
+            outcome.errors.append((dict(rule), message))
+    return outcome
+
+
+@dataclass
+class Due:
+    """When a step not yet recorded can or must happen."""
+
+    earliest: datetime.date | None = None
+    deadline: datetime.date | None = None
+    ready: bool = True  # every step it follows is recorded
+
+    @property
+    def date(self) -> datetime.date | None:
+        return self.deadline or self.earliest
+
+
+def due_of(step, done: Mapping[str, list[datetime.date]], extension_months: int = 0) -> Due:
+    """The earliest date and the deadline of ``step`` from its ``after`` rules and the records."""
+    due = Due()
+    for rule in step.rules or []:
+        if rule.get("kind") != "after":
+            continue
+        dates = done.get(rule.get("step", "")) or []
+        if not dates:
+            due.ready = False
+            continue
+        ref = dates[-1]
+        extra = extension_months if rule.get("plus_extension") else 0
+        earliest = (
+            add_interval(ref, rule.get("min"), extra_months=extra) if (rule.get("min") or extra) else ref
+        )
+        due.earliest = max(due.earliest, earliest) if due.earliest else earliest
+        if rule.get("max"):
+            deadline = add_interval(ref, rule["max"])
+            due.deadline = min(due.deadline, deadline) if due.deadline else deadline
+    return due
+
+
+def next_step(steps, done: Mapping[str, list[datetime.date]], extension_months: int = 0):
+    """The first required step not yet recorded, in order, with its ``Due``; (None, None) at the end.
+
+    ``steps`` are the active step definitions in order.
+    """
+    for step in steps:
+        if not step.is_required or step.code in done:
+            continue
+        return step, due_of(step, done, extension_months)
+    return None, None
