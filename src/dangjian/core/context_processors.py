@@ -25,6 +25,7 @@ MENU: list[tuple[str, str, str]] = [
     (_("People"), "core:person_list", "core.view_person"),
     (_("Meetings"), "life:meeting_list", "life.view_meeting"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
+    (_("Party member development"), "development:board", "development.view_applicant"),
     (_("Elections"), "elections:election_list", "elections.view_election"),
     (_("Audit log"), "core:audit_list", "core.view_auditentry"),
     (_("Administration"), "admin:index", STAFF),
