@@ -34,6 +34,11 @@ MANAGE_DEVELOPMENT = ["development.add_applicant", "development.change_applicant
 # Elections (换届选举): existing databases get these from elections/0002_role_permissions.
 MANAGE_ELECTIONS = ["elections.add_election", "elections.change_election", "elections.view_election"]
 
+# Party dues (党费): existing databases get these from dues/0002_role_permissions.
+DUES_MODELS = ["duessetting", "duesdeclaration", "duespayment", "duesreduction"]
+MANAGE_DUES = [f"dues.{action}_{model}" for model in DUES_MODELS for action in ("add", "change", "view")]
+DUES_STAFF = [*(f"dues.view_{model}" for model in DUES_MODELS), "dues.add_duespayment"]
+
 # 双报到: existing databases get these from dual_reporting/0002_role_permissions. Staff log and
 # confirm service; pairings and the yearly feedback are the secretary's. party_member only has
 # report_self: a member reports themself by identity and does not see others' reports.
@@ -68,6 +73,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_ELECTIONS,
         *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
+        *MANAGE_DUES,
     ],
     BuiltinRole.ORG_SECRETARY: [
         *VIEW_TREES,
@@ -79,6 +85,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_ELECTIONS,
         *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
+        *MANAGE_DUES,
     ],
     BuiltinRole.ORG_STAFF: [
         *VIEW_TREES,
@@ -91,6 +98,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "development.change_applicant",
         "development.view_applicant",
         *DUAL_REPORTING_STAFF,
+        *DUES_STAFF,
     ],
     BuiltinRole.GRID_WORKER: [
         *VIEW_TREES,
