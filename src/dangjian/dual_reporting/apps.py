@@ -9,3 +9,9 @@ class DualReportingConfig(AppConfig):
     name = "dangjian.dual_reporting"
     label = "dual_reporting"
     verbose_name = _("Dual reporting")
+
+    def ready(self) -> None:
+        from dangjian.dual_reporting.history import dual_reporting_history
+        from dangjian.members.history import register_history_section
+
+        register_history_section("dual_reporting", _("Dual reporting"), dual_reporting_history, order=60)
