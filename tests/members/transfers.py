@@ -47,3 +47,60 @@ def incoming_to_a(world) -> Transfer:
 def inside_b(world) -> Transfer:
     """A letter between two branches of 社区B (outside secretary_a's scope)."""
     return open_transfer(member_in(world.branch_b1, "李娜"), second_branch_b(world))
+
+
+# A valid ID number (GB 11643 check digit) for letters from outside the system.
+ID_NUMBER = "110105198001011238"
+OTHER_ID_NUMBER = "110105199002152344"
+
+
+def incoming_fields(world, **overrides) -> dict:
+    """Arguments of ``register_incoming_letter`` for a full member coming to 社区A's branch."""
+    import datetime
+
+    fields = {
+        "to_org": world.branch_a1,
+        "external_org_name": "中共某省某市某街道工作委员会",
+        "external_letter_number": "外组-2026-017",
+        "name": "周敏",
+        "gender": "female",
+        "ethnicity": "回族",
+        "id_number": ID_NUMBER,
+        "birth_date": datetime.date(1980, 1, 1),
+        "status": "full",
+        "joined_on": datetime.date(2005, 7, 1),
+        "regularized_on": datetime.date(2006, 7, 1),
+    }
+    fields.update(overrides)
+    return fields
+
+
+def open_outgoing(member: PartyMember, external_org_name: str = "中共外省某委员会") -> Transfer:
+    """An open letter to an organization outside the system, written directly."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangjian.members.choices import TransferDirection
+
+    now = timezone.now()
+    return Transfer.objects.create(
+        letter_number=f"ZJT-{Transfer.objects.count() + 1:06d}",
+        direction=TransferDirection.OUTGOING,
+        member=member,
+        from_org=member.org,
+        external_org_name=external_org_name,
+        valid_until=timezone.localdate(now) + datetime.timedelta(days=transfer_valid_days()),
+        initiated_at=now,
+        member_version=member.version,
+    )
+
+
+def outgoing_from_a(world) -> Transfer:
+    """An open letter from 社区A's branch to the outside (secretary_a records its receipt)."""
+    return open_outgoing(member_in(world.branch_a1, "孙强"))
+
+
+def outgoing_inside_b(world) -> Transfer:
+    """An open letter from 社区B's branch to the outside (outside secretary_a's scope)."""
+    return open_outgoing(member_in(world.branch_b1, "钱进"))

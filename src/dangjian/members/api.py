@@ -1,4 +1,5 @@
-"""API of transfers (组织关系转接) at /api/v1/members/transfers: list, letter, initiate, accept, return.
+"""API of transfers (组织关系转接) at /api/v1/members/transfers: list, letter, initiate, accept, return,
+and the letters to and from organizations outside the system (issue, register, receipt).
 
 The same service functions as the pages do the work, so permission checks, rules and audit
 lines are shared; a letter outside the caller's scope answers 404.
@@ -14,12 +15,14 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from dangjian.core.choices import Gender
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import ORG, scope_of
 from dangjian.members import services
-from dangjian.members.choices import TransferState
+from dangjian.members.choices import MemberStatus, TransferState
 from dangjian.members.forms import receiving_orgs
 from dangjian.members.models import PartyMember, Transfer
+from dangjian.orgs.models import Organization
 
 router = Router(tags=["members"])
 
@@ -31,12 +34,14 @@ DEFAULT_PAGE_SIZE = 50
 class TransferOut(Schema):
     id: int
     letter_number: str
-    member_id: int
+    direction: str
+    member_id: int | None
     member_name: str
-    from_org_id: int
+    from_org_id: int | None = Field(description="Null for a letter from outside the system.")
     from_org_name: str
-    to_org_id: int
+    to_org_id: int | None = Field(description="Null for a letter to outside the system.")
     to_org_name: str
+    external_org_name: str
     state: str
     state_label: str
     valid_until: datetime.date
@@ -47,15 +52,17 @@ class TransferOut(Schema):
 
     @staticmethod
     def resolve_member_name(obj) -> str:
-        return obj.member.person.name
+        if obj.member_id is not None:
+            return obj.member.person.name
+        return obj.incoming_person.name if obj.incoming_person_id else ""
 
     @staticmethod
     def resolve_from_org_name(obj) -> str:
-        return obj.from_org.name
+        return obj.from_org.name if obj.from_org_id else obj.external_org_name
 
     @staticmethod
     def resolve_to_org_name(obj) -> str:
-        return obj.to_org.name
+        return obj.to_org.name if obj.to_org_id else obj.external_org_name
 
     @staticmethod
     def resolve_state_label(obj) -> str:
@@ -84,6 +91,27 @@ class TransferCreate(InputSchema):
     reason: str = Field("", max_length=500)
 
 
+class OutgoingCreate(InputSchema):
+    member_id: int
+    external_org_name: str = Field(min_length=1, max_length=200)
+    reason: str = Field("", max_length=500)
+
+
+class IncomingCreate(InputSchema):
+    to_org_id: int
+    external_org_name: str = Field(min_length=1, max_length=200)
+    external_letter_number: str = Field("", max_length=64)
+    name: str = Field(min_length=1, max_length=64)
+    gender: Gender
+    ethnicity: str = Field("汉族", max_length=16)
+    id_number: str = Field(min_length=1, max_length=18)
+    birth_date: datetime.date | None = None
+    status: MemberStatus
+    joined_on: datetime.date
+    regularized_on: datetime.date | None = None
+    reason: str = Field("", max_length=500)
+
+
 class AcceptIn(InputSchema):
     note: str = Field("", max_length=500)
 
@@ -93,14 +121,17 @@ class ReturnIn(InputSchema):
 
 
 def _transfers(request: HttpRequest):
-    return Transfer.objects.visible_to(request.user).select_related("member__person", "from_org", "to_org")
+    return Transfer.objects.visible_to(request.user).select_related(
+        "member__person", "incoming_person", "from_org", "to_org"
+    )
 
 
 def _visible(request: HttpRequest, id: int) -> Transfer:
     """A letter the caller may read: in scope, with ``view_transfer`` over one of its sides."""
     transfer = get_object_or_404(_transfers(request), pk=id)
     scope = scope_of(request.user)
-    if not any(scope.has_perm(VIEW, org_path=org.path) for org in (transfer.from_org, transfer.to_org)):
+    sides = [org for org in (transfer.from_org, transfer.to_org) if org is not None]
+    if not any(scope.has_perm(VIEW, org_path=org.path) for org in sides):
         raise Http404
     return transfer
 
@@ -150,4 +181,47 @@ def transfer_accept(request: HttpRequest, id: int, payload: AcceptIn | None = No
 def transfer_return(request: HttpRequest, id: int, payload: ReturnIn) -> Transfer:
     """The receiving organization returns the letter with a reason; the member stays."""
     transfer = services.return_transfer(_visible(request, id), by=request.user, reason=payload.reason)
+    return _visible(request, transfer.pk)
+
+
+@router.post("/transfers/outgoing", response={201: TransferOut}, url_name="transfer_outgoing_create")
+def transfer_outgoing_create(request: HttpRequest, payload: OutgoingCreate) -> Status:
+    """Issue a letter for ``member_id`` to a party organization outside the system (by name)."""
+    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    transfer = services.issue_outgoing_letter(
+        member, external_org_name=payload.external_org_name, by=request.user, reason=payload.reason
+    )
+    return Status(201, _visible(request, transfer.pk))
+
+
+@router.post("/transfers/incoming", response={201: TransferOut}, url_name="transfer_incoming_create")
+def transfer_incoming_create(request: HttpRequest, payload: IncomingCreate) -> Status:
+    """Register a letter from outside the system for the branch ``to_org_id`` (accept it to add the member)."""
+    to_org = get_object_or_404(
+        Organization.objects.filter(scope_of(request.user).q(ORG, "path")), pk=payload.to_org_id
+    )
+    transfer = services.register_incoming_letter(
+        to_org=to_org,
+        external_org_name=payload.external_org_name,
+        external_letter_number=payload.external_letter_number,
+        name=payload.name,
+        gender=payload.gender.value,
+        ethnicity=payload.ethnicity,
+        id_number=payload.id_number,
+        birth_date=payload.birth_date,
+        status=payload.status.value,
+        joined_on=payload.joined_on,
+        regularized_on=payload.regularized_on,
+        by=request.user,
+        reason=payload.reason,
+    )
+    return Status(201, _visible(request, transfer.pk))
+
+
+@router.post("/transfers/{int:id}/receipt", response=TransferOut, url_name="transfer_receipt")
+def transfer_receipt(request: HttpRequest, id: int, payload: AcceptIn | None = None) -> Transfer:
+    """Record the 回执 of a letter to outside the system: the member leaves the ledger."""
+    transfer = services.record_receipt(
+        _visible(request, id), by=request.user, note=(payload or AcceptIn()).note
+    )
     return _visible(request, transfer.pk)

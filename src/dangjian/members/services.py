@@ -1,16 +1,21 @@
-"""State changes of party members: transfers of the party relationship (组织关系转接) within the system.
+"""State changes of party members: transfers of the party relationship (组织关系转接).
 
-The sending organization initiates a transfer letter, the receiving organization accepts it
-(the member moves) or returns it, and a daily task expires letters past their validity. Each
-function checks the permission over the right side of the letter, writes the change and its
-audit lines in one transaction, and raises RuleViolation instead of returning flags; pages and
-the API call these.
+Within the system the sending organization initiates a transfer letter, the receiving
+organization accepts it (the member moves) or returns it. A letter may also go to, or come from,
+an organization outside the system: an outgoing letter is closed by its 回执 (the member leaves
+the ledger), an incoming one is registered by the receiving branch and accepting it creates the
+membership. A daily task expires letters of every direction past their validity. Each function
+checks the permission over the deciding side of the letter, writes the change and its audit
+lines in one transaction, and raises RuleViolation instead of returning flags; pages and the API
+call these.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,8 +24,10 @@ from django.utils.translation import gettext
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
+from dangjian.core.models import AuditEntry, Person
 from dangjian.core.scoping import check_perm
-from dangjian.members.choices import TransferState
+from dangjian.core.validators import validate_id_number
+from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.members.models import PartyMember, Transfer, transfer_valid_days
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -41,6 +48,39 @@ def _next_letter_number(year: int) -> str:
     )
     sequence = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{sequence:06d}"
+
+
+def _create_letter(*, by, **fields) -> Transfer:
+    """Save a new letter (state 发起) under the next free number of the year.
+
+    Two letters issued at the same moment may compute the same number; the unique constraint
+    refuses the second, which retries with the next one. An IntegrityError that is the
+    one-open-letter-per-member constraint is reported as a concurrent change instead.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    member = fields.get("member")
+    for attempt in range(LETTER_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Transfer.objects.create(
+                    letter_number=_next_letter_number(today.year),
+                    valid_until=today + datetime.timedelta(days=transfer_valid_days()),
+                    initiated_by=by if getattr(by, "is_authenticated", False) else None,
+                    initiated_at=now,
+                    **fields,
+                )
+        except IntegrityError:
+            # Another letter took the number (or opened for the member) meanwhile.
+            if attempt == LETTER_NUMBER_ATTEMPTS - 1 or (
+                member is not None
+                and Transfer.objects.filter(member=member, state=TransferState.INITIATED).exists()
+            ):
+                break
+    raise RuleViolation(
+        gettext("The transfer could not be saved because of a concurrent change; try again."),
+        rule="transfer_concurrent",
+    )
 
 
 def _check_target(member: PartyMember, to_org: Organization) -> None:
@@ -69,6 +109,29 @@ def _check_target(member: PartyMember, to_org: Organization) -> None:
         )
 
 
+def _lock_transferable(member: PartyMember, by) -> PartyMember:
+    """The member, locked, once ``by`` may transfer them and no other letter of theirs is open."""
+    current = PartyMember.objects.select_for_update().select_related("org", "person").get(pk=member.pk)
+    check_perm(by, "members.add_transfer", current)
+    if not current.is_active:
+        raise RuleViolation(
+            gettext("The membership of %(name)s is not active; it cannot be transferred.")
+            % {"name": current.person.name},
+            rule="transfer_inactive_member",
+        )
+    open_letter = Transfer.objects.filter(member=current, state=TransferState.INITIATED).first()
+    if open_letter is not None:
+        raise RuleViolation(
+            gettext(
+                "%(name)s already has an open transfer (letter %(number)s); wait for it to be "
+                "accepted, returned or expired."
+            )
+            % {"name": current.person.name, "number": open_letter.letter_number},
+            rule="transfer_one_open",
+        )
+    return current
+
+
 def initiate_transfer(member: PartyMember, *, to_org: Organization, by, reason: str = "") -> Transfer:
     """The member's organization issues a transfer letter to ``to_org`` (state 发起).
 
@@ -76,61 +139,254 @@ def initiate_transfer(member: PartyMember, *, to_org: Organization, by, reason: 
     moved by a stale letter. One open letter per member (also a database constraint).
     """
     with transaction.atomic():
-        current = PartyMember.objects.select_for_update().select_related("org", "person").get(pk=member.pk)
-        check_perm(by, "members.add_transfer", current)
-        if not current.is_active:
-            raise RuleViolation(
-                gettext("The membership of %(name)s is not active; it cannot be transferred.")
-                % {"name": current.person.name},
-                rule="transfer_inactive_member",
-            )
+        current = _lock_transferable(member, by)
         target = Organization.objects.get(pk=to_org.pk)
         _check_target(current, target)
-        open_letter = Transfer.objects.filter(member=current, state=TransferState.INITIATED).first()
-        if open_letter is not None:
-            raise RuleViolation(
-                gettext(
-                    "%(name)s already has an open transfer (letter %(number)s); wait for it to be "
-                    "accepted, returned or expired."
-                )
-                % {"name": current.person.name, "number": open_letter.letter_number},
-                rule="transfer_one_open",
-            )
-        now = timezone.now()
-        today = timezone.localdate(now)
-        for attempt in range(LETTER_NUMBER_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    transfer = Transfer.objects.create(
-                        letter_number=_next_letter_number(today.year),
-                        member=current,
-                        from_org=current.org,
-                        to_org=target,
-                        valid_until=today + datetime.timedelta(days=transfer_valid_days()),
-                        reason=reason.strip(),
-                        initiated_by=by if getattr(by, "is_authenticated", False) else None,
-                        initiated_at=now,
-                        member_version=current.version,
-                    )
-                break
-            except IntegrityError:
-                # Another letter took the number (or opened for the member) meanwhile.
-                if (
-                    attempt == LETTER_NUMBER_ATTEMPTS - 1
-                    or Transfer.objects.filter(member=current, state=TransferState.INITIATED).exists()
-                ):
-                    raise RuleViolation(
-                        gettext("The transfer could not be saved because of a concurrent change; try again."),
-                        rule="transfer_concurrent",
-                    ) from None
+        transfer = _create_letter(
+            member=current,
+            from_org=current.org,
+            to_org=target,
+            reason=reason.strip(),
+            by=by,
+            member_version=current.version,
+        )
         audit.record(AuditAction.CREATE, transfer, by=by, changes=audit.diff({}, audit.snapshot(transfer)))
     return transfer
+
+
+def _external_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation(
+            gettext("Give the name of the party organization outside the system."),
+            rule="required",
+            field="external_org_name",
+        )
+    return name
+
+
+def issue_outgoing_letter(member: PartyMember, *, external_org_name: str, by, reason: str = "") -> Transfer:
+    """The member's organization issues a letter to an organization outside the system (发起).
+
+    The member stays in the ledger until the 回执 comes back (``record_receipt``); the letter
+    records the member's version like an internal one.
+    """
+    external_org_name = _external_name(external_org_name)
+    with transaction.atomic():
+        current = _lock_transferable(member, by)
+        transfer = _create_letter(
+            direction=TransferDirection.OUTGOING,
+            member=current,
+            from_org=current.org,
+            external_org_name=external_org_name,
+            reason=(reason or "").strip(),
+            by=by,
+            member_version=current.version,
+        )
+        audit.record(AuditAction.CREATE, transfer, by=by, changes=audit.diff({}, audit.snapshot(transfer)))
+    return transfer
+
+
+@dataclass(frozen=True)
+class IncomingMembership:
+    """What an incoming letter says about the membership, applied when the letter is accepted.
+
+    The Transfer table has no columns for these yet, so they are kept in the ``incoming`` entry
+    of the letter's registration audit line (written in the same transaction, never changed
+    afterwards) and read back by ``incoming_membership``.
+    """
+
+    external_letter_number: str
+    status: str
+    joined_on: datetime.date | None
+    regularized_on: datetime.date | None
+
+    def as_json(self) -> dict:
+        return {
+            "external_letter_number": self.external_letter_number,
+            "status": self.status,
+            "joined_on": self.joined_on.isoformat() if self.joined_on else None,
+            "regularized_on": self.regularized_on.isoformat() if self.regularized_on else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> IncomingMembership:
+        def day(value):
+            return datetime.date.fromisoformat(value) if value else None
+
+        return cls(
+            external_letter_number=data.get("external_letter_number", ""),
+            status=data.get("status", MemberStatus.FULL),
+            joined_on=day(data.get("joined_on")),
+            regularized_on=day(data.get("regularized_on")),
+        )
+
+
+INCOMING_KEY = "incoming"
+
+
+def incoming_membership(transfer: Transfer) -> IncomingMembership | None:
+    """The membership facts registered with an incoming letter (one query); None for others."""
+    if transfer.direction != TransferDirection.INCOMING:
+        return None
+    changes = (
+        AuditEntry.objects.filter(
+            object_type="members.transfer", object_id=str(transfer.pk), action=AuditAction.CREATE
+        )
+        .order_by("id")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    data = (changes or {}).get(INCOMING_KEY)
+    return IncomingMembership.from_json(data) if isinstance(data, dict) else None
+
+
+def _check_membership_dates(status: str, joined_on, regularized_on, today: datetime.date) -> None:
+    if joined_on is None:
+        raise RuleViolation(
+            gettext("Give the date the member joined the Party (the 支部大会 admission)."),
+            rule="required",
+            field="joined_on",
+        )
+    if joined_on > today:
+        raise RuleViolation(
+            gettext("The joining date cannot be in the future."), rule="date_future", field="joined_on"
+        )
+    if status == MemberStatus.PROBATIONARY and regularized_on is not None:
+        raise RuleViolation(
+            gettext("A probationary member has no date of becoming a full member; leave it empty."),
+            rule="probationary_no_regularization",
+            field="regularized_on",
+        )
+    if status == MemberStatus.FULL and regularized_on is None:
+        raise RuleViolation(
+            gettext("Give the date the full member became a full member (转正), as the letter states."),
+            rule="required",
+            field="regularized_on",
+        )
+    if regularized_on is not None and (regularized_on < joined_on or regularized_on > today):
+        raise RuleViolation(
+            gettext(
+                "The date of becoming a full member must lie between the joining date and today "
+                "(the 预备期 follows the admission)."
+            ),
+            rule="regularization_date",
+            field="regularized_on",
+        )
+
+
+def register_incoming_letter(
+    *,
+    to_org: Organization,
+    external_org_name: str,
+    external_letter_number: str,
+    name: str,
+    gender: str,
+    id_number: str,
+    birth_date: datetime.date | None,
+    status: str,
+    joined_on: datetime.date | None,
+    regularized_on: datetime.date | None = None,
+    ethnicity: str = "",
+    by,
+    reason: str = "",
+) -> Transfer:
+    """A branch registers a letter from an organization outside the system (发起).
+
+    The person is found by the keyed hash of the ID number (a person already known to the
+    system, a resident for instance, is reused) or created; someone who is an active member
+    already is refused, since their organization should issue an internal transfer. The
+    letter gets our own number beside the issuing organization's one.
+    """
+    external_org_name = _external_name(external_org_name)
+    external_letter_number = (external_letter_number or "").strip()
+    name = (name or "").strip()
+    id_number = (id_number or "").strip().upper()
+    today = timezone.localdate()
+    if not name:
+        raise RuleViolation(gettext("Give the member's name."), rule="required", field="name")
+    try:
+        validate_id_number(id_number, today=today)
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], rule="id_number", field="id_number") from None
+    if status not in MemberStatus.values:
+        raise RuleViolation(gettext("Choose full or probationary member."), rule="choice", field="status")
+    _check_membership_dates(status, joined_on, regularized_on, today)
+    with transaction.atomic():
+        target = Organization.objects.get(pk=to_org.pk)
+        check_perm(by, "members.add_transfer", target)
+        if not target.is_active or target.kind not in BRANCH_KINDS:
+            raise RuleViolation(
+                gettext("A letter is received by an active branch; “%(org)s” is not one.")
+                % {"org": target.name},
+                rule="transfer_to_branch",
+                field="to_org",
+            )
+        person = Person.objects.select_for_update().with_id_number(id_number).first()
+        if person is None:
+            person = Person(name=name, gender=gender, birth_date=birth_date, ethnicity=ethnicity or "汉族")
+            person.id_number = id_number
+            person.save()
+            audit.record(AuditAction.CREATE, person, by=by, changes=audit.diff({}, audit.snapshot(person)))
+        else:
+            _check_not_member(person)
+            open_letter = Transfer.objects.filter(
+                incoming_person=person, state=TransferState.INITIATED
+            ).first()
+            if open_letter is not None:
+                raise RuleViolation(
+                    gettext("A letter for this person is registered already (letter %(number)s).")
+                    % {"number": open_letter.letter_number},
+                    rule="transfer_one_open",
+                    field="id_number",
+                )
+        membership = IncomingMembership(
+            external_letter_number=external_letter_number,
+            status=status,
+            joined_on=joined_on,
+            regularized_on=regularized_on,
+        )
+        transfer = _create_letter(
+            direction=TransferDirection.INCOMING,
+            incoming_person=person,
+            to_org=target,
+            external_org_name=external_org_name,
+            reason=(reason or "").strip(),
+            by=by,
+            member_version=0,
+        )
+        changes = audit.diff({}, audit.snapshot(transfer))
+        changes[INCOMING_KEY] = membership.as_json()
+        audit.record(AuditAction.CREATE, transfer, by=by, changes=changes)
+    return transfer
+
+
+def _check_not_member(person: Person) -> None:
+    membership = PartyMember.objects.filter(person=person, is_active=True).select_related("org").first()
+    if membership is not None:
+        raise RuleViolation(
+            gettext(
+                "%(name)s is already a member of “%(org)s” in this system; that organization issues "
+                "an internal transfer instead."
+            )
+            % {"name": person.name, "org": membership.org.name},
+            rule="transfer_already_member",
+            field="id_number",
+        )
+
+
+def deciding_org(transfer: Transfer) -> Organization:
+    """The organization that decides an open letter: the receiving one, or for a letter to the
+    outside the sending one, which records the 回执 or the letter coming back."""
+    if transfer.direction == TransferDirection.OUTGOING:
+        return transfer.from_org
+    return transfer.to_org
 
 
 def _locked(transfer: Transfer) -> Transfer:
     return (
         Transfer.objects.select_for_update()
-        .select_related("from_org", "to_org", "member__person")
+        .select_related("from_org", "to_org", "member__person", "incoming_person")
         .get(pk=transfer.pk)
     )
 
@@ -153,29 +409,57 @@ def _check_open(current: Transfer, today: datetime.date) -> None:
         )
 
 
-def accept_transfer(transfer: Transfer, *, by, note: str = "") -> Transfer:
-    """The receiving organization accepts: the member moves to ``to_org`` (state 已接收).
+def _close(current: Transfer, state: str, *, by, note: str) -> None:
+    current.state = state
+    current.decided_by = by if getattr(by, "is_authenticated", False) else None
+    current.decided_at = timezone.now()
+    current.decision_note = note
+    current.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        AuditAction.UPDATE,
+        current,
+        by=by,
+        changes={"state": [TransferState.INITIATED.value, state]},
+        note=note,
+    )
 
-    The transfer and the member are locked, so of two concurrent acceptances one moves the
-    member and the other finds the letter decided. A member whose version changed since
-    initiation is refused rather than moved over the change.
+
+def _locked_unchanged_member(current: Transfer) -> PartyMember:
+    member = PartyMember.objects.select_for_update().select_related("org", "person").get(pk=current.member_id)
+    if (
+        member.version != current.member_version
+        or member.org_id != current.from_org_id
+        or not member.is_active
+    ):
+        raise RuleViolation(
+            gettext(
+                "The record of %(name)s has changed since transfer %(number)s was issued; the "
+                "transfer is not applied. Return it, and the sending organization can issue a new one."
+            )
+            % {"name": member.person.name, "number": current.letter_number},
+            rule="transfer_member_changed",
+        )
+    return member
+
+
+def accept_transfer(transfer: Transfer, *, by, note: str = "") -> Transfer:
+    """The deciding organization accepts the letter (state 已接收).
+
+    Within the system the member moves to ``to_org``; for a letter to the outside this records
+    its 回执 (``record_receipt``); for a letter from the outside the membership is created. The
+    transfer and the member are locked, so of two concurrent acceptances one applies and the
+    other finds the letter decided. A member whose version changed since initiation is refused
+    rather than moved over the change.
     """
+    if transfer.direction == TransferDirection.OUTGOING:
+        return record_receipt(transfer, by=by, note=note)
+    if transfer.direction == TransferDirection.INCOMING:
+        return _accept_incoming(transfer, by=by, note=note)
     with transaction.atomic():
         current = _locked(transfer)
         check_perm(by, "members.change_transfer", current.to_org)
         _check_open(current, timezone.localdate())
-        member = (
-            PartyMember.objects.select_for_update().select_related("org", "person").get(pk=current.member_id)
-        )
-        if member.version != current.member_version or member.org_id != current.from_org_id:
-            raise RuleViolation(
-                gettext(
-                    "The record of %(name)s has changed since transfer %(number)s was issued; the "
-                    "transfer is not applied. Return it, and the sending organization can issue a new one."
-                )
-                % {"name": member.person.name, "number": current.letter_number},
-                rule="transfer_member_changed",
-            )
+        member = _locked_unchanged_member(current)
         if not current.to_org.is_active:
             raise RuleViolation(
                 gettext("“%(org)s” is deactivated and cannot receive members.")
@@ -186,18 +470,7 @@ def accept_transfer(transfer: Transfer, *, by, note: str = "") -> Transfer:
         member.org = current.to_org
         member.version += 1
         member.save(update_fields=["org", "version"])
-        current.state = TransferState.ACCEPTED
-        current.decided_by = by if getattr(by, "is_authenticated", False) else None
-        current.decided_at = timezone.now()
-        current.decision_note = note.strip()
-        current.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        audit.record(
-            AuditAction.UPDATE,
-            current,
-            by=by,
-            changes={"state": [TransferState.INITIATED.value, TransferState.ACCEPTED.value]},
-            note=current.decision_note,
-        )
+        _close(current, TransferState.ACCEPTED, by=by, note=note.strip())
         audit.record(
             AuditAction.MOVE,
             member,
@@ -208,12 +481,91 @@ def accept_transfer(transfer: Transfer, *, by, note: str = "") -> Transfer:
     return current
 
 
-def return_transfer(transfer: Transfer, *, by, reason: str) -> Transfer:
-    """The receiving organization returns the letter with a reason (state 已退回); nobody moves."""
-    reason = (reason or "").strip()
+def record_receipt(transfer: Transfer, *, by, note: str = "") -> Transfer:
+    """The 回执 of a letter to the outside came back: the member leaves the ledger (已接收).
+
+    The membership is deactivated, not deleted: the member's history and letters stay.
+    """
+    with transaction.atomic():
+        current = _locked(transfer)
+        if current.direction != TransferDirection.OUTGOING:
+            raise RuleViolation(
+                gettext("Only a letter to an organization outside the system has a receipt to record."),
+                rule="transfer_direction",
+            )
+        check_perm(by, "members.change_transfer", current.from_org)
+        _check_open(current, timezone.localdate())
+        member = _locked_unchanged_member(current)
+        member.is_active = False
+        member.version += 1
+        member.save(update_fields=["is_active", "version"])
+        _close(current, TransferState.ACCEPTED, by=by, note=(note or "").strip())
+        audit.record(
+            AuditAction.DEACTIVATE,
+            member,
+            by=by,
+            changes={"is_active": [True, False]},
+            note=gettext("Transferred to %(org)s (letter %(number)s)")
+            % {"org": current.external_org_name, "number": current.letter_number},
+        )
+    return current
+
+
+def _accept_incoming(transfer: Transfer, *, by, note: str) -> Transfer:
+    """Accept a letter from the outside: the person becomes a member of ``to_org``.
+
+    A person who left the ledger earlier (an inactive membership) gets that membership back,
+    updated, since a person has one membership row; anyone else gets a new one.
+    """
     with transaction.atomic():
         current = _locked(transfer)
         check_perm(by, "members.change_transfer", current.to_org)
+        _check_open(current, timezone.localdate())
+        if not current.to_org.is_active:
+            raise RuleViolation(
+                gettext("“%(org)s” is deactivated and cannot receive members.")
+                % {"org": current.to_org.name},
+                rule="transfer_inactive_org",
+            )
+        person = Person.objects.select_for_update().get(pk=current.incoming_person_id)
+        _check_not_member(person)
+        facts = incoming_membership(current) or IncomingMembership("", MemberStatus.FULL, None, None)
+        member = PartyMember.objects.select_for_update().filter(person=person).first()
+        values = {
+            "org": current.to_org,
+            "status": facts.status,
+            "joined_on": facts.joined_on,
+            "regularized_on": facts.regularized_on,
+            "is_active": True,
+        }
+        if member is None:
+            member = PartyMember.objects.create(person=person, **values)
+            audit.record(AuditAction.CREATE, member, by=by, changes=audit.diff({}, audit.snapshot(member)))
+        else:
+            before = audit.snapshot(member)
+            for field_name, value in values.items():
+                setattr(member, field_name, value)
+            member.version += 1
+            member.save(update_fields=[*values, "version"])
+            audit.record(
+                AuditAction.REACTIVATE, member, by=by, changes=audit.diff(before, audit.snapshot(member))
+            )
+        current.member = member
+        current.member_version = member.version
+        current.save(update_fields=["member", "member_version"])
+        _close(current, TransferState.ACCEPTED, by=by, note=(note or "").strip())
+    return current
+
+
+def return_transfer(transfer: Transfer, *, by, reason: str) -> Transfer:
+    """The deciding organization returns the letter with a reason (state 已退回); nobody moves.
+
+    For a letter to the outside this records that the other organization sent it back.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        current = _locked(transfer)
+        check_perm(by, "members.change_transfer", deciding_org(current))
         if not reason:
             raise RuleViolation(
                 gettext(
@@ -228,18 +580,7 @@ def return_transfer(transfer: Transfer, *, by, reason: str) -> Transfer:
                 % {"number": current.letter_number, "state": current.get_state_display()},
                 rule="transfer_not_open",
             )
-        current.state = TransferState.RETURNED
-        current.decided_by = by if getattr(by, "is_authenticated", False) else None
-        current.decided_at = timezone.now()
-        current.decision_note = reason
-        current.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        audit.record(
-            AuditAction.UPDATE,
-            current,
-            by=by,
-            changes={"state": [TransferState.INITIATED.value, TransferState.RETURNED.value]},
-            note=reason,
-        )
+        _close(current, TransferState.RETURNED, by=by, note=reason)
     return current
 
 

@@ -13,4 +13,8 @@ urlpatterns = [
     path("transfers/<int:pk>/accept/", views.transfer_accept, name="transfer_accept"),
     path("transfers/<int:pk>/return/", views.transfer_return, name="transfer_return"),
     path("<int:member_pk>/transfer/", views.transfer_create, name="transfer_create"),
+    path("<int:member_pk>/transfer-out/", views.transfer_outgoing_create, name="transfer_outgoing_create"),
+    path("transfers/incoming/new/", views.transfer_incoming_create, name="transfer_incoming_create"),
+    path("transfers/<int:pk>/letter.pdf", views.transfer_letter_pdf, name="transfer_letter_pdf"),
+    path("political-birthdays/", views.political_birthdays, name="political_birthdays"),
 ]
