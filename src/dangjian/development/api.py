@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
@@ -237,7 +237,7 @@ def applicant_timeline(request: HttpRequest, id: int) -> dict:
 
 
 @router.post("/applicants/{int:id}/steps", response={201: RecordOut}, url_name="applicant_record_step")
-def applicant_record_step(request: HttpRequest, id: int, payload: RecordStepIn):
+def applicant_record_step(request: HttpRequest, id: int, payload: RecordStepIn) -> Status:
     """Record a dated step; a refused rule answers 400 with the rule's message."""
     applicant = _visible(request, id)
     data = payload.dict()
@@ -251,7 +251,7 @@ def applicant_record_step(request: HttpRequest, id: int, payload: RecordStepIn):
         note=payload.note,
         **{key: value for key, value in values.items() if value is not None},
     )
-    return 201, record
+    return Status(201, record)
 
 
 @router.get("/board", response=list[BoardColumn], url_name="development_board")
