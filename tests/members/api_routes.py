@@ -3,7 +3,7 @@ letters wholly inside 社区B out of scope."""
 
 from __future__ import annotations
 
-from tests.members.transfers import incoming_to_a, inside_b, member_in
+from tests.members.transfers import incoming_to_a, inside_b, member_in, outgoing_from_a, outgoing_inside_b
 from tests.permissions import Route
 
 
@@ -14,6 +14,22 @@ def _api(name: str, **options) -> Route:
 
 INCOMING = lambda world: {"id": incoming_to_a(world).pk}  # noqa: E731
 INSIDE_B = lambda world: {"id": inside_b(world).pk}  # noqa: E731
+OUTGOING_A = lambda world: {"id": outgoing_from_a(world).pk}  # noqa: E731
+OUTGOING_B = lambda world: {"id": outgoing_inside_b(world).pk}  # noqa: E731
+
+
+def _incoming(world) -> dict:
+    return {
+        "to_org_id": world.branch_a1.pk,
+        "external_org_name": "中共某省某委员会",
+        "name": "周敏",
+        "gender": "female",
+        "id_number": "110105198001011238",
+        "status": "full",
+        "joined_on": "2005-07-01",
+        "regularized_on": "2006-07-01",
+    }
+
 
 ROUTES: list[Route] = [
     # The list is scoped rather than refused: its scoping is tested in test_transfers.py.
@@ -44,6 +60,34 @@ ROUTES: list[Route] = [
         in_scope=INCOMING,
         out_of_scope=INSIDE_B,
         data=lambda world: {"reason": "查无此人"},
+        denied_persona="grid_worker_a",
+    ),
+    _api(
+        "transfer_outgoing_create",
+        method="post",
+        json=True,
+        data=lambda world: {
+            "member_id": member_in(world.branch_a1).pk,
+            "external_org_name": "中共某省某委员会",
+        },
+        allowed_status=201,
+        denied_persona="grid_worker_a",
+    ),
+    _api(
+        "transfer_incoming_create",
+        method="post",
+        json=True,
+        data=_incoming,
+        allowed_status=201,
+        denied_persona="grid_worker_a",
+    ),
+    _api(
+        "transfer_receipt",
+        method="post",
+        json=True,
+        in_scope=OUTGOING_A,
+        out_of_scope=OUTGOING_B,
+        data=lambda world: {"note": "回执已收到"},
         denied_persona="grid_worker_a",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dangjian.core import views
+from dangjian.core import notification_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]
