@@ -25,11 +25,13 @@ MENU: list[tuple[str, str, str]] = [
     (_("People"), "core:person_list", "core.view_person"),
     (_("Meetings"), "life:meeting_list", "life.view_meeting"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
+    (_("Political birthdays"), "members:political_birthdays", "members.view_partymember"),
     (_("Party member development"), "development:board", "development.view_applicant"),
     (_("Elections"), "elections:election_list", "elections.view_election"),
     (_("Audit log"), "core:audit_list", "core.view_auditentry"),
     (_("Administration"), "admin:index", STAFF),
     (_("API tokens"), "accounts:token_list", LOGGED_IN),
+    (_("Notifications"), "core:notification_list", LOGGED_IN),
 ]
 
 
