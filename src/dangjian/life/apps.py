@@ -6,3 +6,8 @@ class LifeConfig(AppConfig):
     name = "dangjian.life"
     label = "life"
     verbose_name = _("Organizational life")
+
+    def ready(self) -> None:
+        from dangjian.life import history
+
+        history.register()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
-from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
+from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.models import Meeting
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -119,3 +119,78 @@ class MeetingFilterSet(django_filters.FilterSet):
         if bounds is None:
             return queryset
         return queryset.filter(starts_at__gte=bounds[0], starts_at__lt=bounds[1])
+
+
+class ReviewForm(forms.Form):
+    """The 民主评议 sheet: one grade and note per expected attendee of the review meeting."""
+
+    def __init__(self, *args, rows=(), existing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        existing = existing or {}
+        for row in self.rows:
+            review = existing.get(row.member_id)
+            self.fields[f"grade_{row.member_id}"] = forms.ChoiceField(
+                label=str(row.member.person.name),
+                choices=[("", "—"), *ReviewGrade.choices],
+                required=False,
+                initial=review.grade if review else "",
+            )
+            self.fields[f"note_{row.member_id}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=200, initial=review.note if review else ""
+            )
+
+    def entries(self) -> list[tuple]:
+        """(member, grade, note) for every row with a grade."""
+        result = []
+        for row in self.rows:
+            grade = self.cleaned_data.get(f"grade_{row.member_id}") or ""
+            if grade:
+                result.append((row.member, grade, self.cleaned_data.get(f"note_{row.member_id}") or ""))
+        return result
+
+    def bound_rows(self) -> list[tuple]:
+        return [(row, self[f"grade_{row.member_id}"], self[f"note_{row.member_id}"]) for row in self.rows]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Photo or document"),
+        help_text=_("JPG, PNG, PDF, DOCX or XLSX, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"}),
+    )
+
+
+class CompliancePeriodForm(forms.Form):
+    """The report period of the compliance view: a year, optionally one quarter of it."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    missing = forms.ChoiceField(label=_("Missing"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("Organization")), ("missing", _("Most missing first"))],
+    )
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(str(year), str(year)) for year in range(this_year, this_year - 5, -1)]
+        self.fields["quarter"].choices = [
+            ("", _("Whole year")),
+            *((str(number), _("Quarter %(number)s") % {"number": number}) for number in range(1, 5)),
+        ]
+        self.fields["missing"].choices = [
+            ("", _("Any")),
+            *((rule.kind, rule.get_kind_display()) for rule in rules),
+        ]
+
+    def period(self) -> tuple[int, int | None]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("year") or timezone.localdate().year, data.get("quarter")

@@ -167,7 +167,10 @@ class DemocraticReview(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     member = models.ForeignKey(
-        "members.PartyMember", verbose_name=_("party member"), on_delete=models.PROTECT, related_name="reviews"
+        "members.PartyMember",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
     )
     meeting = models.ForeignKey(
         Meeting,

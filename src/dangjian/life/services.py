@@ -19,8 +19,9 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm
-from dangjian.life.choices import QUORUM_KINDS, AttendanceStatus, MeetingKind, MeetingState
-from dangjian.life.models import Attendance, Meeting
+from dangjian.life.choices import QUORUM_KINDS, AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
+from dangjian.life.compliance import LATE_AFTER
+from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import CommitteeMember, Organization
 
@@ -283,8 +284,9 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
             )
         current.state = MeetingState.CLOSED
         current.closed_at = timezone.now()
+        current.closed_late = current.closed_at > current.ends_at + LATE_AFTER
         current.version += 1
-        current.save(update_fields=["state", "closed_at", "version"])
+        current.save(update_fields=["state", "closed_at", "closed_late", "version"])
         audit.record(
             AuditAction.UPDATE,
             current,
@@ -293,3 +295,160 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
             note=gettext("%(present)s of %(expected)s present") % {"present": present, "expected": len(rows)},
         )
     return current
+
+
+# --- 民主评议党员: one grade per member, organization and year ---------------------------------
+
+
+def record_reviews(meeting: Meeting, entries: list[tuple[PartyMember, str, str]], *, by) -> int:
+    """Record the grades of a 民主评议 meeting (all or nothing); returns the rows written or changed.
+
+    The year is the meeting's; a member graded in another meeting of the same organization and
+    year is refused (one result per member, organization and year).
+    """
+    with transaction.atomic():
+        current = _locked(meeting, by, "life.add_democraticreview")
+        if current.kind != MeetingKind.DEMOCRATIC_REVIEW:
+            raise RuleViolation(
+                gettext("Review grades are recorded on a democratic review meeting only."),
+                rule="review_meeting",
+            )
+        year = timezone.localtime(current.starts_at).year
+        expected = set(current.attendances.values_list("member_id", flat=True))
+        existing = {
+            review.member_id: review
+            for review in DemocraticReview.objects.select_for_update().filter(
+                org=current.org, year=year, member_id__in=[member.pk for member, _grade, _note in entries]
+            )
+        }
+        written = 0
+        for member, grade, note in entries:
+            if grade not in ReviewGrade.values:
+                raise RuleViolation(gettext("Choose a valid grade."), rule="review_grade", field="grade")
+            if member.pk not in expected:
+                raise RuleViolation(
+                    gettext("%(name)s is not an expected attendee of this meeting.") % {"name": member},
+                    rule="expected_attendee",
+                )
+            note = (note or "").strip()
+            review = existing.get(member.pk)
+            if review is not None and review.meeting_id != current.pk:
+                raise RuleViolation(
+                    gettext(
+                        "%(name)s already has a democratic review result for %(year)s in this organization "
+                        "(one result per member and year)."
+                    )
+                    % {"name": member.person.name, "year": year},
+                    rule="review_once_a_year",
+                )
+            if review is None:
+                review = DemocraticReview.objects.create(
+                    org=current.org, year=year, member=member, meeting=current, grade=grade, note=note
+                )
+                audit.record(
+                    AuditAction.CREATE,
+                    review,
+                    by=by,
+                    changes=audit.diff({}, {"grade": grade, "note": note, "year": year}),
+                )
+                written += 1
+            elif (review.grade, review.note) != (grade, note):
+                before = {"grade": review.grade, "note": review.note}
+                review.grade, review.note = grade, note
+                review.save(update_fields=["grade", "note", "recorded_at"])
+                audit.record(
+                    AuditAction.UPDATE,
+                    review,
+                    by=by,
+                    changes=audit.diff(before, {"grade": grade, "note": note}),
+                )
+                written += 1
+    return written
+
+
+# --- Attachments: photos and documents of a meeting --------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+# Extension → (content type, the file's first bytes): the name and the content must agree.
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+
+
+def attachment_refusal(name: str, size: int, head: bytes) -> str | None:
+    """Why a file cannot be attached (too large, a type not accepted), in words; None if it can."""
+    if size > MAX_ATTACHMENT_BYTES:
+        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
+            "name": name,
+            "size": f"{size / 1024 / 1024:.1f}",
+            "limit": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+        }
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    accepted = gettext(", ").join(sorted(ATTACHMENT_TYPES))
+    if extension not in ATTACHMENT_TYPES:
+        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
+            "name": name,
+            "types": accepted,
+        }
+    if not any(head.startswith(magic) for magic in ATTACHMENT_TYPES[extension][1]):
+        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
+            "name": name,
+            "type": extension.upper(),
+        }
+    return None
+
+
+def add_attachment(meeting: Meeting, upload, *, by) -> MeetingAttachment:
+    """Attach an uploaded photo or document (at most 10 MB, JPG/PNG/PDF/DOCX/XLSX) to a meeting."""
+    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    refusal = attachment_refusal(name, upload.size, head)
+    if refusal:
+        raise RuleViolation(refusal, rule="attachment_file", field="file")
+    extension = name.rsplit(".", 1)[-1].lower()
+    with transaction.atomic():
+        current = _locked(meeting, by, "life.add_meetingattachment")
+        attachment = MeetingAttachment(
+            meeting=current,
+            original_name=name,
+            content_type=ATTACHMENT_TYPES[extension][0],
+            size=upload.size,
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        audit.record(
+            AuditAction.CREATE,
+            attachment,
+            by=by,
+            changes=audit.diff({}, {"file": name, "size": upload.size}),
+            note=gettext("Attachment of %(meeting)s") % {"meeting": current.title},
+        )
+    return attachment
+
+
+def remove_attachment(attachment: MeetingAttachment, *, by) -> None:
+    """Remove an attachment; the file is deleted once the transaction has committed."""
+    with transaction.atomic():
+        current = (
+            MeetingAttachment.objects.select_for_update().select_related("meeting__org").get(pk=attachment.pk)
+        )
+        check_perm(by, "life.delete_meetingattachment", current)
+        audit.record(
+            AuditAction.DELETE,
+            current,
+            by=by,
+            changes=audit.diff({"file": current.original_name, "size": current.size}, {}),
+            note=gettext("Attachment of %(meeting)s") % {"meeting": current.meeting.title},
+        )
+        storage, file_name = current.file.storage, current.file.name
+        current.delete()
+        transaction.on_commit(lambda: storage.delete(file_name))

@@ -10,22 +10,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
 from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.excel import export_workbook, record_export, text_column
+from dangjian.core.excel_views import attachment as attachment_response
 from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
+from dangjian.core.pdf import pdf_response
 from dangjian.core.scoping import scope_of
-from dangjian.life import services
-from dangjian.life.choices import AttendanceStatus, MeetingState
-from dangjian.life.forms import AttendanceForm, MeetingFilterSet, MeetingForm
-from dangjian.life.models import Attendance, Meeting
+from dangjian.life import compliance, services, silence
+from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
+from dangjian.life.forms import (
+    AttachmentForm,
+    AttendanceForm,
+    CompliancePeriodForm,
+    MeetingFilterSet,
+    MeetingForm,
+    ReviewForm,
+)
+from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment
 from dangjian.orgs.models import Organization
 
 
@@ -124,6 +138,16 @@ def meeting_detail(request, pk: int):
         "window": services.check_in_window(meeting),
         "host": meeting.host,
         "recorder": meeting.recorder,
+        "attachments": list(meeting.attachments.order_by("uploaded_at", "id")),
+        "can_attach": _allowed(request.user, "life.add_meetingattachment", meeting),
+        "can_remove_attachment": _allowed(request.user, "life.delete_meetingattachment", meeting),
+        "reviews": list(
+            meeting.reviews.select_related("member__person").order_by("member__person__name_pinyin", "id")
+        )
+        if meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
+        else [],
+        "can_review": meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
+        and _allowed(request.user, "life.add_democraticreview", meeting),
     }
     if check_in_open and can_change:
         url = _check_in_url(request, meeting)
@@ -256,3 +280,255 @@ def meeting_checkin(request, pk: int, token: str):
             "now": timezone.now(),
         },
     )
+
+
+# --- Compliance (三会一课 落实情况) and silent branches ---------------------------------------
+
+
+def _root_org(request, permission: str = "life.view_meeting") -> Organization:
+    """The organization named by ``?org=`` (in scope, else 404), or the user's top organization."""
+    scope = scope_of(request.user)
+    if not scope.has_any(permission):
+        raise PageForbidden(permission)
+    visible = Organization.objects.visible_to(request.user)
+    raw = request.GET.get("org", "")
+    if raw:
+        try:
+            org = visible.get(pk=int(raw))
+        except (ValueError, Organization.DoesNotExist) as error:
+            raise Http404 from error
+    else:
+        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=scope.org_paths)
+        org = roots.order_by("path").first()
+        if org is None:
+            raise Http404
+    _require(request.user, permission, org)
+    return org
+
+
+def _compliance_rows(request, org: Organization):
+    rules = compliance.active_rules()
+    form = CompliancePeriodForm(request.GET or None, rules=rules)
+    year, quarter = form.period()
+    window = compliance.Window(year, quarter)
+    units = compliance.compliance(org, window, rules=rules)
+    data = form.cleaned_data if form.is_valid() else {}
+    missing_kind = data.get("missing") or ""
+    rows = [
+        unit
+        for unit in units
+        if not missing_kind or (unit.get(missing_kind) and unit.get(missing_kind).missing)
+    ]
+    if data.get("sort") == "missing":
+        rows.sort(key=lambda unit: (-unit.missing_total, unit.path))
+    return form, window, rules, units, rows, missing_kind
+
+
+@login_required
+@require_GET
+def compliance_view(request):
+    """三会一课 compliance of an organization's subtree in a year or quarter.
+
+    For a branch (or a party group): each required kind with required, held, missing and late.
+    For a higher organization: every branch and group below with its missing kinds, filterable
+    to one missing kind and sortable, paginated, each row linking to the branch's own page.
+    """
+    org = _root_org(request)
+    form, window, rules, units, rows, missing_kind = _compliance_rows(request, org)
+    context = {
+        "org": org,
+        "form": form,
+        "window": window,
+        "rules": rules,
+        "missing_kind": missing_kind,
+        "late_after_days": compliance.LATE_AFTER.days,
+    }
+    if compliance.holds_meetings(org, rules):
+        context["units"] = units
+        context["detail"] = True
+    else:
+        context["summary"] = [
+            (rule, sum(1 for unit in units if (entry := unit.get(rule.kind)) and entry.missing))
+            for rule in rules
+            if any(unit.get(rule.kind) for unit in units)
+        ]
+        context["unit_count"] = len(units)
+        context["page"] = paginate(request, rows)
+    return render(request, "life/compliance.html", context)
+
+
+COMPLIANCE_COLUMNS = [
+    text_column("org", _lazy("Organization"), width=40),
+    text_column("kind", _lazy("Kind"), width=20),
+    text_column("period", _lazy("Period"), width=10),
+    text_column("required", _lazy("Required"), width=10),
+    text_column("held", _lazy("Held"), width=10),
+    text_column("missing", _lazy("Missing"), width=10),
+    text_column("late", _lazy("Late"), width=10),
+]
+
+
+@login_required
+@require_GET
+def compliance_export(request):
+    """The roll-up as an Excel workbook, one row per organization and required kind (audited)."""
+    org = _root_org(request)
+    _form, window, _rules, _units, rows, missing_kind = _compliance_rows(request, org)
+    lines = [
+        {
+            "org": unit.name,
+            "kind": str(entry.rule.get_kind_display()),
+            "period": str(entry.rule.get_period_display()),
+            "required": entry.required,
+            "held": entry.held,
+            "missing": entry.missing,
+            "late": entry.late,
+        }
+        for unit in rows
+        for entry in unit.kinds
+    ]
+    title = _("Meeting compliance")
+    file_name = f"{title}-{org.name}-{window.label}.xlsx"
+    counter: list[int] = []
+    content = export_workbook(COMPLIANCE_COLUMNS, lines, title=title, counter=counter)
+    record_export(
+        title,
+        by=request.user,
+        filters={"org": org.pk, "year": window.year, "quarter": window.quarter, "missing": missing_kind},
+        count=counter[0],
+        file_name=file_name,
+    )
+    return attachment_response(content, file_name)
+
+
+@login_required
+@require_GET
+def silent_branches_view(request):
+    """静默支部: branches below an organization without a held or closed meeting for 30 days."""
+    org = _root_org(request)
+    rows = silence.silent_branches([org])
+    return render(
+        request,
+        "life/silent_branches.html",
+        {"org": org, "page": paginate(request, rows), "days": silence.SILENT_AFTER.days},
+    )
+
+
+# --- Minutes as PDF, 民主评议, attachments ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_minutes_pdf(request, pk: int):
+    """The minutes as a printable PDF: facts, attendance with reasons, agenda, minutes (audited)."""
+    meeting = _meeting(request, pk)
+    rows = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member__person")
+        .order_by("member__person__name_pinyin", "id")
+    )
+    audit.record(AuditAction.EXPORT, meeting, by=request.user, note=_("Printed the minutes"))
+    context = {
+        "meeting": meeting,
+        "present": [row for row in rows if row.status == AttendanceStatus.PRESENT],
+        "absent": [row for row in rows if row.status != AttendanceStatus.PRESENT],
+        "host": meeting.host,
+        "recorder": meeting.recorder,
+        "printed_on": timezone.localdate(),
+    }
+    day = timezone.localdate(meeting.starts_at)
+    return pdf_response(
+        "life/pdf/minutes.html",
+        context,
+        filename=f"会议记录-{meeting.org.name}-{day:%Y%m%d}.pdf",
+        request=request,
+    )
+
+
+@login_required
+def review_entry(request, pk: int):
+    """The 民主评议 sheet of a democratic review meeting: a grade for each member, one form."""
+    meeting = _meeting(request, pk)
+    _require(request.user, "life.add_democraticreview", meeting)
+    if meeting.kind != MeetingKind.DEMOCRATIC_REVIEW:
+        raise Http404
+    rows = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member__person")
+        .order_by("member__person__name_pinyin", "id")
+    )
+    existing = {review.member_id: review for review in DemocraticReview.objects.filter(meeting=meeting)}
+    form = ReviewForm(request.POST or None, rows=rows, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.record_reviews(meeting, form.entries(), by=request.user)
+        except PermissionDenied as error:
+            raise PageForbidden(error.message) from error
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Review results saved (%(count)s changed).") % {"count": count})
+            return redirect("life:meeting_detail", pk=meeting.pk)
+    return render(request, "life/review_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def attachment_add(request, pk: int):
+    """Attach a photo or document to a meeting (JPG/PNG/PDF/DOCX/XLSX, at most 10 MB)."""
+    meeting = _meeting(request, pk)
+    _require(request.user, "life.add_meetingattachment", meeting)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.add_attachment(meeting, form.cleaned_data["file"], by=request.user)
+        except PermissionDenied as error:
+            raise PageForbidden(error.message) from error
+        except RuleViolation as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("Attached “%(name)s”.") % {"name": item.original_name})
+            return redirect("life:meeting_detail", pk=meeting.pk)
+    return render(request, "life/attachment_form.html", {"form": form, "meeting": meeting})
+
+
+def _attachment(request, pk: int, permission: str) -> MeetingAttachment:
+    item = get_object_or_404(
+        MeetingAttachment.objects.visible_to(request.user).select_related("meeting__org"), pk=pk
+    )
+    _require(request.user, permission, item)
+    return item
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int):
+    """A meeting's file, only to users who see the meeting (never served from a public URL)."""
+    item = _attachment(request, pk, "life.view_meeting")
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, content_type=item.content_type or "application/octet-stream", filename=item.original_name
+    )
+    if not item.is_image and item.content_type != "application/pdf":
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{escape_uri_path(item.original_name)}"
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment_delete(request, pk: int):
+    """Remove an attachment after confirmation."""
+    item = _attachment(request, pk, "life.delete_meetingattachment")
+    if request.method == "POST":
+        try:
+            services.remove_attachment(item, by=request.user)
+        except PermissionDenied as error:
+            raise PageForbidden(error.message) from error
+        messages.success(request, _("Removed “%(name)s”.") % {"name": item.original_name})
+        return redirect("life:meeting_detail", pk=item.meeting_id)
+    return render(request, "life/attachment_delete.html", {"item": item, "meeting": item.meeting})

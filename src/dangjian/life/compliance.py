@@ -1,0 +1,236 @@
+"""Compliance of organizational life: which required meetings an organization held in a period.
+
+The cadences are ``CadenceRule`` rows (支部党员大会 quarterly, 支委会 monthly, …). For a report
+window (a year or a quarter) each rule is cut into its cadence periods (months, quarters or the
+year). Definitions, as the pages show them:
+
+- **held**: meetings of the kind in the window that are CLOSED with minutes. Closing requires
+  minutes and everyone's attendance (``services.close_meeting``), so a planned or held-but-open
+  meeting never counts.
+- **required**: ``minimum_count`` × the cadence periods of the window that have *ended* (a
+  period still running is not yet owed).
+- **missing**: ended cadence periods in which fewer than ``minimum_count`` meetings were held.
+- **late**: held meetings whose record was closed more than ``LATE_AFTER`` after the meeting
+  ended (``Meeting.closed_late``, set when closing). They count, but are shown.
+
+Everything over a subtree comes from ONE grouped query (org, kind, period → count, summed per
+org and kind in SQL), whatever the number of meetings; missing is computed in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from dangjian.life.choices import CadencePeriod, MeetingState
+from dangjian.life.models import CadenceRule, Meeting
+from dangjian.orgs.models import Organization
+
+# A meeting whose record is closed later than this after it ended is "late" (still counted).
+LATE_AFTER = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The report period: a calendar year, or one quarter of it."""
+
+    year: int
+    quarter: int | None = None
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the window."""
+        if self.quarter is None or self.quarter == 4:
+            return datetime.date(self.year + 1, 1, 1)
+        return datetime.date(self.year, 3 * self.quarter + 1, 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}" if self.quarter is None else f"{self.year} Q{self.quarter}"
+
+
+def _month_start(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def cadence_periods(period: str, window: Window) -> list[tuple[datetime.date, datetime.date]]:
+    """The cadence periods of ``period`` inside ``window`` (start, first day after); a yearly
+    cadence has none inside a quarter (it is judged over the year)."""
+    step = {CadencePeriod.MONTH: 1, CadencePeriod.QUARTER: 3, CadencePeriod.YEAR: 12}[period]
+    result = []
+    start = window.start
+    while start < window.end:
+        end = _month_start(start, step)
+        if end > window.end:
+            break
+        result.append((start, end))
+        start = end
+    return result
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time()), timezone.get_current_timezone()
+    )
+
+
+@dataclass
+class KindCompliance:
+    """One required kind of meeting for one organization in the window."""
+
+    rule: CadenceRule
+    periods: int  # cadence periods in the window
+    periods_due: int  # of which ended
+    held: int = 0
+    late: int = 0
+    periods_met: int = 0  # ended periods with enough meetings
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
+    @property
+    def required(self) -> int:
+        return self.periods_due * self.rule.minimum_count
+
+    @property
+    def missing(self) -> int:
+        """Ended cadence periods without enough meetings."""
+        return max(self.periods_due - self.periods_met, 0)
+
+
+@dataclass
+class UnitCompliance:
+    """An organization that must hold meetings, with each of its required kinds."""
+
+    org_id: int
+    name: str
+    path: str
+    org_kind: str
+    kinds: list[KindCompliance] = field(default_factory=list)
+
+    @property
+    def missing_kinds(self) -> list[KindCompliance]:
+        return [entry for entry in self.kinds if entry.missing]
+
+    @property
+    def missing_total(self) -> int:
+        return sum(entry.missing for entry in self.kinds)
+
+    @property
+    def late_total(self) -> int:
+        return sum(entry.late for entry in self.kinds)
+
+    def get(self, kind: str) -> KindCompliance | None:
+        return next((entry for entry in self.kinds if entry.kind == kind), None)
+
+
+def active_rules() -> list[CadenceRule]:
+    return list(CadenceRule.objects.filter(is_active=True).order_by("kind"))
+
+
+def _bucket(rules: list[CadenceRule], window: Window) -> Case:
+    """SQL: the index of a meeting's cadence period within the window, by its kind's period."""
+    by_period: dict[str, list[str]] = {}
+    for rule in rules:
+        by_period.setdefault(rule.period, []).append(rule.kind)
+    whens = []
+    for period, kinds in by_period.items():
+        for index, (_start, end) in enumerate(cadence_periods(period, window)):
+            whens.append(When(kind__in=kinds, starts_at__lt=_aware(end), then=Value(index)))
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def subtree_counts(
+    root: Organization, window: Window, rules: list[CadenceRule], *, now: datetime.datetime | None = None
+) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """(org id, kind) → (held, late, ended periods met) over ``root``'s subtree: one query."""
+    if not rules:
+        return {}
+    now = now or timezone.now()
+    inner = (
+        Meeting.objects.filter(
+            org__path__startswith=root.path,
+            state=MeetingState.CLOSED,
+            kind__in=[rule.kind for rule in rules],
+            starts_at__gte=_aware(window.start),
+            starts_at__lt=_aware(window.end),
+        )
+        .exclude(minutes="")
+        .annotate(bucket=_bucket(rules, window))
+        .values("org_id", "kind", "bucket")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(closed_late=True)))
+        .order_by()
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    met_sql, met_params = [], []
+    for rule in rules:
+        due = sum(1 for _start, end in cadence_periods(rule.period, window) if _aware(end) <= now)
+        met_sql.append("WHEN t.kind = %s AND t.bucket >= 0 AND t.bucket < %s AND t.n >= %s THEN 1")
+        met_params += [rule.kind, due, rule.minimum_count]
+    sql = (
+        "SELECT t.org_id, t.kind, SUM(t.n), SUM(t.late), "
+        f"SUM(CASE {' '.join(met_sql)} ELSE 0 END) "
+        f"FROM ({inner_sql}) t GROUP BY t.org_id, t.kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*met_params, *inner_params])
+        return {
+            (org_id, kind): (int(n), int(late), int(met)) for org_id, kind, n, late, met in cursor.fetchall()
+        }
+
+
+def compliance(
+    root: Organization,
+    window: Window,
+    *,
+    rules: list[CadenceRule] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[UnitCompliance]:
+    """Every organization of ``root``'s subtree that must hold meetings, with each required kind:
+    three queries (rules, organizations, the grouped counts) whatever the data."""
+    now = now or timezone.now()
+    rules = active_rules() if rules is None else rules
+    rules = [rule for rule in rules if cadence_periods(rule.period, window)]
+    org_kinds = sorted({kind for rule in rules for kind in rule.org_kinds})
+    if not org_kinds:
+        return []
+    units = list(
+        Organization.objects.filter(path__startswith=root.path, kind__in=org_kinds, is_active=True)
+        .order_by("path")
+        .values_list("id", "name", "path", "kind")
+    )
+    counts = subtree_counts(root, window, rules, now=now)
+    shapes = {}
+    for rule in rules:
+        periods = cadence_periods(rule.period, window)
+        shapes[rule.kind] = (len(periods), sum(1 for _start, end in periods if _aware(end) <= now))
+    result = []
+    for org_id, name, path, kind in units:
+        unit = UnitCompliance(org_id=org_id, name=name, path=path, org_kind=kind)
+        for rule in rules:
+            if kind not in rule.org_kinds:
+                continue
+            periods, due = shapes[rule.kind]
+            held, late, met = counts.get((org_id, rule.kind), (0, 0, 0))
+            unit.kinds.append(
+                KindCompliance(
+                    rule=rule, periods=periods, periods_due=due, held=held, late=late, periods_met=met
+                )
+            )
+        result.append(unit)
+    return result
+
+
+def holds_meetings(org: Organization, rules: list[CadenceRule]) -> bool:
+    """Whether ``org`` itself must hold meetings by some rule (a branch or a party group)."""
+    return any(org.kind in rule.org_kinds for rule in rules)
