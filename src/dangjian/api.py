@@ -21,6 +21,7 @@ from dangjian.accounts.api import router as accounts_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.development.api import router as development_router
 from dangjian.elections.api import router as elections_router
+from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
 from dangjian.orgs.api import router as orgs_router
 
@@ -106,5 +107,6 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/life", life_router)
 api.add_router("/development", development_router)
 api.add_router("/elections", elections_router)

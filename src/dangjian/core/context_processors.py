@@ -24,6 +24,7 @@ MENU: list[tuple[str, str, str]] = [
     (_("Grids"), "orgs:area_tree", "orgs.view_area"),
     (_("People"), "core:person_list", "core.view_person"),
     (_("Meetings"), "life:meeting_list", "life.view_meeting"),
+    (_("Meeting compliance"), "life:compliance", "life.view_meeting"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
     (_("Political birthdays"), "members:political_birthdays", "members.view_partymember"),
     (_("Party member development"), "development:board", "development.view_applicant"),
