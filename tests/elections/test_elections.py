@@ -147,7 +147,7 @@ def test_a_member_of_another_organization_has_no_vote(world, secretary_a):
 def test_a_ballot_outside_the_voting_window_is_refused(world, secretary_a, offset):
     election = _voting(world.branch_a1, secretary_a)
     voter = voter_user(world.branch_a1, "late")
-    at = election.starts_at + offset if offset < datetime.timedelta(0) else election.starts_at + offset
+    at = election.starts_at + offset  # 10 minutes before the start, or an hour after the end
     with pytest.raises(RuleViolation) as refused:
         services.cast_ballot(election, user=voter, candidate_ids=[], now=at)
     assert refused.value.rule == "election_window"
@@ -165,7 +165,9 @@ def test_a_phone_ballot_with_more_marks_than_seats_is_refused(world, secretary_a
     election = _voting(world.branch_a1, secretary_a, seats=3, candidates=4)
     voter = voter_user(world.branch_a1, "eager")
     with pytest.raises(RuleViolation) as refused:
-        services.cast_ballot(election, user=voter, candidate_ids=election.candidates.values_list("pk", flat=True))
+        services.cast_ballot(
+            election, user=voter, candidate_ids=election.candidates.values_list("pk", flat=True)
+        )
     assert refused.value.rule == "ballot_too_many" and "最多" in refused.value.message
 
 
@@ -197,7 +199,9 @@ def _cast_in_thread(election_pk: int, user, candidate_id: int, barrier, results:
         barrier.wait(timeout=10)
         for _attempt in range(SQLITE_LOCK_ATTEMPTS):
             try:
-                services.cast_ballot(Election.objects.get(pk=election_pk), user=user, candidate_ids=[candidate_id])
+                services.cast_ballot(
+                    Election.objects.get(pk=election_pk), user=user, candidate_ids=[candidate_id]
+                )
             except OperationalError as error:
                 # The in-memory SQLite test database answers "table is locked" at once instead of
                 # waiting as the file database does: wait here, as the busy handler would.

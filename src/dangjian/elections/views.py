@@ -329,7 +329,7 @@ def _decision(request, pk: int, *, approving: bool):
     election = _election(request, pk)
     if not services.can_decide(election, request.user):
         raise PageForbidden(CHANGE)
-    form = (DecisionForm if approving else RejectForm)(request.POST or None)
+    form = (DecisionForm if approving else RejectForm)(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if approving:
             action = lambda: services.approve_results(  # noqa: E731
@@ -425,7 +425,7 @@ def ballot(request, pk: int):
         raise Http404
     cast = Ballot.objects.filter(election=election, voter=voter).first()
     candidates = list(election.candidates.select_related("member__person"))
-    form = BallotForm(request.POST or None, candidates=candidates)
+    form = BallotForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if (
         request.method == "POST"
         and cast is None
