@@ -20,6 +20,7 @@ from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_r
 from dangjian.accounts.api import router as accounts_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.development.api import router as development_router
+from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.elections.api import router as elections_router
 from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
@@ -109,4 +110,5 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/life", life_router)
 api.add_router("/development", development_router)
+api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)

@@ -326,7 +326,12 @@ def report_self(request):
     member = services.own_member(user)
     if member is None:
         raise PageForbidden(_("Only party members can report themselves."))
-    if not scope_of(user).has_any(services.SELF_SERVICE):
+    # The party_member role's report_self, or staff rights over the member's own organization.
+    scope = scope_of(user)
+    if not (
+        scope.has_any(services.SELF_SERVICE)
+        or scope.has_perm("dual_reporting.add_memberreport", org_path=member.org.path)
+    ):
         raise PageForbidden(services.SELF_SERVICE)
     reports = list(
         MemberReport.objects.filter(member=member)
