@@ -126,6 +126,15 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
     if want("audit"):
         page.goto(f"{base}/core/audit/")
         shoot(page, "audit", width)
+    if want("development-board") or want("development-timeline"):
+        # The community secretary's pipeline board (发展党员) and one applicant's timeline.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/development/board/")
+        if want("development-board"):
+            shoot(page, "development-board", width)
+        if want("development-timeline"):
+            page.goto(base + first_href(page, "section[aria-labelledby=dj-stage-probationary] .list-group-item a"))
+            shoot(page, "development-timeline", width)
 
 
 def main() -> int:
