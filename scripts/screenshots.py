@@ -135,6 +135,17 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("development-timeline"):
             page.goto(base + first_href(page, "section[aria-labelledby=dj-stage-probationary] .list-group-item a"))
             shoot(page, "development-timeline", width)
+    if want("transfer-letter") or want("political-birthdays"):
+        # A letter to an organization outside the system (with its print buttons) and the
+        # community's political birthdays (政治生日) of the coming 30 days.
+        sign_in(page, base, "sq_shuji")
+        if want("transfer-letter"):
+            page.goto(f"{base}/members/transfers/?kind=outgoing&state=initiated")
+            page.goto(base + first_href(page, "main table tbody a"))
+            shoot(page, "transfer-letter", width)
+        if want("political-birthdays"):
+            page.goto(f"{base}/members/political-birthdays/?window=30")
+            shoot(page, "political-birthdays", width)
 
 
 def main() -> int:
