@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -56,16 +57,41 @@ class StructuralWarning:
     message: str
 
 
-def _member_counts(org: Organization) -> tuple[int, int]:
-    """Active 正式 and 预备 members belonging directly to ``org`` (one query)."""
+def member_counts(orgs: Iterable[Organization]) -> dict[int, tuple[int, int]]:
+    """Active 正式 and 预备 members of each of ``orgs``, in one grouped query for any number of orgs.
+
+    A member recorded in a 党小组 belongs to the branch above it, so the members of the party
+    groups directly below an org count for that org. Answers ``{org.pk: (full, probationary)}``.
+    """
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    by_path = {org.path: org for org in orgs}
+    groups_below = Q(pk__in=[])
+    for org in orgs:
+        groups_below |= Q(org__path__startswith=org.path, org__depth=org.depth + 1)
     rows = (
-        PartyMember.objects.filter(org=org, is_active=True)
-        .values("status")
+        PartyMember.objects.filter(
+            Q(org__in=orgs) | (groups_below & Q(org__kind=OrgKind.GROUP)), is_active=True
+        )
+        .values("org__path", "status")
         .annotate(total=Count("id"))
         .order_by()
     )
-    counts = {row["status"]: row["total"] for row in rows}
-    return counts.get(MemberStatus.FULL, 0), counts.get(MemberStatus.PROBATIONARY, 0)
+    counts = {org.pk: [0, 0] for org in orgs}
+    for row in rows:
+        path = row["org__path"]
+        owner = by_path.get(path) or by_path.get(path[: -Organization.steplen])
+        if owner is None:
+            continue
+        slot = 0 if row["status"] == MemberStatus.FULL else 1
+        counts[owner.pk][slot] += row["total"]
+    return {pk: (full, probationary) for pk, (full, probationary) in counts.items()}
+
+
+def _member_counts(org: Organization) -> tuple[int, int]:
+    """Active 正式 and 预备 members of ``org`` and its party groups (one query)."""
+    return member_counts([org])[org.pk]
 
 
 def current_committee(org: Organization) -> Committee | None:
@@ -254,12 +280,17 @@ def _term_warning(org: Organization, committee: Committee, today: datetime.date)
 
 
 def structural_warnings(
-    org: Organization, *, today: datetime.date | None = None, committee: Committee | bool | None = False
+    org: Organization,
+    *,
+    today: datetime.date | None = None,
+    committee: Committee | bool | None = False,
+    counts: tuple[int, int] | None = None,
 ) -> list[StructuralWarning]:
     """The warnings of one organization, in at most three queries.
 
     ``committee`` may pass the result of ``current_committee(org)`` when the caller already
-    loaded it for display (then one query); ``False`` means "load it here".
+    loaded it for display (then one query); ``False`` means "load it here". ``counts`` may pass
+    ``(full, probationary)`` from ``member_counts`` (then no query for them).
     """
     today = today or timezone.localdate()
     if org.kind == OrgKind.GROUP or not org.is_active:
@@ -270,7 +301,7 @@ def structural_warnings(
     is_branch = org.kind in BRANCH_KINDS
     full = 0
     if is_branch:
-        full, probationary = _member_counts(org)
+        full, probationary = counts if counts is not None else _member_counts(org)
         found += _branch_size_warnings(org, full, full + probationary)
     if committee is None:
         found.append(
@@ -290,6 +321,35 @@ def structural_warnings(
     if term is not None:
         found.append(term)
     return found
+
+
+def structural_warnings_for(
+    orgs: Iterable[Organization], *, today: datetime.date | None = None
+) -> dict[int, list[StructuralWarning]]:
+    """The warnings of many organizations at once (a tree page, a report): three queries whatever
+    their number — the member counts grouped by org, the current committees, their sitting seats."""
+    from django.db.models import Prefetch
+
+    from dangjian.orgs.models import CommitteeMember
+
+    today = today or timezone.localdate()
+    orgs = list(orgs)
+    counts = member_counts(org for org in orgs if org.kind in BRANCH_KINDS)
+    sitting = CommitteeMember.objects.filter(ended_on__isnull=True).select_related("person")
+    committees = {
+        committee.org_id: committee
+        for committee in Committee.objects.filter(org__in=orgs, is_current=True).prefetch_related(
+            Prefetch("seats", queryset=sitting, to_attr="sitting_seats")
+        )
+    }
+    for committee in committees.values():
+        committee.sitting_seats.sort(key=lambda seat: (ROLE_RANK.get(seat.role, 99), seat.pk))
+    return {
+        org.pk: structural_warnings(
+            org, today=today, committee=committees.get(org.pk), counts=counts.get(org.pk, (0, 0))
+        )
+        for org in orgs
+    }
 
 
 def latest_election_for(limit: datetime.date, years: int) -> datetime.date:
