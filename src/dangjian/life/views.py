@@ -18,6 +18,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from dangjian.core import audit
@@ -361,7 +362,7 @@ COMPLIANCE_COLUMNS = [
     text_column("org", _lazy("Organization"), width=40),
     text_column("kind", _lazy("Kind"), width=20),
     text_column("period", _lazy("Period"), width=10),
-    text_column("required", _lazy("Required"), width=10),
+    text_column("required", pgettext_lazy("meetings owed", "Required"), width=10),
     text_column("held", _lazy("Held"), width=10),
     text_column("missing", _lazy("Missing"), width=10),
     text_column("late", _lazy("Late"), width=10),
