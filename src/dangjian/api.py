@@ -24,6 +24,7 @@ from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.elections.api import router as elections_router
 from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
+from dangjian.members.ledger_api import router as ledger_router
 from dangjian.orgs.api import router as orgs_router
 
 logger = logging.getLogger("django.request")
@@ -108,6 +109,7 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/ledger", ledger_router)
 api.add_router("/life", life_router)
 api.add_router("/development", development_router)
 api.add_router("/dual-reporting", dual_reporting_router)

@@ -27,6 +27,8 @@ VIEW_PEOPLE = [
 ]
 # Transfers (组织关系转接): existing databases get these from members/0002_transfer.
 MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.view_transfer"]
+# Member ledger (党员台账): existing databases get these from members/0004_ledger.
+MANAGE_MEMBERS = ["members.add_partymember", "members.change_partymember"]
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
 MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting", *(f"life.{c}" for c in ("view_cadencerule", "add_democraticreview", "change_democraticreview", "view_democraticreview", "add_meetingattachment", "delete_meetingattachment", "view_meetingattachment"))]  # the rest from life/0004
 # Development pipeline (发展党员): existing databases get these from development/0002_national_steps.
@@ -69,6 +71,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
         *MANAGE_TRANSFERS,
+        *MANAGE_MEMBERS,
         *MANAGE_MEETINGS,
         *MANAGE_ELECTIONS,
         *MANAGE_DEVELOPMENT,
@@ -81,6 +84,7 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_PEOPLE,
         "core.reveal_personal_data",
         *MANAGE_TRANSFERS,
+        *MANAGE_MEMBERS,
         *MANAGE_MEETINGS,
         *MANAGE_ELECTIONS,
         *MANAGE_DEVELOPMENT,

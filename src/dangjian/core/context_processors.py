@@ -23,6 +23,7 @@ MENU: list[tuple[str, str, str]] = [
     (_("Organizations"), "orgs:org_tree", "orgs.view_organization"),
     (_("Grids"), "orgs:area_tree", "orgs.view_area"),
     (_("People"), "core:person_list", "core.view_person"),
+    (_("Party members"), "members:member_list", "members.view_partymember"),
     (_("Meetings"), "life:meeting_list", "life.view_meeting"),
     (_("Meeting compliance"), "life:compliance", "life.view_meeting"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),

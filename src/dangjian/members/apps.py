@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from dangjian.members import history_transfers
+        from dangjian.members import history_transfers, ledger_history
 
         history_transfers.register()
+        ledger_history.register()

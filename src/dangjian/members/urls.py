@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dangjian.members import views
+from dangjian.members import ledger_views, views
 
 app_name = "members"
 urlpatterns = [
+    path("", ledger_views.member_list, name="member_list"),
+    path("new/", ledger_views.member_create, name="member_create"),
+    path("export/", ledger_views.member_export, name="member_export"),
+    path("import/", ledger_views.member_import, name="member_import"),
+    path("import/template/", ledger_views.member_import_template, name="member_import_template"),
+    path("<int:pk>/", ledger_views.member_detail, name="member_detail"),
+    path("<int:pk>/edit/", ledger_views.member_edit, name="member_edit"),
+    path("<int:pk>/lost-contact/", ledger_views.member_lost_contact, name="member_lost_contact"),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<int:pk>/accept/", views.transfer_accept, name="transfer_accept"),

@@ -1,0 +1,361 @@
+"""The member ledger in Excel: the 党员信息采集表 import (all or nothing) and the ledger export.
+
+A community imports its whole ledger at once — thousands of rows — so the import does not run
+the per-row service path (about eight queries a row). ``prepare_member_rows`` checks every row in
+memory with the services' own rules (``ledger_services.check_*``), using a handful of batched
+lookups (organizations by code or name, existing people by ID-number hash), and then, on a
+commit without a single refused row, ``bulk_create``s the people and the memberships in batches.
+The pipeline (``core.excel``) runs it in one transaction, rolls it back for a dry run or on any
+error, and writes one summary audit line (file name and row counts) for the import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.choices import Education, Gender
+from dangjian.core.errors import RuleViolation
+from dangjian.core.excel import (
+    CellError,
+    Column,
+    ImportContext,
+    ImportSpec,
+    Outcome,
+    Row,
+    cell_text,
+    choice_column,
+    code_column,
+    date_column,
+    text_column,
+)
+from dangjian.core.models import Person
+from dangjian.core.personal import ID_NUMBER, lookup_hash
+from dangjian.core.scoping import scope_of
+from dangjian.core.validators import id_number_birth_date, id_number_gender
+from dangjian.members import ledger_services
+from dangjian.members.choices import MemberCategory, MemberStatus
+from dangjian.members.models import PartyMember
+from dangjian.orgs.models import Organization
+
+BATCH = 500  # rows per bulk insert, and values per IN (…) lookup (SQLite's parameter limit)
+YES, NO = "是", "否"
+
+
+def parse_yes_no(value: Any) -> bool:
+    """是/否 (also Y/N, yes/no, true/false, 1/0, √)."""
+    text = cell_text(value).strip().casefold()
+    if text in {"是", "y", "yes", "true", "1", "√", "✓", "失联"}:
+        return True
+    if text in {"否", "n", "no", "false", "0", "×"}:
+        return False
+    raise CellError(
+        gettext("“%(value)s” is neither 是 nor 否; write 是 or 否.") % {"value": cell_text(value)}
+    )
+
+
+MEMBER_COLUMNS: list[Column] = [
+    text_column(
+        "name", pgettext_lazy("member ledger", "Name"), required=True, max_length=64, example="张伟", width=12
+    ),
+    choice_column(
+        "gender",
+        pgettext_lazy("member ledger", "Gender"),
+        Gender.choices,
+        help=_("Empty: read from the ID number."),
+        width=8,
+    ),
+    text_column(
+        "ethnicity", pgettext_lazy("member ledger", "Ethnicity"), max_length=16, example="汉族", width=10
+    ),
+    date_column(
+        "birth_date", pgettext_lazy("member ledger", "Birth date"), help=_("Empty: read from the ID number.")
+    ),
+    code_column(
+        "id_number",
+        pgettext_lazy("member ledger", "ID number"),
+        max_length=18,
+        required=True,
+        example="110105198001011238",
+        help=_("18 characters (GB 11643-1999); format the column as text."),
+        width=22,
+    ),
+    choice_column("education", pgettext_lazy("member ledger", "Education"), Education.choices),
+    text_column(
+        "mobile", pgettext_lazy("member ledger", "Mobile"), max_length=20, example="13800138000", width=14
+    ),
+    text_column(
+        "org",
+        pgettext_lazy("member ledger", "Party organization"),
+        required=True,
+        max_length=128,
+        example="B0001",
+        help=_("Code or full name of the party organization the member belongs to."),
+        width=28,
+    ),
+    choice_column(
+        "status", pgettext_lazy("member ledger", "Member status"), MemberStatus.choices, required=True
+    ),
+    choice_column(
+        "category", pgettext_lazy("member ledger", "Member category"), MemberCategory.choices, required=True
+    ),
+    date_column(
+        "joined_on",
+        pgettext_lazy("member ledger", "Joined the Party on"),
+        required=True,
+        help=_("The date of the 支部大会 that admitted the member as a 预备党员."),
+    ),
+    date_column(
+        "regularized_on",
+        pgettext_lazy("member ledger", "Became full member on"),
+        help=_("转正 date, at least one year after joining; empty for a 预备党员."),
+    ),
+    text_column("workplace", pgettext_lazy("member ledger", "Workplace"), max_length=200, width=28),
+    text_column("job_title", pgettext_lazy("member ledger", "Job title"), max_length=100),
+    text_column(
+        "flow_out_destination",
+        pgettext_lazy("member ledger", "Flow-out destination"),
+        max_length=200,
+        width=24,
+    ),
+    Column(
+        "is_lost_contact",
+        pgettext_lazy("member ledger", "Lost contact"),
+        parse=parse_yes_no,
+        empty=False,
+        example=NO,
+        help=_("是 or 否; empty means 否."),
+        width=8,
+    ),
+]
+
+
+def _batches(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _org_lookup(values: set[str], by) -> dict[str, Organization | str]:
+    """Each org cell → the organization (by code, else by unique full name) or an error message."""
+    scope = scope_of(by)
+    found: dict[str, Organization | str] = {}
+    values_list = sorted(values)
+    by_code: dict[str, Organization] = {}
+    by_name: dict[str, list[Organization]] = {}
+    for batch in _batches(values_list):
+        for org in Organization.objects.filter(code__in=batch).only(
+            "pk", "path", "code", "name", "is_active"
+        ):
+            by_code[org.code] = org
+        for org in Organization.objects.filter(name__in=batch).only(
+            "pk", "path", "code", "name", "is_active"
+        ):
+            by_name.setdefault(org.name, []).append(org)
+    for value in values_list:
+        org = by_code.get(value)
+        if org is None:
+            candidates = by_name.get(value, [])
+            if len(candidates) > 1:
+                found[value] = gettext(
+                    "Several party organizations are named “%(name)s”; write the code instead (%(codes)s)."
+                ) % {"name": value, "codes": "、".join(candidate.code for candidate in candidates[:5])}
+                continue
+            org = candidates[0] if candidates else None
+        if org is None or not scope.has_perm(ledger_services.ADD, org_path=org.path):
+            found[value] = gettext(
+                "The party organization “%(org)s” does not exist or is outside your jurisdiction."
+            ) % {"org": value}
+        elif not org.is_active:
+            found[value] = gettext("The party organization “%(org)s” is deactivated.") % {"org": value}
+        else:
+            found[value] = org
+    return found
+
+
+def _existing_people(hashes: list[str]) -> dict[str, tuple[int, bool]]:
+    """ID-number hash → (person id, is already a member), in one query per batch of hashes."""
+    existing: dict[str, tuple[int, bool]] = {}
+    for batch in _batches(hashes):
+        people = Person.objects.filter(id_number_hash__in=batch).values_list("id_number_hash", "pk")
+        ids = dict(people)
+        members = set(
+            PartyMember.objects.filter(person_id__in=ids.values()).values_list("person_id", flat=True)
+        )
+        for hash_, pk in ids.items():
+            existing[hash_] = (pk, pk in members)
+    return existing
+
+
+def _check_row(
+    row: Row, context: ImportContext, orgs: dict[str, Organization | str]
+) -> dict[str, Any] | None:
+    """The row's values ready to insert, or None after recording its errors."""
+    values = row.values
+    try:
+        id_number = ledger_services.check_id_number(values["id_number"], birth_date=values.get("birth_date"))
+        mobile = ledger_services.check_mobile(values.get("mobile") or "")
+        birth_date = values.get("birth_date") or id_number_birth_date(id_number)
+        ledger_services.check_member_rules(
+            status=values["status"],
+            category=values["category"],
+            joined_on=values["joined_on"],
+            regularized_on=values.get("regularized_on"),
+            birth_date=birth_date,
+            flow_out_destination=values.get("flow_out_destination") or "",
+        )
+    except RuleViolation as violation:
+        context.error(row, violation.message, _column(violation.field))
+        return None
+    org = orgs.get(values["org"])
+    if not isinstance(org, Organization):
+        context.error(row, str(org), "org")
+        return None
+    return {"id_number": id_number, "mobile": mobile, "birth_date": birth_date, "org": org}
+
+
+def _column(field: str | None) -> str | None:
+    keys = {column.key for column in MEMBER_COLUMNS}
+    if field == "since":
+        return None
+    return field if field in keys else None
+
+
+def prepare_member_rows(rows: list[Row], context: ImportContext) -> list[Row]:
+    """Check every row in memory; on a clean commit insert them all in batches. Returns no rows:
+    nothing is left for the per-row handler."""
+    candidates = [row for row in rows if not row.failed]
+    orgs = _org_lookup({row["org"] for row in candidates if row.get("org")}, context.by)
+    checked: list[tuple[Row, dict[str, Any]]] = []
+    first_row_of: dict[str, int] = {}
+    for row in candidates:
+        result = _check_row(row, context, orgs)
+        if result is None:
+            continue
+        hash_ = lookup_hash(ID_NUMBER, result["id_number"])
+        if hash_ in first_row_of:
+            context.error(
+                row,
+                gettext("The ID number repeats line %(number)s; a person can appear only once.")
+                % {"number": first_row_of[hash_]},
+                "id_number",
+            )
+            continue
+        first_row_of[hash_] = row.number
+        result["hash"] = hash_
+        checked.append((row, result))
+    existing = _existing_people(list(first_row_of))
+    ready: list[tuple[Row, dict[str, Any]]] = []
+    for row, result in checked:
+        person_id, is_member = existing.get(result["hash"], (None, False))
+        if is_member:
+            context.error(row, ledger_services.already_member_message(), "id_number")
+            continue
+        result["person_id"] = person_id
+        ready.append((row, result))
+
+    if context.report.errors:
+        return []
+    context.report.created = len(ready)
+    if context.dry_run:
+        return []
+    _insert(ready)
+    return []
+
+
+def _insert(ready: list[tuple[Row, dict[str, Any]]]) -> None:
+    """Create the new people and every membership with bulk inserts (no per-row save())."""
+    new_people: list[Person] = []
+    for row, result in ready:
+        if result["person_id"] is not None:
+            continue
+        values = row.values
+        person = Person(
+            name=values["name"],
+            gender=values.get("gender") or id_number_gender(result["id_number"]),
+            ethnicity=values.get("ethnicity") or "汉族",
+            birth_date=result["birth_date"],
+            education=values.get("education") or "",
+        )
+        # The descriptor encrypts, hashes and masks; bulk_create skips save(), so the search
+        # fields are computed here.
+        person.id_number = result["id_number"]
+        if result["mobile"]:
+            person.mobile = result["mobile"]
+        person.refresh_search_fields()
+        result["person"] = person
+        new_people.append(person)
+    Person.objects.bulk_create(new_people, batch_size=BATCH)
+    members = []
+    for row, result in ready:
+        values = row.values
+        person_id = result["person_id"] if result["person_id"] is not None else result["person"].pk
+        members.append(
+            PartyMember(
+                person_id=person_id,
+                org=result["org"],
+                status=values["status"],
+                category=values["category"],
+                joined_on=values["joined_on"],
+                regularized_on=values.get("regularized_on")
+                if values["status"] == MemberStatus.FULL
+                else None,
+                workplace=values.get("workplace") or "",
+                job_title=values.get("job_title") or "",
+                flow_out_destination=values.get("flow_out_destination") or "",
+                is_lost_contact=bool(values.get("is_lost_contact")),
+                lost_contact_since=None,
+            )
+        )
+    PartyMember.objects.bulk_create(members, batch_size=BATCH)
+
+
+def _no_row_left(row: Row, context: ImportContext) -> Outcome:  # pragma: no cover - prepare returns []
+    raise AssertionError("prepare_member_rows imports every row itself")
+
+
+MEMBER_SPEC = ImportSpec(
+    name="members.partymember",
+    title=_("Party member ledger"),
+    columns=MEMBER_COLUMNS,
+    handle_row=_no_row_left,
+    prepare=prepare_member_rows,
+)
+
+
+# --- Export rows ----------------------------------------------------------------------------
+
+
+def member_export_rows(queryset, *, by) -> Iterator[dict[str, Any]]:
+    """Rows of the ledger in the import's columns; ID numbers and mobiles masked unless the user
+    holds ``core.reveal_personal_data`` over the member's organization."""
+    scope = scope_of(by)
+    members: Iterable[PartyMember] = queryset.select_related("person", "org").iterator(chunk_size=1000)
+    for member in members:
+        person = member.person
+        reveal = scope.has_perm("core.reveal_personal_data", org_path=member.org.path)
+        yield {
+            "name": person.name,
+            "gender": person.gender,
+            "ethnicity": person.ethnicity,
+            "birth_date": person.birth_date,
+            "id_number": person.id_number.clear() if reveal else person.id_number_masked,
+            "education": person.education,
+            "mobile": person.mobile.clear() if reveal else person.mobile_masked,
+            "org": member.org.code,
+            "status": member.status,
+            "category": member.category,
+            "joined_on": member.joined_on,
+            "regularized_on": member.regularized_on,
+            "workplace": member.workplace,
+            "job_title": member.job_title,
+            "flow_out_destination": member.flow_out_destination,
+            "is_lost_contact": YES if member.is_lost_contact else NO,
+        }
+
+
+def export_reveals(by) -> bool:
+    """Whether the export may hold clear personal data somewhere (for its audit line)."""
+    return scope_of(by).has_any("core.reveal_personal_data")

@@ -1,0 +1,374 @@
+"""The member ledger (党员台账): adding a member, editing their entry, marking 失联.
+
+Every change checks the user's permission over the member's organization, enforces the rules of
+DOMAIN.md ("People") with the rule named, bumps ``PartyMember.version`` (so a stale edit or a
+stale transfer letter is refused instead of applied over the change) and writes an audit line
+in the same transaction. Moving a member to another organization is a transfer (组织关系转接,
+``members.services``), never an edit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
+from dangjian.core.errors import ConcurrentChange, RuleViolation
+from dangjian.core.models import Person
+from dangjian.core.scoping import check_perm
+from dangjian.core.validators import (
+    id_number_birth_date,
+    id_number_gender,
+    validate_id_number,
+    validate_mobile,
+)
+from dangjian.members.choices import MemberCategory, MemberStatus
+from dangjian.members.models import PartyMember
+from dangjian.orgs.models import Organization
+
+ADD = "members.add_partymember"
+CHANGE = "members.change_partymember"
+
+PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "education")
+MEMBER_FIELDS = (
+    "status",
+    "category",
+    "joined_on",
+    "regularized_on",
+    "workplace",
+    "job_title",
+    "flow_out_destination",
+    "note",
+    "is_active",
+)
+# Audited fields of the member's entry (the person's masked columns, never the ciphertext).
+AUDITED_PERSON_FIELDS = [*PERSON_FIELDS, "id_number_masked", "mobile_masked"]
+# The minimum age to join the Party (党章 第一条).
+MIN_JOIN_AGE = 18
+
+
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same calendar day a year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def check_member_rules(
+    *,
+    status: str,
+    category: str,
+    joined_on: datetime.date | None,
+    regularized_on: datetime.date | None,
+    birth_date: datetime.date | None = None,
+    flow_out_destination: str = "",
+    today: datetime.date | None = None,
+) -> None:
+    """Refuse a ledger entry breaking a rule of DOMAIN.md, naming the rule (pure: no queries)."""
+    today = today or timezone.localdate()
+    if joined_on is None:
+        raise RuleViolation(
+            gettext("Enter the date of joining the Party (the 支部大会 that admitted the member)."),
+            rule="joined_on_required",
+            field="joined_on",
+        )
+    if joined_on > today:
+        raise RuleViolation(
+            gettext("The date of joining the Party cannot be in the future."),
+            rule="joined_on_future",
+            field="joined_on",
+        )
+    if birth_date is not None and _age_on(birth_date, joined_on) < MIN_JOIN_AGE:
+        raise RuleViolation(
+            gettext(
+                "Rule “joining age”: a member must be at least %(age)s on the date of joining; "
+                "check the birth date and the date of joining."
+            )
+            % {"age": MIN_JOIN_AGE},
+            rule="join_age",
+            field="joined_on",
+        )
+    if status == MemberStatus.PROBATIONARY:
+        if regularized_on is not None:
+            raise RuleViolation(
+                gettext(
+                    "Rule “预备党员 have no 转正 date”: a probationary member has not become a full member "
+                    "yet; leave the 转正 date empty or set the status to full member."
+                ),
+                rule="probationary_no_regularization",
+                field="regularized_on",
+            )
+    else:
+        if regularized_on is None:
+            raise RuleViolation(
+                gettext("Enter the 转正 date of a full member (党龄 counts from it)."),
+                rule="regularized_on_required",
+                field="regularized_on",
+            )
+        earliest = one_year_after(joined_on)
+        if regularized_on < earliest:
+            raise RuleViolation(
+                gettext(
+                    "Rule “预备期 of one year”: the 转正 date must be on or after %(earliest)s, "
+                    "one year after joining on %(joined)s."
+                )
+                % {"earliest": earliest.isoformat(), "joined": joined_on.isoformat()},
+                rule="probation_one_year",
+                field="regularized_on",
+            )
+        if regularized_on > today:
+            raise RuleViolation(
+                gettext("The 转正 date cannot be in the future."),
+                rule="regularized_on_future",
+                field="regularized_on",
+            )
+    if category == MemberCategory.MOBILE and not (flow_out_destination or "").strip():
+        raise RuleViolation(
+            gettext("A mobile (流动) member needs a flow-out destination: where they are now."),
+            rule="mobile_destination",
+            field="flow_out_destination",
+        )
+
+
+def check_id_number(id_number: str, *, birth_date: datetime.date | None = None) -> str:
+    """The normalized ID number, or RuleViolation saying what is wrong (GB 11643-1999)."""
+    value = (id_number or "").strip().replace(" ", "").upper()
+    try:
+        validate_id_number(value)
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], rule="id_number", field="id_number") from None
+    if birth_date is not None and id_number_birth_date(value) != birth_date:
+        raise RuleViolation(
+            gettext("The birth date does not match the one in the ID number (%(date)s).")
+            % {"date": id_number_birth_date(value).isoformat()},
+            rule="birth_date_matches_id",
+            field="birth_date",
+        )
+    return value
+
+
+def check_mobile(mobile: str) -> str:
+    value = (mobile or "").strip()
+    if not value:
+        return ""
+    try:
+        validate_mobile(value)
+    except ValidationError as error:
+        raise RuleViolation(error.messages[0], rule="mobile", field="mobile") from None
+    return value
+
+
+def already_member_message() -> str:
+    return gettext(
+        "Rule “one membership per person”: this ID number already belongs to a party member in the ledger."
+    )
+
+
+def _snapshot(member: PartyMember) -> dict[str, Any]:
+    values = audit.snapshot(member.person, AUDITED_PERSON_FIELDS)
+    values.update(audit.snapshot(member, ["org", *MEMBER_FIELDS, "is_lost_contact", "lost_contact_since"]))
+    return values
+
+
+@transaction.atomic
+def create_member(
+    *,
+    by,
+    org: Organization,
+    name: str,
+    id_number: str,
+    status: str,
+    category: str,
+    joined_on: datetime.date | None,
+    regularized_on: datetime.date | None = None,
+    gender: str = "",
+    ethnicity: str = "汉族",
+    birth_date: datetime.date | None = None,
+    education: str = "",
+    mobile: str = "",
+    workplace: str = "",
+    job_title: str = "",
+    flow_out_destination: str = "",
+    note: str = "",
+) -> PartyMember:
+    """Add a person to the ledger of ``org``; an existing person (a resident) is reused by ID number."""
+    check_perm(by, ADD, org)
+    id_number = check_id_number(id_number, birth_date=birth_date)
+    birth_date = birth_date or id_number_birth_date(id_number)
+    mobile = check_mobile(mobile)
+    check_member_rules(
+        status=status,
+        category=category,
+        joined_on=joined_on,
+        regularized_on=regularized_on,
+        birth_date=birth_date,
+        flow_out_destination=flow_out_destination,
+    )
+    person = Person.objects.with_id_number(id_number).select_for_update().first()
+    if person is not None and PartyMember.objects.filter(person=person).exists():
+        raise RuleViolation(already_member_message(), rule="one_membership", field="id_number")
+    if person is None:
+        person = Person()
+        person.id_number = id_number
+    person.name = name.strip()
+    person.gender = gender or id_number_gender(id_number)
+    person.ethnicity = ethnicity or "汉族"
+    person.birth_date = birth_date
+    person.education = education
+    if mobile:
+        person.mobile = mobile
+    person.save()
+    member = PartyMember.objects.create(
+        person=person,
+        org=org,
+        status=status,
+        category=category,
+        joined_on=joined_on,
+        regularized_on=regularized_on if status == MemberStatus.FULL else None,
+        workplace=workplace,
+        job_title=job_title,
+        flow_out_destination=flow_out_destination,
+        note=note,
+    )
+    audit.record(AuditAction.CREATE, member, by=by, changes=_snapshot(member))
+    return member
+
+
+def _locked(member: PartyMember, expected_version: int | None) -> PartyMember:
+    """The member's row locked for the change; refused when it changed since it was loaded."""
+    current = PartyMember.objects.select_for_update().select_related("person", "org").get(pk=member.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentChange(
+            gettext(
+                "Someone else changed this member's entry after you opened it (version %(yours)s, now "
+                "%(current)s). Your changes were not saved: reload the page and make them again."
+            )
+            % {"yours": expected_version, "current": current.version},
+            rule="stale_version",
+        )
+    return current
+
+
+def _bump_and_save(member: PartyMember, fields: list[str]) -> PartyMember:
+    member.version = F("version") + 1
+    member.save(update_fields=[*fields, "version"])
+    member.refresh_from_db(fields=["version"])
+    return member
+
+
+@transaction.atomic
+def update_member(member: PartyMember, *, by, expected_version: int | None, **fields: Any) -> PartyMember:
+    """Edit the ledger entry (person and membership fields); a stale ``expected_version`` is refused.
+
+    The organization is not editable here: a member changes organization by a transfer.
+    """
+    check_perm(by, CHANGE, member)
+    member = _locked(member, expected_version)
+    person = member.person
+    before = _snapshot(member)
+    unknown = set(fields) - {*PERSON_FIELDS, *MEMBER_FIELDS, "id_number", "mobile"}
+    if unknown:
+        raise TypeError(f"update_member() got unexpected fields: {', '.join(sorted(unknown))}")
+
+    if fields.get("id_number"):
+        id_number = check_id_number(fields.pop("id_number"), birth_date=fields.get("birth_date"))
+        other = Person.objects.with_id_number(id_number).exclude(pk=person.pk).first()
+        if other is not None:
+            raise RuleViolation(
+                already_member_message()
+                if PartyMember.objects.filter(person=other).exists()
+                else gettext("This ID number belongs to another person already registered."),
+                rule="one_membership",
+                field="id_number",
+            )
+        person.id_number = id_number
+    else:
+        fields.pop("id_number", None)
+    if "mobile" in fields:
+        person.mobile = check_mobile(fields.pop("mobile"))
+    for name in PERSON_FIELDS:
+        if name in fields:
+            setattr(person, name, fields.pop(name))
+    for name, value in fields.items():
+        setattr(member, name, value)
+    if member.status == MemberStatus.PROBATIONARY:
+        member.regularized_on = None if "regularized_on" not in fields else member.regularized_on
+    check_member_rules(
+        status=member.status,
+        category=member.category,
+        joined_on=member.joined_on,
+        regularized_on=member.regularized_on,
+        birth_date=person.birth_date,
+        flow_out_destination=member.flow_out_destination,
+    )
+    person.save()
+    member = _bump_and_save(member, list(MEMBER_FIELDS))
+    changes = audit.diff(before, _snapshot(member))
+    if changes:
+        audit.record(AuditAction.UPDATE, member, by=by, changes=changes)
+    return member
+
+
+@transaction.atomic
+def mark_lost_contact(
+    member: PartyMember,
+    *,
+    by,
+    since: datetime.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> PartyMember:
+    """Flag the member as 失联 (out of contact with the organization) from ``since``."""
+    check_perm(by, CHANGE, member)
+    member = _locked(member, expected_version)
+    if member.is_lost_contact:
+        raise RuleViolation(gettext("This member is already marked as lost contact."), rule="lost_contact")
+    since = since or timezone.localdate()
+    if since > timezone.localdate():
+        raise RuleViolation(
+            gettext("The lost-contact date cannot be in the future."), rule="lost_contact", field="since"
+        )
+    member.is_lost_contact, member.lost_contact_since = True, since
+    member = _bump_and_save(member, ["is_lost_contact", "lost_contact_since"])
+    audit.record(
+        AuditAction.UPDATE,
+        member,
+        by=by,
+        changes={"is_lost_contact": [False, True], "lost_contact_since": [None, since]},
+        note=note,
+    )
+    return member
+
+
+@transaction.atomic
+def clear_lost_contact(
+    member: PartyMember, *, by, note: str = "", expected_version: int | None = None
+) -> PartyMember:
+    """Contact is restored: clear the 失联 flag (its start date stays in the audit log)."""
+    check_perm(by, CHANGE, member)
+    member = _locked(member, expected_version)
+    if not member.is_lost_contact:
+        raise RuleViolation(gettext("This member is not marked as lost contact."), rule="lost_contact")
+    since = member.lost_contact_since
+    member.is_lost_contact, member.lost_contact_since = False, None
+    member = _bump_and_save(member, ["is_lost_contact", "lost_contact_since"])
+    audit.record(
+        AuditAction.UPDATE,
+        member,
+        by=by,
+        changes={"is_lost_contact": [True, False], "lost_contact_since": [since, None]},
+        note=note,
+    )
+    return member
