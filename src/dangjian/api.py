@@ -21,6 +21,7 @@ from dangjian.accounts.api import router as accounts_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
+from dangjian.dues.api import router as dues_router
 from dangjian.elections.api import router as elections_router
 from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
@@ -114,3 +115,4 @@ api.add_router("/life", life_router)
 api.add_router("/development", development_router)
 api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)
+api.add_router("/dues", dues_router)

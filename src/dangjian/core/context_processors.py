@@ -27,6 +27,7 @@ MENU: list[tuple[str, str, str]] = [
     (_("Meetings"), "life:meeting_list", "life.view_meeting"),
     (_("Meeting compliance"), "life:compliance", "life.view_meeting"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
+    (_("Party dues"), "dues:index", "dues.view_duespayment"),
     (_("Dual reporting"), "dual_reporting:index", "dual_reporting.view_memberreport"),
     (_("Report to my community"), "dual_reporting:report_self", "dual_reporting.report_self"),
     (_("Political birthdays"), "members:political_birthdays", "members.view_partymember"),

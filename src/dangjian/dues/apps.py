@@ -9,3 +9,8 @@ class DuesConfig(AppConfig):
     name = "dangjian.dues"
     label = "dues"
     verbose_name = _("Party dues")
+
+    def ready(self) -> None:
+        from dangjian.dues import history
+
+        history.register()

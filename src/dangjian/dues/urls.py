@@ -1,8 +1,24 @@
-"""Pages of the dues app."""
+"""Routes of the dues pages: overview, monthly sheet and export, payments, declarations,
+the farmer amount, reductions and arrears."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.dues import views
 
 app_name = "dues"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("orgs/<int:org_pk>/sheet/", views.sheet, name="sheet"),
+    path("orgs/<int:org_pk>/sheet/export/", views.sheet_export, name="sheet_export"),
+    path("orgs/<int:org_pk>/declarations/", views.declaration_list, name="declaration_list"),
+    path("orgs/<int:org_pk>/settings/", views.setting_edit, name="setting_edit"),
+    path("members/<int:member_pk>/payments/add/", views.payment_create, name="payment_create"),
+    path("members/<int:member_pk>/declarations/add/", views.declaration_create, name="declaration_create"),
+    path("members/<int:member_pk>/reductions/add/", views.reduction_create, name="reduction_create"),
+    path("reductions/", views.reduction_list, name="reduction_list"),
+    path("reductions/<int:pk>/decide/", views.reduction_decide, name="reduction_decide"),
+    path("arrears/", views.arrears_list, name="arrears_list"),
+]
