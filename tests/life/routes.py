@@ -8,11 +8,15 @@ attendee of the open meeting so the POST row checks a real check-in.
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.life.choices import AttendanceStatus, MeetingKind
-from dangjian.life.models import Attendance, Meeting
+from dangjian.life.choices import AttendanceStatus, MeetingKind, ReviewGrade
+from dangjian.life.models import Attendance, Meeting, MeetingAttachment
 from tests.life.helpers import add_member, link_member, mark_all, plain_meeting
 from tests.permissions import Route
 
@@ -67,10 +71,42 @@ def _attendance_form(world) -> dict:
     return {f"status_{row.pk}": AttendanceStatus.PRESENT for row in meeting.attendances.all()}
 
 
+def _review(org) -> Meeting:
+    """A 民主评议 meeting of ``org`` with one expected attendee."""
+    meeting = Meeting.objects.filter(org=org, kind=MeetingKind.DEMOCRATIC_REVIEW).first()
+    if meeting is None:
+        add_member(org, "周评")
+        meeting = plain_meeting(
+            org, "民主评议 routes", kind=MeetingKind.DEMOCRATIC_REVIEW, starts_in=-datetime.timedelta(days=1)
+        )
+    return meeting
+
+
+def _review_form(world) -> dict:
+    meeting = _review(world.branch_a1)
+    return {f"grade_{row.member_id}": ReviewGrade.QUALIFIED for row in meeting.attendances.all()}
+
+
+def _attachment(org) -> MeetingAttachment:
+    meeting = _meeting(org)
+    item = MeetingAttachment.objects.filter(meeting=meeting).first()
+    if item is None:
+        item = MeetingAttachment(
+            meeting=meeting, original_name="签到表.pdf", content_type="application/pdf", size=9
+        )
+        item.file.save("签到表.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        item.save()
+    return item
+
+
 A_MEETING = lambda world: _pk(_meeting(world.branch_a1))  # noqa: E731
 B_MEETING = lambda world: _pk(_meeting(world.branch_b1))  # noqa: E731
 A_BRANCH = lambda world: {"org_pk": world.branch_a1.pk}  # noqa: E731
 B_BRANCH = lambda world: {"org_pk": world.branch_b1.pk}  # noqa: E731
+A_REVIEW = lambda world: _pk(_review(world.branch_a1))  # noqa: E731
+B_REVIEW = lambda world: _pk(_review(world.branch_b1))  # noqa: E731
+A_FILE = lambda world: _pk(_attachment(world.branch_a1))  # noqa: E731
+B_FILE = lambda world: _pk(_attachment(world.branch_b1))  # noqa: E731
 
 ROUTES: list[Route] = [
     Route("life:meeting_list", denied_persona="resident"),
@@ -133,4 +169,45 @@ ROUTES: list[Route] = [
         data=lambda world: {},
         allowed_status=302,
     ),
+    Route(
+        "life:meeting_minutes_pdf", in_scope=A_MEETING, out_of_scope=B_MEETING, denied_persona="grid_worker_a"
+    ),
+    Route("life:review_entry", in_scope=A_REVIEW, out_of_scope=B_REVIEW, denied_persona="grid_worker_a"),
+    Route(
+        "life:review_entry",
+        method="post",
+        in_scope=A_REVIEW,
+        out_of_scope=B_REVIEW,
+        data=_review_form,
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    Route("life:attachment_add", in_scope=A_MEETING, out_of_scope=B_MEETING, denied_persona="grid_worker_a"),
+    Route(
+        "life:attachment_add",
+        method="post",
+        in_scope=A_MEETING,
+        out_of_scope=B_MEETING,
+        data=lambda world: {
+            "file": SimpleUploadedFile("记录.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        },
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    Route("life:attachment_download", in_scope=A_FILE, out_of_scope=B_FILE, denied_persona="grid_worker_a"),
+    Route("life:attachment_delete", in_scope=A_FILE, out_of_scope=B_FILE, denied_persona="grid_worker_a"),
+    Route(
+        "life:attachment_delete",
+        method="post",
+        in_scope=A_FILE,
+        out_of_scope=B_FILE,
+        data=lambda world: {},
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    # Without ?org= these show the persona's own top organization; out-of-scope ?org= answers
+    # 404 (tests/life/test_compliance.py, test_silent_branches.py).
+    Route("life:compliance", denied_persona="grid_worker_a"),
+    Route("life:compliance_export", denied_persona="grid_worker_a"),
+    Route("life:silent_branches", denied_persona="grid_worker_a"),
 ]

@@ -14,6 +14,7 @@ import datetime
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
@@ -275,16 +276,28 @@ def meeting_close(request: HttpRequest, id: int) -> Meeting:
 @router.get("/compliance", response=ComplianceOut, url_name="compliance")
 def compliance_data(
     request: HttpRequest,
-    org: int,
-    year: int = Query(..., ge=2000, le=2100),
+    org: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
     quarter: int | None = Query(None, ge=1, le=4),
     limit: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> dict:
-    """Required, held, missing and late meetings of every organization of ``org``'s subtree."""
-    node = get_object_or_404(Organization.objects.visible_to(request.user), pk=org)
-    if not scope_of(request.user).has_perm(VIEW, org_path=node.path):
+    """Required, held, missing and late meetings of every organization of ``org``'s subtree
+    (default: the caller's top organization) in ``year`` (default: this year) or one quarter."""
+    scope = scope_of(request.user)
+    if not scope.has_any(VIEW):
         raise PermissionDenied(gettext("You do not have permission to view meetings."), rule="scope")
+    visible = Organization.objects.visible_to(request.user)
+    if org is not None:
+        node = get_object_or_404(visible, pk=org)
+    else:
+        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=scope.org_paths)
+        node = roots.order_by("path").first()
+        if node is None:
+            raise Http404
+    if not scope.has_perm(VIEW, org_path=node.path):
+        raise PermissionDenied(gettext("You do not have permission to view meetings."), rule="scope")
+    year = year or timezone.localdate().year
     units = compliance.compliance(node, compliance.Window(year, quarter))
     has_next = len(units) > offset + limit
     units = units[offset : offset + limit]
