@@ -1,6 +1,6 @@
 """Demo and benchmark data of transfers (组织关系转接): letters within the system in every state,
 letters to organizations outside it (some with their 回执 back, so those members left the
-ledger) and letters from outside (registered, accepted, returned, expired).
+ledger) and letters from outside (accepted, returned, expired).
 
 About one member in forty has a letter within the system and one in two hundred a letter to or
 from the outside. Letters are numbered per year like the service numbers them, so numbers are
@@ -16,12 +16,11 @@ from collections import defaultdict
 from django.db.models import F
 from django.utils import timezone
 
-from dangjian.core.choices import AuditAction
 from dangjian.core.generator.steps import generator_step
-from dangjian.core.models import AuditEntry, Person
-from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
+from dangjian.core.models import Person
+from dangjian.members.choices import TransferDirection, TransferState
 from dangjian.members.models import PartyMember, Transfer, transfer_valid_days
-from dangjian.members.services import INCOMING_KEY, LETTER_PREFIX
+from dangjian.members.services import LETTER_PREFIX
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
@@ -124,7 +123,6 @@ def generate_transfers(generator) -> int:
     internal_count = min(len(picked) // 2, _count(len(members), INTERNAL_SHARE))
     internal, rest = picked[:internal_count], picked[internal_count:]
     outgoing, incoming_accepted = rest[: len(rest) // 2], rest[len(rest) // 2 :]
-    path_of = dict(branches)
     rows: list[Transfer] = []
 
     def other_branch(org_id: int) -> int:
@@ -166,76 +164,41 @@ def generate_transfers(generator) -> int:
             )
         )
 
-    # Letters from outside: accepted ones brought in members who are in the ledger now; open,
-    # returned and expired ones name people known to the system who are not members.
-    incoming: list[tuple[Transfer, dict]] = []
+    # Letters from outside: accepted ones brought in members who are in the ledger now; returned
+    # and expired ones name people known to the system who are not members. None is left open:
+    # what an open letter says about the membership is kept in its registration audit line,
+    # and the generator writes a single audit line of its own.
     for member in incoming_accepted:
-        letter = letters.dated(
-            TransferState.ACCEPTED,
-            direction=TransferDirection.INCOMING,
-            member_id=member["pk"],
-            incoming_person_id=member["person_id"],
-            to_org_id=member["org_id"],
-            external_org_name=rng.choice(EXTERNAL_ORGS),
-            member_version=member["version"],
+        rows.append(
+            letters.dated(
+                TransferState.ACCEPTED,
+                direction=TransferDirection.INCOMING,
+                member_id=member["pk"],
+                incoming_person_id=member["person_id"],
+                to_org_id=member["org_id"],
+                external_org_name=rng.choice(EXTERNAL_ORGS),
+                member_version=member["version"],
+            )
         )
-        incoming.append((letter, member))
     outsiders = list(
         Person.objects.filter(membership__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[: _count(len(members), EXTERNAL_SHARE)]
     )
-    open_states = [
-        TransferState.INITIATED,
-        TransferState.INITIATED,
-        TransferState.RETURNED,
-        TransferState.EXPIRED,
-    ]
+    closed_states = [TransferState.RETURNED, TransferState.EXPIRED]
     for index, person_id in enumerate(outsiders):
-        joined = generator.today - datetime.timedelta(days=rng.randint(400, 30 * 365))
-        facts = {
-            "pk": None,
-            "status": MemberStatus.FULL,
-            "joined_on": joined,
-            "regularized_on": joined + datetime.timedelta(days=365),
-        }
-        letter = letters.dated(
-            open_states[index % len(open_states)],
-            direction=TransferDirection.INCOMING,
-            incoming_person_id=person_id,
-            to_org_id=rng.choice(branches)[0],
-            external_org_name=rng.choice(EXTERNAL_ORGS),
-            member_version=0,
+        rows.append(
+            letters.dated(
+                closed_states[index % len(closed_states)],
+                direction=TransferDirection.INCOMING,
+                incoming_person_id=person_id,
+                to_org_id=rng.choice(branches)[0],
+                external_org_name=rng.choice(EXTERNAL_ORGS),
+                member_version=0,
+            )
         )
-        incoming.append((letter, facts))
-    rows.extend(letter for letter, _facts in incoming)
 
     generator.insert(Transfer, rows, "transfers")
-    # The registration line of each incoming letter carries what the letter says about the
-    # membership (``services.incoming_membership`` reads it back).
-    registrations = [
-        AuditEntry(
-            username="generator",
-            action=AuditAction.CREATE,
-            object_type="members.transfer",
-            object_id=str(letter.pk),
-            object_repr=letter.letter_number,
-            changes={
-                INCOMING_KEY: {
-                    "external_letter_number": f"外组〔{letter.initiated_at.year}〕{rng.randint(1, 400)}号",
-                    "status": facts["status"],
-                    "joined_on": facts["joined_on"].isoformat() if facts["joined_on"] else None,
-                    "regularized_on": facts["regularized_on"].isoformat()
-                    if facts["regularized_on"]
-                    else None,
-                }
-            },
-            note="数据生成器：系统外转入介绍信登记",
-            org_path=path_of[letter.to_org_id],
-        )
-        for letter, facts in incoming
-    ]
-    generator.insert(AuditEntry, registrations, "transfer registrations")
     if left_ledger:
         PartyMember.objects.filter(pk__in=left_ledger).update(is_active=False, version=F("version") + 1)
-    return len(rows) + len(registrations)
+    return len(rows)

@@ -529,7 +529,16 @@ def _accept_incoming(transfer: Transfer, *, by, note: str) -> Transfer:
             )
         person = Person.objects.select_for_update().get(pk=current.incoming_person_id)
         _check_not_member(person)
-        facts = incoming_membership(current) or IncomingMembership("", MemberStatus.FULL, None, None)
+        facts = incoming_membership(current)
+        if facts is None:
+            raise RuleViolation(
+                gettext(
+                    "The registration of letter %(number)s lacks the member's status and dates; "
+                    "return it and register the letter again."
+                )
+                % {"number": current.letter_number},
+                rule="transfer_incomplete",
+            )
         member = PartyMember.objects.select_for_update().filter(person=person).first()
         values = {
             "org": current.to_org,
