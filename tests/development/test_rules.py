@@ -265,3 +265,28 @@ def test_a_secretary_of_another_community_may_not_record_steps(world, secretary_
     with pytest.raises(PermissionDenied):
         services.record_step(applicant, "application_talk", plus(applicant.applied_on, 5), by=secretary_b)
     assert len(PATH) > 10
+
+
+def test_a_step_definition_with_an_unknown_rule_is_refused_in_the_admin(db):
+    from django.core.exceptions import ValidationError
+
+    step = StepDefinition.objects.get(code="training")
+    step.rules = [*step.rules, {"kind": "after", "step": "no_such_step"}]
+    with pytest.raises(ValidationError):
+        step.full_clean()
+    step.rules = [{"kind": "moon_phase"}]
+    with pytest.raises(ValidationError):
+        step.full_clean()
+    step.rules = [{"kind": "after", "step": "candidate", "min": {"days": 10}}]
+    step.full_clean()
+
+
+def test_the_admin_lists_and_edits_step_definitions(admin_client):
+    from django.urls import reverse
+
+    step = StepDefinition.objects.get(code="candidate")
+    assert admin_client.get(reverse("admin:development_stepdefinition_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:development_stepdefinition_change", args=[step.pk])).status_code
+        == 200
+    )

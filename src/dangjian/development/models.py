@@ -62,6 +62,25 @@ class StepDefinition(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Refuse rules the engine cannot read, so an admin's typo fails here and not on a step."""
+        from django.core.exceptions import ValidationError
+
+        from dangjian.development.rules import RULE_KINDS
+
+        if not isinstance(self.rules, list) or not all(isinstance(rule, dict) for rule in self.rules):
+            raise ValidationError({"rules": _("The rules must be a list of objects.")})
+        if not isinstance(self.materials, list):
+            raise ValidationError({"materials": _("The materials must be a list of names.")})
+        codes = set(StepDefinition.objects.values_list("code", flat=True)) | {self.code}
+        for rule in self.rules:
+            if rule.get("kind") not in RULE_KINDS:
+                raise ValidationError(
+                    {"rules": _("Unknown rule kind “%(kind)s”.") % {"kind": rule.get("kind")}}
+                )
+            if "step" in rule and rule["step"] not in codes:
+                raise ValidationError({"rules": _("Unknown step “%(code)s”.") % {"code": rule["step"]}})
+
 
 class ApplicantQuerySet(ScopedQuerySet):
     def open(self) -> ApplicantQuerySet:

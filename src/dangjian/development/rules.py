@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+RULE_KINDS = {"after", "min_age", "league_under", "members", "prior_count", "training", "vote", "months"}
 REGULATION = _("the Regulations on the Work of Developing Party Members")
 
 
