@@ -131,7 +131,10 @@ class BirthdayFilterForm(forms.Form):
 
     window = forms.ChoiceField(label=_("Period"), choices=WINDOWS, required=False)
     org = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All my organizations"),
     )
 
     def __init__(self, *args, orgs=None, **kwargs):
