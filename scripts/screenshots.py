@@ -152,6 +152,19 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         page.goto(f"{base}/dual-reporting/")
         page.goto(base + first_href(page, "main table tbody a"))
         shoot(page, "dual-reporting-community", width)
+    if want("election-results") or want("election-ballot"):
+        # 换届选举: an approved election's result table, then the demo member's phone ballot.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/elections/?state=voting")
+        voting = first_href(page, "main table tbody a")
+        if want("election-results"):
+            page.goto(f"{base}/elections/?state=approved")
+            page.goto(base + first_href(page, "main table tbody a") + "results/")
+            shoot(page, "election-results", width)
+        if want("election-ballot"):
+            sign_in(page, base, "dangyuan")
+            page.goto(base + voting + "ballot/")
+            shoot(page, "election-ballot", width)
 
 
 def main() -> int:
