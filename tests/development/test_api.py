@@ -103,3 +103,24 @@ def test_the_api_list_shows_only_the_callers_applicants(client, world, secretary
     board = client.get(reverse("api:development_board")).json()
     assert board[0]["total"] == 1 and board[0]["applicants"][0]["id"] == mine.pk
     assert isinstance(datetime.date.fromisoformat(board[0]["applicants"][0]["next_due_on"]), datetime.date)
+
+
+def test_the_api_refuses_an_applicant_under_eighteen(client, world, secretary_a):
+    from dangjian.members.models import Resident
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(birth_date=datetime.date.today() - datetime.timedelta(days=16 * 365))
+    Resident.objects.create(person=person, area=world.grid_a1)
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("api:applicant_create"),
+        {
+            "person_id": person.pk,
+            "org_id": world.branch_a1.pk,
+            "date": datetime.date.today().isoformat(),
+            "source": "league",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "年满十八岁" in response.json()["detail"]

@@ -18,9 +18,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
+from dangjian.core.models import Person
 from dangjian.core.scoping import scope_of
 from dangjian.development import services, timeline
-from dangjian.development.choices import ApplicantState, Stage
+from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
 from dangjian.development.views import board_columns
 from dangjian.orgs.models import Organization
@@ -136,6 +137,14 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class ApplicantCreate(InputSchema):
+    person_id: int
+    org_id: int
+    date: datetime.date
+    source: ApplicantSource
+    note: str = Field("", max_length=500)
+
+
 class RecordStepIn(InputSchema):
     step: str = Field(max_length=40)
     date: datetime.date
@@ -202,6 +211,17 @@ def applicant_list(request: HttpRequest, params: Query[ApplicantListParams]) -> 
     rows = list(applicants[params.offset : params.offset + params.limit + 1])
     has_next = len(rows) > params.limit
     return {"items": rows[: params.limit], "next": params.offset + params.limit if has_next else None}
+
+
+@router.post("/applicants", response={201: ApplicantOut}, url_name="applicant_create")
+def applicant_create(request: HttpRequest, payload: ApplicantCreate) -> Status:
+    """Open a file: ``person_id`` handed in an application to the branch ``org_id`` on ``date``."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=payload.person_id)
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    applicant = services.apply(
+        person, org=org, date=payload.date, source=payload.source.value, by=request.user, note=payload.note
+    )
+    return Status(201, _visible(request, applicant.pk))
 
 
 @router.get("/applicants/{int:id}", response=ApplicantOut, url_name="applicant_detail")
