@@ -384,8 +384,10 @@ def deciding_org(transfer: Transfer) -> Organization:
 
 
 def _locked(transfer: Transfer) -> Transfer:
+    # Only the letter's row is locked: its sides are outer joins now that either may be outside
+    # the system, and PostgreSQL cannot lock the nullable side of an outer join.
     return (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("from_org", "to_org", "member__person", "incoming_person")
         .get(pk=transfer.pk)
     )
