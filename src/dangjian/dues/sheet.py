@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.excel import Column
 from dangjian.dues.ledger import (
@@ -121,7 +122,7 @@ def all_rows(
 
 
 EXPORT_COLUMNS = [
-    Column("name", _("Name"), width=12),
+    Column("name", pgettext_lazy("dues", "Name"), width=12),
     Column("org", _("Organization"), width=28),
     Column("status", _("Status"), width=12),
     Column("category", _("Dues category"), width=20),
