@@ -165,6 +165,23 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
             sign_in(page, base, "dangyuan")
             page.goto(base + voting + "ballot/")
             shoot(page, "election-ballot", width)
+    if want("meeting-compliance") or want("meeting-detail") or want("meeting-checkin"):
+        # 三会一课: the street's compliance roll-up (most missing first), the demo branch's all-day
+        # 主题党日 with its QR code, and the phone check-in page the QR code leads to.
+        if want("meeting-compliance"):
+            sign_in(page, base, "jd_shuji")
+            page.goto(f"{base}/life/compliance/?sort=missing")
+            shoot(page, "meeting-compliance", width)
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/life/meetings/?state=planned")
+        page.goto(base + page.locator("main table tbody a", has_text="扫码签到演示").first.get_attribute("href"))
+        if want("meeting-detail"):
+            shoot(page, "meeting-detail", width)
+        check_in = page.locator("main a[href*='/checkin/']").first.get_attribute("href")
+        if want("meeting-checkin"):
+            sign_in(page, base, "dangyuan")
+            page.goto(check_in)
+            shoot(page, "meeting-checkin", width)
 
 
 def main() -> int:
