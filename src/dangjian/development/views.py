@@ -36,6 +36,19 @@ BOARD_COLUMN_SIZE = 12
 # Full members stay on the board this many days after 转正.
 BOARD_FULL_DAYS = 365
 SEARCH_LIMIT = 20
+# What a board card shows; the rest of the rows (the steps' JSON rules, personal data) stays unread.
+BOARD_FIELDS = [
+    "stage",
+    "state",
+    "next_due_on",
+    "next_due_is_deadline",
+    "regularized_on",
+    "person__name",
+    "org__name",
+    "org__path",
+    "next_step__code",
+    "next_step__name",
+]
 
 
 def _allowed(user, permission: str, obj) -> bool:
@@ -265,10 +278,12 @@ def board_columns(user, org: Organization | None, today) -> list[dict]:
     columns = []
     for stage in Stage:
         rows = list(
-            applicants.filter(stage=stage.value).order_by(
-                F("next_due_on").asc(nulls_last=True), "person__name_pinyin", "id"
-            )[:BOARD_COLUMN_SIZE]
+            applicants.filter(stage=stage.value)
+            .only(*BOARD_FIELDS)
+            .order_by(F("next_due_on").asc(nulls_last=True), "id")[:BOARD_COLUMN_SIZE]
         )
+        for applicant in rows:
+            applicant.late = applicant.is_late(today)
         columns.append(
             {
                 "stage": stage.value,
