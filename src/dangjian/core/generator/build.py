@@ -689,9 +689,11 @@ class Generator:
         anchors.community_secretary = self.secretaries.get(community_org.pk)
         anchors.grid = grid.area
         anchors.grid_branch = grid_branches[id(grid)]
-        anchors.grid_leader = next(draft for draft, place, _ in workers if place is grid)
         worker_ids = {id(draft) for draft, _, _ in workers}
         seated = {id(draft) for draft in self.secretaries.values()}
+        # A grid leader may also be a member seated as secretary; each demo login needs its own person.
+        leaders = [draft for draft, place, _ in workers if place is grid]
+        anchors.grid_leader = next((draft for draft in leaders if id(draft) not in seated), leaders[0])
         anchors.member = next(
             (
                 draft
@@ -754,41 +756,100 @@ class Generator:
                 residents.append((draft, home, grid, household))
             remaining -= size
 
+    # Where a 流动 member has gone, what an in-service member does, for the ledger's columns.
+    FLOW_OUT_DESTINATIONS = (
+        "广东省深圳市",
+        "广东省广州市",
+        "上海市浦东新区",
+        "浙江省杭州市",
+        "江苏省苏州市",
+        "天津市滨海新区",
+        "河北省雄安新区",
+        "四川省成都市",
+        "湖北省武汉市",
+        "海南省三亚市",
+    )
+    JOB_TITLES = ("职员", "科员", "主任", "经理", "工程师", "教师", "医生", "会计", "技术员", "副科长")
+
+    def _member_category(self, age: int, *, community: bool) -> str:
+        """The 人员类别, plausible for the age: overall about 在职 45%, 离退休 35%, the rest others.
+
+        Members of a community's branches are older (its retirees live there); members of the
+        street's unit branches are mostly in service.
+        """
+        rng, category = self.rng, MemberCategory
+        if not community:
+            if age >= 60:
+                return category.RETIRED
+            return rng.choices([category.EMPLOYED, category.MOBILE, category.OTHER], weights=[95, 3, 2])[0]
+        if age >= 60:
+            return rng.choices([category.RETIRED, category.FARMER, category.OTHER], weights=[95, 3, 2])[0]
+        if age >= 50:
+            return rng.choices(
+                [
+                    category.RETIRED,
+                    category.EMPLOYED,
+                    category.UNEMPLOYED,
+                    category.MOBILE,
+                    category.FARMER,
+                    category.OTHER,
+                ],
+                weights=[65, 20, 5, 4, 3, 3],
+            )[0]
+        if age <= 24:
+            return rng.choices([category.STUDENT, category.EMPLOYED, category.MOBILE], weights=[60, 30, 10])[
+                0
+            ]
+        return rng.choices(
+            [category.EMPLOYED, category.MOBILE, category.UNEMPLOYED, category.FARMER, category.OTHER],
+            weights=[60, 14, 9, 8, 9],
+        )[0]
+
     def membership(self, draft: Draft, org: Organization, *, community: bool) -> tuple[Enrolled, PartyMember]:
-        """The member's status, category and dates, plausible for their age and branch."""
+        """The member's status, category, dates and ledger columns, plausible for age and branch.
+
+        About 3% are 预备党员 (joined within the last year, no 转正 date); everyone else became a
+        full member exactly one year after the 支部大会 that admitted them (DOMAIN.md). 在职
+        members have a workplace and a title, 流动 members a flow-out destination, and a few
+        members (mostly 流动) have lost contact with their branch.
+        """
         rng = self.rng
         age = draft.age
-        if age >= 60:
-            category = rng.choices([MemberCategory.RETIRED, MemberCategory.OTHER], weights=[92, 8])[0]
-        elif age <= 23 and rng.random() < 0.6:
-            category = MemberCategory.STUDENT
-        elif community:
-            category = rng.choices(
-                [
-                    MemberCategory.EMPLOYED,
-                    MemberCategory.RETIRED,
-                    MemberCategory.MOBILE,
-                    MemberCategory.UNEMPLOYED,
-                    MemberCategory.FARMER,
-                    MemberCategory.OTHER,
-                ],
-                weights=[55, 15 if age >= 50 else 0, 12, 6, 3, 4],
-            )[0]
-        else:
-            category = rng.choices([MemberCategory.EMPLOYED, MemberCategory.MOBILE], weights=[94, 6])[0]
-        # Nobody under 20 can have finished the one-year 预备期 after joining at 18.
-        probationary = rng.random() < (0.12 if age < 35 else 0.02) or age < 20
+        category = self._member_category(age, community=community)
+        # Nobody under 19 can have finished the one-year 预备期 after joining at 18.
+        probationary = age < 19 or rng.random() < (0.07 if age < 35 else 0.012)
         birth = draft.person.birth_date
+        eighteenth = (
+            birth.replace(year=birth.year + 18)
+            if (birth.month, birth.day) != (2, 29)
+            else birth.replace(year=birth.year + 18, day=28)
+        )
         if probationary:
             joined = self.today - datetime.timedelta(days=rng.randint(20, 350))
+            joined = max(joined, eighteenth)
             regularized = None
             status = MemberStatus.PROBATIONARY
         else:
-            join_age = rng.randint(18, max(18, min(age - 1, 45)))
+            join_age = rng.randint(18, max(18, min(age - 2, 45)))
             joined = birth + datetime.timedelta(days=join_age * 365 + rng.randint(0, 300))
-            joined = min(joined, self.today - datetime.timedelta(days=400))
-            regularized = joined + datetime.timedelta(days=365)
+            joined = max(min(joined, self.today - datetime.timedelta(days=400)), eighteenth)
+            try:
+                regularized = joined.replace(year=joined.year + 1)
+            except ValueError:  # joined on 29 February
+                regularized = joined.replace(year=joined.year + 1, day=28)
             status = MemberStatus.FULL
+        workplace = job_title = destination = ""
+        if category == MemberCategory.EMPLOYED:
+            if community:
+                workplace = rng.choice(
+                    [*words.PRIVATE_ENTERPRISES, *words.GOVERNMENT_UNITS, *words.PUBLIC_INSTITUTIONS]
+                )
+            else:
+                workplace = org.name.removeprefix("中共").removesuffix("支部委员会").removesuffix("党支部")
+            job_title = rng.choice(self.JOB_TITLES)
+        elif category == MemberCategory.MOBILE:
+            destination = rng.choice(self.FLOW_OUT_DESTINATIONS)
+        lost = rng.random() < (0.04 if category == MemberCategory.MOBILE else 0.005)
         row = PartyMember(
             person=draft.person,
             org=org,
@@ -796,6 +857,11 @@ class Generator:
             category=category,
             joined_on=joined,
             regularized_on=regularized,
+            workplace=workplace,
+            job_title=job_title,
+            flow_out_destination=destination,
+            is_lost_contact=lost,
+            lost_contact_since=self.today - datetime.timedelta(days=rng.randint(90, 900)) if lost else None,
         )
         return Enrolled(draft=draft, status=status, category=category), row
 
