@@ -77,7 +77,8 @@ def generate_dues(generator) -> int:
     rng = generator.rng
     today = generator.today
     current = month_of(today)
-    months = [add_months(current, offset) for offset in range(1 - MONTHS, 1)]
+    # The last 24 months that are over, and the current one (still open).
+    months = [add_months(current, offset) for offset in range(-MONTHS, 1)]
     months = [month for month in months if month >= RULES_IN_FORCE_FROM]
     years = sorted({month.year for month in months})
     members = list(

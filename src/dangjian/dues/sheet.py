@@ -21,6 +21,7 @@ from dangjian.dues.ledger import (
     ledgers,
 )
 from dangjian.dues.models import DuesPayment
+from dangjian.members.dues import FEN
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 
@@ -101,8 +102,8 @@ def sheet_totals(org: Organization, month: datetime.date) -> dict:
     ).aggregate(count=Count("id"), due=Sum("amount_due"), paid=Sum("amount_paid"))
     return {
         "count": totals["count"] or 0,
-        "due": totals["due"] or Decimal("0.00"),
-        "paid": totals["paid"] or Decimal("0.00"),
+        "due": Decimal(totals["due"] or 0).quantize(FEN),
+        "paid": Decimal(totals["paid"] or 0).quantize(FEN),
     }
 
 
