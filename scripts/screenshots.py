@@ -146,6 +146,12 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("political-birthdays"):
             page.goto(f"{base}/members/political-birthdays/?window=30")
             shoot(page, "political-birthdays", width)
+    if want("dues-sheet"):
+        # 党费: a branch's monthly sheet (amounts due, payments, arrears) from the community secretary.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/dues/")
+        page.goto(base + first_href(page, "main table tbody a"))
+        shoot(page, "dues-sheet", width)
     if want("dual-reporting-community"):
         # 双报到: the community secretary's view of the members who reported, with hours this year.
         sign_in(page, base, "sq_shuji")
