@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
 from dangjian.life.choices import CadencePeriod, MeetingState
@@ -138,16 +139,27 @@ def active_rules() -> list[CadenceRule]:
     return list(CadenceRule.objects.filter(is_active=True).order_by("kind"))
 
 
-def _bucket(rules: list[CadenceRule], window: Window) -> Case:
-    """SQL: the index of a meeting's cadence period within the window, by its kind's period."""
+def _bucket_value(period: str, start: datetime.date) -> int:
+    """The calendar number of the cadence period starting on ``start``: its month, quarter or 1."""
+    if period == CadencePeriod.MONTH:
+        return start.month
+    if period == CadencePeriod.QUARTER:
+        return (start.month - 1) // 3 + 1
+    return 1
+
+
+def _bucket(rules: list[CadenceRule]) -> Case:
+    """SQL: the calendar month, quarter (or 1 for a year) of a meeting, by its kind's period
+    (in the platform's time zone; cheap to compute for every row of a whole district)."""
     by_period: dict[str, list[str]] = {}
     for rule in rules:
         by_period.setdefault(rule.period, []).append(rule.kind)
     whens = []
-    for period, kinds in by_period.items():
-        for index, (_start, end) in enumerate(cadence_periods(period, window)):
-            whens.append(When(kind__in=kinds, starts_at__lt=_aware(end), then=Value(index)))
-    return Case(*whens, default=Value(-1), output_field=IntegerField())
+    if by_period.get(CadencePeriod.MONTH):
+        whens.append(When(kind__in=by_period[CadencePeriod.MONTH], then=ExtractMonth("starts_at")))
+    if by_period.get(CadencePeriod.QUARTER):
+        whens.append(When(kind__in=by_period[CadencePeriod.QUARTER], then=ExtractQuarter("starts_at")))
+    return Case(*whens, default=Value(1), output_field=IntegerField())
 
 
 def subtree_counts(
@@ -166,7 +178,7 @@ def subtree_counts(
             starts_at__lt=_aware(window.end),
         )
         .exclude(minutes="")
-        .annotate(bucket=_bucket(rules, window))
+        .annotate(bucket=_bucket(rules))
         .values("org_id", "kind", "bucket")
         .annotate(n=Count("id"), late=Count("id", filter=Q(closed_late=True)))
         .order_by()
@@ -174,9 +186,11 @@ def subtree_counts(
     inner_sql, inner_params = inner.query.sql_with_params()
     met_sql, met_params = [], []
     for rule in rules:
-        due = sum(1 for _start, end in cadence_periods(rule.period, window) if _aware(end) <= now)
-        met_sql.append("WHEN t.kind = %s AND t.bucket >= 0 AND t.bucket < %s AND t.n >= %s THEN 1")
-        met_params += [rule.kind, due, rule.minimum_count]
+        # Periods of the window are consecutive, so the ended ones are those up to the last ended.
+        due = [start for start, end in cadence_periods(rule.period, window) if _aware(end) <= now]
+        last_due = _bucket_value(rule.period, due[-1]) if due else 0
+        met_sql.append("WHEN t.kind = %s AND t.bucket <= %s AND t.n >= %s THEN 1")
+        met_params += [rule.kind, last_due, rule.minimum_count]
     sql = (
         "SELECT t.org_id, t.kind, SUM(t.n), SUM(t.late), "
         f"SUM(CASE {' '.join(met_sql)} ELSE 0 END) "
