@@ -242,3 +242,27 @@ def test_export_of_the_roll_up_is_an_audited_workbook(client, world, district_ad
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_cadences_are_edited_in_the_admin_with_organization_kinds_as_check_boxes(client, admin, world):
+    rule = CadenceRule.objects.get(kind=MeetingKind.LECTURE)
+    client.force_login(admin)
+    url = reverse("admin:life_cadencerule_change", args=[rule.pk])
+    assert client.get(reverse("admin:life_cadencerule_changelist")).status_code == 200
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "kind": MeetingKind.LECTURE,
+            "org_kinds": [OrgKind.BRANCH, OrgKind.GENERAL_BRANCH],
+            "period": "month",
+            "minimum_count": 1,
+            "is_active": "on",
+            "note": "本区要求每月一次党课",
+        },
+    )
+
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.period, sorted(rule.org_kinds)) == ("month", ["branch", "general_branch"])
