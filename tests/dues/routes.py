@@ -56,6 +56,8 @@ ROUTES: list[Route] = [
     Route("dues:sheet", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
     Route("dues:sheet_export", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
     Route("dues:declaration_list", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
+    Route("dues:declaration_import", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
+    Route("dues:declaration_import_template", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
     Route("dues:setting_edit", in_scope=A_ORG, out_of_scope=B_ORG, denied_persona=DENIED),
     Route(
         "dues:setting_edit",

@@ -294,3 +294,14 @@ def test_pages_cost_the_same_number_of_queries_for_3_and_30_members(
     with_thirty = _queries(client, url, params)
 
     assert len(with_thirty) == len(with_three), with_thirty
+
+
+def test_member_page_renders_the_dues_section(client, world, secretary_a):
+    member = add_member(world.branch_a1, "秦党员")
+    declare(member)
+    pay(member, last_due_month(), "40.00")
+    client.force_login(secretary_a)
+
+    page = client.get(reverse("members:member_detail", kwargs={"pk": member.pk})).content.decode()
+
+    assert "党费" in page and "40.00" in page and "未交" in page

@@ -237,7 +237,6 @@ def record_payment(
     by,
 ) -> DuesPayment:
     """Record one month's dues of a member; paying more than due is allowed, less is not."""
-    month = month_of(month) if month.day == 1 else month
     paid_on = paid_on or timezone.localdate()
     receipt_number = (receipt_number or "").strip()
     amount_paid = _money(amount_paid, "amount_paid")

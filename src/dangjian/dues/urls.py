@@ -14,6 +14,12 @@ urlpatterns = [
     path("orgs/<int:org_pk>/sheet/", views.sheet, name="sheet"),
     path("orgs/<int:org_pk>/sheet/export/", views.sheet_export, name="sheet_export"),
     path("orgs/<int:org_pk>/declarations/", views.declaration_list, name="declaration_list"),
+    path("orgs/<int:org_pk>/declarations/import/", views.declaration_import, name="declaration_import"),
+    path(
+        "orgs/<int:org_pk>/declarations/import/template/",
+        views.declaration_import_template,
+        name="declaration_import_template",
+    ),
     path("orgs/<int:org_pk>/settings/", views.setting_edit, name="setting_edit"),
     path("members/<int:member_pk>/payments/add/", views.payment_create, name="payment_create"),
     path("members/<int:member_pk>/declarations/add/", views.declaration_create, name="declaration_create"),

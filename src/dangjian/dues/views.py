@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.excel import export_workbook, record_export
-from dangjian.core.excel_views import attachment
+from dangjian.core.excel_views import attachment, import_page, template_download
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.dues import services
@@ -33,6 +33,7 @@ from dangjian.dues.forms import (
     SettingForm,
     parse_month,
 )
+from dangjian.dues.imports import declaration_spec
 from dangjian.dues.ledger import (
     ARREARS_WINDOW_MONTHS,
     LEAVING_STREAK,
@@ -293,6 +294,30 @@ def declaration_create(request, member_pk: int):
         "dues/declaration_form.html",
         {"form": form, "member": member, "existing": existing, "year": year},
     )
+
+
+@login_required
+def declaration_import(request, org_pk: int):
+    """Import a year's declarations from Excel (dry run first, all or nothing)."""
+    org = _org(request, org_pk, "dues.add_duesdeclaration")
+    return import_page(
+        request,
+        declaration_spec(org),
+        template_url=reverse("dues:declaration_import_template", kwargs={"org_pk": org.pk}),
+        done_url=reverse("dues:declaration_list", kwargs={"org_pk": org.pk}),
+        breadcrumbs=[
+            (reverse("dues:index"), _("Party dues")),
+            (reverse("dues:declaration_list", kwargs={"org_pk": org.pk}), org.name),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def declaration_import_template(request, org_pk: int):
+    """The empty declarations workbook, with the categories as a drop-down."""
+    org = _org(request, org_pk, "dues.add_duesdeclaration")
+    return template_download(declaration_spec(org))
 
 
 @login_required
