@@ -126,6 +126,15 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
     if want("audit"):
         page.goto(f"{base}/core/audit/")
         shoot(page, "audit", width)
+    if want("member-list") or want("member-detail"):
+        # 党员台账: the community secretary's ledger in pinyin order, then one member's entry and history.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/members/")
+        if want("member-list"):
+            shoot(page, "member-list", width)
+        if want("member-detail"):
+            page.goto(base + first_href(page, "main table tbody a"))
+            shoot(page, "member-detail", width)
     if want("development-board") or want("development-timeline"):
         # The community secretary's pipeline board (发展党员) and one applicant's timeline.
         sign_in(page, base, "sq_shuji")

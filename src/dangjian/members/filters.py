@@ -83,10 +83,14 @@ class MemberFilterSet(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=MemberStatus.choices, empty_label=_("All statuses")
+        label=pgettext_lazy("member ledger", "Member status"),
+        choices=MemberStatus.choices,
+        empty_label=_("All statuses"),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=MemberCategory.choices, empty_label=_("All categories")
+        label=pgettext_lazy("member ledger", "Member category"),
+        choices=MemberCategory.choices,
+        empty_label=_("All categories"),
     )
     age = django_filters.ChoiceFilter(
         label=_("Age"),
