@@ -124,7 +124,7 @@ def generate_dues(generator) -> int:
                     category=category,
                     base=year_base,
                     monthly_amount=amounts[key],
-                    declared_on=max(datetime.date(year, 1, rng.randint(5, 28)), first),
+                    declared_on=min(max(datetime.date(year, 1, rng.randint(5, 28)), first), today),
                 )
             )
             if category in (DuesCategory.EMPLOYED, DuesCategory.RETIRED):
@@ -172,8 +172,7 @@ def generate_dues(generator) -> int:
             paid_on = _paid_on(rng, month, today, delay)
             if month == current and (paid_on.month != month.month or rng.random() < 0.4):
                 continue  # this month is still open: not everyone has paid yet
-            if paid_on < month:
-                paid_on = month
+            paid_on = max(paid_on, month, joined_on or month)  # not before the admission
             paid = due
             if rng.random() < 0.03:
                 paid = due.to_integral_value() + 1  # paying more is welcome
