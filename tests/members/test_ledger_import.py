@@ -3,6 +3,7 @@ audited, masked export."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.urls import reverse
@@ -63,11 +64,11 @@ def test_five_thousand_rows_with_three_bad_ones_import_nothing_then_the_correcte
 
 
 def test_duplicates_within_the_sheet_and_against_the_ledger_are_named(world, secretary_a):
-    make_member(world.branch_a1, "张伟", number=1, birth=__import__("datetime").date(1950, 1, 1))
+    make_member(world.branch_a1, "张伟", number=1, birth=datetime.date(1950, 1, 1))
     rows = [
         sheet_row(5),
         sheet_row(5, **{"姓名": "重复"}),
-        sheet_row(6, **{"身份证号": id_number(1, __import__("datetime").date(1950, 1, 1))}),
+        sheet_row(6, **{"身份证号": id_number(1, datetime.date(1950, 1, 1))}),
     ]
 
     report = excel.commit(MEMBER_SPEC, workbook_bytes(rows), by=secretary_a, file_name="a.xlsx")
@@ -124,7 +125,7 @@ def _export(client, **params):
     sheet = load_workbook(
         io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
     ).active
-    return [[cell for cell in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 def test_export_is_filtered_audited_and_masked_without_the_reveal_permission(
