@@ -142,7 +142,9 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("development-board"):
             shoot(page, "development-board", width)
         if want("development-timeline"):
-            page.goto(base + first_href(page, "section[aria-labelledby=dj-stage-probationary] .list-group-item a"))
+            page.goto(
+                base + first_href(page, "section[aria-labelledby=dj-stage-probationary] .list-group-item a")
+            )
             shoot(page, "development-timeline", width)
     if want("transfer-letter") or want("political-birthdays"):
         # A letter to an organization outside the system (with its print buttons) and the
@@ -189,7 +191,9 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
             shoot(page, "meeting-compliance", width)
         sign_in(page, base, "sq_shuji")
         page.goto(f"{base}/life/meetings/?state=planned")
-        page.goto(base + page.locator("main table tbody a", has_text="扫码签到演示").first.get_attribute("href"))
+        page.goto(
+            base + page.locator("main table tbody a", has_text="扫码签到演示").first.get_attribute("href")
+        )
         if want("meeting-detail"):
             shoot(page, "meeting-detail", width)
         check_in = page.locator("main a[href*='/checkin/']").first.get_attribute("href")

@@ -30,9 +30,29 @@ MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.
 # Member ledger (党员台账): existing databases get these from members/0004_ledger.
 MANAGE_MEMBERS = ["members.add_partymember", "members.change_partymember"]
 # Meetings (组织生活): existing databases get these from life/0002_role_permissions.
-MANAGE_MEETINGS = ["life.add_meeting", "life.change_meeting", "life.view_meeting", *(f"life.{c}" for c in ("view_cadencerule", "add_democraticreview", "change_democraticreview", "view_democraticreview", "add_meetingattachment", "delete_meetingattachment", "view_meetingattachment"))]  # the rest from life/0004
+MANAGE_MEETINGS = [
+    "life.add_meeting",
+    "life.change_meeting",
+    "life.view_meeting",
+    *(
+        f"life.{c}"
+        for c in (
+            "view_cadencerule",
+            "add_democraticreview",
+            "change_democraticreview",
+            "view_democraticreview",
+            "add_meetingattachment",
+            "delete_meetingattachment",
+            "view_meetingattachment",
+        )
+    ),
+]  # the rest from life/0004
 # Development pipeline (发展党员): existing databases get these from development/0002_national_steps.
-MANAGE_DEVELOPMENT = ["development.add_applicant", "development.change_applicant", "development.view_applicant"]
+MANAGE_DEVELOPMENT = [
+    "development.add_applicant",
+    "development.change_applicant",
+    "development.view_applicant",
+]
 # Elections (换届选举): existing databases get these from elections/0002_role_permissions.
 MANAGE_ELECTIONS = ["elections.add_election", "elections.change_election", "elections.view_election"]
 

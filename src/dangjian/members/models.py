@@ -98,9 +98,7 @@ class PartyMember(models.Model):
             models.Index(fields=["org", "status"], name="members_member_org_status_idx"),
             # The ledger's 党龄 bands are ranges of the 转正 date; 失联 members are a short list.
             models.Index(fields=["regularized_on"], name="members_member_regular_idx"),
-            models.Index(
-                fields=["org"], condition=Q(is_lost_contact=True), name="members_member_lost_idx"
-            ),
+            models.Index(fields=["org"], condition=Q(is_lost_contact=True), name="members_member_lost_idx"),
         ]
 
     def __str__(self) -> str:
