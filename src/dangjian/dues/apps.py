@@ -11,6 +11,7 @@ class DuesConfig(AppConfig):
     verbose_name = _("Party dues")
 
     def ready(self) -> None:
-        from dangjian.dues import history
+        from dangjian.dues import history, letter
 
         history.register()
+        letter.register()

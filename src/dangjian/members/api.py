@@ -42,6 +42,18 @@ class TransferOut(Schema):
     to_org_id: int | None = Field(description="Null for a letter to outside the system.")
     to_org_name: str
     external_org_name: str
+    external_letter_number: str = Field(
+        description="The issuing organization's own number of a letter from outside the system."
+    )
+    incoming_status: MemberStatus | None = Field(
+        description="What a letter from outside states: full or probationary member; null for others."
+    )
+    incoming_joined_on: datetime.date | None = Field(
+        description="The admission date a letter from outside states (applied when it is accepted)."
+    )
+    incoming_regularized_on: datetime.date | None = Field(
+        description="The date of becoming a full member a letter from outside states."
+    )
     state: str
     state_label: str
     valid_until: datetime.date
@@ -63,6 +75,10 @@ class TransferOut(Schema):
     @staticmethod
     def resolve_to_org_name(obj) -> str:
         return obj.to_org.name if obj.to_org_id else obj.external_org_name
+
+    @staticmethod
+    def resolve_incoming_status(obj) -> str | None:
+        return obj.incoming_status or None
 
     @staticmethod
     def resolve_state_label(obj) -> str:
@@ -100,7 +116,7 @@ class OutgoingCreate(InputSchema):
 class IncomingCreate(InputSchema):
     to_org_id: int
     external_org_name: str = Field(min_length=1, max_length=200)
-    external_letter_number: str = Field("", max_length=64)
+    external_letter_number: str = Field("", max_length=64, description="The issuing organization's number.")
     name: str = Field(min_length=1, max_length=64)
     gender: Gender
     ethnicity: str = Field("汉族", max_length=16)

@@ -215,6 +215,18 @@ class Transfer(models.Model):
     external_org_name = models.CharField(
         _("organization outside the system"), max_length=200, blank=True, default=""
     )
+    # What a letter from outside the system says, typed in from the paper letter when it is
+    # registered and applied to the membership when it is accepted; empty on other letters.
+    external_letter_number = models.CharField(
+        _("issuing organization's letter number"), max_length=64, blank=True, default=""
+    )
+    incoming_status = models.CharField(
+        _("status stated by the letter"), max_length=16, choices=MemberStatus.choices, blank=True, default=""
+    )
+    incoming_joined_on = models.DateField(_("joined on, as the letter states"), null=True, blank=True)
+    incoming_regularized_on = models.DateField(
+        _("became full member on, as the letter states"), null=True, blank=True
+    )
     state = models.CharField(
         _("state"), max_length=16, choices=TransferState.choices, default=TransferState.INITIATED
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
-from dangjian.core.models import AuditEntry, Person
+from dangjian.core.models import Person
 from dangjian.core.scoping import check_perm
 from dangjian.core.validators import validate_id_number
 from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
@@ -189,56 +189,29 @@ def issue_outgoing_letter(member: PartyMember, *, external_org_name: str, by, re
 
 @dataclass(frozen=True)
 class IncomingMembership:
-    """What an incoming letter says about the membership, applied when the letter is accepted.
-
-    The Transfer table has no columns for these yet, so they are kept in the ``incoming`` entry
-    of the letter's registration audit line (written in the same transaction, never changed
-    afterwards) and read back by ``incoming_membership``.
-    """
+    """What an incoming letter says about the membership, applied when the letter is accepted."""
 
     external_letter_number: str
     status: str
     joined_on: datetime.date | None
     regularized_on: datetime.date | None
 
-    def as_json(self) -> dict:
-        return {
-            "external_letter_number": self.external_letter_number,
-            "status": self.status,
-            "joined_on": self.joined_on.isoformat() if self.joined_on else None,
-            "regularized_on": self.regularized_on.isoformat() if self.regularized_on else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> IncomingMembership:
-        def day(value):
-            return datetime.date.fromisoformat(value) if value else None
-
-        return cls(
-            external_letter_number=data.get("external_letter_number", ""),
-            status=data.get("status", MemberStatus.FULL),
-            joined_on=day(data.get("joined_on")),
-            regularized_on=day(data.get("regularized_on")),
-        )
-
-
-INCOMING_KEY = "incoming"
-
 
 def incoming_membership(transfer: Transfer) -> IncomingMembership | None:
-    """The membership facts registered with an incoming letter (one query); None for others."""
-    if transfer.direction != TransferDirection.INCOMING:
+    """The membership facts registered with a letter from outside (its ``incoming_*`` fields).
+
+    None for other letters and for an incoming letter registered without them (none is, through
+    the service; the migration that introduced the fields left such a letter empty when its
+    registration carried no facts): accepting such a letter is refused.
+    """
+    if transfer.direction != TransferDirection.INCOMING or not transfer.incoming_status:
         return None
-    changes = (
-        AuditEntry.objects.filter(
-            object_type="members.transfer", object_id=str(transfer.pk), action=AuditAction.CREATE
-        )
-        .order_by("id")
-        .values_list("changes", flat=True)
-        .first()
+    return IncomingMembership(
+        external_letter_number=transfer.external_letter_number,
+        status=transfer.incoming_status,
+        joined_on=transfer.incoming_joined_on,
+        regularized_on=transfer.incoming_regularized_on,
     )
-    data = (changes or {}).get(INCOMING_KEY)
-    return IncomingMembership.from_json(data) if isinstance(data, dict) else None
 
 
 def _check_membership_dates(status: str, joined_on, regularized_on, today: datetime.date) -> None:
@@ -340,24 +313,20 @@ def register_incoming_letter(
                     rule="transfer_one_open",
                     field="id_number",
                 )
-        membership = IncomingMembership(
-            external_letter_number=external_letter_number,
-            status=status,
-            joined_on=joined_on,
-            regularized_on=regularized_on,
-        )
         transfer = _create_letter(
             direction=TransferDirection.INCOMING,
             incoming_person=person,
             to_org=target,
             external_org_name=external_org_name,
+            external_letter_number=external_letter_number,
+            incoming_status=status,
+            incoming_joined_on=joined_on,
+            incoming_regularized_on=regularized_on,
             reason=(reason or "").strip(),
             by=by,
             member_version=0,
         )
-        changes = audit.diff({}, audit.snapshot(transfer))
-        changes[INCOMING_KEY] = membership.as_json()
-        audit.record(AuditAction.CREATE, transfer, by=by, changes=changes)
+        audit.record(AuditAction.CREATE, transfer, by=by, changes=audit.diff({}, audit.snapshot(transfer)))
     return transfer
 
 

@@ -39,6 +39,7 @@ from dangjian.members.forms import (
     TransferForm,
     receiving_orgs,
 )
+from dangjian.members.letter import dues_paid_through
 from dangjian.members.models import PartyMember, Transfer
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -140,7 +141,6 @@ def transfer_detail(request, pk: int):
             "can_print": transfer.direction != TransferDirection.INCOMING,
             "can_reveal": transfer.member_id is not None
             and transfer.member.person.in_scope_of(request.user, "core.reveal_personal_data"),
-            "incoming": services.incoming_membership(transfer),
         },
     )
 
@@ -369,6 +369,7 @@ def transfer_letter_pdf(request, pk: int):
         "issued_on": issued_on,
         "valid_days": (transfer.valid_until - issued_on).days,
         "to_name": transfer.to_org.name if transfer.to_org_id else transfer.external_org_name,
+        "dues_paid_through": dues_paid_through(transfer.member),
     }
     return pdf_response(
         "members/pdf/transfer_letter.html", context, filename=f"组织关系介绍信-{transfer.letter_number}.pdf"
