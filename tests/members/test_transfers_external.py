@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 import zlib
+from decimal import Decimal
 
 import pytest
 from django.http import HttpResponse
@@ -15,9 +16,12 @@ from django.utils import timezone
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
+from dangjian.dues.choices import PaymentMethod
+from dangjian.dues.models import DuesPayment
 from dangjian.members import services
 from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.members.history import history_sections
+from dangjian.members.letter import dues_paid_through
 from dangjian.members.models import PartyMember, Transfer
 from tests.factories import PersonFactory
 from tests.members.transfers import (
@@ -28,6 +32,8 @@ from tests.members.transfers import (
     open_outgoing,
     open_transfer,
 )
+
+INCOMING_KEYS = ["external_letter_number", "incoming_status", "incoming_joined_on", "incoming_regularized_on"]
 
 # --- Letters to the outside ----------------------------------------------------------------------
 
@@ -133,9 +139,31 @@ def test_registering_an_incoming_letter_creates_the_person_and_no_member_yet(wor
     assert letter.member is None and letter.from_org is None
     assert (person.name, person.gender, person.ethnicity) == ("周敏", "female", "回族")
     assert not PartyMember.objects.filter(person=person).exists()
-    facts = services.incoming_membership(letter)
-    assert facts.external_letter_number == "外组-2026-017"
-    assert facts.joined_on == datetime.date(2005, 7, 1)
+    letter.refresh_from_db()
+    assert (
+        letter.external_letter_number,
+        letter.incoming_status,
+        letter.incoming_joined_on,
+        letter.incoming_regularized_on,
+    ) == ("外组-2026-017", MemberStatus.FULL, datetime.date(2005, 7, 1), datetime.date(2006, 7, 1))
+    # The facts are the letter's own data: the registration audit line records the change only.
+    created = AuditEntry.objects.get(
+        object_type="members.transfer", object_id=str(letter.pk), action="create"
+    )
+    assert "incoming" not in created.changes
+    assert created.changes["incoming_status"] == [None, "full"]
+
+
+def test_an_incoming_letter_without_its_registered_facts_is_not_accepted(world, secretary_a):
+    letter = services.register_incoming_letter(**incoming_fields(world), by=secretary_a)
+    Transfer.objects.filter(pk=letter.pk).update(incoming_status="", incoming_joined_on=None)
+
+    with pytest.raises(RuleViolation) as refused:
+        services.accept_transfer(letter, by=secretary_a)
+
+    assert refused.value.rule == "transfer_incomplete"
+    assert not PartyMember.objects.filter(person=letter.incoming_person).exists()
+    assert Transfer.objects.get(pk=letter.pk).state == TransferState.INITIATED
 
 
 @pytest.mark.parametrize(
@@ -319,6 +347,59 @@ def test_the_full_id_number_is_printed_only_on_request_and_the_reveal_is_audited
     assert AuditEntry.objects.filter(action="reveal", object_type="core.person").count() == 1
 
 
+def _pay(member: PartyMember, month: datetime.date) -> None:
+    DuesPayment.objects.create(
+        member=member,
+        org=member.org,
+        month=month,
+        amount_due=Decimal("20.00"),
+        amount_paid=Decimal("20.00"),
+        paid_on=month,
+        method=PaymentMethod.WECHAT,
+    )
+
+
+def test_the_letter_states_the_last_month_of_dues_paid(client, world, secretary_a, monkeypatch):
+    member = _member_with_id(world)
+    _pay(member, datetime.date(2026, 9, 1))
+    _pay(member, datetime.date(2026, 10, 1))
+    _pay(member, datetime.date(2024, 3, 1))  # 补交 of an old month does not move the line
+    letter = services.initiate_transfer(member, to_org=world.branch_b1, by=secretary_a)
+    pages = _capture_letter(monkeypatch)
+    client.force_login(secretary_a)
+
+    client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}))
+
+    assert "该同志党费已交到2026年10月。" in pages[0]
+
+
+def test_the_dues_line_is_left_blank_when_nothing_is_known(client, world, secretary_a, monkeypatch):
+    member = _member_with_id(world)
+    letter = services.initiate_transfer(member, to_org=world.branch_b1, by=secretary_a)
+    pages = _capture_letter(monkeypatch)
+    client.force_login(secretary_a)
+
+    client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}))  # no payment yet
+    _pay(member, datetime.date(2026, 10, 1))
+    monkeypatch.setattr("dangjian.members.letter._dues_paid_through", None)  # no dues app
+    client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}))
+
+    blank = '该同志党费已交到 <span class="fill"></span> 年 <span class="fill"></span> 月。'
+    assert blank in pages[0] and blank in pages[1]
+
+
+def test_the_dues_app_registers_its_provider_with_the_letter(world):
+    member = _member_with_id(world)
+    assert dues_paid_through(member) is None
+    _pay(member, datetime.date(2026, 10, 1))
+    assert dues_paid_through(member) == datetime.date(2026, 10, 1)
+
+    waived = DuesPayment.objects.get(member=member)
+    waived.pk, waived.month, waived.amount_due, waived.amount_paid = None, datetime.date(2026, 11, 1), 0, 0
+    waived.save()  # a 免交 month is settled too
+    assert dues_paid_through(member) == datetime.date(2026, 11, 1)
+
+
 def test_an_outgoing_letter_is_addressed_to_the_outside_organization(client, world, secretary_a, monkeypatch):
     letter = services.issue_outgoing_letter(
         _member_with_id(world), external_org_name="中共上海市某区委组织部", by=secretary_a
@@ -384,6 +465,7 @@ def test_secretary_registers_an_incoming_letter_on_the_page(client, world, secre
     assert response.status_code == 302
     page = client.get(reverse("members:transfer_detail", kwargs={"pk": letter.pk})).content.decode()
     assert "外组-2026-017" in page and "周敏" in page
+    assert "正式党员" in page and "2005年7月1日" in page and "2006年7月1日" in page
     assert ID_NUMBER not in page
 
 
@@ -419,6 +501,13 @@ def test_api_issues_registers_and_records_receipts(client, world, secretary_a):
     )
     assert registered.status_code == 201, registered.content
     assert registered.json()["member_name"] == "周敏"
+    assert {key: registered.json()[key] for key in INCOMING_KEYS} == {
+        "external_letter_number": "外组-2026-017",
+        "incoming_status": "full",
+        "incoming_joined_on": "2005-07-01",
+        "incoming_regularized_on": "2006-07-01",
+    }
+    assert issued.json()["incoming_status"] is None  # other letters state nothing
 
     wrong = client.post(
         reverse("api:transfer_receipt", kwargs={"id": registered.json()["id"]}),

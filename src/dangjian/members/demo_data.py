@@ -1,6 +1,7 @@
 """Demo and benchmark data of transfers (组织关系转接): letters within the system in every state,
 letters to organizations outside it (some with their 回执 back, so those members left the
-ledger) and letters from outside (accepted, returned, expired).
+ledger) and letters from outside (accepted, open, returned, expired) with what each states about
+the membership in its ``incoming_*`` fields; no audit lines (the generator writes one of its own).
 
 About one member in forty has a letter within the system and one in two hundred a letter to or
 from the outside. Letters are numbered per year like the service numbers them, so numbers are
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from dangjian.core.generator.steps import generator_step
 from dangjian.core.models import Person
-from dangjian.members.choices import TransferDirection, TransferState
+from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.members.models import PartyMember, Transfer, transfer_valid_days
 from dangjian.members.services import LETTER_PREFIX
 from dangjian.orgs.choices import BRANCH_KINDS
@@ -47,6 +48,43 @@ STATES = [
     TransferState.RETURNED,
     TransferState.EXPIRED,
 ]
+
+
+# Letters from outside to people who are not members yet, in this order: half of them open.
+INCOMING_STATES = [
+    TransferState.INITIATED,
+    TransferState.RETURNED,
+    TransferState.INITIATED,
+    TransferState.EXPIRED,
+]
+# Someone named by a letter from outside joined at 18 at the earliest and is full a year later.
+ADULT_DAYS = 21 * 366
+PROBATIONARY_SHARE = 0.15
+
+
+def _external_number(rng, today: datetime.date) -> str:
+    """The issuing organization's own number, as printed on its letter (e.g. 组转〔2026〕17号)."""
+    return f"组转〔{today.year - rng.randint(0, 1)}〕{rng.randint(1, 400)}号"
+
+
+def _stated_membership(rng, birth_date: datetime.date, today: datetime.date) -> dict:
+    """What a letter from outside states: a 预备党员 admitted within the year, or a full member
+    admitted at 18 or later and 转正 exactly a year after, never in the future."""
+    if rng.random() < PROBATIONARY_SHARE:
+        joined_on = today - datetime.timedelta(days=rng.randint(30, 330))
+        return {
+            "incoming_status": MemberStatus.PROBATIONARY,
+            "incoming_joined_on": joined_on,
+            "incoming_regularized_on": None,
+        }
+    earliest = birth_date + datetime.timedelta(days=18 * 366)
+    latest = today - datetime.timedelta(days=2 * 366)
+    joined_on = earliest + datetime.timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
+    return {
+        "incoming_status": MemberStatus.FULL,
+        "incoming_joined_on": joined_on,
+        "incoming_regularized_on": joined_on + datetime.timedelta(days=365),
+    }
 
 
 class _Letters:
@@ -164,10 +202,9 @@ def generate_transfers(generator) -> int:
             )
         )
 
-    # Letters from outside: accepted ones brought in members who are in the ledger now; returned
-    # and expired ones name people known to the system who are not members. None is left open:
-    # what an open letter says about the membership is kept in its registration audit line,
-    # and the generator writes a single audit line of its own.
+    # Letters from outside carry what the paper letter states about the membership: accepted
+    # ones brought in members who are in the ledger now (the facts are the member's), open,
+    # returned and expired ones name adults known to the system who are not members.
     for member in incoming_accepted:
         rows.append(
             letters.dated(
@@ -177,23 +214,31 @@ def generate_transfers(generator) -> int:
                 incoming_person_id=member["person_id"],
                 to_org_id=member["org_id"],
                 external_org_name=rng.choice(EXTERNAL_ORGS),
+                external_letter_number=_external_number(rng, letters.today),
+                incoming_status=member["status"],
+                incoming_joined_on=member["joined_on"],
+                incoming_regularized_on=member["regularized_on"],
                 member_version=member["version"],
             )
         )
     outsiders = list(
-        Person.objects.filter(membership__isnull=True)
+        Person.objects.filter(
+            membership__isnull=True,
+            birth_date__lte=letters.today - datetime.timedelta(days=ADULT_DAYS),
+        )
         .order_by("pk")
-        .values_list("pk", flat=True)[: _count(len(members), EXTERNAL_SHARE)]
+        .values_list("pk", "birth_date")[: 2 * _count(len(members), EXTERNAL_SHARE)]
     )
-    closed_states = [TransferState.RETURNED, TransferState.EXPIRED]
-    for index, person_id in enumerate(outsiders):
+    for index, (person_id, birth_date) in enumerate(outsiders):
         rows.append(
             letters.dated(
-                closed_states[index % len(closed_states)],
+                INCOMING_STATES[index % len(INCOMING_STATES)],
                 direction=TransferDirection.INCOMING,
                 incoming_person_id=person_id,
                 to_org_id=rng.choice(branches)[0],
                 external_org_name=rng.choice(EXTERNAL_ORGS),
+                external_letter_number=_external_number(rng, letters.today),
+                **_stated_membership(rng, birth_date, letters.today),
                 member_version=0,
             )
         )
