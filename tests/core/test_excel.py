@@ -69,9 +69,8 @@ SPEC = ImportSpec(
     ],
     handle_row=_record_row,
 )
-# The header as users download it in zh-Hans; "Date" is a label of this test ledger only, with no
-# catalog entry, so it reads the same in every language.
-HEADER = ["编码", "名称", "类型", "Date"]
+# The header as users download it in zh-Hans.
+HEADER = ["编码", "名称", "类型", "日期"]
 
 
 def _created_notes() -> list[str]:
@@ -155,7 +154,7 @@ def test_one_refused_row_rolls_back_the_whole_commit_and_every_error_is_reported
     assert by_row[(3, "名称")] == "这一行被规则拒绝。"
     assert "内容过长" in by_row[(4, "名称")]
     assert "不是可选的值" in by_row[(5, "类型")]
-    assert "无法识别" in by_row[(5, "Date")]
+    assert "无法识别" in by_row[(5, "日期")]
 
 
 def test_header_is_found_below_a_title_with_columns_in_any_order_and_unknown_ones_ignored(admin):
@@ -218,7 +217,7 @@ def test_errors_stop_at_the_cap(admin, monkeypatch):
 def test_template_has_marked_header_dropdowns_frozen_pane_and_instructions():
     workbook = load_workbook(io.BytesIO(excel.template_workbook(SPEC)))
     sheet = workbook.worksheets[0]
-    assert [cell.value for cell in sheet[1]] == ["编码*", "名称*", "类型", "Date"]
+    assert [cell.value for cell in sheet[1]] == ["编码*", "名称*", "类型", "日期"]
     assert sheet.freeze_panes == "A2"
     validations = sheet.data_validations.dataValidation
     assert len(validations) == 1 and str(validations[0].sqref).startswith("C2")
@@ -232,7 +231,7 @@ def test_template_has_marked_header_dropdowns_frozen_pane_and_instructions():
         "编码",
         "名称",
         "类型",
-        "Date",
+        "日期",
     ]
 
 
