@@ -17,6 +17,15 @@ def _id(kwargs):
     return lambda world: {"id": kwargs(world)["pk"]}
 
 
+def _lost_member_a(world) -> dict:
+    """Member A marked 失联 first, so that clearing the flag is allowed."""
+    from dangjian.members.models import PartyMember
+
+    member = _member_a(world)
+    PartyMember.objects.filter(pk=member.pk).update(is_lost_contact=True, lost_contact_since="2026-01-01")
+    return {"version": member.version, "note": "电话已恢复"}
+
+
 ROUTES: list[Route] = [
     _api("ledger_member_list", denied_persona="grid_worker_a"),
     _api(
@@ -48,6 +57,24 @@ ROUTES: list[Route] = [
         in_scope=_id(MEMBER_A),
         out_of_scope=_id(MEMBER_B),
         data=lambda world: {"version": _member_a(world).version, "job_title": "书记"},
+        denied_persona="grid_worker_a",
+    ),
+    _api(
+        "ledger_member_lost_contact",
+        method="post",
+        json=True,
+        in_scope=_id(MEMBER_A),
+        out_of_scope=_id(MEMBER_B),
+        data=lambda world: {"version": _member_a(world).version, "since": "2026-01-01", "note": "电话停机"},
+        denied_persona="grid_worker_a",
+    ),
+    _api(
+        "ledger_member_lost_contact_clear",
+        method="post",
+        json=True,
+        in_scope=_id(MEMBER_A),
+        out_of_scope=_id(MEMBER_B),
+        data=_lost_member_a,
         denied_persona="grid_worker_a",
     ),
 ]

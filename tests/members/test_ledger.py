@@ -388,3 +388,85 @@ def test_secretary_cannot_edit_a_member_of_another_community(world, secretary_a)
 
     with pytest.raises(PermissionDenied):
         ledger_services.update_member(member, by=secretary_a, expected_version=member.version, note="x")
+
+
+# --- The organization picker of the add form --------------------------------------------------
+
+CREATE = reverse("members:member_create")
+
+
+def _create_page_queries(client, **params) -> tuple[int, list]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CREATE, params)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.context["options"]
+
+
+def test_create_page_costs_the_same_queries_for_3_and_60_organizations(client, world, district_admin):
+    from tests.factories import add_org
+
+    client.force_login(district_admin)
+    for number in range(3):
+        add_org(world.org_a, f"幸福社区测试党支部{number}", f"T{number:04d}", "branch")
+    three, found = _create_page_queries(client, q="测试党支部")
+    empty, _options = _create_page_queries(client)
+    for number in range(3, 60):
+        add_org(world.org_b, f"光明社区测试党支部{number}", f"T{number:04d}", "branch")
+
+    sixty, found_now = _create_page_queries(client, q="测试党支部")
+    assert sixty == three and len(found) == 3 and len(found_now) == 12  # a page of results, not all
+    assert _create_page_queries(client)[0] == empty
+    page = client.get(CREATE).content.decode()
+    assert "光明社区测试党支部" not in page and "搜索" in page  # no list of every organization
+
+
+def test_picker_offers_only_organizations_where_the_user_may_add(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    _count, options = _create_page_queries(client, q="网格党支部")
+    _count, preset = _create_page_queries(client, org=world.branch_a1.pk)
+    _count, outside = _create_page_queries(client, org=world.branch_b1.pk)
+
+    assert [name for _pk, name, _code in options] == ["幸福社区第一网格党支部"]
+    assert [pk for pk, _name, _code in preset] == [world.branch_a1.pk] and outside == []
+
+
+def test_posting_an_organization_outside_the_scope_is_refused(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    response = client.post(CREATE, _form(org=world.branch_b1.pk))
+    missing = client.post(CREATE, _form())
+
+    assert response.status_code == 400 and missing.status_code == 400
+    assert response.context["picker"].errors["org"] and missing.context["picker"].errors["org"]
+    assert not PartyMember.objects.exists()
+    assert "陈静" in response.content.decode()  # what was typed is kept
+
+
+# --- The list: 党龄 of 预备党员 and the empty states -------------------------------------------
+
+
+def test_standing_column_is_empty_for_a_probationary_member(client, world, secretary_a):
+    make_member(world.branch_a1, "安娜", number=1, regularized_on=years_ago(12))
+    make_member(
+        world.branch_a1, "白雪", number=2, status=MemberStatus.PROBATIONARY, joined_on=years_ago(0, 30)
+    )
+    client.force_login(secretary_a)
+
+    response = client.get(LIST)
+
+    standing = {member.person.name: member.standing for member in response.context["page"]}
+    assert standing == {"安娜": 12, "白雪": None}
+    rows = response.content.decode().split("<tr>")
+    full, probationary = (next(row for row in rows if name in row) for name in ("安娜", "白雪"))
+    assert "12 年" in full and "预备党员" in probationary and " 年</td>" not in probationary
+
+
+def test_empty_ledger_and_empty_filter_results_say_what_to_do(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    empty = client.get(LIST).content.decode()
+    assert "尚无党员" in empty and reverse("members:member_import") in empty
+    make_member(world.branch_a1, "安娜", number=1)
+    filtered = client.get(LIST, {"q": "不存在的名字"}).content.decode()
+    assert "没有符合筛选条件的党员" in filtered and "重置筛选" in filtered

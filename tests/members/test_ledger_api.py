@@ -98,3 +98,51 @@ def test_update_with_a_stale_version_is_409_and_applies_nothing(client, world, s
     assert updated.status_code == 200 and updated.json()["version"] == 2
     assert stale.status_code == 409 and "他人已修改" in stale.json()["detail"]
     assert PartyMember.objects.get(pk=member.pk).job_title == "书记"
+
+
+def test_lost_contact_is_marked_and_cleared_through_the_services(client, world, secretary_a):
+    from dangjian.core.models import AuditEntry
+
+    member = make_member(world.branch_a1, "张伟", number=1)
+    client.force_login(secretary_a)
+    mark = reverse("api:ledger_member_lost_contact", kwargs={"id": member.pk})
+    clear = reverse("api:ledger_member_lost_contact_clear", kwargs={"id": member.pk})
+
+    marked = client.post(
+        mark, {"version": 1, "since": "2026-01-05", "note": "电话停机"}, content_type="application/json"
+    )
+    again = client.post(mark, {"version": 2}, content_type="application/json")
+    stale = client.post(clear, {"version": 1}, content_type="application/json")
+    cleared = client.post(clear, {"version": 2, "note": "已联系上"}, content_type="application/json")
+    not_lost = client.post(clear, {"version": 3}, content_type="application/json")
+
+    assert marked.status_code == 200 and marked.json()["is_lost_contact"] is True
+    assert marked.json()["lost_contact_since"] == "2026-01-05" and marked.json()["version"] == 2
+    assert again.status_code == 400 and again.json()["rule"] == "lost_contact"
+    assert stale.status_code == 409
+    assert cleared.status_code == 200 and cleared.json()["is_lost_contact"] is False
+    assert cleared.json()["lost_contact_since"] is None and cleared.json()["version"] == 3
+    assert not_lost.status_code == 400
+    notes = AuditEntry.objects.filter(object_type="members.partymember", object_id=str(member.pk))
+    assert sorted(notes.values_list("note", flat=True)) == ["已联系上", "电话停机"]
+
+
+def test_lost_contact_outside_the_scope_is_404_and_a_future_date_is_refused(client, world, secretary_a):
+    outside = make_member(world.branch_b1, "王芳", number=4)
+    inside = make_member(world.branch_a1, "张伟", number=5)
+    client.force_login(secretary_a)
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+    response = client.post(
+        reverse("api:ledger_member_lost_contact", kwargs={"id": outside.pk}),
+        {"version": 1},
+        content_type="application/json",
+    )
+    refused = client.post(
+        reverse("api:ledger_member_lost_contact", kwargs={"id": inside.pk}),
+        {"version": 1, "since": future},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 404
+    assert refused.status_code == 400 and not PartyMember.objects.get(pk=inside.pk).is_lost_contact

@@ -53,6 +53,8 @@ def test_five_thousand_rows_with_three_bad_ones_import_nothing_then_the_correcte
     entries = AuditEntry.objects.filter(action=AuditAction.IMPORT)
     assert entries.count() == 1
     assert entries.get().changes["file"] == "采集表.xlsx" and entries.get().changes["created"] == 5000
+    # Filed under the common ancestor of B0001 and B0002, so the street's staff see it too.
+    assert entries.get().org_path == world.street_org.path
     member = PartyMember.objects.select_related("person").get(
         person__id_number_hash=Person.objects.with_id_number(nth_id_number(7)).get().id_number_hash
     )
@@ -155,3 +157,66 @@ def test_export_is_filtered_audited_and_masked_without_the_reveal_permission(
     assert all("*" in value for value in ids) and id_number(1) not in ids
     assert all("*" in row[HEADER.index("手机号")] for row in rows)
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2
+
+
+def test_the_import_audit_line_is_filed_under_the_common_ancestor_and_seen_by_the_staff(world, secretary_a):
+    from tests.factories import add_org
+
+    branch_a2 = add_org(world.org_a, "幸福社区第二网格党支部", "B0003", "branch")
+    only_branch = excel.commit(MEMBER_SPEC, workbook_bytes([sheet_row(1, "B0001")]), by=secretary_a)
+    both = excel.commit(
+        MEMBER_SPEC, workbook_bytes([sheet_row(2, "B0001"), sheet_row(3, "B0003")]), by=secretary_a
+    )
+
+    assert only_branch.committed and both.committed
+    entries = AuditEntry.objects.filter(action=AuditAction.IMPORT).order_by("pk")
+    assert [entry.org_path for entry in entries] == [world.branch_a1.path, world.org_a.path]
+    assert branch_a2.path.startswith(world.org_a.path)
+    from dangjian.accounts.choices import BuiltinRole
+    from dangjian.core.selectors import audit_entries_visible_to
+    from tests.factories import UserFactory, assign
+
+    staff_a, staff_b = UserFactory(username="staff_a"), UserFactory(username="staff_b")
+    assign(staff_a, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_a)
+    assign(staff_b, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_b)
+    imports = AuditEntry.objects.filter(action=AuditAction.IMPORT)
+    assert set(audit_entries_visible_to(staff_a).filter(action=AuditAction.IMPORT)) == set(imports)
+    assert not audit_entries_visible_to(staff_b).filter(action=AuditAction.IMPORT).exists()
+
+
+def test_a_registered_person_who_is_not_a_member_is_linked_with_a_note_and_kept_as_registered(
+    world, secretary_a
+):
+    resident = Person(name="王秀英", birth_date=datetime.date(1950, 1, 1), gender="female", education="")
+    resident.id_number = nth_id_number(1)
+    resident.mobile = "13700000001"
+    resident.save()
+    rows = [sheet_row(1, **{"姓名": "王秀兰", "手机号": "13900000009"}), sheet_row(2)]
+
+    dry = excel.dry_run(MEMBER_SPEC, workbook_bytes(rows), by=secretary_a)
+
+    assert dry.ok and dry.created == 2
+    assert [(note.row, note.column) for note in dry.notes] == [(2, "身份证号")]
+    assert "已登记" in dry.notes[0].message and "王秀英" in dry.notes[0].message
+    assert "王秀兰" in dry.notes[0].message  # the name in the row differs
+
+    report = excel.commit(MEMBER_SPEC, workbook_bytes(rows), by=secretary_a)
+
+    assert report.committed and Person.objects.count() == 2
+    resident.refresh_from_db()
+    assert resident.name == "王秀英" and resident.mobile_masked == "137****0001"
+    assert PartyMember.objects.get(person=resident).org == world.branch_a1
+
+
+def test_the_dry_run_page_shows_the_row_notes(client, world, secretary_a):
+    resident = Person(name="王秀英", birth_date=datetime.date(1950, 1, 1), gender="female", education="")
+    resident.id_number = nth_id_number(1)
+    resident.save()
+    client.force_login(secretary_a)
+    upload = io.BytesIO(workbook_bytes([sheet_row(1, **{"姓名": "王秀英"})]))
+    upload.name = "采集表.xlsx"
+
+    response = client.post(reverse("members:member_import"), {"file": upload})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "王秀英" in page and "已登记" in page

@@ -313,6 +313,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Things the user should know about rows that pass (e.g. "this person is already registered").
+    notes: list[RowError] = field(default_factory=list)
     file_error: str = ""
     errors_truncated: bool = False
     committed: bool = False
@@ -343,6 +345,11 @@ class ImportContext:
     dry_run: bool
     report: ImportReport
     state: dict[str, Any] = field(default_factory=dict)
+    # The organization (and area) path of the import's summary audit line, so that the staff of
+    # that subtree see it in the audit log; ``prepare`` or ``handle_row`` sets it. Empty: only
+    # global users see the line.
+    audit_org_path: str = ""
+    audit_area_path: str = ""
 
     def error(self, row: Row, message: str, column: str | None = None) -> None:
         """Record a row error (``column`` is a column key) and mark the row as failed."""
@@ -352,6 +359,12 @@ class ImportContext:
             self.report.errors.append(RowError(row.number, label, message))
         else:
             self.report.errors_truncated = True
+
+    def note(self, row: Row, message: str, column: str | None = None) -> None:
+        """Record a note on a row that is not refused (shown with the dry-run report)."""
+        if len(self.report.notes) < MAX_ERRORS:
+            label = str(self.spec.column(column).label) if column else ""
+            self.report.notes.append(RowError(row.number, label, message))
 
 
 @dataclass(frozen=True)
@@ -594,6 +607,7 @@ def _run(
         else:
             audit.record(
                 AuditAction.IMPORT,
+                _ImportScope(context.audit_org_path, context.audit_area_path),
                 by=by,
                 object_repr=str(spec.title),
                 changes={"spec": spec.name, "file": file_name, **report.as_dict()},
@@ -604,6 +618,22 @@ def _run(
         # Nothing was imported: counts of rows that would have gone through would mislead.
         report.created = report.updated = report.unchanged = 0
     return report
+
+
+class _ImportScope:
+    """Stands for the imported records in ``audit.record``: no single object, only the paths of
+    the subtree whose staff should see the import's summary line."""
+
+    class _meta:  # read by audit.record like a model's Meta
+        label_lower = ""
+
+    pk = None
+
+    def __init__(self, org_path: str, area_path: str) -> None:
+        self.org_path, self.area_path = org_path, area_path
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.org_path, self.area_path
 
 
 def _column_for_field(spec: ImportSpec, field_name: str | None) -> str | None:

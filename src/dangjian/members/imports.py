@@ -6,7 +6,10 @@ memory with the services' own rules (``ledger_services.check_*``), using a handf
 lookups (organizations by code or name, existing people by ID-number hash), and then, on a
 commit without a single refused row, ``bulk_create``s the people and the memberships in batches.
 The pipeline (``core.excel``) runs it in one transaction, rolls it back for a dry run or on any
-error, and writes one summary audit line (file name and row counts) for the import.
+error, and writes one summary audit line (file name and row counts) for the import, filed under
+the common ancestor of the members' organizations so that their staff see it. A row whose ID
+number belongs to a registered person who is not a member links the membership to that person
+(their registered details are kept) and says so in a row note of the dry run.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from dangjian.core.excel import (
 )
 from dangjian.core.models import Person
 from dangjian.core.personal import ID_NUMBER, lookup_hash
-from dangjian.core.scoping import scope_of
+from dangjian.core.scoping import ORG, scope_of
 from dangjian.core.validators import id_number_birth_date, id_number_gender
 from dangjian.members import ledger_services
 from dangjian.members.choices import MemberCategory, MemberStatus
@@ -175,18 +178,59 @@ def _org_lookup(values: set[str], by) -> dict[str, Organization | str]:
     return found
 
 
-def _existing_people(hashes: list[str]) -> dict[str, tuple[int, bool]]:
-    """ID-number hash → (person id, is already a member), in one query per batch of hashes."""
-    existing: dict[str, tuple[int, bool]] = {}
+def _existing_people(hashes: list[str]) -> dict[str, tuple[int, str, bool]]:
+    """ID-number hash → (person id, registered name, is already a member), one query per batch."""
+    existing: dict[str, tuple[int, str, bool]] = {}
     for batch in _batches(hashes):
-        people = Person.objects.filter(id_number_hash__in=batch).values_list("id_number_hash", "pk")
-        ids = dict(people)
+        people = {
+            hash_: (pk, name)
+            for hash_, pk, name in Person.objects.filter(id_number_hash__in=batch).values_list(
+                "id_number_hash", "pk", "name"
+            )
+        }
         members = set(
-            PartyMember.objects.filter(person_id__in=ids.values()).values_list("person_id", flat=True)
+            PartyMember.objects.filter(person_id__in=[pk for pk, _name in people.values()]).values_list(
+                "person_id", flat=True
+            )
         )
-        for hash_, pk in ids.items():
-            existing[hash_] = (pk, pk in members)
+        for hash_, (pk, name) in people.items():
+            existing[hash_] = (pk, name, pk in members)
     return existing
+
+
+def common_ancestor_path(paths: Iterable[str], steplen: int = Organization.steplen) -> str:
+    """The path of the deepest organization above (or equal to) every one of ``paths``; "" when
+    they lie in different trees. A materialized path's prefixes are its ancestors' paths."""
+    paths = list(paths)
+    if not paths:
+        return ""
+    # The common prefix of the lexicographically smallest and largest path is everyone's.
+    first, last = min(paths), max(paths)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[: length - length % steplen]
+
+
+def _scope_root_path(by) -> str:
+    """The importing user's one organization subtree for adding members, if they have just one."""
+    roots = {
+        grant.path
+        for grant in scope_of(by).grants
+        if grant.tree == ORG and ledger_services.ADD in grant.permissions
+    }
+    return common_ancestor_path(roots)
+
+
+def existing_person_note(registered_name: str, row_name: str) -> str:
+    message = gettext(
+        "This ID number belongs to a person already registered (%(name)s) who is not a party member: "
+        "the membership will be linked to them, and their registered details are kept, not replaced "
+        "by this row."
+    ) % {"name": registered_name}
+    if registered_name != row_name:
+        message += " " + gettext("The name in this row (%(row)s) differs; check the row.") % {"row": row_name}
+    return message
 
 
 def _check_row(
@@ -249,16 +293,22 @@ def prepare_member_rows(rows: list[Row], context: ImportContext) -> list[Row]:
     existing = _existing_people(list(first_row_of))
     ready: list[tuple[Row, dict[str, Any]]] = []
     for row, result in checked:
-        person_id, is_member = existing.get(result["hash"], (None, False))
+        person_id, registered_name, is_member = existing.get(result["hash"], (None, "", False))
         if is_member:
             context.error(row, ledger_services.already_member_message(), "id_number")
             continue
+        if person_id is not None:
+            context.note(row, existing_person_note(registered_name, row["name"]), "id_number")
         result["person_id"] = person_id
         ready.append((row, result))
 
     if context.report.errors:
         return []
     context.report.created = len(ready)
+    # One summary audit line for the whole import, seen by the staff of the organizations.
+    context.audit_org_path = common_ancestor_path(
+        {result["org"].path for _row, result in ready}
+    ) or _scope_root_path(context.by)
     if context.dry_run:
         return []
     _insert(ready)

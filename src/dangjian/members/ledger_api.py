@@ -1,5 +1,6 @@
 """API of the member ledger at /api/v1/ledger/members: list (the page's filters, keyset
-pagination in pinyin order), a member's entry, add, edit (409 when the version is stale).
+pagination in pinyin order), a member's entry, add, edit (409 when the version is stale), and
+marking or clearing 失联.
 
 The same filterset and services as the pages do the work, so scope, rules and audit lines are
 shared; a member outside the caller's scope answers 404. Personal data is masked, always.
@@ -259,4 +260,37 @@ def member_update(request: HttpRequest, id: int, payload: MemberUpdate) -> Party
         if name in fields and fields[name] is None:
             fields[name] = ""
     ledger_services.update_member(member, by=request.user, expected_version=version, **fields)
+    return _visible(request, member.pk)
+
+
+class LostContactMark(InputSchema):
+    version: int = Field(description="The version read with the entry; a stale one answers 409.")
+    since: datetime.date | None = Field(None, description="Out of contact since; default today.")
+    note: str = Field("", max_length=500, description="What was tried (kept in the audit log).")
+
+
+class LostContactClear(InputSchema):
+    version: int = Field(description="The version read with the entry; a stale one answers 409.")
+    note: str = Field("", max_length=500, description="How contact was restored (kept in the audit log).")
+
+
+@router.post("/members/{int:id}/lost-contact", response=MemberOut, url_name="ledger_member_lost_contact")
+def member_lost_contact(request: HttpRequest, id: int, payload: LostContactMark) -> PartyMember:
+    """Mark the member 失联 (the page's service: audited, version bumped); 400 when already marked."""
+    member = _visible(request, id)
+    ledger_services.mark_lost_contact(
+        member, by=request.user, since=payload.since, note=payload.note, expected_version=payload.version
+    )
+    return _visible(request, member.pk)
+
+
+@router.post(
+    "/members/{int:id}/lost-contact/clear", response=MemberOut, url_name="ledger_member_lost_contact_clear"
+)
+def member_lost_contact_clear(request: HttpRequest, id: int, payload: LostContactClear) -> PartyMember:
+    """Contact is restored: clear the 失联 flag; 400 when the member is not marked."""
+    member = _visible(request, id)
+    ledger_services.clear_lost_contact(
+        member, by=request.user, note=payload.note, expected_version=payload.version
+    )
     return _visible(request, member.pk)

@@ -62,9 +62,6 @@ class MemberForm(forms.Form):
         required=False,
     )
     mobile = forms.CharField(label=pgettext_lazy("member ledger", "Mobile"), max_length=20, required=False)
-    org = forms.ModelChoiceField(
-        label=pgettext_lazy("member ledger", "Party organization"), queryset=Organization.objects.none()
-    )
     status = forms.ChoiceField(
         label=pgettext_lazy("member ledger", "Member status"), choices=MemberStatus.choices
     )
@@ -96,6 +93,19 @@ class MemberForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+
+class OrgPickForm(forms.Form):
+    """The organization of a new member, picked from search results (``includes/pick_one.html``).
+
+    A district holds thousands of organizations, so the page never lists them all: it shows the
+    results of a search, and this field checks the posted one with a single query against the
+    organizations where the user may add members (anything else is "not a valid choice").
+    """
+
+    org = forms.ModelChoiceField(
+        label=pgettext_lazy("member ledger", "Party organization"), queryset=Organization.objects.none()
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs_for_new_members(user)
@@ -108,7 +118,6 @@ class MemberEditForm(MemberForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["org"]
         for name in ("id_number", "mobile"):
             self.fields[name].required = False
         self.fields["id_number"].help_text = _("Leave empty to keep the registered ID number.")

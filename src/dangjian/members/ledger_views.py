@@ -28,7 +28,7 @@ from dangjian.members import ledger_services
 from dangjian.members.filters import MemberFilterSet
 from dangjian.members.history import history_sections
 from dangjian.members.imports import MEMBER_SPEC, member_export_rows
-from dangjian.members.ledger_forms import LostContactForm, MemberEditForm, MemberForm
+from dangjian.members.ledger_forms import LostContactForm, MemberEditForm, MemberForm, OrgPickForm
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 
@@ -106,6 +106,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "query_without_org": without_org.urlencode(),
             "export_query": keep.urlencode(),
             "can_add": scope_of(request.user).has_any(ADD),
+            "filtered": bool(_active_filters(request, filterset)),
             "today": today,
         },
     )
@@ -186,30 +187,51 @@ def _member_fields(data: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
-    """Add a member to the ledger of one of the user's organizations."""
+    """Add a member to the ledger of one of the user's organizations.
+
+    The organization is found by a search (name, code or pinyin) and picked from at most
+    ``ORG_SEARCH_LIMIT`` results, so the page costs the same few queries for a community with
+    ten organizations and a district with thousands; the posted one is checked against the
+    organizations where the user may add members.
+    """
     _require_anywhere(request.user, ADD)
-    initial = {}
-    if request.GET.get("org", "").isdigit():
-        initial["org"] = request.GET["org"]
-    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    picker = OrgPickForm(request.POST or None, user=request.user)
+    form = MemberForm(request.POST or None)
     created: list[PartyMember] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and all([picker.is_valid(), form.is_valid()]):
         data = form.cleaned_data
         if _apply(
             form,
             lambda: created.append(
-                ledger_services.create_member(by=request.user, org=data["org"], **_member_fields(data))
+                ledger_services.create_member(
+                    by=request.user, org=picker.cleaned_data["org"], **_member_fields(data)
+                )
             ),
         ):
             messages.success(
                 request, _("%(name)s was added to the ledger.") % {"name": created[0].person.name}
             )
             return redirect("members:member_detail", pk=created[0].pk)
+    query = (request.GET.get("q") or "").strip()[:50]
+    chosen = str(picker.data.get("org") or "") if request.method == "POST" else request.GET.get("org", "")
+    orgs = picker.fields["org"].queryset
+    targets: list[Organization] = []
+    if query:
+        targets = list(orgs.search(query).only("pk", "name", "code").order_by("path")[:ORG_SEARCH_LIMIT])
+    elif chosen.isdigit():
+        targets = list(orgs.filter(pk=chosen).only("pk", "name", "code")[:1])
     return render(
         request,
         "members/member_form.html",
-        {"form": form, "member": None},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "picker": picker,
+            "member": None,
+            "query": query,
+            "options": [(org.pk, org.name, org.code) for org in targets],
+            "chosen": chosen,
+        },
+        status=400 if form.errors or picker.errors else 200,
     )
 
 
@@ -230,7 +252,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **{name: getattr(member, name) for name in ledger_services.MEMBER_FIELDS},
         "version": member.version,
     }
-    form = MemberEditForm(request.POST or None, user=request.user, initial=initial)
+    form = MemberEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = _member_fields(data)
