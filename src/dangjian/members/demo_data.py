@@ -227,7 +227,7 @@ def generate_transfers(generator) -> int:
             birth_date__lte=letters.today - datetime.timedelta(days=ADULT_DAYS),
         )
         .order_by("pk")
-        .values_list("pk", "birth_date")[: 2 * _count(len(members), EXTERNAL_SHARE)]
+        .values_list("pk", "birth_date")[: _count(len(members), EXTERNAL_SHARE)]
     )
     for index, (person_id, birth_date) in enumerate(outsiders):
         rows.append(

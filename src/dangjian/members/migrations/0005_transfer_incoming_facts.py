@@ -28,7 +28,9 @@ def copy_facts_from_audit(apps, schema_editor):
     letters = Transfer.objects.filter(direction=INCOMING, incoming_status="").only("pk")
     for letter in letters.iterator(chunk_size=500):
         changes = (
-            AuditEntry.objects.filter(object_type="members.transfer", object_id=str(letter.pk), action="create")
+            AuditEntry.objects.filter(
+                object_type="members.transfer", object_id=str(letter.pk), action="create"
+            )
             .order_by("id")
             .values_list("changes", flat=True)
             .first()
