@@ -15,11 +15,12 @@ from dangjian.members.models import PartyMember
 
 
 def last_paid_month(member: PartyMember) -> datetime.date | None:
-    """The latest month the member has paid dues for (its first day); None if never (one query).
+    """The latest month the member's dues are settled for (its first day); None if never (one query).
 
-    A month counts once something was paid for it; 补交 of earlier months does not move it.
+    The payment service records a month only when at least its amount due is paid, so every row
+    is a settled month (a waived month, due 0, too); 补交 of earlier months does not move it.
     """
-    return DuesPayment.objects.filter(member=member, amount_paid__gt=0).aggregate(last=Max("month"))["last"]
+    return DuesPayment.objects.filter(member=member).aggregate(last=Max("month"))["last"]
 
 
 def register() -> None:
