@@ -135,6 +135,11 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("member-detail"):
             page.goto(base + first_href(page, "main table tbody a"))
             shoot(page, "member-detail", width)
+    if want("member-form"):
+        # Adding a member: the organization is searched, then picked (no list of every org).
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/members/new/?q=第一网格")
+        shoot(page, "member-form", width)
     if want("development-board") or want("development-timeline"):
         # The community secretary's pipeline board (发展党员) and one applicant's timeline.
         sign_in(page, base, "sq_shuji")
