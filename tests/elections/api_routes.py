@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dangjian.elections.choices import ElectionState
-from tests.elections.routes import DENIED, _voter, election, voting_with_secretary
+from tests.elections.routes import DENIED, _voter, election, short, voting_with_secretary
 from tests.permissions import Route
 
 
@@ -74,6 +74,25 @@ ROUTES: list[Route] = [
         method="delete",
         in_scope=lambda w: _candidate(w, w.branch_a1),
         out_of_scope=lambda w: _candidate(w, w.branch_b1),
+        denied_persona=DENIED,
+    ),
+    _api(
+        "election_update",
+        method="patch",
+        json=True,
+        in_scope=a(DRAFT),
+        out_of_scope=b(DRAFT),
+        data=lambda w: {"version": election(w.branch_a1, DRAFT).version, "seats": 4},
+        denied_persona=DENIED,
+    ),
+    _api(
+        "election_further_round",
+        method="post",
+        json=True,
+        in_scope=lambda w: {"id": short(w.branch_a1).pk},
+        out_of_scope=lambda w: {"id": short(w.branch_b1).pk},
+        data=lambda w: {},
+        allowed_status=201,
         denied_persona=DENIED,
     ),
     _step("election_confirm", DRAFT),

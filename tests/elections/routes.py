@@ -37,6 +37,45 @@ def election(org, state: str = ElectionState.DRAFT) -> Election:
     return found
 
 
+def short(org) -> Election:
+    """A counted election of ``org`` with one of its 3 seats unfilled (另行选举 possible)."""
+    found = Election.objects.filter(org=org, title="routes shortfall").first()
+    if found is not None:
+        return found
+    found = election(org, ElectionState.COUNTED)
+    Election.objects.filter(pk=found.pk).update(title="routes shortfall")
+    found.candidates.filter(order=3).update(elected=False)
+    found.refresh_from_db()
+    return found
+
+
+def short_a(world) -> dict:
+    return {"pk": short(world.branch_a1).pk}
+
+
+def short_b(world) -> dict:
+    return {"pk": short(world.branch_b1).pk}
+
+
+def further_round_form(world) -> dict:
+    from django.utils import timezone
+
+    current = short(world.branch_a1)
+    now = timezone.localtime()
+    return {
+        "candidates": [
+            str(pk) for pk in current.candidates.filter(elected=False).values_list("pk", flat=True)
+        ],
+        "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _edit_form(world) -> dict:
+    current = election(world.branch_a1, ElectionState.DRAFT)
+    return {**_create_form(world), "version": current.version}
+
+
 def voting_with_secretary(world) -> dict:
     """A voting election of 社区A's branch in which secretary_a has a vote."""
     user = User.objects.filter(username="secretary_a").first()
@@ -130,6 +169,26 @@ ROUTES: list[Route] = [
     ),
     Route("elections:election_detail", in_scope=a(DRAFT), out_of_scope=b(DRAFT), denied_persona="resident"),
     Route("elections:candidate_list", in_scope=a(DRAFT), out_of_scope=b(DRAFT), denied_persona="resident"),
+    Route("elections:election_edit", in_scope=a(DRAFT), out_of_scope=b(DRAFT), denied_persona=DENIED),
+    Route(
+        "elections:election_edit",
+        method="post",
+        in_scope=a(DRAFT),
+        out_of_scope=b(DRAFT),
+        data=_edit_form,
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
+    Route("elections:further_round", in_scope=short_a, out_of_scope=short_b, denied_persona=DENIED),
+    Route(
+        "elections:further_round",
+        method="post",
+        in_scope=short_a,
+        out_of_scope=short_b,
+        data=further_round_form,
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
     Route(
         "elections:candidate_list",
         method="post",

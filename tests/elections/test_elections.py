@@ -284,7 +284,7 @@ def test_a_candidate_needs_more_than_half_of_those_present(world, secretary_a):
     results = {c.order: (c.votes_for, c.elected) for c in election.candidates.all()}
     assert results == {1: (10, True), 2: (6, True), 3: (5, False), 4: (0, False)}
     election.refresh_from_db()
-    assert "1 名" not in election.result_note and "第二十一条" in election.result_note
+    assert "1 名" not in election.result_note and "第二十二条" in election.result_note
     assert not election.needs_revote
 
 

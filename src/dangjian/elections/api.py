@@ -20,7 +20,7 @@ from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
 from dangjian.elections import services
 from dangjian.elections.choices import ElectionKind, ElectionState
-from dangjian.elections.models import Ballot, Candidate, Election
+from dangjian.elections.models import Ballot, Candidate, Election, Round, RoundCandidate
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 
@@ -75,8 +75,15 @@ class ElectionOut(Schema):
 
 
 class ElectionDetailOut(ElectionOut):
+    version: int
+    round: int
     minimum_candidates: int
     candidates: list[CandidateOut]
+    rounds: list[RoundOut]
+
+    @staticmethod
+    def resolve_rounds(obj) -> list:
+        return list(obj.rounds.all())
 
     @staticmethod
     def resolve_minimum_candidates(obj) -> int:
@@ -111,6 +118,58 @@ class ElectionCreate(InputSchema):
     term_years: int | None = Field(None, ge=1, le=10)
     starts_at: datetime.datetime
     ends_at: datetime.datetime
+
+
+class ElectionUpdate(InputSchema):
+    """A PATCH of a draft election: only the fields given change; ``version`` is the one read."""
+
+    version: int = Field(description="The election's version as read; a newer one answers 409.")
+    title: str | None = Field(None, max_length=200)
+    kind: ElectionKind | None = None
+    seats: int | None = Field(None, ge=1, le=50)
+    term_years: int | None = Field(None, ge=1, le=10)
+    starts_at: datetime.datetime | None = None
+    ends_at: datetime.datetime | None = None
+
+
+class FurtherRoundIn(InputSchema):
+    starts_at: datetime.datetime | None = Field(None, description="Default: now.")
+    ends_at: datetime.datetime | None = Field(None, description="Default: two hours after the start.")
+    candidate_ids: list[int] | None = Field(
+        None,
+        max_length=100,
+        description="Unfilled seats only: who stands (default: every candidate not elected). "
+        "A tie always puts every tied candidate to the vote.",
+    )
+
+
+class RoundCandidateOut(Schema):
+    candidate_id: int
+    name: str
+    votes_for: int
+    elected: bool
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.candidate.member.person.name
+
+
+class RoundOut(Schema):
+    number: int
+    reason: str
+    seats: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    present_voters: int | None
+    ballots_cast: int | None
+    valid_ballots: int | None
+    result_note: str
+    counted_at: datetime.datetime | None
+    candidates: list[RoundCandidateOut]
+
+    @staticmethod
+    def resolve_candidates(obj) -> list:
+        return list(obj.entries.all())
 
 
 class CandidateIn(InputSchema):
@@ -158,7 +217,16 @@ def _detail(request: HttpRequest, id: int) -> Election:
     """An election with its candidates (three queries: the election, the check, the candidates)."""
     election = _visible(request, id)
     prefetch_related_objects(
-        [election], Prefetch("candidates", queryset=Candidate.objects.select_related("member__person"))
+        [election],
+        Prefetch("candidates", queryset=Candidate.objects.select_related("member__person")),
+        Prefetch(
+            "rounds",
+            queryset=Round.objects.order_by("number").prefetch_related(
+                Prefetch(
+                    "entries", queryset=RoundCandidate.objects.select_related("candidate__member__person")
+                )
+            ),
+        ),
     )
     return election
 
@@ -198,6 +266,32 @@ def election_create(request: HttpRequest, payload: ElectionCreate) -> Status:
 @router.get("/{int:id}", response=ElectionDetailOut, url_name="election_detail")
 def election_detail(request: HttpRequest, id: int) -> Election:
     return _detail(request, id)
+
+
+@router.patch("/{int:id}", response=ElectionDetailOut, url_name="election_update")
+def election_update(request: HttpRequest, id: int, payload: ElectionUpdate) -> Election:
+    """Edit a draft election (optimistic lock on ``version``; refused once candidates are confirmed)."""
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    if "kind" in fields and fields["kind"] is not None:
+        fields["kind"] = fields["kind"].value if hasattr(fields["kind"], "value") else fields["kind"]
+    services.update_election(_visible(request, id), by=request.user, expected_version=version, **fields)
+    return _detail(request, id)
+
+
+@router.post("/{int:id}/rounds", response={201: ElectionDetailOut}, url_name="election_further_round")
+def election_further_round(request: HttpRequest, id: int, payload: FurtherRoundIn | None = None) -> Status:
+    """Open a further round after the count: 再次投票 among the tied (第二十一条) or 另行选举 for
+    unfilled seats among those not elected (第二十二条)."""
+    payload = payload or FurtherRoundIn()
+    services.open_further_round(
+        _visible(request, id),
+        by=request.user,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        candidate_ids=payload.candidate_ids,
+    )
+    return Status(201, _detail(request, id))
 
 
 @router.post("/{int:id}/candidates", response={201: ElectionDetailOut}, url_name="election_candidate_add")

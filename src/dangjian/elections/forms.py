@@ -37,6 +37,47 @@ class ElectionForm(forms.ModelForm):
             self.fields[name].input_formats = DATETIME_FORMATS
 
 
+class ElectionEditForm(ElectionForm):
+    """Editing a draft election; carries the version the user loaded (optimistic lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def service_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class FurtherRoundForm(forms.Form):
+    """Opening a further round: its voting window and, for unfilled seats, who stands."""
+
+    candidates = forms.MultipleChoiceField(
+        label=_("Candidates standing"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Voting starts at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Voting ends at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+
+    def __init__(self, *args, pool=(), choosable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].choices = [(str(c.pk), c.member.person.name) for c in pool]
+        if choosable:
+            self.fields["candidates"].required = True
+        else:
+            del self.fields["candidates"]
+
+    def candidate_ids(self) -> list[int] | None:
+        if "candidates" not in self.fields:
+            return None
+        return [int(pk) for pk in self.cleaned_data["candidates"]]
+
+
 class CandidateForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Party member"), queryset=PartyMember.objects.none())
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
-from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState
+from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState, RoundReason
 
 
 class Election(models.Model):
@@ -54,6 +54,9 @@ class Election(models.Model):
     valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
     # The count could not fill every seat because of a tie at the boundary: 再次投票 is needed.
     needs_revote = models.BooleanField(_("re-vote needed"), default=False)
+    # The round being voted on or last counted: 1 is the election itself, 2… are further rounds
+    # (再次投票 among tied candidates, 另行选举 for unfilled seats; see Round).
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     result_note = models.TextField(_("result note"), blank=True, default="")
     committee = models.ForeignKey(
         "orgs.Committee",
@@ -132,8 +135,12 @@ class Candidate(models.Model):
     # Candidates are listed on the ballot by the strokes of their surnames (姓氏笔画) or as decided:
     # this is the order on the ballot.
     order = models.PositiveSmallIntegerField(_("order on the ballot"), default=0)
+    # Votes of the first round; the votes of further rounds are on RoundCandidate.
     votes_for = models.PositiveIntegerField(_("votes in favour"), default=0)
+    # Elected in the first round or in a further round: the final outcome.
     elected = models.BooleanField(_("elected"), default=False)
+    # Tied for the last seat(s) in the latest count: stands in the further vote (再次投票).
+    tied = models.BooleanField(_("tied"), default=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -157,7 +164,7 @@ class Candidate(models.Model):
 
 
 class Ballot(models.Model):
-    """One voter's ballot: the candidates marked in favour. One per voter and election.
+    """One voter's ballot: the candidates marked in favour. One per voter and round.
 
     Cast by the voter on a phone (``cast_by``) or entered from a paper ballot by staff
     (``entered_by``). A ballot marking more candidates than there are seats is invalid (it is
@@ -170,6 +177,8 @@ class Ballot(models.Model):
     voter = models.ForeignKey(
         "members.PartyMember", verbose_name=_("voter"), on_delete=models.PROTECT, related_name="ballots"
     )
+    # 1 for the election itself; 2… for further rounds (Round.number).
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     choices = models.ManyToManyField(
         Candidate, verbose_name=_("candidates in favour"), related_name="ballots", blank=True
     )
@@ -197,9 +206,11 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        ordering = ["election_id", "cast_at", "id"]
+        ordering = ["election_id", "round", "cast_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["election", "voter"], name="elections_ballot_one_per_voter"),
+            models.UniqueConstraint(
+                fields=["election", "round", "voter"], name="elections_ballot_one_per_voter_round"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,3 +226,91 @@ class Ballot(models.Model):
     @property
     def is_paper(self) -> bool:
         return self.entered_by_id is not None
+
+
+class Round(models.Model):
+    """A further round of voting after the first count (number 2, 3 …), among some candidates.
+
+    ``reason`` says which rule calls for it (see RoundReason): a tie at the last seat(s)
+    (第二十一条: the most votes among the tied win) or unfilled seats (第二十二条: more than half of
+    those present is needed again). Its winners join those of the earlier rounds.
+    """
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    reason = models.CharField(_("reason"), max_length=16, choices=RoundReason.choices)
+    seats = models.PositiveSmallIntegerField(_("seats to fill"))
+    candidates = models.ManyToManyField(
+        Candidate, verbose_name=_("candidates"), through="RoundCandidate", related_name="rounds"
+    )
+    starts_at = models.DateTimeField(_("voting starts at"))
+    ends_at = models.DateTimeField(_("voting ends at"))
+    present_voters = models.PositiveIntegerField(_("voters present"), null=True, blank=True)
+    ballots_cast = models.PositiveIntegerField(_("ballots cast"), null=True, blank=True)
+    valid_ballots = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
+    result_note = models.TextField(_("result note"), blank=True, default="")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("further round")
+        verbose_name_plural = _("further rounds")
+        ordering = ["election_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "number"], name="elections_round_number_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.number}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.election.audit_scope_paths()
+
+
+class RoundCandidate(models.Model):
+    """A candidate standing in a further round, with the votes and the outcome of that round."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="entries"
+    )
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="round_entries"
+    )
+    votes_for = models.PositiveIntegerField(_("votes in favour"), default=0)
+    elected = models.BooleanField(_("elected"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate in a further round")
+        verbose_name_plural = _("candidates in further rounds")
+        ordering = ["round_id", "candidate__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "candidate"], name="elections_roundcandidate_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.candidate}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "round__election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.round.audit_scope_paths()

@@ -22,10 +22,10 @@ from django.utils.translation import gettext
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
-from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm, scope_of
-from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState
-from dangjian.elections.models import Ballot, Candidate, Election
+from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState, RoundReason
+from dangjian.elections.models import Ballot, Candidate, Election, Round, RoundCandidate
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
 from dangjian.orgs import services as org_services
@@ -45,7 +45,12 @@ SECRETARY_SEATS = 2
 
 ARTICLE_MARGIN = "《中国共产党基层组织选举工作条例》第十二条"
 ARTICLE_QUORUM = "《中国共产党基层组织选举工作条例》第十七条"
-ARTICLE_MAJORITY = "《中国共产党基层组织选举工作条例》第二十一条"
+# The tie and the unfilled seats: 第二十一条 (再次投票 among the tied, the most votes win) and
+# 第二十二条 (more than half of those present to be elected; seats left unfilled are voted on again
+# among those who did not get more than half, never topped up by votes), as numbered in the
+# 1990 text of the 条例.
+ARTICLE_TIE = "《中国共产党基层组织选举工作条例》第二十一条"
+ARTICLE_MAJORITY = "《中国共产党基层组织选举工作条例》第二十二条"
 ARTICLE_VOTE = "《中国共产党章程》第七条"
 
 EDITABLE_FIELDS = ["kind", "title", "seats", "term_years", "starts_at", "ends_at", "meeting"]
@@ -180,6 +185,58 @@ def create_election(
     return election
 
 
+def update_election(election: Election, *, by, expected_version: int | None = None, **fields) -> Election:
+    """Edit a draft election (kind, title, seats, term, voting window, meeting).
+
+    Refused once the candidates are confirmed: the seats and the kind decide how many candidates
+    the list needs (差额), and the confirmed list is what the ballot prints. ``expected_version``
+    is the version the user loaded; someone else's save in between answers ConcurrentChange.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise RuleViolation(gettext("The title cannot be empty."), rule="required", field="title")
+    with transaction.atomic():
+        current = _locked(election, by)
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrentChange(
+                gettext(
+                    "This election has been changed by someone else (now version %(version)s); "
+                    "refresh the page and edit again."
+                )
+                % {"version": current.version},
+                rule="concurrent_change",
+            )
+        if current.state != ElectionState.DRAFT:
+            raise RuleViolation(
+                gettext(
+                    "The candidates of this election are confirmed (it is “%(state)s”); "
+                    "its seats, term and voting times can no longer be changed."
+                )
+                % {"state": current.get_state_display()},
+                rule="election_not_draft",
+            )
+        before = audit.snapshot(current, EDITABLE_FIELDS)
+        merged = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+        merged.update(
+            {name: value for name, value in fields.items() if value is not None or name == "meeting"}
+        )
+        if merged.get("term_years") is None:
+            merged["term_years"] = current.org.default_term_years
+        _check_fields(current.org, merged)
+        for name, value in merged.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save(update_fields=[*EDITABLE_FIELDS, "version"])
+        changes = audit.diff(before, audit.snapshot(current, EDITABLE_FIELDS))
+        if changes:
+            audit.record(AuditAction.UPDATE, current, by=by, changes=changes)
+    return current
+
+
 def _locked(election: Election, by, permission: str = CHANGE) -> Election:
     current = Election.objects.select_for_update().select_related("org").get(pk=election.pk)
     check_perm(by, permission, current)
@@ -312,30 +369,57 @@ def open_voting(election: Election, *, by, now: datetime.datetime | None = None)
     return current
 
 
-def ballot_refusal(election: Election, *, user, now: datetime.datetime | None = None) -> str | None:
+def current_round(election: Election) -> Round | None:
+    """The further round being voted on or last counted; None while the first round is current."""
+    if election.round <= 1:
+        return None
+    return Round.objects.get(election=election, number=election.round)
+
+
+def ballot_candidates(election: Election) -> QuerySet[Candidate]:
+    """Who is on the ballot of the current round: every candidate, or those of the further round."""
+    candidates = election.candidates.all()
+    if election.round > 1:
+        candidates = candidates.filter(round_entries__round__number=election.round)
+    return candidates.order_by("order", "pk")
+
+
+def seats_on_ballot(election: Election, further: Round | None = None) -> int:
+    """How many may be marked on a ballot of the current round (more makes it invalid)."""
+    return further.seats if further is not None else election.seats
+
+
+def ballot_refusal(
+    election: Election, *, user, now: datetime.datetime | None = None, further: Round | None = None
+) -> str | None:
     """Why ``user`` cannot cast a ballot in ``election`` now, in words for the phone page."""
     now = now or timezone.now()
     if election.state != ElectionState.VOTING:
         return gettext("Voting is not open for this election (it is “%(state)s”).") % {
             "state": election.get_state_display()
         }
-    if now < election.starts_at:
+    if further is None and election.round > 1:
+        further = current_round(election)
+    starts_at, ends_at = (
+        (further.starts_at, further.ends_at) if further else (election.starts_at, election.ends_at)
+    )
+    if now < starts_at:
         return gettext("Voting opens at %(time)s.") % {
-            "time": date_format(timezone.localtime(election.starts_at), "DATETIME_FORMAT")
+            "time": date_format(timezone.localtime(starts_at), "DATETIME_FORMAT")
         }
-    if now > election.ends_at:
+    if now > ends_at:
         return gettext("Voting closed at %(time)s.") % {
-            "time": date_format(timezone.localtime(election.ends_at), "DATETIME_FORMAT")
+            "time": date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
         }
     return None
 
 
 def _choices(election: Election, candidate_ids: Iterable[int]) -> list[Candidate]:
     ids = {int(pk) for pk in candidate_ids}
-    chosen = list(election.candidates.filter(pk__in=ids))
+    chosen = list(ballot_candidates(election).filter(pk__in=ids))
     if len(chosen) != len(ids):
         raise RuleViolation(
-            gettext("The ballot marks someone who is not a candidate of this election."),
+            gettext("The ballot marks someone who is not a candidate in this round of the election."),
             rule="ballot_choices",
             field="choices",
         )
@@ -343,9 +427,16 @@ def _choices(election: Election, candidate_ids: Iterable[int]) -> list[Candidate
 
 
 def _store_ballot(
-    election: Election, voter: PartyMember, chosen: list[Candidate], *, now, cast_by=None, entered_by=None
+    election: Election,
+    voter: PartyMember,
+    chosen: list[Candidate],
+    *,
+    seats: int,
+    now,
+    cast_by=None,
+    entered_by=None,
 ) -> Ballot:
-    if Ballot.objects.filter(election=election, voter=voter).exists():
+    if Ballot.objects.filter(election=election, round=election.round, voter=voter).exists():
         raise RuleViolation(
             gettext("%(name)s has already voted in this election; each voter has one ballot.")
             % {"name": voter.person.name},
@@ -355,8 +446,9 @@ def _store_ballot(
         with transaction.atomic():
             ballot = Ballot.objects.create(
                 election=election,
+                round=election.round,
                 voter=voter,
-                is_valid=len(chosen) <= election.seats,
+                is_valid=len(chosen) <= seats,
                 cast_at=now,
                 cast_by=cast_by,
                 entered_by=entered_by,
@@ -392,21 +484,23 @@ def cast_ballot(
                 % {"org": current.org.name, "article": ARTICLE_VOTE},
                 rule="voter",
             )
-        refusal = ballot_refusal(current, user=user, now=now)
+        further = current_round(current)
+        refusal = ballot_refusal(current, user=user, now=now, further=further)
         if refusal:
             raise RuleViolation(refusal, rule="election_window")
         chosen = _choices(current, candidate_ids)
-        if len(chosen) > current.seats:
+        seats = seats_on_ballot(current, further)
+        if len(chosen) > seats:
             raise RuleViolation(
                 gettext(
                     "You marked %(marked)s candidates but there are only %(seats)s seats; mark at most %(seats)s."
                 )
-                % {"marked": len(chosen), "seats": current.seats},
+                % {"marked": len(chosen), "seats": seats},
                 rule="ballot_too_many",
                 field="choices",
             )
         voter = PartyMember.objects.select_related("person").get(pk=voter.pk)
-        ballot = _store_ballot(current, voter, chosen, now=now, cast_by=user)
+        ballot = _store_ballot(current, voter, chosen, seats=seats, now=now, cast_by=user)
         audit.record(AuditAction.CREATE, ballot, by=user, note=gettext("Ballot cast on a phone"))
     return ballot
 
@@ -430,7 +524,8 @@ def enter_paper_ballot(
             )
         chosen = _choices(current, candidate_ids)
         voter = PartyMember.objects.select_related("person").get(pk=voter.pk)
-        ballot = _store_ballot(current, voter, chosen, now=now, entered_by=by)
+        seats = seats_on_ballot(current, current_round(current))
+        ballot = _store_ballot(current, voter, chosen, seats=seats, now=now, entered_by=by)
         audit.record(
             AuditAction.CREATE,
             ballot,
@@ -445,51 +540,60 @@ def enter_paper_ballot(
 # --- Counting ------------------------------------------------------------------------------
 
 
+def _check_present(election: Election, cast: int, present: int | None) -> int:
+    """The voters present (default: the ballots cast), between the ballots cast and the voters
+    expected, and more than four fifths of those expected (条例第十七条)."""
+    present = cast if present is None else present
+    if present < cast:
+        raise RuleViolation(
+            gettext("%(cast)s ballots were cast, so at least %(cast)s voters were present, not %(present)s.")
+            % {"cast": cast, "present": present},
+            rule="present_voters",
+            field="present",
+        )
+    expected = election.expected_voters or 0
+    if present > expected:
+        raise RuleViolation(
+            gettext("At most %(expected)s voters can be present (the voters expected), not %(present)s.")
+            % {"expected": expected, "present": present},
+            rule="present_voters",
+            field="present",
+        )
+    if not quorum_reached(present, expected):
+        raise RuleViolation(
+            gettext(
+                "%(present)s of %(expected)s voters present: an election needs more than four fifths "
+                "of the voters present (%(article)s); the votes cannot be counted."
+            )
+            % {"present": present, "expected": expected, "article": ARTICLE_QUORUM},
+            rule="election_quorum",
+            field="present",
+        )
+    return present
+
+
 def close_and_count(election: Election, *, by, present: int | None = None) -> Election:
     """Close the ballot box and count.
 
     ``present`` is the number of voters present (实到会人数; at least the ballots cast, which is
     the default). The election is valid with more than 4/5 of the expected voters present
     (第十七条); a candidate needs votes in favour from more than half of those present
-    (第二十一条); if more candidates pass than there are seats, the most votes win, and a tie at
-    the last seat is reported as needing a further vote (再次投票) instead of being decided here.
+    (第二十二条); if more candidates pass than there are seats, the most votes win, and a tie at
+    the last seat is reported as needing a further vote (再次投票, 第二十一条) instead of being
+    decided here. During a further round (see open_further_round) that round is counted.
     """
     with transaction.atomic():
         current = _locked(election, by)
         _require_state(current, ElectionState.VOTING)
+        further = current_round(current)
+        if further is not None:
+            return _count_further_round(current, further, by=by, present=present)
         cast = current.ballots.count()
-        present = cast if present is None else present
-        if present < cast:
-            raise RuleViolation(
-                gettext(
-                    "%(cast)s ballots were cast, so at least %(cast)s voters were present, not %(present)s."
-                )
-                % {"cast": cast, "present": present},
-                rule="present_voters",
-                field="present",
-            )
-        expected = current.expected_voters or 0
-        if present > expected:
-            raise RuleViolation(
-                gettext("At most %(expected)s voters can be present (the voters expected), not %(present)s.")
-                % {"expected": expected, "present": present},
-                rule="present_voters",
-                field="present",
-            )
-        if not quorum_reached(present, expected):
-            raise RuleViolation(
-                gettext(
-                    "%(present)s of %(expected)s voters present: an election needs more than four fifths "
-                    "of the voters present (%(article)s); the votes cannot be counted."
-                )
-                % {"present": present, "expected": expected, "article": ARTICLE_QUORUM},
-                rule="election_quorum",
-                field="present",
-            )
-        valid = current.ballots.filter(is_valid=True)
+        present = _check_present(current, cast, present)
+        valid = current.ballots.filter(is_valid=True, round=1)
         tallies = dict(
             Candidate.objects.filter(election=current)
-            .annotate(total=Count("ballots", filter=Q(ballots__is_valid=True)))
+            .annotate(total=Count("ballots", filter=Q(ballots__is_valid=True, ballots__round=1)))
             .values_list("pk", "total")
         )
         candidates = list(current.candidates.select_related("member__person"))
@@ -501,6 +605,7 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
         )
         notes: list[str] = []
         winners = passing
+        tied: list[Candidate] = []
         current.needs_revote = False
         if len(passing) > current.seats:
             boundary = passing[current.seats - 1].votes_for
@@ -519,9 +624,11 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
                         "names": gettext(", ").join(c.member.person.name for c in tied),
                         "votes": boundary,
                         "left": current.seats - len(winners),
-                        "article": ARTICLE_MAJORITY,
+                        "article": ARTICLE_TIE,
                     }
                 )
+        for candidate in candidates:
+            candidate.tied = candidate in tied and current.needs_revote
         for candidate in winners:
             candidate.elected = True
         if len(winners) < current.seats and not current.needs_revote:
@@ -533,7 +640,7 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
                 )
                 % {"elected": len(winners), "seats": current.seats, "article": ARTICLE_MAJORITY}
             )
-        Candidate.objects.bulk_update(candidates, ["votes_for", "elected"])
+        Candidate.objects.bulk_update(candidates, ["votes_for", "elected", "tied"])
         current.present_voters = present
         current.ballots_cast = cast
         current.valid_ballots = valid.count()
@@ -554,6 +661,241 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
                 "needs_revote",
             ],
         )
+    return current
+
+
+# --- Further rounds (再次投票 / 另行选举) -----------------------------------------------------
+
+
+def _pick_winners(eligible: list, seats: int, votes, order) -> tuple[list, list]:
+    """The winners of ``seats`` among ``eligible`` by votes, and those tied for the last seat(s)
+    when the tie leaves more people than seats (then only those above the tie win)."""
+    ranked = sorted(eligible, key=lambda item: (-votes(item), order(item)))
+    if len(ranked) <= seats:
+        return ranked, []
+    boundary = votes(ranked[seats - 1])
+    above = [item for item in ranked if votes(item) > boundary]
+    level = [item for item in ranked if votes(item) == boundary]
+    if len(above) + len(level) == seats:
+        return above + level, []
+    return above, level
+
+
+def further_round_reason(election: Election) -> str | None:
+    """Which further round a counted election calls for: a tie at the last seat(s) (第二十一条), or
+    seats left unfilled with someone left to stand (第二十二条); None when every seat is filled."""
+    if election.state != ElectionState.COUNTED:
+        return None
+    if election.needs_revote:
+        return RoundReason.TIE
+    counts = election.candidates.aggregate(
+        n_elected=Count("pk", filter=Q(elected=True)), n_others=Count("pk", filter=Q(elected=False))
+    )
+    left = election.seats - counts["n_elected"]
+    if left > 0 and counts["n_others"] >= left:
+        return RoundReason.SHORTFALL
+    return None
+
+
+def further_round_pool(election: Election, reason: str) -> QuerySet[Candidate]:
+    """Who may stand in the further round: the tied (第二十一条), or those not elected (第二十二条)."""
+    if reason == RoundReason.TIE:
+        return election.candidates.filter(tied=True, elected=False).order_by("order", "pk")
+    return election.candidates.filter(elected=False).order_by("order", "pk")
+
+
+def open_further_round(
+    election: Election,
+    *,
+    by,
+    starts_at: datetime.datetime | None = None,
+    ends_at: datetime.datetime | None = None,
+    candidate_ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> Round:
+    """Open a further round of voting after a count that did not settle every seat.
+
+    A tie at the last seat(s): every tied candidate stands again for the seats left and the most
+    votes win (条例第二十一条; ``candidate_ids`` cannot narrow the tied). Seats left unfilled: the
+    meeting chooses, after discussion (酝酿), among the candidates not elected — ``candidate_ids``,
+    by default all of them — at least as many as the seats left; they need more than half of the
+    votes of those present again (第二十二条: the seats are never topped up by votes). The winners
+    join those already elected; one ballot per voter and round.
+    """
+    now = now or timezone.now()
+    starts_at = starts_at or now
+    ends_at = ends_at or starts_at + datetime.timedelta(hours=2)
+    with transaction.atomic():
+        current = _locked(election, by)
+        _require_state(current, ElectionState.COUNTED)
+        reason = further_round_reason(current)
+        if reason is None:
+            raise RuleViolation(
+                gettext(
+                    "Every seat is filled (or nobody is left to stand): there is no further vote to hold."
+                ),
+                rule="no_further_round",
+            )
+        pool = list(further_round_pool(current, reason).select_related("member__person"))
+        left = current.seats - current.candidates.filter(elected=True).count()
+        standing = pool
+        if candidate_ids is not None:
+            ids = {int(pk) for pk in candidate_ids}
+            by_pk = {candidate.pk: candidate for candidate in pool}
+            if not ids <= set(by_pk):
+                raise RuleViolation(
+                    gettext("Only candidates who were not elected can stand in the further vote.")
+                    if reason == RoundReason.SHORTFALL
+                    else gettext("Only the tied candidates stand in the further vote."),
+                    rule="further_round_candidates",
+                    field="candidates",
+                )
+            standing = [candidate for candidate in pool if candidate.pk in ids]
+            if reason == RoundReason.TIE and len(standing) != len(pool):
+                raise RuleViolation(
+                    gettext("Every tied candidate stands in the further vote (%(article)s).")
+                    % {"article": ARTICLE_TIE},
+                    rule="further_round_candidates",
+                    field="candidates",
+                )
+        if len(standing) < left:
+            raise RuleViolation(
+                gettext(
+                    "%(left)s seat(s) are left: at least %(left)s candidates must stand in the further vote; "
+                    "%(count)s chosen."
+                )
+                % {"left": left, "count": len(standing)},
+                rule="further_round_candidates",
+                field="candidates",
+            )
+        if ends_at <= starts_at:
+            raise RuleViolation(
+                gettext("Voting must end after it starts."), rule="election_times", field="ends_at"
+            )
+        if ends_at <= now:
+            raise RuleViolation(
+                gettext("The voting window has to end in the future."), rule="election_times", field="ends_at"
+            )
+        number = current.round + 1
+        further = Round.objects.create(
+            election=current,
+            number=number,
+            reason=reason,
+            seats=left,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            opened_by=by,
+        )
+        RoundCandidate.objects.bulk_create(
+            [RoundCandidate(round=further, candidate=candidate) for candidate in standing]
+        )
+        current.candidates.filter(tied=True).update(tied=False)
+        audit.record(
+            AuditAction.CREATE,
+            further,
+            by=by,
+            note=gettext("Round %(number)s (%(reason)s) for %(left)s seat(s): %(names)s")
+            % {
+                "number": number,
+                "reason": further.get_reason_display(),
+                "left": left,
+                "names": gettext(", ").join(c.member.person.name for c in standing),
+            },
+        )
+        current.round = number
+        current.needs_revote = False
+        current.result_note = ""
+        _set_state(
+            current,
+            ElectionState.VOTING,
+            by=by,
+            note=gettext("Further round %(number)s opened") % {"number": number},
+            extra=["round", "needs_revote", "result_note"],
+        )
+    return further
+
+
+def _count_further_round(current: Election, further: Round, *, by, present: int | None) -> Election:
+    """Count a further round (inside close_and_count's transaction) and combine its winners with
+    those already elected."""
+    cast = current.ballots.filter(round=further.number).count()
+    present = _check_present(current, cast, present)
+    tallies = dict(
+        RoundCandidate.objects.filter(round=further)
+        .annotate(
+            total=Count(
+                "candidate__ballots",
+                filter=Q(candidate__ballots__is_valid=True, candidate__ballots__round=further.number),
+            )
+        )
+        .values_list("pk", "total")
+    )
+    entries = list(further.entries.select_related("candidate__member__person"))
+    for entry in entries:
+        entry.votes_for = tallies.get(entry.pk, 0)
+        entry.elected = False
+    if further.reason == RoundReason.TIE:
+        eligible = entries  # 第二十一条: the most votes among the tied win
+    else:
+        eligible = [entry for entry in entries if entry.votes_for * 2 > present]  # 第二十二条
+    winners, tied = _pick_winners(
+        eligible,
+        further.seats,
+        votes=lambda entry: entry.votes_for,
+        order=lambda entry: (entry.candidate.order, entry.candidate.pk),
+    )
+    notes: list[str] = []
+    if tied:
+        notes.append(
+            gettext(
+                "%(names)s are tied with %(votes)s votes for the remaining %(left)s seat(s): "
+                "a further vote among them is needed (%(article)s)."
+            )
+            % {
+                "names": gettext(", ").join(entry.candidate.member.person.name for entry in tied),
+                "votes": tied[0].votes_for,
+                "left": further.seats - len(winners),
+                "article": ARTICLE_TIE,
+            }
+        )
+    elif len(winners) < further.seats:
+        notes.append(
+            gettext(
+                "Only %(elected)s of %(seats)s seats were filled by more than half of the votes of "
+                "those present (%(article)s): hold a further election for the rest, or reduce the seats "
+                "with the approval of the superior committee."
+            )
+            % {
+                "elected": current.seats - further.seats + len(winners),
+                "seats": current.seats,
+                "article": ARTICLE_MAJORITY,
+            }
+        )
+    for entry in winners:
+        entry.elected = True
+    RoundCandidate.objects.bulk_update(entries, ["votes_for", "elected"])
+    winner_ids = [entry.candidate_id for entry in winners]
+    Candidate.objects.filter(pk__in=winner_ids).update(elected=True)
+    Candidate.objects.filter(pk__in=[entry.candidate_id for entry in tied]).update(tied=True)
+    further.present_voters = present
+    further.ballots_cast = cast
+    further.valid_ballots = current.ballots.filter(round=further.number, is_valid=True).count()
+    further.result_note = "\n".join(notes)
+    further.counted_at = timezone.now()
+    further.save(
+        update_fields=["present_voters", "ballots_cast", "valid_ballots", "result_note", "counted_at"]
+    )
+    current.needs_revote = bool(tied)
+    current.result_note = further.result_note
+    current.counted_at = further.counted_at
+    _set_state(
+        current,
+        ElectionState.COUNTED,
+        by=by,
+        note=gettext("Round %(number)s: %(elected)s elected; %(cast)s ballots, %(valid)s valid")
+        % {"number": further.number, "elected": len(winners), "cast": cast, "valid": further.valid_ballots},
+        extra=["needs_revote", "result_note", "counted_at"],
+    )
     return current
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,18 +22,20 @@ from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.elections import services
-from dangjian.elections.choices import ElectionKind, ElectionState
+from dangjian.elections.choices import ElectionKind, ElectionState, RoundReason
 from dangjian.elections.forms import (
     BallotForm,
     CandidateForm,
     CountForm,
     DecisionForm,
+    ElectionEditForm,
     ElectionFilterSet,
     ElectionForm,
+    FurtherRoundForm,
     PaperBallotForm,
     RejectForm,
 )
-from dangjian.elections.models import Ballot, Candidate, Election
+from dangjian.elections.models import Ballot, Candidate, Election, RoundCandidate
 from dangjian.life.choices import MeetingKind
 from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
@@ -154,11 +156,91 @@ def election_detail(request, pk: int):
             "election": election,
             "candidates": _candidates(election),
             "needed": services.minimum_candidates(election.seats, election.kind),
-            "ballots": election.ballots.count(),
+            "ballots": election.ballots.filter(round=election.round).count(),
             "can_change": can_change,
+            "further_reason": services.further_round_reason(election) if can_change else None,
             "can_decide": state == ElectionState.SUBMITTED and services.can_decide(election, user),
             "is_voter": state == ElectionState.VOTING and services.voter_for(election, user) is not None,
             "superior": services.superior_of(election),
+        },
+    )
+
+
+@login_required
+def election_edit(request, pk: int):
+    """Edit a draft election (seats, term, voting window, kind); refused once the candidates are
+    confirmed. The form carries the version loaded, so a concurrent save is not overwritten."""
+    election = _election(request, pk, CHANGE)
+    meetings = Meeting.objects.filter(org=election.org, kind=MeetingKind.BRANCH_GENERAL).order_by(
+        "-starts_at"
+    )
+    form = ElectionEditForm(request.POST or None, instance=election, meetings=meetings)
+    editable = election.state == ElectionState.DRAFT
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        version = form.cleaned_data.get("version")
+        # ModelForm validation wrote the posted values onto ``election``; the service reloads it.
+        if _run(
+            request,
+            form,
+            lambda: services.update_election(election, by=request.user, expected_version=version, **fields),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("elections:election_detail", pk=election.pk)
+    return render(
+        request,
+        "elections/election_edit.html",
+        {"form": form, "election": Election.objects.select_related("org").get(pk=pk), "editable": editable},
+    )
+
+
+@login_required
+def further_round(request, pk: int):
+    """Open a further round after a count that left a tie (再次投票, 第二十一条) or unfilled seats
+    (另行选举 among those not elected, 第二十二条)."""
+    election = _election(request, pk, CHANGE)
+    reason = services.further_round_reason(election)
+    pool = (
+        list(services.further_round_pool(election, reason).select_related("member__person")) if reason else []
+    )
+    elected = election.candidates.filter(elected=True).count()
+    form = FurtherRoundForm(
+        request.POST or None,
+        pool=pool,
+        choosable=reason == RoundReason.SHORTFALL,
+        initial={
+            "candidates": [str(c.pk) for c in pool],
+            "starts_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (timezone.localtime() + timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.open_further_round(
+                election,
+                by=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                candidate_ids=form.candidate_ids(),
+            ),
+        )
+    ):
+        messages.success(request, _("The further round is open: voters can cast their ballots."))
+        return redirect("elections:election_detail", pk=election.pk)
+    return render(
+        request,
+        "elections/further_round.html",
+        {
+            "election": election,
+            "form": form,
+            "reason": reason,
+            "pool": pool,
+            "left": election.seats - elected,
+            "article": services.ARTICLE_TIE if reason == RoundReason.TIE else services.ARTICLE_MAJORITY,
         },
     )
 
@@ -287,7 +369,7 @@ def election_submit(request, pk: int):
 def election_count(request, pk: int):
     """Close the ballot box: enter the voters present and count (quorum and majority checked)."""
     election = _election(request, pk, CHANGE)
-    ballots = election.ballots.count()
+    ballots = election.ballots.filter(round=election.round).count()
     form = CountForm(request.POST or None, initial={"present": ballots})
     if (
         request.method == "POST"
@@ -319,10 +401,23 @@ def election_results(request, pk: int):
             "election": election,
             "candidates": candidates,
             "counted": counted,
+            "rounds": _rounds(election),
             "majority": (election.present_voters or 0) // 2 + 1,
             "quorum": (election.expected_voters or 0) * 4 // 5 + 1,
         },
     )
+
+
+def _rounds(election: Election) -> list:
+    """The further rounds with their candidates' votes (two queries)."""
+    rounds = list(election.rounds.order_by("number"))
+    entries = RoundCandidate.objects.filter(round__in=rounds).select_related("candidate__member__person")
+    by_round: dict[int, list] = {}
+    for entry in entries.order_by("-votes_for", "candidate__order", "pk"):
+        by_round.setdefault(entry.round_id, []).append(entry)
+    for further in rounds:
+        further.entry_list = by_round.get(further.pk, [])
+    return rounds
 
 
 def _decision(request, pk: int, *, approving: bool):
@@ -374,10 +469,11 @@ def election_reject(request, pk: int):
 def paper_ballot(request, pk: int):
     """Staff enter a paper ballot as marked; a ballot with too many marks is kept as invalid."""
     election = _election(request, pk, CHANGE)
-    candidates = _candidates(election)
+    candidates = list(services.ballot_candidates(election).select_related("member__person", "member__org"))
+    voted = Ballot.objects.filter(election=election, round=election.round, voter=OuterRef("pk"))
     not_voted = (
         services.voters(election.org)
-        .exclude(ballots__election=election)
+        .exclude(Exists(voted))
         .select_related("person")
         .order_by("person__name_pinyin", "pk")
     )
@@ -406,7 +502,12 @@ def paper_ballot(request, pk: int):
     return render(
         request,
         "elections/paper_ballot.html",
-        {"election": election, "form": form, "ballots": election.ballots.count()},
+        {
+            "election": election,
+            "form": form,
+            "ballots": election.ballots.filter(round=election.round).count(),
+            "seats": services.seats_on_ballot(election, services.current_round(election)),
+        },
     )
 
 
@@ -423,8 +524,9 @@ def ballot(request, pk: int):
         if Election.objects.visible_to(request.user).filter(pk=pk).exists():
             raise PageForbidden(_("You have no vote in this election."))
         raise Http404
-    cast = Ballot.objects.filter(election=election, voter=voter).first()
-    candidates = list(election.candidates.select_related("member__person"))
+    cast = Ballot.objects.filter(election=election, round=election.round, voter=voter).first()
+    further = services.current_round(election)
+    candidates = list(services.ballot_candidates(election).select_related("member__person"))
     form = BallotForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if (
         request.method == "POST"
@@ -438,9 +540,17 @@ def ballot(request, pk: int):
     ):
         messages.success(request, _("Your ballot has been cast. Thank you."))
         return redirect("elections:ballot", pk=election.pk)
-    refusal = None if cast else services.ballot_refusal(election, user=request.user)
+    refusal = None if cast else services.ballot_refusal(election, user=request.user, further=further)
     return render(
         request,
         "elections/ballot.html",
-        {"election": election, "form": form, "cast": cast, "refusal": refusal, "now": timezone.now()},
+        {
+            "election": election,
+            "further": further,
+            "seats": services.seats_on_ballot(election, further),
+            "form": form,
+            "cast": cast,
+            "refusal": refusal,
+            "now": timezone.now(),
+        },
     )
