@@ -223,14 +223,18 @@ def _scope_root_path(by) -> str:
 
 
 def existing_person_note(registered_name: str, row_name: str) -> str:
-    message = gettext(
-        "This ID number belongs to a person already registered (%(name)s) who is not a party member: "
-        "the membership will be linked to them, and their registered details are kept, not replaced "
+    """The dry-run note of a row whose ID number belongs to a registered person who is not a member."""
+    if registered_name != row_name:
+        return gettext(
+            "This ID number belongs to a person already registered as %(name)s, who is not a party member: "
+            "the membership will be linked to them and their registered details are kept, not replaced "
+            "by this row. The name in this row (%(row)s) differs; check the row."
+        ) % {"name": registered_name, "row": row_name}
+    return gettext(
+        "This ID number belongs to a person already registered as %(name)s, who is not a party member: "
+        "the membership will be linked to them and their registered details are kept, not replaced "
         "by this row."
     ) % {"name": registered_name}
-    if registered_name != row_name:
-        message += " " + gettext("The name in this row (%(row)s) differs; check the row.") % {"row": row_name}
-    return message
 
 
 def _check_row(
