@@ -187,6 +187,12 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
             sign_in(page, base, "dangyuan")
             page.goto(base + voting + "ballot/")
             shoot(page, "election-ballot", width)
+    if want("election-edit"):
+        # 换届选举: editing a draft election (seats, term, window, kind) before candidates are confirmed.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/elections/?state=draft")
+        page.goto(base + first_href(page, "main table tbody a") + "edit/")
+        shoot(page, "election-edit", width)
     if want("meeting-compliance") or want("meeting-detail") or want("meeting-checkin"):
         # 三会一课: the street's compliance roll-up (most missing first), the demo branch's all-day
         # 主题党日 with its QR code, and the phone check-in page the QR code leads to.

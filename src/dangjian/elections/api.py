@@ -214,7 +214,7 @@ def _visible(request: HttpRequest, id: int) -> Election:
 
 
 def _detail(request: HttpRequest, id: int) -> Election:
-    """An election with its candidates (three queries: the election, the check, the candidates)."""
+    """An election with its candidates and further rounds (a fixed number of queries)."""
     election = _visible(request, id)
     prefetch_related_objects(
         [election],
