@@ -39,6 +39,8 @@ def test_the_api_refuses_a_candidate_within_a_year_with_the_rule(client, world, 
     assert "确定为发展对象须在列为入党积极分子满一年后（《中国共产党发展党员工作细则》第十三条）" in detail
     earliest = applicant.activist_on.replace(year=applicant.activist_on.year + 1)
     assert f"最早可为{earliest.year}年{earliest.month}月{earliest.day}日" in detail
+    assert response.json()["rule"] == "candidate.after"
+    assert response.json()["field"] == "date"
 
 
 def client_login(client, user):
@@ -57,6 +59,7 @@ def test_the_api_refuses_a_branch_meeting_without_quorum(client, world, secretar
     )
     assert response.status_code == 400
     assert "到会人数不足" in response.json()["detail"]
+    assert response.json()["rule"] == "branch_meeting.vote"
     response = _post(
         client,
         applicant,

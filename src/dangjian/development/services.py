@@ -146,7 +146,7 @@ def apply(person, *, org, date: datetime.date, source: str, by, note: str = "") 
             ),
         )
         if outcome.errors:
-            _refuse(outcome.errors[0][1], outcome.errors[0][0].get("kind", ""), "date")
+            _refuse(outcome.errors[0][1], f"{APPLICATION}.{outcome.errors[0][0].get('kind', '')}", "date")
         try:
             with transaction.atomic():
                 applicant.save()
@@ -247,7 +247,9 @@ def record_step(
         if outcome.errors:
             rule, message = outcome.errors[0]
             field = "date" if rule.get("kind") in ("after", "min_age") else rule.get("value")
-            _refuse(message, rule.get("kind", ""), field)
+            # "<step>.<kind>" (e.g. "candidate.after"): API clients can tell the one-year activist
+            # rule from the one-month talk rule without reading the message.
+            _refuse(message, f"{step.code}.{rule.get('kind', '')}", field)
         if ctx.voters:
             clean["voters"] = ctx.voters
         before = audit.snapshot(current)
