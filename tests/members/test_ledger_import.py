@@ -147,6 +147,7 @@ def test_export_is_filtered_audited_and_masked_without_the_reveal_permission(
     assert rows[0][HEADER.index("身份证号")] == id_number(2)  # the secretary may reveal
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.changes["rows"] == 1 and entry.changes["filters"] == {"category": "retired"}
+    assert entry.changes["clear_personal_data_rows"] == 1  # clear values leaving are recorded
 
     staff = UserFactory(username="staff_a")
     assign(staff, BuiltinRole.ORG_STAFF, world.org_a)
@@ -157,6 +158,10 @@ def test_export_is_filtered_audited_and_masked_without_the_reveal_permission(
     assert all("*" in value for value in ids) and id_number(1) not in ids
     assert all("*" in row[HEADER.index("手机号")] for row in rows)
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("pk").changes["clear_personal_data_rows"]
+        == 0
+    )
 
 
 def test_the_import_audit_line_is_filed_under_the_common_ancestor_and_seen_by_the_staff(world, secretary_a):

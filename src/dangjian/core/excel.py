@@ -808,7 +808,13 @@ def export_workbook(
 
 
 def record_export(
-    spec_or_title: ImportSpec | Any, *, by, filters: Mapping[str, Any], count: int, file_name: str
+    spec_or_title: ImportSpec | Any,
+    *,
+    by,
+    filters: Mapping[str, Any],
+    count: int,
+    file_name: str,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Every export leaves an audit line: what, with which filters, how many rows (个人信息保护法)."""
     name = spec_or_title.name if isinstance(spec_or_title, ImportSpec) else ""
@@ -817,7 +823,7 @@ def record_export(
         AuditAction.EXPORT,
         by=by,
         object_repr=str(title),
-        changes={"spec": name, "filters": dict(filters), "rows": count, "file": file_name},
+        changes={"spec": name, "filters": dict(filters), "rows": count, "file": file_name, **(extra or {})},
         note=file_name,
     )
 

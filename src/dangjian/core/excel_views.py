@@ -69,12 +69,17 @@ def export_response(
     *,
     by,
     filters: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """The export of ``rows`` in the spec's columns, with its audit line (filters and row count)."""
+    """The export of ``rows`` in the spec's columns, with its audit line (filters and row count).
+
+    ``extra`` is read after the rows are written, so a row generator may fill it in as it goes
+    (e.g. how many rows carried clear personal data).
+    """
     file_name = f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
     counter: list[int] = []
     content = export_workbook(spec, rows, counter=counter)
-    record_export(spec, by=by, filters=filters, count=counter[0], file_name=file_name)
+    record_export(spec, by=by, filters=filters, count=counter[0], file_name=file_name, extra=extra)
     return attachment(content, file_name)
 
 

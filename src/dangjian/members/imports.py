@@ -382,14 +382,22 @@ MEMBER_SPEC = ImportSpec(
 # --- Export rows ----------------------------------------------------------------------------
 
 
-def member_export_rows(queryset, *, by) -> Iterator[dict[str, Any]]:
+def member_export_rows(queryset, *, by, revealed: dict | None = None) -> Iterator[dict[str, Any]]:
     """Rows of the ledger in the import's columns; ID numbers and mobiles masked unless the user
-    holds ``core.reveal_personal_data`` over the member's organization."""
+    holds ``core.reveal_personal_data`` over the member's organization.
+
+    ``revealed["clear_personal_data_rows"]`` counts the rows written with clear values, for the
+    export's audit line: clear personal data leaving the system is a reveal (个人信息保护法).
+    """
     scope = scope_of(by)
+    if revealed is not None:
+        revealed.setdefault("clear_personal_data_rows", 0)
     members: Iterable[PartyMember] = queryset.select_related("person", "org").iterator(chunk_size=1000)
     for member in members:
         person = member.person
         reveal = scope.has_perm("core.reveal_personal_data", org_path=member.org.path)
+        if reveal and revealed is not None:
+            revealed["clear_personal_data_rows"] += 1
         yield {
             "name": person.name,
             "gender": person.gender,
@@ -408,8 +416,3 @@ def member_export_rows(queryset, *, by) -> Iterator[dict[str, Any]]:
             "flow_out_destination": member.flow_out_destination,
             "is_lost_contact": YES if member.is_lost_contact else NO,
         }
-
-
-def export_reveals(by) -> bool:
-    """Whether the export may hold clear personal data somewhere (for its audit line)."""
-    return scope_of(by).has_any("core.reveal_personal_data")

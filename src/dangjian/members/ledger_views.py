@@ -119,11 +119,13 @@ def member_export(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request.user, VIEW)
     filterset = _filtered(request)
     members = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    revealed: dict = {}
     return excel_views.export_response(
         MEMBER_SPEC,
-        member_export_rows(members.order_by("person__name_pinyin", "id"), by=request.user),
+        member_export_rows(members.order_by("person__name_pinyin", "id"), by=request.user, revealed=revealed),
         by=request.user,
         filters=_active_filters(request, filterset),
+        extra=revealed,
     )
 
 
