@@ -24,19 +24,39 @@ MENU: list[tuple[str, str, str]] = [
     (_("Grids"), "orgs:area_tree", "orgs.view_area"),
     (_("People"), "core:person_list", "core.view_person"),
     (_("Party members"), "members:member_list", "members.view_partymember"),
-    (_("Meetings"), "life:meeting_list", "life.view_meeting"),
-    (_("Meeting compliance"), "life:compliance", "life.view_meeting"),
+    (_("Party member development"), "development:board", "development.view_applicant"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
     (_("Party dues"), "dues:index", "dues.view_duespayment"),
+    (_("Political birthdays"), "members:political_birthdays", "members.view_partymember"),
+    (_("Meetings"), "life:meeting_list", "life.view_meeting"),
+    (_("Meeting compliance"), "life:compliance", "life.view_meeting"),
+    (_("Elections"), "elections:election_list", "elections.view_election"),
     (_("Dual reporting"), "dual_reporting:index", "dual_reporting.view_memberreport"),
     (_("Report to my community"), "dual_reporting:report_self", "dual_reporting.report_self"),
-    (_("Political birthdays"), "members:political_birthdays", "members.view_partymember"),
-    (_("Party member development"), "development:board", "development.view_applicant"),
-    (_("Elections"), "elections:election_list", "elections.view_election"),
+    (_("Notifications"), "core:notification_list", LOGGED_IN),
     (_("Audit log"), "core:audit_list", "core.view_auditentry"),
     (_("Administration"), "admin:index", STAFF),
     (_("API tokens"), "accounts:token_list", LOGGED_IN),
-    (_("Notifications"), "core:notification_list", LOGGED_IN),
+]
+
+# The navbar groups the entries so that it fits one line at 1280 px: (group label, URL names).
+# A group the user can open only one entry of shows that entry as a plain link.
+MENU_GROUPS: list[tuple[str, list[str]]] = [
+    (_("Trees"), ["orgs:org_tree", "orgs:area_tree", "core:person_list"]),
+    (
+        _("Party members"),
+        [
+            "members:member_list",
+            "development:board",
+            "members:transfer_list",
+            "dues:index",
+            "members:political_birthdays",
+        ],
+    ),
+    (_("Organizational life"), ["life:meeting_list", "life:compliance", "elections:election_list"]),
+    (_("Dual reporting"), ["dual_reporting:index", "dual_reporting:report_self"]),
+    (_("Notifications"), ["core:notification_list"]),
+    (_("System"), ["core:audit_list", "admin:index", "accounts:token_list"]),
 ]
 
 
@@ -45,6 +65,17 @@ class NavEntry:
     label: str
     url: str
     active: bool
+    url_name: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    entries: list[NavEntry]
+
+    @property
+    def active(self) -> bool:
+        return any(entry.active for entry in self.entries)
 
 
 def _allowed(user, scope, requirement: str) -> bool:
@@ -70,10 +101,24 @@ def menu_for(request) -> list[NavEntry]:
         except NoReverseMatch:
             # A section whose pages are not installed (or not written yet) is simply left out.
             continue
-        entries.append(NavEntry(label=str(label), url=url, active=request.path.startswith(url)))
+        entries.append(
+            NavEntry(label=str(label), url=url, active=request.path.startswith(url), url_name=url_name)
+        )
     return entries
+
+
+def group_entries(entries: list[NavEntry]) -> list[NavGroup]:
+    """The entries arranged by ``MENU_GROUPS``; groups with nothing to open are left out."""
+    by_name = {entry.url_name: entry for entry in entries}
+    groups = []
+    for label, names in MENU_GROUPS:
+        members = [by_name[name] for name in names if name in by_name]
+        if members:
+            groups.append(NavGroup(label=str(label), entries=members))
+    return groups
 
 
 def navigation(request) -> dict:
     # Lazy: pages that never render the menu (htmx fragments, JSON) never compute the scope.
-    return {"nav_entries": SimpleLazyObject(lambda: menu_for(request))}
+    entries = SimpleLazyObject(lambda: menu_for(request))
+    return {"nav_entries": entries, "nav_groups": SimpleLazyObject(lambda: group_entries(list(entries)))}
