@@ -90,7 +90,16 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_search_fields()
+        is_new = self._state.adding
         super().save(*args, **kwargs)
+        if is_new:
+            return
+        # The ledger orders and searches memberships by copies of the sort key and search tokens.
+        from django.apps import apps
+
+        apps.get_model("members", "PartyMember").objects.filter(person_id=self.pk).exclude(
+            sort_name=self.name_pinyin, search_tokens=self.search_tokens
+        ).update(sort_name=self.name_pinyin, search_tokens=self.search_tokens)
 
     @classmethod
     def scope_q(cls, scope) -> models.Q:

@@ -13,13 +13,15 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.choices import Education
 from dangjian.core.models import Person
+from dangjian.core.search import search_queryset
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
@@ -72,7 +74,22 @@ def search_members(queryset: QuerySet, text: str) -> QuerySet:
     compact = text.replace(" ", "").replace("-", "")
     if ID_NUMBER_QUERY.match(compact):
         return queryset.filter(person__in=Person.objects.with_id_number(compact).values("pk"))
-    return queryset.filter(person__in=Person.objects.search(text).values("pk"))
+    # The membership's own copy of the tokens and its own index (see PartyMember.search_tokens).
+    return search_queryset(queryset, text)
+
+
+def in_name_order(queryset: QuerySet, *, searched: bool) -> QuerySet:
+    """Members in pinyin order of their names.
+
+    Without a search, PostgreSQL walks the (sort_name, id) index and stops after one page. With
+    a search it must not: walking the index and testing every member's tokens reads half the
+    ledger for a common surname such as 王 (~140 ms at district scale), while the search index
+    finds the few thousand matches at once and sorting them costs a few milliseconds. Sorting by
+    an expression of ``sort_name`` (same order) keeps the planner off the index walk.
+    """
+    if searched:
+        return queryset.order_by(Concat("sort_name", Value("")).asc(), "id")
+    return queryset.order_by("sort_name", "id")
 
 
 class MemberFilterSet(django_filters.FilterSet):

@@ -364,6 +364,8 @@ def _insert(ready: list[tuple[Row, dict[str, Any]]]) -> None:
             )
         )
     PartyMember.objects.bulk_create(members, batch_size=BATCH)
+    # bulk_create skips PartyMember.save(): copy the sort keys in one statement.
+    PartyMember.fill_sort_names(PartyMember.objects.filter(person_id__in=[m.person_id for m in members]))
 
 
 def _no_row_left(row: Row, context: ImportContext) -> Outcome:  # pragma: no cover - prepare returns []

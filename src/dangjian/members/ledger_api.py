@@ -26,7 +26,7 @@ from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
 from dangjian.members import ledger_services
 from dangjian.members.choices import MemberCategory, MemberStatus
-from dangjian.members.filters import MemberFilterSet
+from dangjian.members.filters import MemberFilterSet, in_name_order
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 
@@ -186,7 +186,7 @@ def _visible(request: HttpRequest, id: int) -> PartyMember:
 
 
 def _encode_cursor(member: PartyMember) -> str:
-    raw = json.dumps([member.person.name_pinyin, member.pk], ensure_ascii=False).encode()
+    raw = json.dumps([member.sort_name, member.pk], ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -223,10 +223,10 @@ def member_list(request: HttpRequest, params: Query[MemberListParams]) -> dict:
                 for name, messages in filterset.errors.items()
             ]
         )
-    members = filterset.qs.order_by("person__name_pinyin", "id")
+    members = in_name_order(filterset.qs, searched=bool((params.q or "").strip()))
     if params.after:
         pinyin, pk = _decode_cursor(params.after)
-        members = members.filter(Q(person__name_pinyin__gt=pinyin) | Q(person__name_pinyin=pinyin, id__gt=pk))
+        members = members.filter(Q(sort_name__gt=pinyin) | Q(sort_name=pinyin, id__gt=pk))
     rows = list(members[: params.limit + 1])
     has_next = len(rows) > params.limit
     rows = rows[: params.limit]

@@ -25,7 +25,7 @@ from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolati
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.members import ledger_services
-from dangjian.members.filters import MemberFilterSet
+from dangjian.members.filters import MemberFilterSet, in_name_order
 from dangjian.members.history import history_sections
 from dangjian.members.imports import MEMBER_SPEC, member_export_rows
 from dangjian.members.ledger_forms import LostContactForm, MemberEditForm, MemberForm, OrgPickForm
@@ -75,7 +75,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     members = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     # Columns: name, gender, birth date, masked mobile, organization, status, category, dates.
-    members = members.select_related("person", "org").order_by("person__name_pinyin", "id")
+    members = in_name_order(
+        members.select_related("person", "org"), searched=bool(request.GET.get("q", "").strip())
+    )
     page = paginate(request, members)
     org_query = request.GET.get("org_q", "").strip()[:50]
     org_options = []
@@ -122,7 +124,11 @@ def member_export(request: HttpRequest) -> HttpResponse:
     revealed: dict = {}
     return excel_views.export_response(
         MEMBER_SPEC,
-        member_export_rows(members.order_by("person__name_pinyin", "id"), by=request.user, revealed=revealed),
+        member_export_rows(
+            in_name_order(members, searched=bool(request.GET.get("q", "").strip())),
+            by=request.user,
+            revealed=revealed,
+        ),
         by=request.user,
         filters=_active_filters(request, filterset),
         extra=revealed,

@@ -217,12 +217,17 @@ class Generator:
                 self.populate_district(district_index, district)
             with self.stats.stage("demo users"):
                 self.stats.rows["demo users"] += len(create_demo_users(self.anchors))
+            with self.stats.stage("member sort keys"):
+                # Memberships were bulk-inserted (no save()); later steps may add more.
+                PartyMember.fill_sort_names(PartyMember.objects.filter(sort_name=""))
             for step in registered_steps():
                 with self.stats.stage(step.name):
                     self.stats.rows[step.name] += step.function(self) or 0
                 self.log(
                     f"  {step.name}: {self.stats.rows[step.name]:,} in {self.stats.seconds[step.name]:.1f} s"
                 )
+            with self.stats.stage("member sort keys"):
+                PartyMember.fill_sort_names(PartyMember.objects.filter(sort_name=""))
             with self.stats.stage("audit"):
                 self.write_audit_entry(time.perf_counter() - started)
                 self.stats.rows["audit"] += 1
