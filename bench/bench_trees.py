@@ -188,7 +188,12 @@ def resolve(case: Case) -> str | None:
 def visible(user, case: Case) -> bool:
     """Whether the persona may see the case's node (out-of-scope nodes answer 404: not timed)."""
     if case.pk is None:
-        return True
+        org_pk = dict(part.split("=", 1) for part in case.query.split("&") if "=" in part).get("org")
+        if org_pk is None:
+            return True
+        from dangjian.orgs.models import Organization
+
+        return Organization.objects.visible_to(user).filter(pk=int(org_pk)).exists()
     from dangjian.members.models import PartyMember
     from dangjian.orgs.models import Area, Organization
 
