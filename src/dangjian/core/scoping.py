@@ -99,12 +99,19 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(self.model.scope_q(scope))
 
 
+def has_perm_over(user, permission: str, obj) -> bool:
+    """Whether the user holds ``permission`` over ``obj``'s place in the trees (None: never)."""
+    if obj is None:
+        return False
+    org_path, area_path = obj.audit_scope_paths()
+    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
+
+
 def check_perm(user, permission: str, obj) -> None:
     """Raise PermissionDenied unless the user holds ``permission`` over ``obj``'s place in the trees."""
     from dangjian.core.errors import PermissionDenied
 
-    org_path, area_path = obj.audit_scope_paths()
-    if not scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None):
+    if not has_perm_over(user, permission, obj):
         raise PermissionDenied(
             gettext("You do not have permission to do this within this scope."), rule="scope"
         )

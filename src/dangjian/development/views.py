@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import Person
+from dangjian.core.page_permissions import allowed, require_any, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.development import services, timeline
@@ -51,16 +51,6 @@ BOARD_FIELDS = [
 ]
 
 
-def _allowed(user, permission: str, obj) -> bool:
-    org_path, area_path = obj.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
-def _require_any(user, permission: str) -> None:
-    if not scope_of(user).has_any(permission):
-        raise PageForbidden(permission)
-
-
 def _applicants(user):
     # Columns of the list, the board and the timeline header: name, branch, next step.
     return Applicant.objects.visible_to(user).select_related("person", "org", "next_step")
@@ -68,21 +58,9 @@ def _applicants(user):
 
 def _visible_applicant(request, pk: int) -> Applicant:
     applicant = get_object_or_404(_applicants(request.user), pk=pk)
-    if not _allowed(request.user, VIEW, applicant):
+    if not allowed(request.user, VIEW, applicant):
         raise Http404
     return applicant
-
-
-def _run(form, action) -> bool:
-    """Call a service; put a refused rule on the form. True when it succeeded."""
-    try:
-        action()
-    except PermissionDenied as error:
-        raise PageForbidden(error.message) from error
-    except RuleViolation as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return False
-    return True
 
 
 def _org_param(request) -> Organization | None:
@@ -96,7 +74,7 @@ def _org_param(request) -> Organization | None:
 @require_GET
 def applicant_list(request):
     """Applicants of the user's branches, filtered by stage, state, lateness and name."""
-    _require_any(request.user, VIEW)
+    require_any(request.user, VIEW)
     form = ApplicantFilterForm(request.GET or None)
     applicants = _applicants(request.user)
     org = _org_param(request)
@@ -131,12 +109,12 @@ def applicant_list(request):
 @login_required
 def applicant_create(request):
     """Open a file: find the person, choose the branch, the application date and the source."""
-    _require_any(request.user, ADD)
+    require_any(request.user, ADD)
     form = ApplyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         created: list[Applicant] = []
         data = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: created.append(
                 services.apply(
@@ -191,7 +169,7 @@ def applicant_detail(request, pk: int):
     )
     steps = list(StepDefinition.objects.filter(is_active=True).order_by("order", "id"))
     today = timezone.localdate()
-    can_change = _allowed(request.user, CHANGE, applicant)
+    can_change = allowed(request.user, CHANGE, applicant)
     return render(
         request,
         "development/applicant_detail.html",
@@ -211,12 +189,12 @@ def applicant_record_step(request, pk: int, code: str):
     """Record a step: date, materials, note and the values its rules read; a refused rule shows on the form."""
     applicant = _visible_applicant(request, pk)
     step = get_object_or_404(StepDefinition.objects.filter(is_active=True), code=code)
-    if not _allowed(request.user, CHANGE, applicant):
+    if not allowed(request.user, CHANGE, applicant):
         raise PageForbidden(CHANGE)
     form = RecordStepForm(request.POST or None, step=step, applicant=applicant)
     if request.method == "POST" and form.is_valid():
         created: list[StepRecord] = []
-        if _run(
+        if run_service(
             form,
             lambda: created.append(
                 services.record_step(
@@ -246,13 +224,13 @@ def applicant_record_step(request, pk: int, code: str):
 def applicant_withdraw(request, pk: int):
     """Confirm closing a file in progress, with the reason."""
     applicant = _visible_applicant(request, pk)
-    if not _allowed(request.user, CHANGE, applicant):
+    if not allowed(request.user, CHANGE, applicant):
         raise PageForbidden(CHANGE)
     form = WithdrawForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             form,
             lambda: services.withdraw(
                 applicant, by=request.user, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
@@ -300,7 +278,7 @@ def board_columns(user, org: Organization | None, today) -> list[dict]:
 @require_GET
 def board(request):
     """The branch pipeline board: a column per stage, who is there, the next step and its date, late marked."""
-    _require_any(request.user, VIEW)
+    require_any(request.user, VIEW)
     org = _org_param(request)
     today = timezone.localdate()
     return render(

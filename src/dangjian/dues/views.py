@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.excel import export_workbook, record_export
 from dangjian.core.excel_views import attachment, import_page, template_download
+from dangjian.core.page_permissions import allowed, require, require_any
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import scope_of
 from dangjian.dues import services
 from dangjian.dues.choices import ReductionState, dues_category_for
 from dangjian.dues.forms import (
@@ -61,24 +61,9 @@ from dangjian.orgs.models import Organization
 SHEET_PAGE_SIZE = 100
 
 
-def _allowed(user, permission: str, obj) -> bool:
-    org_path, area_path = obj.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
-def _require(user, permission: str, obj) -> None:
-    if not _allowed(user, permission, obj):
-        raise PageForbidden(permission)
-
-
-def _require_any(user, permission: str) -> None:
-    if not scope_of(user).has_any(permission):
-        raise PageForbidden(permission)
-
-
 def _org(request, pk: int, permission: str = "dues.view_duespayment") -> Organization:
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
-    _require(request.user, permission, org)
+    require(request.user, permission, org)
     return org
 
 
@@ -86,7 +71,7 @@ def _member(request, pk: int, permission: str) -> PartyMember:
     member = get_object_or_404(
         PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=pk
     )
-    _require(request.user, permission, member)
+    require(request.user, permission, member)
     return member
 
 
@@ -114,7 +99,7 @@ def _sheet_url(org: Organization, month) -> str:
 @require_GET
 def index(request):
     """The branches in the user's scope with this month's count of payments: the way into the sheets."""
-    _require_any(request.user, "dues.view_duespayment")
+    require_any(request.user, "dues.view_duespayment")
     month = _month(request)
     paid = (
         DuesPayment.objects.filter(member__org=OuterRef("pk"), month=month, member__is_active=True)
@@ -161,8 +146,8 @@ def sheet(request, org_pk: int):
             "page_paid": sum(row.payment.amount_paid for row in rows if row.payment),
             "previous_month": previous_month,
             "next_month": next_month,
-            "can_pay": _allowed(request.user, "dues.add_duespayment", org),
-            "can_declare": _allowed(request.user, "dues.add_duesdeclaration", org),
+            "can_pay": allowed(request.user, "dues.add_duespayment", org),
+            "can_declare": allowed(request.user, "dues.add_duesdeclaration", org),
             "farmer_amount": services.farmer_amount(org),
             "leaving_streak": LEAVING_STREAK,
             "methods": PaymentForm.base_fields["method"].choices,
@@ -251,8 +236,8 @@ def declaration_list(request, org_pk: int):
             "page": page,
             "rows": rows,
             "missing": missing,
-            "can_declare": _allowed(request.user, "dues.add_duesdeclaration", org),
-            "can_set": _allowed(request.user, "dues.change_duessetting", org),
+            "can_declare": allowed(request.user, "dues.add_duesdeclaration", org),
+            "can_set": allowed(request.user, "dues.change_duessetting", org),
             "farmer_amount": services.farmer_amount(org),
         },
     )
@@ -343,7 +328,7 @@ def setting_edit(request, org_pk: int):
 @require_GET
 def reduction_list(request):
     """Reduction and waiver applications in the user's scope, open ones first."""
-    _require_any(request.user, "dues.view_duesreduction")
+    require_any(request.user, "dues.view_duesreduction")
     reductions = DuesReduction.objects.visible_to(request.user).select_related(
         "member__person", "member__org", "decided_by"
     )
@@ -383,7 +368,7 @@ def reduction_decide(request, pk: int):
     reduction = get_object_or_404(
         DuesReduction.objects.visible_to(request.user).select_related("member__person", "member__org"), pk=pk
     )
-    _require(request.user, "dues.change_duesreduction", reduction)
+    require(request.user, "dues.change_duesreduction", reduction)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decide = (
@@ -408,7 +393,7 @@ def reduction_decide(request, pk: int):
 def arrears_list(request):
     """Members of an organization's subtree whose last month that is over is unpaid; the six
     months' cases first (党章第三十八条), with their months in arrears."""
-    _require_any(request.user, "dues.view_duespayment")
+    require_any(request.user, "dues.view_duespayment")
     members = PartyMember.objects.visible_to(request.user).select_related("person", "org")
     org = None
     org_pk = request.GET.get("org") or ""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.page_permissions import allowed, require, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.elections import services
@@ -43,41 +43,20 @@ from dangjian.orgs.models import Organization
 VIEW, ADD, CHANGE = services.VIEW, services.ADD, services.CHANGE
 
 
-def _allowed(user, permission: str, obj) -> bool:
-    org_path, area_path = obj.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
-def _require(user, permission: str, obj) -> None:
-    """Answer 403 when the user sees ``obj`` but may not do this to it."""
-    if not _allowed(user, permission, obj):
-        raise PageForbidden(permission)
-
-
 def _election(request, pk: int, permission: str = VIEW) -> Election:
     election = get_object_or_404(
         Election.objects.visible_to(request.user).select_related("org", "meeting", "committee", "decided_by"),
         pk=pk,
     )
-    _require(request.user, VIEW, election)
+    require(request.user, VIEW, election)
     if permission != VIEW:
-        _require(request.user, permission, election)
+        require(request.user, permission, election)
     return election
 
 
 def _run(request, form, action) -> bool:
-    """Call a service; put a refused rule on the form (or in a message). True when it succeeded."""
-    try:
-        action()
-    except PermissionDenied as error:
-        raise PageForbidden(error.message) from error
-    except RuleViolation as error:
-        if form is not None:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.error(request, error.message)
-        return False
-    return True
+    """``run_service`` with the request first, as this module's call sites read."""
+    return run_service(form, action, request=request)
 
 
 def _candidates(election: Election) -> list[Candidate]:
@@ -111,7 +90,7 @@ def election_list(request):
             "filterset": filterset,
             "page": paginate(request, filterset.qs),
             "org": org,
-            "can_add": org is not None and _allowed(request.user, ADD, org),
+            "can_add": org is not None and allowed(request.user, ADD, org),
         },
     )
 
@@ -120,7 +99,7 @@ def election_list(request):
 def election_create(request, org_pk: int):
     """Prepare an election of an organization's committee (or secretary)."""
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
-    _require(request.user, ADD, org)
+    require(request.user, ADD, org)
     meetings = Meeting.objects.filter(org=org, kind=MeetingKind.BRANCH_GENERAL).order_by("-starts_at")
     form = ElectionForm(request.POST or None, meetings=meetings)
     if not form.is_bound:
@@ -147,7 +126,7 @@ def election_detail(request, pk: int):
     """One election: its facts, candidates (with votes once counted), turnout and the next step."""
     election = _election(request, pk)
     user = request.user
-    can_change = _allowed(user, CHANGE, election)
+    can_change = allowed(user, CHANGE, election)
     state = election.state
     return render(
         request,
@@ -249,7 +228,7 @@ def further_round(request, pk: int):
 def candidate_list(request, pk: int):
     """The candidate list of a draft election, with a form to add a 正式党员 of the organization."""
     election = _election(request, pk)
-    can_change = _allowed(request.user, CHANGE, election) and election.state == ElectionState.DRAFT
+    can_change = allowed(request.user, CHANGE, election) and election.state == ElectionState.DRAFT
     members = (
         services.voters(election.org)
         .exclude(candidacies__election=election)
@@ -258,7 +237,7 @@ def candidate_list(request, pk: int):
     )
     form = CandidateForm(request.POST or None, members=members)
     if request.method == "POST":
-        _require(request.user, CHANGE, election)
+        require(request.user, CHANGE, election)
         if form.is_valid() and _run(
             request,
             form,

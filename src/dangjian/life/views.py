@@ -27,6 +27,7 @@ from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.excel import export_workbook, record_export, text_column
 from dangjian.core.excel_views import attachment as attachment_response
 from dangjian.core.models import Person
+from dangjian.core.page_permissions import allowed, require
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
 from dangjian.core.scoping import scope_of
@@ -44,20 +45,9 @@ from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingA
 from dangjian.orgs.models import Organization
 
 
-def _allowed(user, permission: str, obj) -> bool:
-    org_path, area_path = obj.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
-def _require(user, permission: str, obj) -> None:
-    """Answer 403 when the user sees ``obj`` but may not do this to it."""
-    if not _allowed(user, permission, obj):
-        raise PageForbidden(permission)
-
-
 def _meeting(request, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("org"), pk=pk)
-    _require(request.user, "life.view_meeting", meeting)
+    require(request.user, "life.view_meeting", meeting)
     return meeting
 
 
@@ -99,7 +89,7 @@ def meeting_list(request):
             "filterset": filterset,
             "page": page,
             "org": org,
-            "can_add": org is not None and _allowed(request.user, "life.add_meeting", org),
+            "can_add": org is not None and allowed(request.user, "life.add_meeting", org),
         },
     )
 
@@ -127,7 +117,7 @@ def meeting_detail(request, pk: int):
         .select_related("member__person", "member__org")
         .order_by("member__person__name_pinyin", "id")
     )
-    can_change = _allowed(request.user, "life.change_meeting", meeting)
+    can_change = allowed(request.user, "life.change_meeting", meeting)
     check_in_open = services.is_check_in_open(meeting)
     context = {
         "meeting": meeting,
@@ -140,15 +130,15 @@ def meeting_detail(request, pk: int):
         "host": meeting.host,
         "recorder": meeting.recorder,
         "attachments": list(meeting.attachments.order_by("uploaded_at", "id")),
-        "can_attach": _allowed(request.user, "life.add_meetingattachment", meeting),
-        "can_remove_attachment": _allowed(request.user, "life.delete_meetingattachment", meeting),
+        "can_attach": allowed(request.user, "life.add_meetingattachment", meeting),
+        "can_remove_attachment": allowed(request.user, "life.delete_meetingattachment", meeting),
         "reviews": list(
             meeting.reviews.select_related("member__person").order_by("member__person__name_pinyin", "id")
         )
         if meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
         else [],
         "can_review": meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
-        and _allowed(request.user, "life.add_democraticreview", meeting),
+        and allowed(request.user, "life.add_democraticreview", meeting),
     }
     if check_in_open and can_change:
         url = _check_in_url(request, meeting)
@@ -160,7 +150,7 @@ def meeting_detail(request, pk: int):
 def meeting_create(request, org_pk: int):
     """Plan a meeting of an organization; its members become the expected attendees."""
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
-    _require(request.user, "life.add_meeting", org)
+    require(request.user, "life.add_meeting", org)
     form = MeetingForm(request.POST or None, people=_people(org))
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +169,7 @@ def meeting_create(request, org_pk: int):
 def meeting_edit(request, pk: int):
     """Edit a meeting (minutes included) until it is closed; carries its version (optimistic lock)."""
     meeting = _meeting(request, pk)
-    _require(request.user, "life.change_meeting", meeting)
+    require(request.user, "life.change_meeting", meeting)
     form = MeetingForm(request.POST or None, instance=meeting, people=_people(meeting.org))
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +197,7 @@ def meeting_edit(request, pk: int):
 def attendance_edit(request, pk: int):
     """The attendance sheet: present, or absent with 病假/事假/公假 or without leave, and a reason."""
     meeting = _meeting(request, pk)
-    _require(request.user, "life.change_meeting", meeting)
+    require(request.user, "life.change_meeting", meeting)
     rows = (
         Attendance.objects.filter(meeting=meeting)
         .select_related("member__person")
@@ -231,7 +221,7 @@ def attendance_edit(request, pk: int):
 def meeting_close(request, pk: int):
     """Close a meeting after confirmation; refused without minutes, full attendance or quorum."""
     meeting = _meeting(request, pk)
-    _require(request.user, "life.change_meeting", meeting)
+    require(request.user, "life.change_meeting", meeting)
     error = None
     if request.method == "POST":
         try:
@@ -303,7 +293,7 @@ def _root_org(request, permission: str = "life.view_meeting") -> Organization:
         org = roots.order_by("path").first()
         if org is None:
             raise Http404
-    _require(request.user, permission, org)
+    require(request.user, permission, org)
     return org
 
 
@@ -450,7 +440,7 @@ def meeting_minutes_pdf(request, pk: int):
 def review_entry(request, pk: int):
     """The 民主评议 sheet of a democratic review meeting: a grade for each member, one form."""
     meeting = _meeting(request, pk)
-    _require(request.user, "life.add_democraticreview", meeting)
+    require(request.user, "life.add_democraticreview", meeting)
     if meeting.kind != MeetingKind.DEMOCRATIC_REVIEW:
         raise Http404
     rows = list(
@@ -477,7 +467,7 @@ def review_entry(request, pk: int):
 def attachment_add(request, pk: int):
     """Attach a photo or document to a meeting (JPG/PNG/PDF/DOCX/XLSX, at most 10 MB)."""
     meeting = _meeting(request, pk)
-    _require(request.user, "life.add_meetingattachment", meeting)
+    require(request.user, "life.add_meetingattachment", meeting)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -496,7 +486,7 @@ def _attachment(request, pk: int, permission: str) -> MeetingAttachment:
     item = get_object_or_404(
         MeetingAttachment.objects.visible_to(request.user).select_related("meeting__org"), pk=pk
     )
-    _require(request.user, permission, item)
+    require(request.user, permission, item)
     return item
 
 

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
-from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.errors import PermissionDenied
+from dangjian.core.page_permissions import allowed, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
 from dangjian.core.scoping import ORG, scope_of
@@ -49,13 +50,6 @@ VIEW = "members.view_transfer"
 SEARCH_LIMIT = 20
 
 
-def _allowed(user, permission: str, org) -> bool:
-    if org is None:  # the side outside the system
-        return False
-    org_path, area_path = org.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
 def _transfers(user):
     # Columns of the list and the letter page: number, member, both organizations.
     return Transfer.objects.visible_to(user).select_related(
@@ -66,21 +60,9 @@ def _transfers(user):
 def _visible_transfer(request, pk: int) -> Transfer:
     transfer = get_object_or_404(_transfers(request.user), pk=pk)
     user = request.user
-    if not (_allowed(user, VIEW, transfer.from_org) or _allowed(user, VIEW, transfer.to_org)):
+    if not (allowed(user, VIEW, transfer.from_org) or allowed(user, VIEW, transfer.to_org)):
         raise Http404
     return transfer
-
-
-def _run(form, action) -> bool:
-    """Call a service; put a refused rule on the form. True when it succeeded."""
-    try:
-        action()
-    except PermissionDenied as error:
-        raise PageForbidden(error.message) from error
-    except RuleViolation as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return False
-    return True
 
 
 @login_required
@@ -127,7 +109,7 @@ def transfer_detail(request, pk: int):
     """One letter: member, both organizations, validity, state and who decided it, with the actions."""
     transfer = _visible_transfer(request, pk)
     today = timezone.localdate()
-    can_decide = transfer.is_open and _allowed(
+    can_decide = transfer.is_open and allowed(
         request.user, "members.change_transfer", services.deciding_org(transfer)
     )
     return render(
@@ -151,12 +133,12 @@ def transfer_create(request, member_pk: int):
     member = get_object_or_404(
         PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=member_pk
     )
-    if not _allowed(request.user, "members.add_transfer", member.org):
+    if not allowed(request.user, "members.add_transfer", member.org):
         raise PageForbidden("members.add_transfer")
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created: list[Transfer] = []
-        if _run(
+        if run_service(
             form,
             lambda: created.append(
                 services.initiate_transfer(
@@ -194,13 +176,13 @@ def transfer_create(request, member_pk: int):
 def transfer_accept(request, pk: int):
     """Confirm and accept a letter: the member moves to the receiving organization."""
     transfer = _visible_transfer(request, pk)
-    if not _allowed(request.user, "members.change_transfer", services.deciding_org(transfer)):
+    if not allowed(request.user, "members.change_transfer", services.deciding_org(transfer)):
         raise PageForbidden("members.change_transfer")
     form = AcceptForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             form, lambda: services.accept_transfer(transfer, by=request.user, note=form.cleaned_data["note"])
         )
     ):
@@ -215,13 +197,13 @@ def transfer_accept(request, pk: int):
 def transfer_return(request, pk: int):
     """Confirm and return a letter with a reason; the member stays where they are."""
     transfer = _visible_transfer(request, pk)
-    if not _allowed(request.user, "members.change_transfer", services.deciding_org(transfer)):
+    if not allowed(request.user, "members.change_transfer", services.deciding_org(transfer)):
         raise PageForbidden("members.change_transfer")
     form = ReturnForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             form,
             lambda: services.return_transfer(transfer, by=request.user, reason=form.cleaned_data["reason"]),
         )
@@ -251,12 +233,12 @@ def transfer_outgoing_create(request, member_pk: int):
     member = get_object_or_404(
         PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=member_pk
     )
-    if not _allowed(request.user, "members.add_transfer", member.org):
+    if not allowed(request.user, "members.add_transfer", member.org):
         raise PageForbidden("members.add_transfer")
     form = OutgoingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created: list[Transfer] = []
-        if _run(
+        if run_service(
             form,
             lambda: created.append(
                 services.issue_outgoing_letter(
@@ -296,7 +278,7 @@ def transfer_incoming_create(request):
     if request.method == "POST" and form.is_valid():
         created: list[Transfer] = []
         data = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: created.append(
                 services.register_incoming_letter(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
+from dangjian.core.page_permissions import allowed, require
 from dangjian.core.pagination import MAX_OFFSET, paginate
 from dangjian.core.scoping import scope_of
 from dangjian.core.tree import PATH_STEP, TreeNode
@@ -89,17 +90,6 @@ class TreeConfig:
 
 ORGS = TreeConfig(Organization, "org", OrganizationFilterSet, OrganizationForm, ("jurisdiction",))
 AREAS = TreeConfig(Area, "area", AreaFilterSet, AreaForm, ())
-
-
-def _allowed(user, permission: str, obj) -> bool:
-    org_path, area_path = obj.audit_scope_paths()
-    return scope_of(user).has_perm(permission, org_path=org_path or None, area_path=area_path or None)
-
-
-def _require(user, permission: str, obj) -> None:
-    """Answer 403 when the user sees ``obj`` but may not do this to it."""
-    if not _allowed(user, permission, obj):
-        raise PageForbidden(permission)
 
 
 def _node(request, config: TreeConfig, pk: int) -> TreeNode:
@@ -215,19 +205,19 @@ def node_list(request, config: TreeConfig):
 
 
 def _actions(config: TreeConfig, user, node: TreeNode) -> dict[str, bool]:
-    can_change = _allowed(user, config.perm("change"), node)
+    can_change = allowed(user, config.perm("change"), node)
     kinds = allowed_org_kinds(node) if config.model is Organization else allowed_area_kinds(node)
     return {
-        "add": node.is_active and bool(kinds) and _allowed(user, config.perm("add"), node),
+        "add": node.is_active and bool(kinds) and allowed(user, config.perm("add"), node),
         "change": can_change,
         "move": can_change and node.depth > 1,
         "deactivate": can_change and node.is_active,
         "reactivate": can_change and not node.is_active,
-        "history": can_change or _allowed(user, "core.view_auditentry", node),
+        "history": can_change or allowed(user, "core.view_auditentry", node),
         "elect": config.model is Organization
         and node.is_active
         and node.kind != OrgKind.GROUP
-        and _allowed(user, "orgs.add_committee", node),
+        and allowed(user, "orgs.add_committee", node),
     }
 
 
@@ -369,7 +359,7 @@ def _form_context(config: TreeConfig, node: TreeNode, form, **extra) -> dict:
 def node_create(request, pk: int, config: TreeConfig):
     """Add a child under node ``pk``."""
     parent = _node(request, config, pk)
-    _require(request.user, config.perm("add"), parent)
+    require(request.user, config.perm("add"), parent)
     form = config.form(request.POST or None, parent=parent, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -393,7 +383,7 @@ def node_create(request, pk: int, config: TreeConfig):
 def node_edit(request, pk: int, config: TreeConfig):
     """Edit a node's fields; the form carries the version it was loaded at (optimistic locking)."""
     node = _node(request, config, pk)
-    _require(request.user, config.perm("change"), node)
+    require(request.user, config.perm("change"), node)
     form = config.form(request.POST or None, instance=node, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -439,7 +429,7 @@ def node_move(request, pk: int, config: TreeConfig):
     """Move a node with its whole subtree under a new parent found by search."""
     user = request.user
     node = _node(request, config, pk)
-    _require(user, config.perm("change"), node)
+    require(user, config.perm("change"), node)
     form = MoveForm(request.POST or None, queryset=config.model.objects.visible_to(user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,7 +465,7 @@ def node_move(request, pk: int, config: TreeConfig):
 def node_deactivate(request, pk: int, config: TreeConfig):
     """Confirm and deactivate a node (never deleted: it has history)."""
     node = _node(request, config, pk)
-    _require(request.user, config.perm("change"), node)
+    require(request.user, config.perm("change"), node)
     form = DeactivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -497,7 +487,7 @@ def node_deactivate(request, pk: int, config: TreeConfig):
 @login_required
 def node_reactivate(request, pk: int, config: TreeConfig):
     node = _node(request, config, pk)
-    _require(request.user, config.perm("change"), node)
+    require(request.user, config.perm("change"), node)
     error_message = ""
     if request.method == "POST":
         try:
@@ -538,8 +528,8 @@ def _change_rows(model, changes: dict) -> list[tuple[str, object, object]]:
 def node_history(request, pk: int, config: TreeConfig):
     """The audit lines of one node, newest first."""
     node = _node(request, config, pk)
-    if not _allowed(request.user, "core.view_auditentry", node):
-        _require(request.user, config.perm("change"), node)  # editors see the history of what they edit
+    if not allowed(request.user, "core.view_auditentry", node):
+        require(request.user, config.perm("change"), node)  # editors see the history of what they edit
     entries = AuditEntry.objects.filter(object_type=config.model._meta.label_lower, object_id=str(node.pk))
     page = paginate(request, entries.order_by("-at", "-id"))
     return render(
@@ -569,7 +559,7 @@ def _committees(user):
 def committee_create(request, pk: int):
     """Record a newly elected committee of org ``pk`` (换届); the previous one becomes history."""
     org = _node(request, ORGS, pk)
-    _require(request.user, "orgs.add_committee", org)
+    require(request.user, "orgs.add_committee", org)
     form = CommitteeForm(
         request.POST or None,
         initial={"term_years": org.default_term_years, "elected_on": timezone.localdate()},
@@ -604,7 +594,7 @@ def committee_detail(request, pk: int):
         _committees(request.user).prefetch_related(Prefetch("seats", queryset=seats)), pk=pk
     )
     org = committee.org
-    can_change = committee.is_current and _allowed(request.user, "orgs.change_committee", committee)
+    can_change = committee.is_current and allowed(request.user, "orgs.change_committee", committee)
     return render(
         request,
         "orgs/committee_detail.html",
@@ -629,7 +619,7 @@ def committee_seat_add(request, pk: int):
     """Seat a person (found by search among the members of the org's subtree) on the committee."""
     user = request.user
     committee = get_object_or_404(_committees(user), pk=pk)
-    _require(user, "orgs.change_committee", committee)
+    require(user, "orgs.change_committee", committee)
     org = committee.org
     people = Person.objects.visible_to(user)
     form = SeatForm(request.POST or None, people=people, initial={"started_on": timezone.localdate()})
@@ -693,7 +683,7 @@ def committee_seat_end(request, pk: int):
         ),
         pk=pk,
     )
-    _require(user, "orgs.change_committee", seat)
+    require(user, "orgs.change_committee", seat)
     form = SeatEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
