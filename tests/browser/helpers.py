@@ -46,7 +46,11 @@ def open_menu_if_collapsed(page: Page) -> None:
     toggler = page.locator("button.navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
-        expect(page.locator("#dj-nav")).to_be_visible()
+        # Bootstrap adds "show" only when the opening slide has finished; a click while the menu
+        # is still sliding open was seen to be lost on a loaded CI machine (the logout form
+        # was never submitted).
+        expect(page.locator("#dj-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(page.locator("#dj-nav")).not_to_have_class(re.compile(r"collapsing"))
 
 
 def log_out(page: Page) -> None:
