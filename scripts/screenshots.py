@@ -66,6 +66,9 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
     if want("login"):
         page.goto(f"{base}/accounts/login/")
         shoot(page, "login", width)
+    if want("portal-home"):  # the residents' entry page, no account (portal journey: docs/portal.md)
+        page.goto(f"{base}/portal/")
+        shoot(page, "portal-home", width)
 
     sign_in(page, base, "zzb_admin")
     if want("home"):
@@ -212,6 +215,52 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
             sign_in(page, base, "dangyuan")
             page.goto(check_in)
             shoot(page, "meeting-checkin", width)
+    if want("grid-home") or want("grid-report"):
+        # 为民服务: the grid worker's phone page (my grids, open requests by urgency) and the patrol report.
+        sign_in(page, base, "wgy")
+        page.goto(f"{base}/service/grid/")
+        if want("grid-home"):
+            shoot(page, "grid-home", width)
+        if want("grid-report"):
+            page.goto(base + first_href(page, "main a[href$='/report/']"))
+            shoot(page, "grid-report", width)
+    if want("category-list") or want("routing-list"):
+        # 为民服务 configuration: the category tree and the routing table (category × area → handler).
+        sign_in(page, base, "zzb_admin")
+        if want("category-list"):
+            page.goto(f"{base}/service/categories/")
+            shoot(page, "category-list", width)
+        if want("routing-list"):
+            page.goto(f"{base}/service/routing/")
+            shoot(page, "routing-list", width)
+    if want("request-list") or want("request-detail") or want("request-queue"):
+        # 为民服务: the community secretary's request list, a request in handling with its timeline
+        # and actions, and the work queue (sections, bulk dispatch).
+        sign_in(page, base, "sq_shuji")
+        if want("request-list"):
+            # Requests being worked on (a page of every request would be a very long picture).
+            page.goto(
+                f"{base}/service/requests/?state=dispatched&state=in_progress&state=feedback&state=returned"
+            )
+            shoot(page, "request-list", width)
+        if want("request-detail"):
+            page.goto(f"{base}/service/requests/?state=in_progress")
+            page.goto(base + first_href(page, "main table tbody a"))
+            shoot(page, "request-detail", width)
+        if want("request-queue"):
+            page.goto(f"{base}/service/queue/")
+            shoot(page, "request-queue", width)
+    if want("service-figures") or want("service-map"):
+        # 为民服务 figures: the street secretary's figures of last year with the breakdowns, and
+        # the street's grids on the map coloured by 按时办结率 (no tiles: a blank background).
+        sign_in(page, base, "jd_shuji")
+        if want("service-figures"):
+            page.goto(f"{base}/service/figures/?period=last_year")
+            shoot(page, "service-figures", width)
+        if want("service-map"):
+            page.goto(f"{base}/service/map/?figure=on_time_rate&period=last_year")
+            page.wait_for_selector("#dj-map[data-ready='1']")
+            shoot(page, "service-map", width, full_page=False)
 
 
 def main() -> int:

@@ -27,6 +27,7 @@ from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
 from dangjian.members.ledger_api import router as ledger_router
 from dangjian.orgs.api import router as orgs_router
+from dangjian.service.api import router as service_router
 
 logger = logging.getLogger("django.request")
 
@@ -116,3 +117,4 @@ api.add_router("/development", development_router)
 api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)
 api.add_router("/dues", dues_router)
+api.add_router("/service", service_router)

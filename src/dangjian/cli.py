@@ -32,7 +32,8 @@ environment:
                                   collected static files (default: ./dangjian-data)
   DATABASE_URL                    database, e.g. postgres://user:pass@host:5432/dangjian
                                   (default: SQLite in the data directory)
-  REDIS_URL                       Redis for the shared cache and sessions, e.g. redis://127.0.0.1:6379/0
+  REDIS_URL                       Redis for the shared cache, sessions and task queue (RQ; the worker
+                                  then runs an RQ worker), e.g. redis://127.0.0.1:6379/0
   DANGJIAN_SECRET_KEY             Django secret key (default: generated into the data directory)
   DANGJIAN_ENCRYPTION_KEY         Fernet key(s) for ID numbers and phones, comma-separated; the
                                   first encrypts, the others still decrypt (key rotation)

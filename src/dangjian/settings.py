@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.dual_reporting",
     "dangjian.elections",
+    "dangjian.service",
+    "dangjian.portal",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if REDIS_URL:
+    # Background tasks on RQ: ``dangjian worker`` then runs an RQ worker (docs/operations.md).
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -229,3 +236,45 @@ PLATFORM_NAME = _("dangjian")
 PAGE_SIZE = env_int("DANGJIAN_PAGE_SIZE", 50)
 # How long a transfer letter (组织关系介绍信) stays valid; three months is the common practice.
 TRANSFER_VALID_DAYS = env_int("DANGJIAN_TRANSFER_VALID_DAYS", 90)
+
+# --- Service requests (为民服务) -------------------------------------------------------------
+# Office hours of a working day (local time) in which deadlines counted in working hours run.
+SERVICE_OFFICE_HOURS = (
+    env_int("DANGJIAN_SERVICE_OFFICE_START_HOUR", 9),
+    env_int("DANGJIAN_SERVICE_OFFICE_END_HOUR", 17),
+)
+# 提前办结率: resolved at least this many hours before the deadline counts as early.
+SERVICE_EARLY_MARGIN_HOURS = env_int("DANGJIAN_SERVICE_EARLY_MARGIN_HOURS", 24)
+# Reminder to the handler this many hours before the deadline.
+SERVICE_REMIND_BEFORE_HOURS = env_int("DANGJIAN_SERVICE_REMIND_BEFORE_HOURS", 24)
+# The resident is invited to rate this many days after 办结 (DOMAIN: default 3).
+SERVICE_RATING_INVITE_DAYS = env_int("DANGJIAN_SERVICE_RATING_INVITE_DAYS", 3)
+# A resolved request nobody rated is archived this many days after 办结.
+SERVICE_ARCHIVE_AFTER_DAYS = env_int("DANGJIAN_SERVICE_ARCHIVE_AFTER_DAYS", 30)
+# Photos: the largest upload accepted and the longest side kept after resizing.
+SERVICE_PHOTO_MAX_BYTES = env_int("DANGJIAN_SERVICE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+SERVICE_PHOTO_MAX_SIDE = env_int("DANGJIAN_SERVICE_PHOTO_MAX_SIDE", 1600)
+# Open311: requests one api_key may submit per clock hour (a shared cache counts them).
+SERVICE_OPEN311_POSTS_PER_HOUR = env_int("DANGJIAN_SERVICE_OPEN311_POSTS_PER_HOUR", 120)
+# Text messages (verification codes, rating invitations): a callable send(phone, text); the
+# default writes them to the log (logger dangjian.sms). Point it at your SMS gateway's adapter.
+SMS_BACKEND = env_str("DANGJIAN_SMS_BACKEND", "dangjian.service.sms.log_backend")
+
+# --- Residents' portal (docs/portal.md) -------------------------------------------------------
+# Verification codes: minutes valid, and wrong entries allowed per code.
+PORTAL_CODE_VALID_MINUTES = env_int("DANGJIAN_PORTAL_CODE_VALID_MINUTES", 10)
+PORTAL_CODE_MAX_ATTEMPTS = env_int("DANGJIAN_PORTAL_CODE_MAX_ATTEMPTS", 5)
+# Limits against abuse, counted in the cache; beyond them the page answers 429.
+PORTAL_CODES_PER_PHONE_HOUR = env_int("DANGJIAN_PORTAL_CODES_PER_PHONE_HOUR", 5)
+PORTAL_CODES_PER_IP_HOUR = env_int("DANGJIAN_PORTAL_CODES_PER_IP_HOUR", 20)
+PORTAL_SUBMISSIONS_PER_IP_DAY = env_int("DANGJIAN_PORTAL_SUBMISSIONS_PER_IP_DAY", 20)
+# Lookups of tracking codes that do not exist (guessing), per address and hour.
+PORTAL_LOOKUPS_PER_IP_HOUR = env_int("DANGJIAN_PORTAL_LOOKUPS_PER_IP_HOUR", 30)
+# Wrong last-four-digits entries on a request's rating form, per request and hour.
+PORTAL_RATE_ATTEMPTS_PER_HOUR = env_int("DANGJIAN_PORTAL_RATE_ATTEMPTS_PER_HOUR", 5)
+# Map tiles (天地图 or an intranet tile server), e.g. https://tiles.example/{z}/{x}/{y}.png;
+# empty: grids are drawn on a blank canvas (no request leaves the intranet).
+TILE_URL = env_str("DANGJIAN_TILE_URL")
+# The address residents reach the platform at (for links in text messages such as the rating
+# invitation), e.g. https://dangjian.example.gov.cn; without it messages carry a path only.
+PUBLIC_URL = env_str("DANGJIAN_PUBLIC_URL").rstrip("/")

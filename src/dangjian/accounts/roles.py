@@ -79,6 +79,19 @@ DUAL_REPORTING_ALL = [
     for action in ["view", "add", "change"]
 ]
 
+# Service requests (为民服务): existing databases get these from service/0001_initial.
+# Dispatchers (社区/街道) accept, dispatch, review and close; handlers handle what is sent to
+# their organization; supervisors 督办 and 吹哨. Department users act through membership.
+SERVICE_VIEW = ["service.view_servicerequest", "service.view_category", "service.view_department"]
+SERVICE_REGISTER = ["service.add_servicerequest"]
+SERVICE_DISPATCH = ["service.dispatch_request", "service.handle_request"]
+SERVICE_SUPERVISE = ["service.supervise_request", "service.view_routingrule"]
+SERVICE_CONFIGURE = [
+    f"service.{action}_{model}"
+    for model in ("category", "routingrule", "department", "departmentmember", "ratinglevel")
+    for action in ("add", "change", "view")
+]
+
 BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
     BuiltinRole.SYSTEM_ADMIN: [],  # global: holds every permission everywhere
     BuiltinRole.ORG_DEPARTMENT_ADMIN: [
@@ -97,6 +110,11 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
         *MANAGE_DUES,
+        *SERVICE_VIEW,
+        *SERVICE_REGISTER,
+        *SERVICE_DISPATCH,
+        *SERVICE_SUPERVISE,
+        *SERVICE_CONFIGURE,
     ],
     BuiltinRole.ORG_SECRETARY: [
         *VIEW_TREES,
@@ -110,6 +128,10 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         *MANAGE_DEVELOPMENT,
         *DUAL_REPORTING_ALL,
         *MANAGE_DUES,
+        *SERVICE_VIEW,
+        *SERVICE_REGISTER,
+        *SERVICE_DISPATCH,
+        *SERVICE_SUPERVISE,
     ],
     BuiltinRole.ORG_STAFF: [
         *VIEW_TREES,
@@ -123,14 +145,21 @@ BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "development.view_applicant",
         *DUAL_REPORTING_STAFF,
         *DUES_STAFF,
+        *SERVICE_VIEW,
+        *SERVICE_REGISTER,
+        *SERVICE_DISPATCH,
     ],
     BuiltinRole.GRID_WORKER: [
         *VIEW_TREES,
         "core.view_person",
         "members.view_resident",
         "members.view_gridworker",
+        *SERVICE_VIEW,
+        *SERVICE_REGISTER,
+        "service.handle_request",
     ],
-    BuiltinRole.DEPARTMENT_HANDLER: [*VIEW_TREES],
+    # Department users see and handle what is sent to their department through membership.
+    BuiltinRole.DEPARTMENT_HANDLER: [*VIEW_TREES, "service.view_category", "service.view_department"],
     BuiltinRole.PARTY_MEMBER: ["orgs.view_organization", "orgs.view_area", "dual_reporting.report_self"],
     BuiltinRole.RESIDENT: [],
 }

@@ -1,0 +1,239 @@
+"""The residents' pages (no account, no staff navigation, phone first): report a problem with a
+verified phone, track it by its code, and rate it once resolved.
+
+Every change goes through ``service.services`` (as the resident: ``source=portal``); the pages
+show only what a resident may see (no staff names, no internal notes, never the phone). Abuse is
+limited per client address and per phone (``portal.ratelimit``); beyond a limit the page answers 429.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangjian.core.errors import RuleViolation
+from dangjian.core.personal import MOBILE, mask
+from dangjian.portal import ratelimit, verification
+from dangjian.portal.forms import RateForm, ReportForm, SendCodeForm, TrackLookupForm
+from dangjian.portal.timeline import public_status, public_timeline
+from dangjian.service import services
+from dangjian.service.choices import RequestSource, RequestState
+from dangjian.service.models import RatingLevel, ServiceRequest
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+def limited(view):
+    """Answer a polite 429 page when a limit is exceeded."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ratelimit.RateLimited as error:
+            hours = max(1, error.period // HOUR)
+            template = (
+                "portal/_rate_limited.html"
+                if request.headers.get("HX-Request")
+                else "portal/rate_limited.html"
+            )
+            response = render(request, template, {"hours": hours}, status=429)
+            response["Retry-After"] = str(error.period)
+            return response
+
+    return wrapper
+
+
+def _not_found(request: HttpRequest, code: str = "") -> HttpResponse:
+    return render(request, "portal/not_found.html", {"code": code}, status=404)
+
+
+def _find(request: HttpRequest, code: str) -> ServiceRequest | None:
+    """The request with this tracking code; unknown codes count against the address's lookups."""
+    code = (code or "").strip().upper()
+    found = (
+        ServiceRequest.objects.select_related("category").filter(tracking_code=code).first()
+        if 0 < len(code) <= 16
+        else None
+    )
+    if found is None:
+        ratelimit.hit(
+            "lookup-ip", ratelimit.ip_of(request), limit=settings.PORTAL_LOOKUPS_PER_IP_HOUR, period=HOUR
+        )
+    return found
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/index.html", {"lookup_form": TrackLookupForm()})
+
+
+@limited
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        ip = ratelimit.ip_of(request)
+        ratelimit.check("submit-ip", ip, limit=settings.PORTAL_SUBMISSIONS_PER_IP_DAY, period=DAY)
+        if form.is_valid():
+            created = _submit(form)
+            if created is not None:
+                ratelimit.hit("submit-ip", ip, limit=settings.PORTAL_SUBMISSIONS_PER_IP_DAY, period=DAY)
+                # The confirmation page is shown once, to the browser that reported.
+                request.session["portal_submitted"] = created.tracking_code
+                return redirect("portal:submitted", code=created.tracking_code)
+    return render(request, "portal/submit.html", {"form": form, "photo_limit_mb": _photo_limit_mb()})
+
+
+def _photo_limit_mb() -> int:
+    return round(settings.SERVICE_PHOTO_MAX_BYTES / 1024 / 1024)
+
+
+def _submit(form: ReportForm) -> ServiceRequest | None:
+    """Check the code, then report and attach the photos in one transaction (a refused photo undoes it)."""
+    data = form.cleaned_data
+    try:
+        checked = verification.check_code(data["contact_phone"], data["code"])
+    except RuleViolation as error:
+        form.add_error("code", error.message)
+        return None
+    latitude, longitude = form.location()
+    try:
+        with transaction.atomic():
+            verification.mark_used(checked)
+            created = services.submit_request(
+                category=form.category_obj,
+                description=data["description"],
+                source=RequestSource.PORTAL,
+                area=form.area_obj,
+                latitude=latitude,
+                longitude=longitude,
+                address=data.get("address", ""),
+                contact_name=data.get("contact_name", ""),
+                contact_phone=data["contact_phone"],
+                phone_verified=True,
+            )
+            for upload in data.get("photos") or []:
+                try:
+                    services.add_photo(created, upload=upload, system=True)
+                except RuleViolation as error:
+                    raise RuleViolation(
+                        f"{upload.name}：{error.message}", rule=error.rule, field="photos"
+                    ) from error
+    except RuleViolation as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    return created
+
+
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    if request.session.get("portal_submitted") != code:
+        return redirect("portal:track", code=code)
+    found = ServiceRequest.objects.filter(tracking_code=code).select_related("category").first()
+    if found is None:
+        return _not_found(request, code)
+    return render(request, "portal/submitted.html", {"req": found})
+
+
+@limited
+@require_POST
+def send_code(request: HttpRequest) -> HttpResponse:
+    """htmx: send a verification code to the phone in the form; answers the status line."""
+    form = SendCodeForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/_code_status.html",
+            {"error": form.errors["contact_phone"][0]},
+        )
+    phone = form.cleaned_data["contact_phone"]
+    ratelimit.hit("code-ip", ratelimit.ip_of(request), limit=settings.PORTAL_CODES_PER_IP_HOUR, period=HOUR)
+    ratelimit.hit(
+        "code-phone", verification.phone_hash(phone), limit=settings.PORTAL_CODES_PER_PHONE_HOUR, period=HOUR
+    )
+    verification.send_code(phone)
+    return render(
+        request,
+        "portal/_code_status.html",
+        {"sent_to": mask(MOBILE, phone), "minutes": settings.PORTAL_CODE_VALID_MINUTES},
+    )
+
+
+@limited
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        if _find(request, code) is not None:
+            return redirect("portal:track", code=code)
+        form.add_error(
+            "code", gettext("No request has the tracking code “%(code)s”; please check it.") % {"code": code}
+        )
+    return render(request, "portal/track_lookup.html", {"form": form})
+
+
+@limited
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    found = _find(request, code)
+    if found is None:
+        return _not_found(request, code)
+    level = RatingLevel.objects.filter(code=found.rating_level).first() if found.rating_level else None
+    return render(
+        request,
+        "portal/track.html",
+        {
+            "req": found,
+            "status": public_status(found),
+            "timeline": public_timeline(found),
+            "rating": level,
+            "may_rate": found.state == RequestState.RESOLVED and found.rated_at is None,
+        },
+    )
+
+
+@limited
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """评价 by the resident: the last four digits of the contact phone prove it is them."""
+    found = _find(request, code)
+    if found is None:
+        return _not_found(request, code)
+    context = {"req": found, "status": public_status(found)}
+    if found.rated_at is not None:
+        context["rating"] = RatingLevel.objects.filter(code=found.rating_level).first()
+        return render(request, "portal/rate_done.html", context)
+    if found.state != RequestState.RESOLVED:
+        return render(request, "portal/rate_not_yet.html", context)
+    if not found.contact_phone_masked:
+        return render(request, "portal/rate_no_phone.html", context)
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = found.tracking_code
+        ratelimit.check("rate-code", key, limit=settings.PORTAL_RATE_ATTEMPTS_PER_HOUR, period=HOUR)
+        if not hmac.compare_digest(form.cleaned_data["phone_last4"], found.contact_phone_masked[-4:]):
+            ratelimit.hit("rate-code", key, limit=settings.PORTAL_RATE_ATTEMPTS_PER_HOUR, period=HOUR)
+            form.add_error(
+                "phone_last4",
+                gettext("These are not the last four digits of the mobile number given with this request."),
+            )
+        else:
+            try:
+                services.rate_request(
+                    found, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"]
+                )
+            except RuleViolation as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, gettext("Thank you for your rating."))
+                return redirect(reverse("portal:track", args=[found.tracking_code]))
+    context["form"] = form
+    return render(request, "portal/rate.html", context)

@@ -1,0 +1,180 @@
+"""Filters of service requests, shared by the request list, its Excel export and the figures' drill-down.
+
+Trees are filtered by path prefix (a category, area or organization with its whole subtree), dates
+become ranges of aware datetimes on indexed columns, and ``figure`` with ``start``/``end`` selects
+exactly the requests one figure counts (``selectors.figure_q``), so a figure and its list agree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.models import Area, Organization
+from dangjian.service import selectors
+from dangjian.service.choices import RequestSource, RequestState
+from dangjian.service.models import Category
+
+FIGURE_LABELS = {
+    "received": _("Requests received (受理量)"),
+    "resolved": _("Requests resolved (办结量)"),
+    "on_time": _("Resolved on time (按时办结)"),
+    "early": _("Resolved early (提前办结)"),
+    "rated": _("Rated requests"),
+    "satisfied": _("Satisfied ratings (满意)"),
+    "overdue": _("Overdue now"),
+}
+YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Local midnight of ``day`` as an aware datetime (Asia/Shanghai by default)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _range(field: str, start: datetime.date | None, end: datetime.date | None) -> Q:
+    """``field`` within [start, end] as whole days (end inclusive)."""
+    query = Q()
+    if start is not None:
+        query &= Q(**{f"{field}__gte": day_start(start)})
+    if end is not None:
+        query &= Q(**{f"{field}__lt": day_start(end + datetime.timedelta(days=1))})
+    return query
+
+
+def category_choices():
+    for category in Category.objects.order_by("path").only("pk", "name", "depth"):
+        yield category.pk, "\u3000" * (category.depth - 1) + category.name
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RequestFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tracking code or text"), method="filter_text")
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"),
+        choices=RequestState.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=RequestSource.choices, empty_label=_("All sources")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=category_choices,
+        method="filter_category",
+        empty_label=_("All categories"),
+    )
+    area = django_filters.NumberFilter(label=_("Grid"), method="filter_area", widget=forms.HiddenInput)
+    org = django_filters.NumberFilter(label=_("Organization"), method="filter_org", widget=forms.HiddenInput)
+    created_from = django_filters.DateFilter(
+        label=_("Reported from"), method="filter_none", widget=_DateInput
+    )
+    created_to = django_filters.DateFilter(label=_("Reported until"), method="filter_none", widget=_DateInput)
+    resolved_from = django_filters.DateFilter(
+        label=_("Resolved from"), method="filter_none", widget=_DateInput
+    )
+    resolved_to = django_filters.DateFilter(
+        label=_("Resolved until"), method="filter_none", widget=_DateInput
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue now"), choices=YES_NO[1:], empty_label=_("All"), method="filter_overdue"
+    )
+    supervised = django_filters.ChoiceFilter(
+        label=_("Supervised (督办)"), choices=YES_NO[1:], empty_label=_("All"), method="filter_supervised"
+    )
+    figure = django_filters.ChoiceFilter(
+        label=_("Figure"),
+        choices=[(name, FIGURE_LABELS[name]) for name in selectors.FIGURES],
+        method="filter_none",
+        widget=forms.HiddenInput,
+    )
+    start = django_filters.DateFilter(label=_("Period from"), method="filter_none", widget=forms.HiddenInput)
+    end = django_filters.DateFilter(
+        label=_("Period until (exclusive)"), method="filter_none", widget=forms.HiddenInput
+    )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        queryset = queryset.filter(
+            _range("created_at", data.get("created_from"), data.get("created_to"))
+            & _range("resolved_at", data.get("resolved_from"), data.get("resolved_to"))
+        )
+        figure = data.get("figure")
+        if figure:
+            start, end = data.get("start"), data.get("end")
+            queryset = queryset.filter(
+                selectors.figure_q(
+                    figure,
+                    start=day_start(start) if start else None,
+                    end=day_start(end) if end else None,
+                )
+            )
+        return queryset
+
+    def filter_none(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied together in filter_queryset
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = (value or "").strip()[:100]
+        if not text:
+            return queryset
+        code = text.replace(" ", "").upper()
+        if len(code) == 10 and code.isalnum():
+            return queryset.filter(Q(tracking_code=code) | Q(title__icontains=text))
+        return queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+
+    def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        path = Category.objects.filter(pk=value).values_list("path", flat=True).first()
+        return queryset.filter(category_path__startswith=path) if path else queryset.none()
+
+    def filter_area(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        node = self.area_node
+        return queryset.filter(area_path__startswith=node.path) if node else queryset.none()
+
+    def filter_org(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        node = self.org_node
+        if node is None:
+            return queryset.none()
+        return queryset.filter(Q(org_path__startswith=node.path) | Q(handler_org_path__startswith=node.path))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value == "true":
+            return queryset.filter(selectors.figure_q("overdue"))
+        return queryset.exclude(selectors.figure_q("overdue"))
+
+    def filter_supervised(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(is_supervised=value == "true")
+
+    @property
+    def area_node(self) -> Area | None:
+        return self._node("area", Area)
+
+    @property
+    def org_node(self) -> Organization | None:
+        return self._node("org", Organization)
+
+    def _node(self, name: str, model):
+        cache = self.__dict__.setdefault("_nodes", {})
+        if name not in cache:
+            value = self.form.cleaned_data.get(name) if self.form.is_valid() else None
+            cache[name] = (
+                model.objects.filter(pk=int(value)).only("pk", "name", "path").first() if value else None
+            )
+        return cache[name]
+
+    @property
+    def figure_label(self) -> str:
+        figure = self.form.cleaned_data.get("figure") if self.form.is_valid() else None
+        return str(FIGURE_LABELS[figure]) if figure else ""

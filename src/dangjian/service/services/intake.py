@@ -1,0 +1,156 @@
+"""上报: recording a new request from any source."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
+from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.scoping import scope_of
+from dangjian.core.validators import validate_mobile
+from dangjian.orgs.models import Area
+from dangjian.service import figures
+from dangjian.service.choices import (
+    RequestAction,
+    RequestSource,
+    RequestState,
+)
+from dangjian.service.models import (
+    Category,
+    ServiceRequest,
+)
+from dangjian.service.services.common import (
+    RESIDENT_NAME,
+    _event,
+    _now,
+    _required,
+    due_for,
+    new_tracking_code,
+    responsible_org,
+)
+from dangjian.service.services.rights import REGISTER
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def submit_request(
+    *,
+    category: Category,
+    description: str,
+    source: str,
+    area: Area | None = None,
+    latitude=None,
+    longitude=None,
+    address: str = "",
+    title: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    phone_verified: bool = False,
+    visit: bool = False,
+    by=None,
+    now: datetime.datetime | None = None,
+) -> ServiceRequest:
+    """上报: record a new request, place it in its grid and compute its deadline.
+
+    Staff (hotline, walk-in, patrol, mailbox, 12345) need ``service.add_request`` over the grid.
+    Residents (portal, Open311) submit without an account, only in categories public on the portal.
+    """
+    now = _now(now)
+    description = _required(description, "description", gettext("a description of the problem"))
+    if not category.is_active or (
+        category.numchild and Category.objects.get_children(category).filter(is_active=True).exists()
+    ):
+        raise RuleViolation(
+            gettext("Please choose a specific category (a leaf of the category tree)."),
+            rule="category.leaf",
+            field="category",
+        )
+    public_source = source in (RequestSource.PORTAL, RequestSource.OPEN311)
+    if public_source and not category.is_public:
+        raise RuleViolation(
+            gettext("This category is not open to residents; please choose another."),
+            rule="category.public",
+            field="category",
+        )
+    if area is None and latitude is not None and longitude is not None:
+        from dangjian.service.geo import locate_grid
+
+        area = locate_grid(latitude, longitude)
+    if area is None:
+        raise RuleViolation(
+            gettext("The place is not inside any grid; choose the grid or mark the place on the map."),
+            rule="area.required",
+            field="area",
+        )
+    if contact_phone:
+        try:
+            validate_mobile(contact_phone)
+        except ValidationError as error:
+            raise RuleViolation(error.messages[0], rule="contact_phone", field="contact_phone") from error
+    if not public_source and not scope_of(by).has_perm(REGISTER, area_path=area.path):
+        raise PermissionDenied(
+            gettext("You may register requests only in the grids of your scope."),
+            rule="submit.permission",
+        )
+    org = responsible_org(area)
+    with transaction.atomic():
+        request_obj = ServiceRequest(
+            source=source,
+            category=category,
+            category_path=category.path,
+            title=(title or description)[:100].strip(),
+            description=description,
+            address=address.strip(),
+            latitude=latitude,
+            longitude=longitude,
+            area=area,
+            area_path=area.path,
+            org=org,
+            org_path=org.path if org is not None else "",
+            contact_name=contact_name.strip(),
+            phone_verified=phone_verified,
+            reported_by=by if getattr(by, "is_authenticated", False) else None,
+            service_mode=category.service_mode,
+            created_at=now,
+            due_at=due_for(category, now),
+            limit_amount=category.limit_amount,
+            limit_unit=category.limit_unit,
+            visit_count=1 if visit or source == RequestSource.WALK_IN else 0,
+        )
+        request_obj.contact_phone = contact_phone
+        for _attempt in range(5):
+            request_obj.tracking_code = new_tracking_code()
+            try:
+                with transaction.atomic():
+                    request_obj.save()
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 31**10 codes; five collisions in a row means a broken generator
+            raise RuntimeError("could not find a free tracking code")
+        figures.update_rollup(None, request_obj)
+        _event(
+            request_obj,
+            RequestAction.SUBMIT,
+            by=by,
+            by_name="" if getattr(by, "is_authenticated", False) else RESIDENT_NAME,
+            to_state=RequestState.REPORTED,
+            note=RequestSource(source).label,
+            data={"due_at": request_obj.due_at, "category": category.name},
+            now=now,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            request_obj,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            username="" if getattr(by, "is_authenticated", False) else RESIDENT_NAME,
+            changes=audit.snapshot(
+                request_obj, ["tracking_code", "source", "category", "area", "state", "due_at", "title"]
+            ),
+        )
+    return request_obj
