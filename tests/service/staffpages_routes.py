@@ -1,0 +1,106 @@
+"""Permission table of the staff request pages: list, export, register, the request page and its actions,
+the work queue, bulk dispatch, the 督办 list and 报到.
+
+``in_scope`` uses requests reported in 社区A's first grid (secretary_a's subtree), ``out_of_scope``
+requests of 社区B. For 报到, secretary_a is made a user of the department called to the 社区A request;
+the 社区B request's call goes to another department, so it is not theirs to see.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.service import services
+from dangjian.service.choices import RequestSource, RequestState
+from dangjian.service.models import Category, Department, DepartmentMember, ServiceRequest, WhistleCall
+from tests.permissions import Route
+
+MARK = "routes: 路灯不亮"
+
+
+def _category() -> Category:
+    category = Category.objects.filter(code="ROUTES01").first()
+    if category is None:
+        root = Category(name="routes 市容", code="ROUTES")
+        root.refresh_search_fields()
+        root = Category.objects.add_root(instance=root)
+        leaf = Category(name="routes 路灯", code="ROUTES01", limit_amount=3)
+        leaf.refresh_search_fields()
+        category = Category.objects.add_child(root, instance=leaf)
+    return category
+
+
+def _request(area) -> ServiceRequest:
+    req = ServiceRequest.objects.filter(description=MARK, area=area).first()
+    if req is None:
+        req = services.submit_request(
+            category=_category(), description=MARK, source=RequestSource.PORTAL, area=area
+        )
+    return req
+
+
+def _department(code: str, world) -> Department:
+    department, _created = Department.objects.get_or_create(
+        code=code, defaults={"name": f"routes 部门 {code}", "area": world.district}
+    )
+    return department
+
+
+def _call(world, area, code: str, member: str | None) -> WhistleCall:
+    req = _request(area)
+    department = _department(code, world)
+    call = WhistleCall.objects.filter(request=req, department=department).first()
+    if call is None:
+        ServiceRequest.objects.filter(pk=req.pk).update(state=RequestState.ACCEPTED)
+        now = timezone.now()
+        call = WhistleCall.objects.create(
+            request=req, department=department, note="routes", called_at=now, report_due_at=now
+        )
+    user = User.objects.filter(username=member).first() if member else None
+    if user is not None:
+        DepartmentMember.objects.get_or_create(department=department, user=user)
+    return call
+
+
+def _pk(req) -> dict:
+    return {"pk": req.pk}
+
+
+def _comment(world) -> dict:
+    return {"version": _request(world.grid_a1).version, "note": "routes 备注"}
+
+
+ROUTES: list[Route] = [
+    Route("service:request_list"),
+    Route("service:request_export"),
+    Route("service:request_create"),
+    Route(
+        "service:request_detail",
+        in_scope=lambda world: _pk(_request(world.grid_a1)),
+        out_of_scope=lambda world: _pk(_request(world.grid_b1)),
+    ),
+    Route(
+        "service:request_action",
+        in_scope=lambda world: {"pk": _request(world.grid_a1).pk, "action": "comment"},
+        out_of_scope=lambda world: {"pk": _request(world.grid_b1).pk, "action": "comment"},
+        method="post",
+        data=_comment,
+        allowed_status=302,
+    ),
+    Route("service:queue"),
+    Route("service:supervised_list"),
+    Route(
+        "service:bulk_dispatch",
+        method="post",
+        data=lambda world: {"requests": [_request(world.grid_a1).pk], "handler": f"org:{world.branch_a1.pk}"},
+        allowed_status=302,
+    ),
+    Route(
+        "service:whistle_report",
+        in_scope=lambda world: _pk(_call(world, world.grid_a1, "ROUTES-A", "secretary_a")),
+        out_of_scope=lambda world: _pk(_call(world, world.grid_b1, "ROUTES-B", None)),
+        method="post",
+        allowed_status=302,
+    ),
+]
