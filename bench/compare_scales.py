@@ -1,6 +1,7 @@
 """Compare query counts of each page between two scales (cost must not grow with the data).
 
-Reads ``bench/results/<scale>-<db>.json`` written by ``bench_trees.py --json`` and prints, per
+Reads ``bench/results/<scale>-<db>[-suite].json`` written by ``bench_trees.py --json`` (or
+``bench_service.py --json`` for ``--suite service``: the service pages) and prints, per
 URL and persona, the query count at each scale, flagging any that differ (DESIGN.md principle 7).
 
     .venv/bin/python bench/compare_scales.py [--db postgresql] [--scales community district]
@@ -39,7 +40,11 @@ def main() -> int:
         "--db", default="postgresql", help="database vendor in the file names (postgresql, sqlite)"
     )
     parser.add_argument("--scales", nargs="+", default=["community", "district"])
-    parser.add_argument("--suite", default="trees", help="trees or members (see bench_trees.py --suite)")
+    parser.add_argument(
+        "--suite",
+        default="trees",
+        help="trees or members (see bench_trees.py --suite), or service (bench_service.py --json)",
+    )
     args = parser.parse_args()
     tables = {scale: load(scale, args.db, args.suite) for scale in args.scales}
     keys: list[tuple[str, str]] = []
