@@ -80,6 +80,7 @@ ROUTES: list[Route] = [
     Route("orgs:org_detail", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="resident"),
     Route("orgs:org_children", in_scope=lambda w: _pk(w.org_a), out_of_scope=lambda w: _pk(w.org_b)),
     Route("orgs:org_elections", in_scope=lambda w: _pk(w.org_a), out_of_scope=lambda w: _pk(w.org_b)),
+    Route("orgs:org_lookup"),
     Route("orgs:org_create", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
     Route(
         "orgs:org_create",

@@ -127,6 +127,16 @@ def test_area_lookup_offers_areas_in_scope_by_name(client, world, secretary_a):
     assert world.grid_a1.code in options and world.grid_b1.code not in options
 
 
+def test_org_lookup_offers_active_organizations_in_scope_by_name_or_code(client, world, secretary_a):
+    client.force_login(secretary_a)
+    options = client.get(reverse("orgs:org_lookup"), {"q": "党支部"}).content.decode()
+    assert f'value="{world.branch_a1.code}"' in options and world.branch_b1.code not in options
+    # htmx sends the typed text under the field's own name
+    by_field = client.get(reverse("orgs:org_lookup"), {"handler_org": "B0001"}).content.decode()
+    assert "幸福社区第一网格党支部" in by_field
+    assert client.get(reverse("orgs:org_lookup")).content.decode().strip() == ""
+
+
 def test_creating_a_child_goes_through_the_rules(client, world, secretary_a):
     client.force_login(secretary_a)
     url = reverse("orgs:org_create", args=[world.branch_a1.pk])

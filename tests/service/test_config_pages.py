@@ -7,14 +7,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dangjian.accounts.roles import BuiltinRole
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.choices import AreaKind
+from dangjian.orgs.choices import AreaKind, OrgKind
 from dangjian.service import config_services, services
 from dangjian.service.choices import ServiceMode, TimeLimitUnit
 from dangjian.service.models import Category, Department, DepartmentMember, RoutingRule
-from tests.factories import UserFactory, add_area
+from tests.factories import UserFactory, add_area, add_org, assign
 from tests.service.conftest import add_category
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_creating_a_category_under_a_parent_is_audited(client, world, service_wo
     client.force_login(district_admin)
     response = client.post(
         reverse("service:category_create"),
-        _category_form(parent=service_world.parent.pk, default_handler_org=world.org_a.pk),
+        _category_form(parent=service_world.parent.pk, default_handler_org=world.org_a.code),
     )
     assert response.status_code == 302
     category = Category.objects.get(code="SR03")
@@ -70,6 +71,38 @@ def test_creating_a_category_under_a_parent_is_audited(client, world, service_wo
     assert category.default_handler_org == world.org_a
     entry = AuditEntry.objects.get(object_type="service.category", object_id=str(category.pk))
     assert entry.action == AuditAction.CREATE and entry.user_id == district_admin.pk
+
+
+def test_category_form_offers_organizations_by_lookup_not_as_a_list_of_them_all(
+    client, world, service_world, district_admin
+):
+    """At district scale the form listed 3,812 organizations; now it sends none until one is typed."""
+    client.force_login(district_admin)
+
+    def page() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("service:category_create"))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    few, text = page()
+    assert reverse("orgs:org_lookup") in text and world.branch_b1.name not in text
+    for index in range(30):
+        add_org(world.org_b, f"光明社区第{index}党小组", f"G{index:04d}", OrgKind.GROUP)
+    many, more_text = page()
+    assert many == few and "党小组" not in more_text
+
+
+def test_category_handler_outside_the_users_tree_is_refused_by_its_code(client, world, service_world):
+    community_admin = UserFactory(username="community_admin")
+    assign(community_admin, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_a)
+    client.force_login(community_admin)
+    response = client.post(
+        reverse("service:category_create"), _category_form(default_handler_org=world.org_b.code)
+    )
+    assert response.status_code == 200
+    assert "没有编码为“C0002”" in response.content.decode()
+    assert not Category.objects.filter(code="SR03").exists()
 
 
 def test_category_with_two_default_handlers_or_no_time_limit_is_refused_in_chinese(
@@ -81,7 +114,7 @@ def test_category_with_two_default_handlers_or_no_time_limit_is_refused_in_chine
     both = client.post(
         url,
         _category_form(
-            default_handler_org=world.org_a.pk, default_handler_department=service_world.department.pk
+            default_handler_org=world.org_a.code, default_handler_department=service_world.department.pk
         ),
     )
     zero = client.post(url, _category_form(limit_amount=0))
@@ -100,7 +133,7 @@ def test_editing_a_category_records_before_and_after(client, service_world, dist
             name="垃圾清运",
             code="SR01",
             limit_amount=5,
-            default_handler_org=category.default_handler_org_id,
+            default_handler_org=category.default_handler_org.code,
             version=category.version,
             is_active="on",
         ),
@@ -161,7 +194,11 @@ def test_route_create_edit_deactivate_and_history(client, world, service_world, 
     client.force_login(district_admin)
     response = client.post(
         reverse("service:routing_create"),
-        {"category": service_world.garbage.pk, "area": world.community_b.pk, "handler_org": world.org_b.pk},
+        {
+            "category": service_world.garbage.pk,
+            "area": world.community_b.code,
+            "handler_org": world.org_b.code,
+        },
     )
     assert response.status_code == 302
     rule = RoutingRule.objects.get(category=service_world.garbage, area=world.community_b)
@@ -199,8 +236,8 @@ def test_a_rule_needs_exactly_one_handler(client, world, service_world, district
         reverse("service:routing_create"),
         {
             "category": service_world.garbage.pk,
-            "area": world.community_b.pk,
-            "handler_org": world.org_b.pk,
+            "area": world.community_b.code,
+            "handler_org": world.org_b.code,
             "handler_department": service_world.department.pk,
         },
     )
@@ -217,7 +254,11 @@ def test_a_second_rule_for_the_same_category_and_area_is_refused(
     client.force_login(district_admin)
     response = client.post(
         reverse("service:routing_create"),
-        {"category": service_world.garbage.pk, "area": world.community_b.pk, "handler_org": world.org_b.pk},
+        {
+            "category": service_world.garbage.pk,
+            "area": world.community_b.code,
+            "handler_org": world.org_b.code,
+        },
     )
     assert "已有派单规则" in response.content.decode()
 
@@ -267,6 +308,8 @@ def test_routing_list_shows_only_rules_in_scope_and_filters(
         reverse("service:routing_list"), {"category": service_world.lighting.pk}
     ).content.decode()
     assert "幸福社区" in filtered and "光明社区</td>" not in filtered
+    by_area = client.get(reverse("service:routing_list"), {"area": world.community_b.code}).content.decode()
+    assert "光明社区</td>" in by_area and "幸福社区</td>" not in by_area
     assert client.get(reverse("service:routing_history", kwargs={"pk": foreign.pk})).status_code == 404
 
 
@@ -344,6 +387,43 @@ def test_department_create_edit_and_members(client, world, district_admin):
         .values_list("action", flat=True)
     )
     assert actions == [AuditAction.CREATE, AuditAction.CREATE, AuditAction.DELETE]
+
+
+def _department_form(department, **changes) -> dict:
+    return {
+        "name": department.name,
+        "code": department.code,
+        "area": department.area_id or "",
+        "phone": department.phone,
+        "report_limit_amount": department.report_limit_amount,
+        "report_limit_unit": department.report_limit_unit,
+        "is_active": "on",
+        "version": department.version,
+        **changes,
+    }
+
+
+def test_a_department_edit_made_over_someone_elses_is_refused_and_changes_nothing(
+    client, service_world, district_admin
+):
+    department = service_world.department
+    seen = _department_form(department)  # the form as the second person opened it
+    config_services.update_department(department, by=district_admin, phone="010-1111")
+    department.refresh_from_db()
+    assert department.version == seen["version"] + 1
+
+    client.force_login(district_admin)
+    edit = reverse("service:department_edit", kwargs={"pk": department.pk})
+    stale = client.post(edit, {**seen, "report_limit_amount": 5})
+    assert stale.status_code == 200
+    assert "已被他人修改" in stale.content.decode()
+    department.refresh_from_db()
+    assert (department.phone, department.report_limit_amount) == ("010-1111", seen["report_limit_amount"])
+
+    fresh = client.post(edit, _department_form(department, report_limit_amount=5))
+    assert fresh.status_code == 302
+    department.refresh_from_db()
+    assert department.report_limit_amount == 5 and department.version == seen["version"] + 2
 
 
 def test_adding_an_unknown_username_says_so(client, service_world, district_admin):

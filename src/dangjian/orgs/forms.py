@@ -12,6 +12,7 @@ from dangjian.core.models import Person
 from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, CommitteeRole, OrgKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.orgs.services import EDITABLE_FIELDS
+from dangjian.orgs.widgets import LookupInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,16 +64,7 @@ class OrganizationForm(NodeForm):
         required=False,
         label=_("Jurisdiction area (code)"),
         help_text=_("Type the name or code of a community, grid or building and pick it from the list."),
-        widget=forms.TextInput(
-            attrs={
-                "list": "area-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("orgs:area_lookup"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": "#area-options",
-                "hx-swap": "innerHTML",
-            }
-        ),
+        widget=LookupInput(reverse_lazy("orgs:area_lookup")),
     )
 
     class Meta:

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("organizations/<int:pk>/history/", views.node_history, {"config": ORGS}, name="org_history"),
     path("organizations/<int:pk>/elections/", views.org_elections, name="org_elections"),
+    path("organizations/lookup/", views.org_lookup, name="org_lookup"),
     # Committees
     path("organizations/<int:pk>/committees/add/", views.committee_create, name="committee_create"),
     path("committees/<int:pk>/", views.committee_detail, name="committee_detail"),

@@ -337,15 +337,37 @@ def area_detail(request, pk: int):
     return render(request, "orgs/area_detail.html", context)
 
 
+def _lookup_text(request) -> str:
+    """The typed text: ``q``, or the one parameter htmx sends under the field's own name."""
+    text = request.GET.get("q") or next((value for value in request.GET.values() if value), "")
+    return text.strip()[:50]
+
+
 @login_required
 @require_GET
 def area_lookup(request):
-    """``<option>``s of areas matching the typed name or code (the jurisdiction field's list)."""
-    text = (request.GET.get("q") or request.GET.get("jurisdiction") or "").strip()
+    """``<option>``s of areas matching the typed name or code (``orgs.widgets.LookupInput``)."""
+    text = _lookup_text(request)
     areas = []
     if text:
         areas = list(Area.objects.visible_to(request.user).filter(is_active=True).search(text)[:SEARCH_LIMIT])
     return render(request, "orgs/_area_options.html", {"areas": areas})
+
+
+@login_required
+@require_GET
+def org_lookup(request):
+    """``<option>``s of active organizations in scope matching the typed name, code or pinyin."""
+    text = _lookup_text(request)
+    orgs = []
+    if text:
+        orgs = list(
+            Organization.objects.visible_to(request.user)
+            .filter(is_active=True)
+            .search(text)
+            .only("pk", "name", "code")[:SEARCH_LIMIT]
+        )
+    return render(request, "orgs/_org_options.html", {"orgs": orgs})
 
 
 # --- Changing the trees --------------------------------------------------------------------------

@@ -8,12 +8,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
+from dangjian.orgs.widgets import LookupInput
 from dangjian.service.choices import ServiceMode, TimeLimitUnit
-from dangjian.service.models import Category, Department
+from dangjian.service.models import Category, Department, RoutingRule
 
 
 class NamedChoiceField(forms.ModelChoiceField):
@@ -22,6 +25,53 @@ class NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         depth = getattr(obj, "depth", 1) or 1
         return f"{'　' * (depth - 1)}{obj.name}"
+
+
+def org_code_field(label, *, required: bool = False) -> forms.ModelChoiceField:
+    """An organization typed and picked by name, code or pinyin; the form posts its code.
+
+    At district scale a ``<select>`` of every organization in scope was 3,812 options and about
+    430 KB per page; the lookup sends only the matches.
+    """
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Organization.objects.none(),
+        to_field_name="code",
+        required=required,
+        help_text=_("Type the name, code or pinyin initials of the organization and pick it from the list."),
+        widget=LookupInput(reverse_lazy("orgs:org_lookup")),
+        error_messages={
+            "invalid_choice": _(
+                "No active organization in your part of the tree has the code “%(value)s”; "
+                "pick one from the list."
+            )
+        },
+    )
+
+
+def area_code_field(label, *, required: bool = True, empty_help: bool = False) -> forms.ModelChoiceField:
+    """A street, community or grid typed and picked by name or code; the form posts its code."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Area.objects.none(),
+        to_field_name="code",
+        required=required,
+        help_text=None
+        if empty_help
+        else _("Type the name or code of a street, community or grid and pick it from the list."),
+        widget=LookupInput(reverse_lazy("orgs:area_lookup")),
+        error_messages={
+            "invalid_choice": _(
+                "No active street, community or grid in your part of the tree has the code “%(value)s”; "
+                "pick one from the list."
+            )
+        },
+    )
+
+
+def _now_help(field: forms.Field, name: str) -> None:
+    """Say which node is saved now: the box itself shows only its code."""
+    field.help_text = format_lazy("{} {}", field.help_text or "", _("Now: %(name)s.") % {"name": name})
 
 
 # --- grid worker ----------------------------------------------------------------------------------
@@ -116,9 +166,7 @@ class CategoryForm(forms.Form):
     limit_amount = forms.IntegerField(label=_("Time limit"), max_value=32767)
     limit_unit = forms.ChoiceField(label=_("Time limit unit"), choices=TimeLimitUnit.choices)
     service_mode = forms.ChoiceField(label=_("Service mode"), choices=ServiceMode.choices)
-    default_handler_org = NamedChoiceField(
-        label=_("Default handler organization"), queryset=Organization.objects.none(), required=False
-    )
+    default_handler_org = org_code_field(_("Default handler organization"))
     default_handler_department = forms.ModelChoiceField(
         label=_("Default handler department"), queryset=Department.objects.none(), required=False
     )
@@ -126,16 +174,18 @@ class CategoryForm(forms.Form):
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, creating: bool = True, **kwargs):
+    def __init__(self, *args, user=None, creating: bool = True, category: Category | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["parent"].queryset = Category.objects.filter(is_active=True).order_by("path")
             del self.fields["is_active"]
         else:
             del self.fields["parent"]
-        self.fields["default_handler_org"].queryset = (
-            Organization.objects.visible_to(user).filter(is_active=True).order_by("path")
+        self.fields["default_handler_org"].queryset = Organization.objects.visible_to(user).filter(
+            is_active=True
         )
+        if category is not None and category.default_handler_org is not None:
+            _now_help(self.fields["default_handler_org"], category.default_handler_org.name)
         self.fields["default_handler_department"].queryset = (
             Department.objects.visible_to(user).filter(is_active=True).order_by("code")
         )
@@ -152,7 +202,7 @@ class CategoryForm(forms.Form):
             "limit_amount": category.limit_amount,
             "limit_unit": category.limit_unit,
             "service_mode": category.service_mode,
-            "default_handler_org": category.default_handler_org_id,
+            "default_handler_org": category.default_handler_org.code if category.default_handler_org else "",
             "default_handler_department": category.default_handler_department_id,
             "is_public": category.is_public,
             "is_active": category.is_active,
@@ -164,34 +214,31 @@ class RoutingRuleForm(forms.Form):
     """category × area → one handler (an organization or a department)."""
 
     category = NamedChoiceField(label=_("Category"), queryset=Category.objects.none())
-    area = NamedChoiceField(label=_("Area"), queryset=Area.objects.none())
-    handler_org = NamedChoiceField(
-        label=_("Handler organization"), queryset=Organization.objects.none(), required=False
-    )
+    area = area_code_field(_("Area"))
+    handler_org = org_code_field(_("Handler organization"))
     handler_department = forms.ModelChoiceField(
         label=_("Handler department"), queryset=Department.objects.none(), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, creating: bool = True, **kwargs):
+    def __init__(self, *args, user=None, rule: RoutingRule | None = None, **kwargs):
+        """``rule``: the rule being edited; its category and area stay, only the handler changes."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("path")
-        # Rules name a street, a community or a grid (buildings are too fine for routing).
-        self.fields["area"].queryset = (
-            Area.objects.visible_to(user)
-            .filter(is_active=True)
-            .exclude(kind=AreaKind.BUILDING)
-            .order_by("path")
-        )
-        self.fields["handler_org"].queryset = (
-            Organization.objects.visible_to(user).filter(is_active=True).order_by("path")
-        )
+        if rule is None:
+            self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("path")
+            # Rules name a street, a community or a grid (buildings are too fine for routing).
+            self.fields["area"].queryset = (
+                Area.objects.visible_to(user).filter(is_active=True).exclude(kind=AreaKind.BUILDING)
+            )
+        else:
+            del self.fields["category"]
+            del self.fields["area"]
+        self.fields["handler_org"].queryset = Organization.objects.visible_to(user).filter(is_active=True)
+        if rule is not None and rule.handler_org is not None:
+            _now_help(self.fields["handler_org"], rule.handler_org.name)
         self.fields["handler_department"].queryset = (
             Department.objects.visible_to(user).filter(is_active=True).order_by("code")
         )
-        if not creating:
-            self.fields["category"].disabled = True
-            self.fields["area"].disabled = True
 
     def clean(self):
         data = super().clean()
@@ -206,16 +253,12 @@ class RoutingFilterForm(forms.Form):
     category = NamedChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All")
     )
-    area = NamedChoiceField(
-        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All")
-    )
+    area = area_code_field(_("Area"), required=False, empty_help=True)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("path")
-        self.fields["area"].queryset = (
-            Area.objects.visible_to(user).exclude(kind=AreaKind.BUILDING).order_by("path")
-        )
+        self.fields["area"].queryset = Area.objects.visible_to(user).exclude(kind=AreaKind.BUILDING)
 
 
 class DepartmentForm(forms.Form):
@@ -231,6 +274,7 @@ class DepartmentForm(forms.Form):
     report_limit_amount = forms.IntegerField(label=_("Report (报到) within"), max_value=32767, initial=1)
     report_limit_unit = forms.ChoiceField(label=_("Report limit unit"), choices=TimeLimitUnit.choices)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,7 +294,11 @@ class DepartmentForm(forms.Form):
             "report_limit_amount": department.report_limit_amount,
             "report_limit_unit": department.report_limit_unit,
             "is_active": department.is_active,
+            "version": department.version,
         }
+
+    def service_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class DepartmentMemberForm(forms.Form):

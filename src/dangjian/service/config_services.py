@@ -359,14 +359,20 @@ def create_department(*, by, **fields: Any) -> Department:
     return department
 
 
-def update_department(department: Department, *, by, **fields: Any) -> Department:
-    """Edit a department; the user must hold the right over both its old and its new area."""
+def update_department(
+    department: Department, *, by, expected_version: int | None = None, **fields: Any
+) -> Department:
+    """Edit a department; the user must hold the right over both its old and its new area.
+
+    Refuses when someone else saved it since ``expected_version`` (the version the form showed).
+    """
     fields = _clean_department(dict(fields))
     with transaction.atomic():
         current = (
             Department.objects.select_for_update(of=("self",)).select_related("area").get(pk=department.pk)
         )
         _require_over_area(by, "service.change_department", current.area)
+        _check_version(current, expected_version, current.name)
         if "area" in fields:
             _require_over_area(by, "service.change_department", fields["area"])
         if "code" in fields:
@@ -374,9 +380,10 @@ def update_department(department: Department, *, by, **fields: Any) -> Departmen
         before = audit.snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
-        current.save()
         changes = audit.diff(before, audit.snapshot(current))
         if changes:
+            current.version += 1
+            current.save()
             audit.record(AuditAction.UPDATE, current, by=by, changes=changes)
     return current
 

@@ -57,6 +57,8 @@ class Department(models.Model):
         default=TimeLimitUnit.WORKING_DAYS,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Rises with every edit, so a form saved over someone else's change is refused, not applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="DepartmentMember", related_name="service_departments", blank=True
     )

@@ -91,9 +91,13 @@ def category_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def category_edit(request, pk: int):
     require_any(request.user, "service.change_category")
-    category = get_object_or_404(Category, pk=pk)
+    category = get_object_or_404(Category.objects.select_related("default_handler_org"), pk=pk)
     form = CategoryForm(
-        request.POST or None, user=request.user, creating=False, initial=CategoryForm.initial_for(category)
+        request.POST or None,
+        user=request.user,
+        creating=False,
+        category=category,
+        initial=CategoryForm.initial_for(category),
     )
     if (
         request.method == "POST"
@@ -159,7 +163,7 @@ def _rule(request, pk: int, permission: str) -> RoutingRule:
 @require_http_methods(["GET", "HEAD", "POST"])
 def routing_create(request):
     require_any(request.user, "service.add_routingrule")
-    form = RoutingRuleForm(request.POST or None, user=request.user, creating=True)
+    form = RoutingRuleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if RoutingRule.objects.filter(category=data["category"], area=data["area"]).exists():
@@ -193,9 +197,7 @@ def routing_edit(request, pk: int):
     """Change a rule's handler, or stop it (``action=deactivate``); both are in its history."""
     rule = _rule(request, pk, "service.change_routingrule")
     initial = {
-        "category": rule.category_id,
-        "area": rule.area_id,
-        "handler_org": rule.handler_org_id,
+        "handler_org": rule.handler_org.code if rule.handler_org else "",
         "handler_department": rule.handler_department_id,
         "version": rule.version,
     }
@@ -210,7 +212,7 @@ def routing_edit(request, pk: int):
         ):
             messages.success(request, _("Routing rule “%(rule)s” deactivated.") % {"rule": rule})
         return redirect("service:routing_edit", pk=rule.pk)
-    form = RoutingRuleForm(request.POST or None, user=request.user, creating=False, initial=initial)
+    form = RoutingRuleForm(request.POST or None, user=request.user, rule=rule, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(
@@ -275,7 +277,9 @@ def department_create(request):
         created: list[Department] = []
         if run_service(
             form,
-            lambda: created.append(config_services.create_department(by=request.user, **form.cleaned_data)),
+            lambda: created.append(
+                config_services.create_department(by=request.user, **form.service_fields())
+            ),
         ):
             messages.success(request, _("Department “%(name)s” created.") % {"name": created[0].name})
             return redirect("service:department_edit", pk=created[0].pk)
@@ -323,7 +327,13 @@ def department_edit(request, pk: int):
         request.method == "POST"
         and form.is_valid()
         and run_service(
-            form, lambda: config_services.update_department(department, by=request.user, **form.cleaned_data)
+            form,
+            lambda: config_services.update_department(
+                department,
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_fields(),
+            ),
         )
     ):
         messages.success(request, _("Department “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
