@@ -9,15 +9,43 @@ The world: 示范区 → 和平街道 → 社区A (two grids) and 社区B; the m
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import post_migrate
 
 from dangjian.accounts.choices import BuiltinRole
 from dangjian.accounts.models import User
 from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
 from dangjian.orgs.models import Area, Organization
 from tests.factories import UserFactory, add_area, add_org, assign
+
+# Reference data that migrations load (the working-day calendar, 好差评 levels, the national
+# development steps, the 三会一课 cadences). A transactional test (browser, concurrency) ends with
+# a flush that empties every table, so the tests after it would run against a platform without
+# them: deadlines fell back to the statutory holidays with a warning. Django's flush sends
+# post_migrate, as migrate does; loading them again there restores what a real install has.
+SEEDING_MIGRATIONS = [
+    ("dangjian.core.migrations.0003_seed_calendar", "seed"),
+    ("dangjian.service.migrations.0002_roles_and_rating_levels", "seed_levels"),
+    ("dangjian.development.migrations.0002_national_steps", "seed_steps"),
+    ("dangjian.life.migrations.0004_default_cadences_and_permissions", "seed_cadences"),
+]
+
+
+def _load_reference_data(sender, using: str = "default", **kwargs) -> None:
+    if sender.label != "core":  # post_migrate is sent once per app; load once
+        return
+    schema_editor = SimpleNamespace(connection=connections[using])
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, schema_editor)
+
+
+post_migrate.connect(_load_reference_data, dispatch_uid="tests_reference_data_after_flush")
 
 
 @dataclass

@@ -74,6 +74,18 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if text else ""
 
 
+@lru_cache(maxsize=1)
+def _traditional_converter():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Text entered in simplified characters, shown to a zh-Hant reader (繁体)."""
+    return _traditional_converter().convert(text) if text else ""
+
+
 def normalize(text: str) -> str:
     """Simplified, half-width, lower-case: the form both stored text and queries are compared in."""
     if not text:

@@ -209,5 +209,5 @@ class RateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [
-            (level.code, level.name) for level in RatingLevel.objects.filter(is_active=True)
+            (level.code, level.label) for level in RatingLevel.objects.filter(is_active=True)
         ]

@@ -12,10 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.personal import MOBILE, PersonalData
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet, scope_of
+from dangjian.core.text import to_traditional
 from dangjian.core.tree import TreeNode
 from dangjian.service.choices import (
     FollowUpState,
@@ -216,6 +218,16 @@ class RoutingRule(models.Model):
         return ("", self.area.path)
 
 
+# The seeded 好差评 levels (migration 0002): their stored name and their translated label.
+SEEDED_RATING_LABELS = {
+    "very_satisfied": ("非常满意", _("Very satisfied")),
+    "satisfied": ("满意", _("Satisfied")),
+    "fairly_satisfied": ("基本满意", _("Fairly satisfied")),
+    "dissatisfied": ("不满意", _("Dissatisfied")),
+    "very_dissatisfied": ("非常不满意", _("Very dissatisfied")),
+}
+
+
 class RatingLevel(models.Model):
     """One level of 好差评 (非常满意 … 非常不满意); configurable, ``is_bad`` marks a 差评."""
 
@@ -231,6 +243,20 @@ class RatingLevel(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language.
+
+        A seeded level keeps its catalog translation while its name is unchanged; a level an
+        admin named is shown as entered, in traditional characters to a zh-Hant reader.
+        """
+        seeded = SEEDED_RATING_LABELS.get(self.code)
+        if seeded is not None and seeded[0] == self.name:
+            return str(seeded[1])
+        if (get_language() or "").lower().startswith("zh-hant"):
+            return to_traditional(self.name)
         return self.name
 
 

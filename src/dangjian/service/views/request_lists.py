@@ -145,7 +145,7 @@ REQUEST_SPEC = ImportSpec(
 def _export_rows(requests: QuerySet, *, by, revealed: dict):
     scope = scope_of(by)
     now = timezone.now()
-    levels = {level.code: level.name for level in RatingLevel.objects.all()}
+    levels = {level.code: level.label for level in RatingLevel.objects.all()}
     revealed.setdefault("clear_personal_data_rows", 0)
     yes, no = _("Yes"), _("No")
     for item in requests.select_related(*LIST_RELATED).iterator(chunk_size=1000):
