@@ -224,8 +224,9 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("grid-report"):
             page.goto(base + first_href(page, "main a[href$='/report/']"))
             shoot(page, "grid-report", width)
-    if want("category-list") or want("routing-list"):
-        # 为民服务 configuration: the category tree and the routing table (category × area → handler).
+    if want("category-list") or want("routing-list") or want("routing-form"):
+        # 为民服务 configuration: the category tree and the routing table (category × area → handler);
+        # the rule form picks its area and organization by a typed lookup, not a list of thousands.
         sign_in(page, base, "zzb_admin")
         if want("category-list"):
             page.goto(f"{base}/service/categories/")
@@ -233,6 +234,12 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
         if want("routing-list"):
             page.goto(f"{base}/service/routing/")
             shoot(page, "routing-list", width)
+        if want("routing-form"):
+            page.goto(f"{base}/service/routing/new/")
+            page.locator("#id_area").fill("社区")
+            page.locator("#id_handler_org").fill("党委")
+            page.wait_for_load_state("networkidle")
+            shoot(page, "routing-form", width)
     if want("request-list") or want("request-detail") or want("request-queue"):
         # 为民服务: the community secretary's request list, a request in handling with its timeline
         # and actions, and the work queue (sections, bulk dispatch).
