@@ -93,6 +93,38 @@ def test_category_form_offers_organizations_by_lookup_not_as_a_list_of_them_all(
     assert many == few and "党小组" not in more_text
 
 
+def test_edit_forms_say_which_organization_is_saved_now(client, world, service_world, district_admin):
+    """The lookup box shows only a code; the help text names the organization behind it."""
+    rule = config_services.set_route(
+        category=service_world.garbage, area=world.community_b, handler_org=world.org_b, by=district_admin
+    )
+    client.force_login(district_admin)
+
+    category_page = client.get(
+        reverse("service:category_edit", kwargs={"pk": service_world.garbage.pk})
+    ).content.decode()
+    rule_page = client.get(reverse("service:routing_edit", kwargs={"pk": rule.pk})).content.decode()
+
+    garbage_handler = service_world.garbage.default_handler_org
+    assert f'value="{garbage_handler.code}"' in category_page
+    assert f"当前：{garbage_handler.name}。" in category_page
+    assert f'value="{world.org_b.code}"' in rule_page and f"当前：{world.org_b.name}。" in rule_page
+
+
+def test_the_saved_organizations_name_is_escaped_in_the_help_text(
+    client, world, service_world, district_admin
+):
+    """Help texts are rendered as HTML; a name typed with markup must stay text."""
+    world.org_b.name = "<b>光明</b>社区委员会"
+    world.org_b.save()
+    rule = config_services.set_route(
+        category=service_world.garbage, area=world.community_b, handler_org=world.org_b, by=district_admin
+    )
+    client.force_login(district_admin)
+    page = client.get(reverse("service:routing_edit", kwargs={"pk": rule.pk})).content.decode()
+    assert "当前：&lt;b&gt;光明&lt;/b&gt;社区委员会。" in page and "<b>光明</b>" not in page
+
+
 def test_category_handler_outside_the_users_tree_is_refused_by_its_code(client, world, service_world):
     community_admin = UserFactory(username="community_admin")
     assign(community_admin, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +84,9 @@ class OrganizationForm(NodeForm):
             if not self.is_bound:
                 self.initial["jurisdiction"] = current.code
             self.fields["jurisdiction"].help_text = format_lazy(
-                "{} {}", self.fields["jurisdiction"].help_text, _("Now: %(name)s.") % {"name": current.name}
+                "{} {}",
+                self.fields["jurisdiction"].help_text,
+                _("Now: %(name)s.") % {"name": escape(current.name)},
             )
         parent = self.parent if not self.instance.pk else None
         if parent is not None:

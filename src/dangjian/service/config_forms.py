@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,9 @@ def area_code_field(label, *, required: bool = True, empty_help: bool = False) -
 
 def _now_help(field: forms.Field, name: str) -> None:
     """Say which node is saved now: the box itself shows only its code."""
-    field.help_text = format_lazy("{} {}", field.help_text or "", _("Now: %(name)s.") % {"name": name})
+    field.help_text = format_lazy(
+        "{} {}", field.help_text or "", _("Now: %(name)s.") % {"name": escape(name)}
+    )
 
 
 # --- grid worker ----------------------------------------------------------------------------------
