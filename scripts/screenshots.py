@@ -4,7 +4,7 @@
 Runs the real platform (``dangjian demo`` with a throw-away data directory, on a spare port),
 signs in as the demo users and captures each page with Debian's chromium through Playwright.
 
-Usage: ``.venv/bin/python scripts/screenshots.py [--port 8765] [--only org-tree]``
+Usage: ``.venv/bin/python scripts/screenshots.py [--port 8765] [--only org-tree[,dues-sheet…]]``
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def shoot(page: Page, name: str, width: str, full_page: bool = True) -> None:
     print(path.relative_to(ROOT))
 
 
-def pages(page: Page, base: str, width: str, only: str | None) -> None:
+def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
     def want(name: str) -> bool:
-        return only is None or only == name
+        return only is None or name in only
 
     page.context.clear_cookies()
     if want("login"):
@@ -273,7 +273,7 @@ def pages(page: Page, base: str, width: str, only: str | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--only", help="one page name, e.g. org-tree")
+    parser.add_argument("--only", help="page names, comma-separated, e.g. org-tree,dues-sheet")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     base = f"http://127.0.0.1:{args.port}"
@@ -305,7 +305,7 @@ def main() -> int:
                         is_mobile=width == "phone",
                         locale="zh-CN",
                     )
-                    pages(context.new_page(), base, width, args.only)
+                    pages(context.new_page(), base, width, set(args.only.split(",")) if args.only else None)
                     context.close()
                 browser.close()
         finally:
