@@ -14,7 +14,10 @@ Pages (issue 4's acceptance: each under 200 ms p95 on PostgreSQL at district sca
 - ``service:request_detail`` of the newest rated request (a full timeline) of the first community
   and of the 城管执法局 (same state at every scale, so the page offers the same actions);
 - ``service:figures`` for the whole district over last year (tree=area, node=<district>);
-- ``service:map_data`` for the first 街道 (the map page's data).
+- ``service:map_data`` for the first 街道 (the map page's data);
+- the configuration forms ``service:category_create`` and ``service:routing_create`` (they once
+  listed every organization in scope) and the lookups that now feed them, ``orgs:org_lookup``
+  and ``orgs:area_lookup``, with a typed name.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_bench_district \\
         .venv/bin/python bench/bench_service.py --repeat 30 --json
@@ -133,6 +136,14 @@ def build_cases() -> list[tuple[Case, set[str]]]:
                 {"zzb_admin", "jd_shuji"},
             )
         )
+    configurers = {"zzb_admin", "jd_shuji", "sq_shuji"}
+    cases += [
+        (Case("service:category_create"), configurers),
+        (Case("service:routing_create"), configurers),
+        # "党支部" matches thousands of branches at district scale; the lookup sends 20.
+        (Case("orgs:org_lookup", query="q=%E5%85%9A%E6%94%AF%E9%83%A8", query_label="q=党支部"), ALL),
+        (Case("orgs:area_lookup", query="q=%E7%BD%91%E6%A0%BC", query_label="q=网格"), ALL),
+    ]
     return cases
 
 
