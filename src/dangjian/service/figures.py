@@ -344,27 +344,34 @@ def _request_cells(
     if "resolved" not in parts:
         return
 
-    def counted(name: str) -> Count:
-        return Count("id", filter=figure_q(name, start=start, end=end, margin=margin))
-
     resolved = rows.filter(figure_q("resolved", start=start, end=end))
     for item in _grouped(resolved, keys, TruncMonth("resolved_at") if monthly else None).annotate(
-        n=Count("id"),
-        on_time=counted("on_time"),
-        early=counted("early"),
-        rated=counted("rated"),
-        satisfied=counted("satisfied"),
-        hours_sum=Sum("handling_working_hours"),
-        hours_count=Count("handling_working_hours"),
+        **_resolved_sums(margin, start=start, end=end)
     ):
         cell = cells[_key(item)]
         cell.resolved += item["n"]
-        cell.on_time += item["on_time"]
-        cell.early += item["early"]
-        cell.rated += item["rated"]
-        cell.satisfied += item["satisfied"]
+        for name in RESOLVED_COUNTS:
+            setattr(cell, name, getattr(cell, name) + item[name])
         cell.hours_sum += Decimal(item["hours_sum"] or 0)
-        cell.hours_count += item["hours_count"]
+
+
+# The figures counted among resolved requests by their ``figure_q`` definitions.
+RESOLVED_FIGURES = ("on_time", "early", "rated", "satisfied")
+# What a resolved request adds to a cell besides 办结量 and the hours' sum.
+RESOLVED_COUNTS = (*RESOLVED_FIGURES, "hours_count")
+
+
+def _resolved_sums(margin: datetime.timedelta, **window: Any) -> dict[str, Any]:
+    """The aggregates over resolved requests, one definition for the live figures and the rollup:
+    办结量 (``n``), the ``RESOLVED_FIGURES``, and the handling hours (sum and count)."""
+    sums: dict[str, Any] = {
+        "n": Count("id"),
+        "hours_sum": Sum("handling_working_hours"),
+        "hours_count": Count("handling_working_hours"),
+    }
+    for name in RESOLVED_FIGURES:
+        sums[name] = Count("id", filter=figure_q(name, margin=margin, **window))
+    return sums
 
 
 def _month_of(value) -> datetime.date | None:
@@ -557,27 +564,13 @@ def recompute_rollup() -> dict[tuple, dict[str, Any]]:
             "received"
         ] += item["n"]
 
-    def counted(name: str) -> Count:
-        return Count("id", filter=figure_q(name, margin=margin))
-
     resolved = requests.filter(figure_q("resolved"))
-    for item in resolved.values(month=TruncMonth("resolved_at"), **place).annotate(
-        n=Count("id"),
-        on_time_n=counted("on_time"),
-        early_n=counted("early"),
-        rated_n=counted("rated"),
-        satisfied_n=counted("satisfied"),
-        hours_sum_n=Sum("handling_working_hours"),
-        hours_count_n=Count("handling_working_hours"),
-    ):
+    for item in resolved.values(month=TruncMonth("resolved_at"), **place).annotate(**_resolved_sums(margin)):
         row = rows[(_month_of(item["month"]), item["rollup_area"], item["rollup_org"], item["rollup_cat"])]
         row["resolved"] += item["n"]
-        row["on_time"] += item["on_time_n"]
-        row["early"] += item["early_n"]
-        row["rated"] += item["rated_n"]
-        row["satisfied"] += item["satisfied_n"]
-        row["hours_sum"] += Decimal(item["hours_sum_n"] or 0)
-        row["hours_count"] += item["hours_count_n"]
+        for name in RESOLVED_COUNTS:
+            row[name] += item[name]
+        row["hours_sum"] += Decimal(item["hours_sum"] or 0)
     return dict(rows)
 
 
