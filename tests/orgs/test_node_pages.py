@@ -137,6 +137,22 @@ def test_org_lookup_offers_active_organizations_in_scope_by_name_or_code(client,
     assert client.get(reverse("orgs:org_lookup")).content.decode().strip() == ""
 
 
+def test_org_lookup_costs_the_same_queries_for_3_and_30_matches(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("orgs:org_lookup"), {"q": "党小组"}).status_code == 200
+        return len(queries)
+
+    for index in range(3):
+        add_org(world.branch_a1, f"第{index}党小组", f"GA{index:03d}", OrgKind.GROUP)
+    few = count()
+    for index in range(3, 30):
+        add_org(world.branch_a1, f"第{index}党小组", f"GA{index:03d}", OrgKind.GROUP)
+    assert count() == few
+
+
 def test_creating_a_child_goes_through_the_rules(client, world, secretary_a):
     client.force_login(secretary_a)
     url = reverse("orgs:org_create", args=[world.branch_a1.pk])
