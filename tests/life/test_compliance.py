@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry
+from dangjian.core.periods import Period
 from dangjian.life import compliance, services
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
 from dangjian.life.models import Attendance, CadenceRule, Meeting
@@ -53,7 +54,7 @@ def held(
 
 
 def kind_row(org, kind: str, *, year: int = LAST_YEAR, quarter=None):
-    units = compliance.compliance(org, compliance.Window(year, quarter))
+    units = compliance.compliance(org, (Period.quarter(year, quarter) if quarter else Period.year(year)))
     unit = next(unit for unit in units if unit.org_id == org.pk)
     return unit.get(kind)
 
@@ -121,7 +122,7 @@ def test_party_groups_are_judged_on_group_meetings_only(world):
     held(group, MeetingKind.GROUP, 3)
 
     units = {
-        unit.org_id: unit for unit in compliance.compliance(world.branch_a1, compliance.Window(LAST_YEAR))
+        unit.org_id: unit for unit in compliance.compliance(world.branch_a1, Period.year(LAST_YEAR))
     }
 
     assert [entry.kind for entry in units[group.pk].kinds] == [MeetingKind.GROUP]
@@ -223,7 +224,7 @@ def test_the_roll_up_aggregates_in_one_query(world):
         held(world.branch_a1, MeetingKind.BRANCH_GENERAL, month)
     rules = compliance.active_rules()
     with CaptureQueriesContext(connection) as queries:
-        compliance.compliance(world.district_org, compliance.Window(LAST_YEAR), rules=rules)
+        compliance.compliance(world.district_org, Period.year(LAST_YEAR), rules=rules)
     assert len(queries) == 2  # the organizations, the grouped counts
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from dangjian.core.periods import Period
 from dangjian.life import compliance
 from dangjian.life.choices import MeetingKind, MeetingState
 from dangjian.life.demo_data import generate_meetings
@@ -45,5 +46,5 @@ def test_generated_meetings_follow_the_cadences_at_a_fixed_number_of_queries(
     # The demo meeting is open for check-in today; a silent branch exists; some gaps to show.
     assert Meeting.objects.filter(org=world.branch_a1, title__contains="扫码签到演示").exists()
     assert silent_branches([world.district_org])
-    last_year = compliance.Window(timezone.localdate().year - 1)
+    last_year = Period.year(timezone.localdate().year - 1)
     assert any(unit.missing_total for unit in compliance.compliance(world.district_org, last_year))

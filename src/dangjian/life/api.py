@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.periods import Period
 from dangjian.core.scoping import scope_of
 from dangjian.life import compliance, services
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
@@ -298,7 +299,7 @@ def compliance_data(
     if not scope.has_perm(VIEW, org_path=node.path):
         raise PermissionDenied(gettext("You do not have permission to view meetings."), rule="scope")
     year = year or timezone.localdate().year
-    units = compliance.compliance(node, compliance.Window(year, quarter))
+    units = compliance.compliance(node, Period.quarter(year, quarter) if quarter else Period.year(year))
     has_next = len(units) > offset + limit
     units = units[offset : offset + limit]
     return {

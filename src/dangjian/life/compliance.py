@@ -1,7 +1,7 @@
 """Compliance of organizational life: which required meetings an organization held in a period.
 
 The cadences are ``CadenceRule`` rows (支部党员大会 quarterly, 支委会 monthly, …). For a report
-window (a year or a quarter) each rule is cut into its cadence periods (months, quarters or the
+window (a ``core.periods.Period`` within one calendar year: a year, a quarter or a month) each rule is cut into its cadence periods (months, quarters or the
 year). Definitions, as the pages show them:
 
 - **held**: meetings of the kind in the window that are CLOSED with minutes. Closing requires
@@ -27,6 +27,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 from django.utils import timezone
 
+from dangjian.core.periods import Period
 from dangjian.life.choices import CadencePeriod, MeetingState
 from dangjian.life.models import CadenceRule, Meeting
 from dangjian.orgs.models import Organization
@@ -35,40 +36,28 @@ from dangjian.orgs.models import Organization
 LATE_AFTER = datetime.timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class Window:
-    """The report period: a calendar year, or one quarter of it."""
-
-    year: int
-    quarter: int | None = None
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        """The first day after the window."""
-        if self.quarter is None or self.quarter == 4:
-            return datetime.date(self.year + 1, 1, 1)
-        return datetime.date(self.year, 3 * self.quarter + 1, 1)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}" if self.quarter is None else f"{self.year} Q{self.quarter}"
-
-
 def _month_start(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def cadence_periods(period: str, window: Window) -> list[tuple[datetime.date, datetime.date]]:
-    """The cadence periods of ``period`` inside ``window`` (start, first day after); a yearly
-    cadence has none inside a quarter (it is judged over the year)."""
+def check_period(period: Period) -> Period:
+    """Compliance is judged within one calendar year (cadence periods are numbered by month or
+    quarter of the year in the grouped query); a longer or straddling period is refused."""
+    if period.start.year != period.last_day.year:
+        raise ValueError("A compliance period lies within one calendar year.")
+    return period
+
+
+def cadence_periods(period: str, window: Period) -> list[tuple[datetime.date, datetime.date]]:
+    """The calendar cadence periods of ``period`` (months, quarters or the year) that lie wholly
+    inside ``window`` (start, first day after); a yearly cadence has none inside a quarter (it is
+    judged over the year)."""
     step = {CadencePeriod.MONTH: 1, CadencePeriod.QUARTER: 3, CadencePeriod.YEAR: 12}[period]
     result = []
-    start = window.start
+    start = window.start.replace(day=1)
+    while (start.month - 1) % step or start < window.start:
+        start = _month_start(start, 1)
     while start < window.end:
         end = _month_start(start, step)
         if end > window.end:
@@ -162,22 +151,39 @@ def _bucket(rules: list[CadenceRule]) -> Case:
     return Case(*whens, default=Value(1), output_field=IntegerField())
 
 
+def held_q(root: Organization, window: Period, rules: list[CadenceRule]) -> Q:
+    """The meetings counted as **held**: closed with minutes, of a kind some rule requires of the
+    meeting's (active) organization, in ``root``'s subtree and the window. The one definition of
+    the grouped count, the compliance figures and the meeting list they link to."""
+    rules = [rule for rule in rules if cadence_periods(rule.period, window)]
+    if not rules:
+        return Q(pk__in=[])
+    required = Q()
+    for rule in rules:
+        required |= Q(kind=rule.kind, org__kind__in=rule.org_kinds)
+    start, end = window.bounds()
+    return (
+        Q(
+            org__path__startswith=root.path,
+            org__is_active=True,
+            state=MeetingState.CLOSED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        & ~Q(minutes="")
+        & required
+    )
+
+
 def subtree_counts(
-    root: Organization, window: Window, rules: list[CadenceRule], *, now: datetime.datetime | None = None
+    root: Organization, window: Period, rules: list[CadenceRule], *, now: datetime.datetime | None = None
 ) -> dict[tuple[int, str], tuple[int, int, int]]:
     """(org id, kind) → (held, late, ended periods met) over ``root``'s subtree: one query."""
     if not rules:
         return {}
     now = now or timezone.now()
     inner = (
-        Meeting.objects.filter(
-            org__path__startswith=root.path,
-            state=MeetingState.CLOSED,
-            kind__in=[rule.kind for rule in rules],
-            starts_at__gte=_aware(window.start),
-            starts_at__lt=_aware(window.end),
-        )
-        .exclude(minutes="")
+        Meeting.objects.filter(held_q(root, window, rules))
         .annotate(bucket=_bucket(rules))
         .values("org_id", "kind", "bucket")
         .annotate(n=Count("id"), late=Count("id", filter=Q(closed_late=True)))
@@ -205,13 +211,14 @@ def subtree_counts(
 
 def compliance(
     root: Organization,
-    window: Window,
+    window: Period,
     *,
     rules: list[CadenceRule] | None = None,
     now: datetime.datetime | None = None,
 ) -> list[UnitCompliance]:
     """Every organization of ``root``'s subtree that must hold meetings, with each required kind:
     three queries (rules, organizations, the grouped counts) whatever the data."""
+    check_period(window)
     now = now or timezone.now()
     rules = active_rules() if rules is None else rules
     rules = [rule for rule in rules if cadence_periods(rule.period, window)]

@@ -19,8 +19,9 @@ from collections import defaultdict
 from django.utils import timezone
 
 from dangjian.core.generator.steps import generator_step
+from dangjian.core.periods import Period
 from dangjian.life.choices import QUORUM_KINDS, AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
-from dangjian.life.compliance import LATE_AFTER, Window, cadence_periods
+from dangjian.life.compliance import LATE_AFTER, cadence_periods
 from dangjian.life.models import Attendance, CadenceRule, DemocraticReview, Meeting
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import BRANCH_KINDS
@@ -112,7 +113,7 @@ def generate_meetings(generator) -> int:
         committee[org_id].append(person_id)
 
     first_day = datetime.date(today.year - YEARS, today.month, 1)
-    windows = [Window(year) for year in range(first_day.year, today.year + 1)]
+    windows = [Period.year(year) for year in range(first_day.year, today.year + 1)]
     periods_by_rule = {
         rule.kind: [
             (max(start, first_day), end)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
+from dangjian.core.periods import Period
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.models import Meeting
 
@@ -191,6 +192,8 @@ class CompliancePeriodForm(forms.Form):
             *((rule.kind, rule.get_kind_display()) for rule in rules),
         ]
 
-    def period(self) -> tuple[int, int | None]:
+    def period(self) -> Period:
+        """The chosen year (this year by default), or one quarter of it."""
         data = self.cleaned_data if self.is_valid() else {}
-        return data.get("year") or timezone.localdate().year, data.get("quarter")
+        year = data.get("year") or timezone.localdate().year
+        return Period.quarter(year, data["quarter"]) if data.get("quarter") else Period.year(year)

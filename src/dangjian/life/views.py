@@ -300,8 +300,7 @@ def _root_org(request, permission: str = "life.view_meeting") -> Organization:
 def _compliance_rows(request, org: Organization):
     rules = compliance.active_rules()
     form = CompliancePeriodForm(request.GET or None, rules=rules)
-    year, quarter = form.period()
-    window = compliance.Window(year, quarter)
+    window = form.period()
     units = compliance.compliance(org, window, rules=rules)
     data = form.cleaned_data if form.is_valid() else {}
     missing_kind = data.get("missing") or ""
@@ -385,7 +384,12 @@ def compliance_export(request):
     record_export(
         title,
         by=request.user,
-        filters={"org": org.pk, "year": window.year, "quarter": window.quarter, "missing": missing_kind},
+        filters={
+            "org": org.pk,
+            "year": window.start.year,
+            "quarter": window.quarter_number,
+            "missing": missing_kind,
+        },
         count=counter[0],
         file_name=file_name,
     )
