@@ -11,9 +11,11 @@ class DevelopmentConfig(AppConfig):
     verbose_name = _("Party member development")
 
     def ready(self) -> None:
+        from dangjian.development import figures
         from dangjian.development.history import development_history
         from dangjian.members.history import register_history_section
 
+        figures.register_figures()
         register_history_section(
             "development", _("Party membership development"), development_history, order=20
         )

@@ -31,6 +31,9 @@ class ApplicantFilterForm(forms.Form):
         label=_("State"), choices=[("", _("All states")), *ApplicantState.choices], required=False
     )
     late = forms.BooleanField(label=_("Late only"), required=False)
+    # The records of the "pipeline steps due" figure: next step due in [due_from, due_until).
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.HiddenInput)
+    due_until = forms.DateField(label=_("Due until (exclusive)"), required=False, widget=forms.HiddenInput)
 
 
 class ApplyForm(forms.Form):

@@ -24,6 +24,7 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.development import services, timeline
 from dangjian.development.choices import OPEN_STATES, ApplicantState, Stage
+from dangjian.development.figures import due_q, late_q
 from dangjian.development.forms import ApplicantFilterForm, ApplyForm, RecordStepForm, WithdrawForm
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
 from dangjian.orgs.models import Organization
@@ -87,9 +88,9 @@ def applicant_list(request):
         if data["state"]:
             applicants = applicants.filter(state=data["state"])
         if data["late"]:
-            applicants = applicants.filter(
-                state__in=OPEN_STATES, next_due_is_deadline=True, next_due_on__lt=timezone.localdate()
-            )
+            applicants = applicants.filter(late_q(timezone.localdate()))
+        if data["due_from"] or data["due_until"]:
+            applicants = applicants.filter(due_q(data["due_from"], data["due_until"]))
         if data["q"]:
             applicants = applicants.filter(person__in=Person.objects.search(data["q"]).values("pk"))
     page = paginate(request, applicants.order_by("-applied_on", "-id"))

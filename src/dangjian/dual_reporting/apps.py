@@ -11,7 +11,9 @@ class DualReportingConfig(AppConfig):
     verbose_name = _("Dual reporting")
 
     def ready(self) -> None:
+        from dangjian.dual_reporting import figures
         from dangjian.dual_reporting.history import dual_reporting_history
         from dangjian.members.history import register_history_section
 
+        figures.register_figures()
         register_history_section("dual_reporting", _("Dual reporting"), dual_reporting_history, order=60)

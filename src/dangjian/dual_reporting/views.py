@@ -23,6 +23,7 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
 from dangjian.dual_reporting import services
 from dangjian.dual_reporting.choices import ClaimState, FeedbackRating, ReportState
+from dangjian.dual_reporting.figures import reported_q
 from dangjian.dual_reporting.forms import (
     ClaimForm,
     EndForm,
@@ -297,7 +298,7 @@ def unit(request, pk: int):
         tab = "reports"
         rows = _totals(
             MemberReport.objects.visible_to(user)
-            .filter(member__org__path__startswith=org.path, state=ReportState.ACTIVE)
+            .filter(reported_q(org))
             .select_related("member__person", "member__org", "community"),
             "report",
             year,

@@ -11,7 +11,8 @@ class DuesConfig(AppConfig):
     verbose_name = _("Party dues")
 
     def ready(self) -> None:
-        from dangjian.dues import history, letter
+        from dangjian.dues import figures, history, letter
 
         history.register()
+        figures.register_figures()
         letter.register()

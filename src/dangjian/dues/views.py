@@ -25,6 +25,7 @@ from dangjian.core.page_permissions import allowed, require, require_any
 from dangjian.core.pagination import paginate
 from dangjian.dues import services
 from dangjian.dues.choices import ReductionState, dues_category_for
+from dangjian.dues.figures import in_arrears
 from dangjian.dues.forms import (
     DecisionForm,
     DeclarationForm,
@@ -37,9 +38,9 @@ from dangjian.dues.imports import declaration_spec
 from dangjian.dues.ledger import (
     ARREARS_WINDOW_MONTHS,
     LEAVING_STREAK,
-    behind,
+    add_months,
     current_month,
-    leaving,
+    last_due_month,
     ledgers,
 )
 from dangjian.dues.ledger import arrears_window as window
@@ -401,9 +402,11 @@ def arrears_list(request):
         org = _org(request, int(org_pk))
         members = members.filter(org__path__startswith=org.path)
     six = request.GET.get("six") == "1"
-    members = leaving(members) if six else behind(members)
+    latest = last_due_month()
+    month = min(parse_month(request.GET.get("month")) or latest, latest)
+    members = in_arrears(members, month, six=six)
     page = paginate(request, members.order_by("org__path", "person__name_pinyin", "id"))
-    first, last = window()
+    first, last = window(add_months(month, 1))
     books = ledgers(page.object_list, first=first, last=last)
     rows = [
         {

@@ -8,6 +8,7 @@ class LifeConfig(AppConfig):
     verbose_name = _("Organizational life")
 
     def ready(self) -> None:
-        from dangjian.life import history
+        from dangjian.life import figures, history
 
         history.register()
+        figures.register_figures()

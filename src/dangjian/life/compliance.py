@@ -99,6 +99,32 @@ class KindCompliance:
 
 
 @dataclass
+class Totals:
+    """Required, held, missing and late meetings summed over kinds or organizations: what the
+    三会一课 figures of the figures store pick from."""
+
+    required: int = 0
+    held: int = 0
+    missing: int = 0
+    late: int = 0
+
+    def add(self, entry: KindCompliance | Totals) -> None:
+        self.required += entry.required
+        self.held += entry.held
+        self.missing += entry.missing
+        self.late += entry.late
+
+
+def totals(units: list[UnitCompliance]) -> Totals:
+    """The sums over every organization and required kind of a compliance report."""
+    result = Totals()
+    for unit in units:
+        for entry in unit.kinds:
+            result.add(entry)
+    return result
+
+
+@dataclass
 class UnitCompliance:
     """An organization that must hold meetings, with each of its required kinds."""
 

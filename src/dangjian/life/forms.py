@@ -104,10 +104,38 @@ class MeetingFilterSet(django_filters.FilterSet):
     month = django_filters.CharFilter(
         method="filter_month", label=_("Month"), widget=forms.TextInput(attrs={"type": "month"})
     )
+    # The records behind a 三会一课 figure: ``counted=held`` or ``late`` over ``[start, end)``
+    # of ``org``'s subtree, by ``compliance.held_q`` (the definition the figures count by).
+    counted = django_filters.ChoiceFilter(
+        choices=[("held", _("Held")), ("late", _("Late"))],
+        method="filter_none",
+        widget=forms.HiddenInput,
+        label=_("Counted as"),
+    )
+    start = django_filters.DateFilter(method="filter_none", widget=forms.HiddenInput, label=_("From"))
+    end = django_filters.DateFilter(method="filter_none", widget=forms.HiddenInput, label=_("Until"))
 
     class Meta:
         model = Meeting
-        fields = ["org", "kind", "state", "month"]
+        fields = ["org", "kind", "state", "month", "counted", "start", "end"]
+
+    def filter_none(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        counted, start, end = data.get("counted"), data.get("start"), data.get("end")
+        if not counted:
+            return queryset
+        from dangjian.life import compliance
+        from dangjian.orgs.models import Organization
+
+        org = Organization.objects.filter(pk=data.get("org") or 0).only("path").first()
+        if org is None or start is None or end is None or end <= start:
+            return queryset.none()
+        queryset = queryset.filter(compliance.held_q(org, Period(start, end), compliance.active_rules()))
+        return queryset.filter(closed_late=True) if counted == "late" else queryset
 
     def filter_org(self, queryset, name, value):
         from dangjian.orgs.models import Organization
@@ -163,7 +191,8 @@ class AttachmentForm(forms.Form):
 
 
 class CompliancePeriodForm(forms.Form):
-    """The report period of the compliance view: a year, optionally one quarter of it."""
+    """The report period of the compliance view: a year, optionally one quarter of it (or, from
+    a figure's records link, ``start``/``end`` within one calendar year)."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     quarter = forms.TypedChoiceField(
@@ -178,6 +207,8 @@ class CompliancePeriodForm(forms.Form):
         required=False,
         choices=[("", _("Organization")), ("missing", _("Most missing first"))],
     )
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, rules=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,5 +226,8 @@ class CompliancePeriodForm(forms.Form):
     def period(self) -> Period:
         """The chosen year (this year by default), or one quarter of it."""
         data = self.cleaned_data if self.is_valid() else {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start < end and start.year == (end - datetime.timedelta(days=1)).year:
+            return Period(start, end)
         year = data.get("year") or timezone.localdate().year
         return Period.quarter(year, data["quarter"]) if data.get("quarter") else Period.year(year)

@@ -30,8 +30,11 @@ from dangjian.core.models import Person
 from dangjian.core.page_permissions import allowed, require
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
+from dangjian.core.periods import Period
+from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.life import compliance, services, silence
+from dangjian.life import figures as life_figures
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
 from dangjian.life.forms import (
     AttachmentForm,
@@ -314,6 +317,19 @@ def _compliance_rows(request, org: Organization):
     return form, window, rules, units, rows, missing_kind
 
 
+def _store_figures(org: Organization, window: Period, units: list) -> list[dict]:
+    """The subtree's 三会一课 figures read through the figures store, from the units the page
+    computed anyway (no query more), each linking to its records."""
+    sums = compliance.totals(units)
+    shown = []
+    for key in life_figures.KEYS:
+        figure = get_figure(key)
+        shown.append(
+            {"label": figure.label, "value": figure.pick(sums), "url": figure.records_url(org, window)}
+        )
+    return shown
+
+
 @login_required
 @require_GET
 def compliance_view(request):
@@ -332,6 +348,7 @@ def compliance_view(request):
         "rules": rules,
         "missing_kind": missing_kind,
         "late_after_days": compliance.LATE_AFTER.days,
+        "figures": _store_figures(org, window, units),
     }
     if compliance.holds_meetings(org, rules):
         context["units"] = units

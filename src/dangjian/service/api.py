@@ -22,6 +22,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import services
@@ -358,19 +359,21 @@ class FiguresOut(Schema):
     by_month: list[FigureRow]
 
 
-def _values(figures) -> dict:
+def _values(counts) -> dict:
+    """The counts, and the derived figures read through the figures store."""
+    average = get_figure("service.average_hours").pick(counts)
     return {
-        "received": figures.received,
-        "resolved": figures.resolved,
-        "on_time": figures.on_time,
-        "early": figures.early,
-        "rated": figures.rated,
-        "satisfied": figures.satisfied,
-        "overdue": figures.overdue,
-        "on_time_rate": figures.on_time_rate,
-        "early_rate": figures.early_rate,
-        "satisfaction_rate": figures.satisfaction_rate,
-        "average_hours": float(figures.average_hours) if figures.average_hours is not None else None,
+        "received": counts.received,
+        "resolved": counts.resolved,
+        "on_time": counts.on_time,
+        "early": counts.early,
+        "rated": counts.rated,
+        "satisfied": counts.satisfied,
+        "overdue": counts.overdue,
+        "on_time_rate": get_figure("service.on_time_rate").pick(counts),
+        "early_rate": get_figure("service.early_rate").pick(counts),
+        "satisfaction_rate": get_figure("service.satisfaction_rate").pick(counts),
+        "average_hours": float(average) if average is not None else None,
     }
 
 

@@ -6,3 +6,8 @@ class ServiceConfig(AppConfig):
     name = "dangjian.service"
     label = "service"
     verbose_name = _("Service requests")
+
+    def ready(self) -> None:
+        from dangjian.service.figures import registry as figure_registry
+
+        figure_registry.register_figures()

@@ -16,19 +16,21 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dangjian.core.excel import export_workbook, record_export, text_column
 from dangjian.core.excel_views import attachment as attachment_response
 from dangjian.core.page_permissions import require_any
+from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import figures
 from dangjian.service.choices import OPEN_STATES
+from dangjian.service.figures.registry import LIST_FIGURE, figure_url
 from dangjian.service.models import Category, ServiceRequest
 
 VIEW = "service.view_servicerequest"
@@ -139,27 +141,28 @@ def _scope_from(request, *, tree_default: str | None = None) -> tuple[FiguresFor
     return form, figures.Scope(tree, node, data.get("category"))
 
 
-def _list_base() -> str:
-    try:
-        return reverse("service:request_list")
-    except NoReverseMatch:  # the request list lands with its own helper
-        return "/service/requests/"
-
-
-def figure_url(name: str, scope: figures.Scope, period: figures.Period | None) -> str:
-    """The request list behind one figure (overdue has no period)."""
-    params = {"figure": name}
-    if period is not None and name != "overdue":
-        params["start"] = f"{period.start:%Y-%m-%d}"
-        params["end"] = f"{period.end:%Y-%m-%d}"
-    params[scope.tree] = str(scope.node.pk)
-    if scope.category is not None:
-        params["category"] = str(scope.category.pk)
-    return f"{_list_base()}?{urlencode(params)}"
-
-
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _shown(key: str, row_figures: figures.Figures):
+    """One figure's number as the page shows it, read through the figures store."""
+    value = get_figure(key).pick(row_figures)
+    if key.endswith("_rate"):
+        return _percent(value)
+    return "—" if value is None else value
+
+
+# The columns of a breakdown line: store key and the hover note (a rate's numerator / denominator).
+LINE_FIGURES = [
+    ("service.received", None),
+    ("service.resolved", None),
+    ("service.on_time_rate", ("on_time", "resolved")),
+    ("service.early_rate", ("early", "resolved")),
+    ("service.satisfaction_rate", ("satisfied", "rated")),
+    ("service.average_hours", None),
+    ("service.overdue", None),
+]
 
 
 def _cells(
@@ -167,20 +170,20 @@ def _cells(
 ) -> list[dict]:
     """The numbers of one line, each with its link (the rates link to their numerators); a month's
     line has no overdue-now (it is a count of today, not of a month)."""
-    f = row_figures
-
-    def cell(text, figure: str, title: str = "") -> dict:
-        return {"text": text, "url": figure_url(figure, scope, period), "title": title}
-
-    return [
-        cell(f.received, "received"),
-        cell(f.resolved, "resolved"),
-        cell(_percent(f.on_time_rate), "on_time", f"{f.on_time} / {f.resolved}"),
-        cell(_percent(f.early_rate), "early", f"{f.early} / {f.resolved}"),
-        cell(_percent(f.satisfaction_rate), "satisfied", f"{f.satisfied} / {f.rated}"),
-        cell("—" if f.average_hours is None else f.average_hours, "resolved"),
-        cell(f.overdue, "overdue") if overdue else {"text": "—", "url": "", "title": ""},
-    ]
+    cells = []
+    for key, note in LINE_FIGURES:
+        if key == "service.overdue" and not overdue:
+            cells.append({"text": "—", "url": "", "title": ""})
+            continue
+        title = f"{getattr(row_figures, note[0])} / {getattr(row_figures, note[1])}" if note else ""
+        cells.append(
+            {
+                "text": _shown(key, row_figures),
+                "url": figure_url(LIST_FIGURE[key], scope, period),
+                "title": title,
+            }
+        )
+    return cells
 
 
 COLUMNS = [
@@ -224,49 +227,20 @@ def figures_page(request):
     period = form.period_value()
     report = figures.compute(scope, period)
     f = report.total
+    notes = {
+        "service.on_time_rate": f"{f.on_time} / {f.resolved}",
+        "service.early_rate": _("at least %(hours)s hours early") % {"hours": f"{report.margin_hours:g}"},
+        "service.satisfaction_rate": f"{f.satisfied} / {f.rated}",
+        "service.average_hours": _("working hours"),
+    }
     big = [
         {
-            "label": pgettext("service figure", "Received"),
-            "value": f.received,
-            "url": figure_url("received", scope, period),
-            "note": "",
-        },
-        {
-            "label": pgettext("service figure", "Resolved"),
-            "value": f.resolved,
-            "url": figure_url("resolved", scope, period),
-            "note": "",
-        },
-        {
-            "label": _("On-time resolution rate"),
-            "value": _percent(f.on_time_rate),
-            "url": figure_url("on_time", scope, period),
-            "note": f"{f.on_time} / {f.resolved}",
-        },
-        {
-            "label": _("Early resolution rate"),
-            "value": _percent(f.early_rate),
-            "url": figure_url("early", scope, period),
-            "note": _("at least %(hours)s hours early") % {"hours": f"{report.margin_hours:g}"},
-        },
-        {
-            "label": _("Satisfaction rate"),
-            "value": _percent(f.satisfaction_rate),
-            "url": figure_url("satisfied", scope, period),
-            "note": f"{f.satisfied} / {f.rated}",
-        },
-        {
-            "label": _("Average handling time"),
-            "value": "—" if f.average_hours is None else f"{f.average_hours}",
-            "url": figure_url("resolved", scope, period),
-            "note": _("working hours"),
-        },
-        {
-            "label": _("Overdue now"),
-            "value": f.overdue,
-            "url": figure_url("overdue", scope, period),
-            "note": "",
-        },
+            "label": get_figure(key).label,
+            "value": _shown(key, f),
+            "url": figure_url(LIST_FIGURE[key], scope, period),
+            "note": notes.get(key, ""),
+        }
+        for key, _note in LINE_FIGURES
     ]
     base_query = {"tree": scope.tree, "period": "custom", "start": period.start, "end": period.end}
     if scope.category:
