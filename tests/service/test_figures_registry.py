@@ -70,9 +70,10 @@ def _listed(client, url: str) -> set[int]:
     return {row.pk for row in response.context["page"].object_list}
 
 
+@pytest.mark.usefixtures("march")
 @pytest.mark.parametrize("tree", ["area", "org"])
 def test_every_service_figure_equals_the_requests_counted_by_hand_and_lists_them(
-    client, world, march, secretary_a, tree
+    client, world, secretary_a, tree
 ):
     node = world.community_a if tree == "area" else world.org_a  # org: the responsible org
     expected = _by_hand(node, MARCH)
@@ -89,7 +90,8 @@ def test_every_service_figure_equals_the_requests_counted_by_hand_and_lists_them
         assert _listed(client, figure.records_url(node, MARCH)) == {row.pk for row in rows}, key
 
 
-def test_a_service_figure_outside_the_period_counts_nothing(world, march):
+@pytest.mark.usefixtures("march")
+def test_a_service_figure_outside_the_period_counts_nothing(world):
     february = Period.month(2026, 2)
     assert get_figure("service.received").compute(world.community_a, february) == 1
     assert get_figure("service.received").compute(world.community_a, Period.month(2025, 3)) == 0
