@@ -121,9 +121,7 @@ def test_party_groups_are_judged_on_group_meetings_only(world):
     group = add_org(world.branch_a1, "第一党小组", "G0001", OrgKind.GROUP)
     held(group, MeetingKind.GROUP, 3)
 
-    units = {
-        unit.org_id: unit for unit in compliance.compliance(world.branch_a1, Period.year(LAST_YEAR))
-    }
+    units = {unit.org_id: unit for unit in compliance.compliance(world.branch_a1, Period.year(LAST_YEAR))}
 
     assert [entry.kind for entry in units[group.pk].kinds] == [MeetingKind.GROUP]
     assert units[group.pk].get(MeetingKind.GROUP).held == 1
