@@ -177,6 +177,7 @@ def time_figures(repeat: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dangjian.core.periods import Period
     from dangjian.orgs.models import Area, Organization
     from dangjian.service import figures
 
@@ -198,7 +199,7 @@ def time_figures(repeat: int) -> None:
     ]
     print(f"{'case':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, scope, period_start, period_end in cases:
-        period = figures.Period(period_start, period_end)
+        period = Period(period_start, period_end)
         figures.compute(scope, period)
         times = []
         for _ in range(repeat):

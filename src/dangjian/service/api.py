@@ -22,6 +22,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.periods import Period
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.models import Area, Organization
@@ -429,7 +430,7 @@ def figures_data(
         raise RuleViolation(
             gettext("The period must end after it starts and span at most five years."), rule="figures.period"
         )
-    report = figures.compute(figures.Scope.for_node(node, category_node), figures.Period(start, end))
+    report = figures.compute(figures.Scope.for_node(node, category_node), Period(start, end))
     return {
         "tree": report.scope.tree,
         "node_id": node.pk,

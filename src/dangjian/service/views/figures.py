@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from dangjian.core.excel import export_workbook, record_export, text_column
 from dangjian.core.excel_views import attachment as attachment_response
 from dangjian.core.page_permissions import require_any
+from dangjian.core.periods import Period
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.choices import AreaKind
@@ -88,21 +89,21 @@ class FiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].label_from_instance = lambda node: "　" * (node.depth - 1) + node.name
 
-    def period_value(self) -> figures.Period:
+    def period_value(self) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
         today = timezone.localdate()
         kind = data.get("period") or "this_year"
         if kind == "last_year":
-            return figures.Period.year(today.year - 1)
+            return Period.year(today.year - 1)
         if kind == "month":
             try:
                 year, month = (int(part) for part in (data.get("month") or "").split("-")[:2])
-                return figures.Period.month(year, month)
+                return Period.month(year, month)
             except ValueError:
-                return figures.Period.month(today.year, today.month)
+                return Period.month(today.year, today.month)
         if kind == "custom" and data.get("start") and data.get("end") and data["start"] < data["end"]:
-            return figures.Period(data["start"], data["end"])
-        return figures.Period.year(today.year)
+            return Period(data["start"], data["end"])
+        return Period.year(today.year)
 
 
 def _default_node(user, tree: str):
@@ -166,7 +167,7 @@ LINE_FIGURES = [
 
 
 def _cells(
-    row_figures: figures.Figures, scope: figures.Scope, period: figures.Period, *, overdue: bool = True
+    row_figures: figures.Figures, scope: figures.Scope, period: Period, *, overdue: bool = True
 ) -> list[dict]:
     """The numbers of one line, each with its link (the rates link to their numerators); a month's
     line has no overdue-now (it is a count of today, not of a month)."""
@@ -197,7 +198,7 @@ COLUMNS = [
 ]
 
 
-def _period_label(period: figures.Period) -> str:
+def _period_label(period: Period) -> str:
     last = period.end - datetime.timedelta(days=1)
     return f"{period.start:%Y-%m-%d} – {last:%Y-%m-%d}"
 
