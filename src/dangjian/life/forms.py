@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
+from dangjian.core.validators import EVENT_DATES
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.models import Meeting
 
@@ -38,6 +39,8 @@ class MeetingForm(forms.ModelForm):
         self.fields["recorder"].queryset = people
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["ends_at"].input_formats = self.fields["starts_at"].input_formats
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(EVENT_DATES)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
