@@ -8,6 +8,7 @@ a grid's history page once the grid's household list had been opened.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
 
@@ -22,6 +23,7 @@ from dangjian.life.models import Meeting
 from dangjian.members.models import PartyMember, Resident
 from dangjian.orgs.models import Organization
 from tests.factories import PersonFactory
+from tests.life.helpers import plain_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -162,12 +164,25 @@ def test_largest_database_id_still_reaches_the_view(client, world, secretary_a):
         f"/api/v1/orgs/organizations?parent={HUGE_ID}",
         f"/members/?org={HUGE_ID}",
         f"/life/meetings/?org={HUGE_ID}",
+        "/life/meetings/?month=9999-12",
+        "/life/meetings/?month=0001-01",
     ],
 )
 def test_id_above_2_63_in_a_query_string_is_not_a_server_error(client, world, secretary_a, path):
     client.force_login(secretary_a)
 
     assert client.get(path).status_code < 500
+
+
+def test_cursor_naming_year_9999_or_a_huge_id_answers_400_with_a_message(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    for raw in ("9999-12-31T23:59:59+00:00|1", f"2026-01-01T00:00:00+08:00|{HUGE_ID}"):
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+        response = client.get(reverse("api:meeting_list"), {"cursor": cursor})
+
+        assert response.status_code == 400
+        assert HAN.search(api_messages(response))
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
@@ -268,3 +283,31 @@ def test_grid_history_shows_the_household_list_look_instead_of_a_500(client, wor
 
     assert response.status_code == 200
     assert "查看的居民" in response.content.decode()
+
+
+# --- found by schemathesis -----------------------------------------------------------------------
+
+
+def test_photo_upload_without_a_multipart_boundary_answers_400_with_a_message(client, world, secretary_a):
+    client.force_login(secretary_a)
+
+    response = client.post(
+        reverse("api:service_request_photo", kwargs={"id": 1}), data=b"x", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert HAN.search(response.json()["detail"])
+
+
+def test_attendance_naming_a_member_id_above_2_63_answers_4xx_with_a_message(client, world, secretary_a):
+    meeting = plain_meeting(world.branch_a1, "主题党日")
+    client.force_login(secretary_a)
+
+    response = client.post(
+        reverse("api:meeting_attendance", kwargs={"id": meeting.pk}),
+        [{"member_id": int(HUGE_ID), "status": "absent_personal"}],
+        content_type="application/json",
+    )
+
+    assert 400 <= response.status_code < 500
+    assert HAN.search(api_messages(response))

@@ -3,7 +3,7 @@
 Django's ``int`` converter takes any run of digits; an id above 2⁶³−1 then reached the database,
 where PostgreSQL raises on a bigint out of range and SQLite on an integer overflow: a 500 for a
 mistyped or hostile URL. Every id in a route (pages and ``/api/v1/``) uses ``<id:…>`` instead;
-``tests/core/test_converters.py`` fails on a route that still uses ``int``.
+``tests/test_extreme_input.py`` fails on a route that still uses ``int``.
 """
 
 from __future__ import annotations

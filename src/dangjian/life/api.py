@@ -20,9 +20,10 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from dangjian.core.converters import MAX_ID
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.scoping import scope_of
-from dangjian.core.validators import AnyDateTime, EventDateTime
+from dangjian.core.validators import ANY_DATES, AnyDateTime, EventDateTime
 from dangjian.life import compliance, services
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
 from dangjian.life.models import Attendance, Meeting
@@ -157,7 +158,8 @@ def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         starts, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         moment = parse_datetime(starts)
-        if moment is None:
+        # A cursor is sent back by the client: a far year or id would overflow the query.
+        if moment is None or ANY_DATES.message(moment) is not None or not 0 < int(pk) <= MAX_ID:
             raise ValueError(cursor)
         return moment, int(pk)
     except (ValueError, UnicodeDecodeError) as error:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
-from dangjian.core.validators import EVENT_DATES
+from dangjian.core.validators import ANY_DATES, EVENT_DATES
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.models import Meeting
 
@@ -83,6 +83,8 @@ def _month_range(value: str) -> tuple[datetime.datetime, datetime.datetime] | No
     try:
         first = datetime.datetime.strptime(value, "%Y-%m")
     except (TypeError, ValueError):
+        return None
+    if ANY_DATES.message(first) is not None:  # 9999-12 has no following month; year 1 no UTC
         return None
     following = (
         first.replace(year=first.year + 1, month=1)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from dangjian.core.converters import MAX_ID
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import scope_of
-from dangjian.core.validators import AnyDate
+from dangjian.core.validators import ANY_DATES, AnyDate
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import services
 from dangjian.service.choices import PhotoKind, RequestSource, WhistleState
@@ -98,7 +99,8 @@ def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         created, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         moment = parse_datetime(created)
-        if moment is None:
+        # A cursor is sent back by the client: a far year or id would overflow the query.
+        if moment is None or ANY_DATES.message(moment) is not None or not 0 < int(pk) <= MAX_ID:
             raise ValueError(cursor)
         return moment, int(pk)
     except (ValueError, UnicodeDecodeError) as error:
