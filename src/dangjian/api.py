@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
@@ -79,6 +81,39 @@ def concurrent_change(request: HttpRequest, exc: ConcurrentChange) -> HttpRespon
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # Objects outside the caller's scope answer the same as missing ones: nothing leaks.
     return api.create_response(request, {"detail": str(_("Not found."))}, status=404)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A malformed multipart body (no or a wrong boundary) is the client's mistake, not a 500.
+    return api.create_response(
+        request,
+        {
+            "detail": str(
+                _("The upload could not be read: send the file as multipart/form-data with its boundary.")
+            )
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def value_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The schemas bound dates and the routes bound ids; this is the net under what they miss, such
+    # as an id above 2⁶³−1 inside a body list (SQLite raises OverflowError, PostgreSQL DataError).
+    logger.warning("Value out of range: %s (%s)", request.path, exc)
+    return api.create_response(
+        request,
+        {
+            "detail": str(
+                _("A value in the request is out of range (such as an id above 2⁶³−1); please check it.")
+            ),
+            "rule": "out_of_range",
+            "field": None,
+        },
+        status=400,
+    )
 
 
 @api.exception_handler(AuthenticationError)

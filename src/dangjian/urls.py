@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dangjian.api import api
+from dangjian.core import converters  # noqa: F401  registers <id:…> before any route below uses it
 from dangjian.core import views as core_views
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import services
+from dangjian.core.validators import EXPIRY_DATES
 
 
 class LoginForm(AuthenticationForm):
@@ -74,6 +75,7 @@ class TokenCreateForm(forms.Form):
         value = self.cleaned_data.get("expires_on")
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError(_("The date must be today or later."))
+        EXPIRY_DATES(value)  # a far year would overflow the end-of-day arithmetic below
         return value
 
     def expires_at(self) -> datetime.datetime | None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry
 from dangjian.core.scoping import AREA, ORG, scope_of
+from dangjian.core.validators import ANY_DATES
 
 AUDIT_PERMISSION = "core.view_auditentry"
 # Apps whose records are audited (for the object-type filter, listed without a query).
@@ -72,10 +73,16 @@ class AuditEntryFilter(django_filters.FilterSet):
         label=_("Object type"), choices=object_type_choices, empty_label=_("All types")
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[ANY_DATES],
+        label=_("From"),
+        method="filter_date_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[ANY_DATES],
+        label=_("To"),
+        method="filter_date_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     q = django_filters.CharFilter(
         label=_("Object name contains"), field_name="object_repr", lookup_expr="icontains"

@@ -7,11 +7,11 @@ from dangjian.core import notification_views, views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
-    path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("audit/<id:pk>/", views.audit_detail, name="audit_detail"),
     path("people/", views.person_list, name="person_list"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
-    path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
+    path("people/<id:pk>/", views.person_detail, name="person_detail"),
+    path("people/<id:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
-    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/<id:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]

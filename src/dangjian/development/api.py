@@ -20,6 +20,7 @@ from pydantic import ConfigDict
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.models import Person
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import EventDate
 from dangjian.development import services, timeline
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
@@ -140,14 +141,14 @@ class InputSchema(Schema):
 class ApplicantCreate(InputSchema):
     person_id: int
     org_id: int
-    date: datetime.date
+    date: EventDate
     source: ApplicantSource
     note: str = Field("", max_length=500)
 
 
 class RecordStepIn(InputSchema):
     step: str = Field(max_length=40)
-    date: datetime.date
+    date: EventDate
     materials: list[str] | None = None
     note: str = Field("", max_length=1000)
     contacts: list[int] | None = None
@@ -224,12 +225,12 @@ def applicant_create(request: HttpRequest, payload: ApplicantCreate) -> Status:
     return Status(201, _visible(request, applicant.pk))
 
 
-@router.get("/applicants/{int:id}", response=ApplicantOut, url_name="applicant_detail")
+@router.get("/applicants/{id:id}", response=ApplicantOut, url_name="applicant_detail")
 def applicant_detail(request: HttpRequest, id: int) -> Applicant:
     return _visible(request, id)
 
 
-@router.get("/applicants/{int:id}/timeline", response=TimelineOut, url_name="applicant_timeline")
+@router.get("/applicants/{id:id}/timeline", response=TimelineOut, url_name="applicant_timeline")
 def applicant_timeline(request: HttpRequest, id: int) -> dict:
     """Every step of the pipeline with its records, what is next, its dates and what is late."""
     applicant = _visible(request, id)
@@ -256,7 +257,7 @@ def applicant_timeline(request: HttpRequest, id: int) -> dict:
     }
 
 
-@router.post("/applicants/{int:id}/steps", response={201: RecordOut}, url_name="applicant_record_step")
+@router.post("/applicants/{id:id}/steps", response={201: RecordOut}, url_name="applicant_record_step")
 def applicant_record_step(request: HttpRequest, id: int, payload: RecordStepIn) -> Status:
     """Record a dated step; a refused rule answers 400 with the rule's message."""
     applicant = _visible(request, id)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
+from dangjian.core.validators import EVENT_DATES
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
@@ -41,7 +42,7 @@ class ApplyForm(forms.Form):
         queryset=Person.objects.none(), label=_("Person"), widget=forms.RadioSelect
     )
     org = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Branch"))
-    date = forms.DateField(label=_("Application date"), widget=DateInput)
+    date = forms.DateField(validators=[EVENT_DATES], label=_("Application date"), widget=DateInput)
     source = forms.ChoiceField(label=_("Source"), choices=ApplicantSource.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -68,7 +69,7 @@ VOTE_FIELDS = ("present", "in_favour", "against", "abstain")
 class RecordStepForm(forms.Form):
     """Date, materials handed in, note, and the values the step's rules read."""
 
-    date = forms.DateField(label=_("Date"), widget=DateInput)
+    date = forms.DateField(validators=[EVENT_DATES], label=_("Date"), widget=DateInput)
     materials = forms.MultipleChoiceField(
         label=_("Materials handed in"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -125,7 +126,7 @@ class RecordStepForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput)
+    date = forms.DateField(validators=[EVENT_DATES], label=_("Date"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

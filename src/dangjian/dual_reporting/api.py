@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import EventDate
 from dangjian.dual_reporting import services
 from dangjian.dual_reporting.choices import ClaimKind, ClaimState, FeedbackRating, ReportState
 from dangjian.dual_reporting.models import Claim, MemberReport, ServiceLog, UnitPairing, YearlyFeedback
@@ -184,7 +185,7 @@ class InputSchema(Schema):
 class ReportCreate(InputSchema):
     member_id: int
     community_id: int | None = Field(None, description="Default: the community of the member's home.")
-    reported_on: datetime.date | None = None
+    reported_on: EventDate | None = None
     skills: str = Field("", max_length=500)
     willingness: str = Field("", max_length=500)
     commitments: str = Field("", max_length=1000)
@@ -192,14 +193,14 @@ class ReportCreate(InputSchema):
 
 
 class EndIn(InputSchema):
-    ended_on: datetime.date | None = None
+    ended_on: EventDate | None = None
 
 
 class PairingCreate(InputSchema):
     unit_org_id: int
     community_id: int
-    since: datetime.date | None = None
-    until: datetime.date | None = None
+    since: EventDate | None = None
+    until: EventDate | None = None
     agreement: str = Field("", max_length=2000)
 
 
@@ -212,7 +213,7 @@ class ClaimCreate(SubjectIn):
     kind: ClaimKind = ClaimKind.POST
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=2000)
-    claimed_on: datetime.date | None = None
+    claimed_on: EventDate | None = None
 
 
 class ClaimStateIn(InputSchema):
@@ -220,7 +221,7 @@ class ClaimStateIn(InputSchema):
 
 
 class LogCreate(SubjectIn):
-    served_on: datetime.date
+    served_on: EventDate
     hours: Decimal = Field(max_digits=5, decimal_places=1)
     description: str = Field(min_length=1, max_length=2000)
     claim_id: int | None = None
@@ -335,12 +336,12 @@ def report_create(request: HttpRequest, payload: ReportCreate) -> Status:
     return Status(201, _report(request, report.pk))
 
 
-@router.get("/reports/{int:id}", response=ReportOut, url_name="dual_report_detail")
+@router.get("/reports/{id:id}", response=ReportOut, url_name="dual_report_detail")
 def report_detail(request: HttpRequest, id: int) -> MemberReport:
     return _report(request, id)
 
 
-@router.post("/reports/{int:id}/end", response=ReportOut, url_name="dual_report_end")
+@router.post("/reports/{id:id}/end", response=ReportOut, url_name="dual_report_end")
 def report_end(request: HttpRequest, id: int, payload: EndIn | None = None) -> MemberReport:
     services.end_report(_report(request, id), by=request.user, ended_on=(payload or EndIn()).ended_on)
     return _report(request, id)
@@ -385,12 +386,12 @@ def pairing_create(request: HttpRequest, payload: PairingCreate) -> Status:
     return Status(201, _pairing(request, pairing.pk))
 
 
-@router.get("/pairings/{int:id}", response=PairingOut, url_name="dual_pairing_detail")
+@router.get("/pairings/{id:id}", response=PairingOut, url_name="dual_pairing_detail")
 def pairing_detail(request: HttpRequest, id: int) -> UnitPairing:
     return _pairing(request, id)
 
 
-@router.post("/pairings/{int:id}/end", response=PairingOut, url_name="dual_pairing_end")
+@router.post("/pairings/{id:id}/end", response=PairingOut, url_name="dual_pairing_end")
 def pairing_end(request: HttpRequest, id: int, payload: EndIn | None = None) -> UnitPairing:
     services.end_pairing(_pairing(request, id), by=request.user, until=(payload or EndIn()).ended_on)
     return _pairing(request, id)
@@ -418,7 +419,7 @@ def claim_create(request: HttpRequest, payload: ClaimCreate) -> Status:
     return Status(201, claim)
 
 
-@router.post("/claims/{int:id}/state", response=ClaimOut, url_name="dual_claim_state")
+@router.post("/claims/{id:id}/state", response=ClaimOut, url_name="dual_claim_state")
 def claim_state(request: HttpRequest, id: int, payload: ClaimStateIn) -> Claim:
     claim = get_object_or_404(_own_or_visible(request, Claim), pk=id)
     return services.set_claim_state(claim, payload.state.value, by=request.user)
@@ -448,7 +449,7 @@ def log_create(request: HttpRequest, payload: LogCreate) -> Status:
     return Status(201, log)
 
 
-@router.post("/logs/{int:id}/confirm", response=LogOut, url_name="dual_log_confirm")
+@router.post("/logs/{id:id}/confirm", response=LogOut, url_name="dual_log_confirm")
 def log_confirm(request: HttpRequest, id: int) -> ServiceLog:
     """The community's staff confirm a service log."""
     log = get_object_or_404(ServiceLog.objects.visible_to(request.user), pk=id)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import EVENT_DATES
 from dangjian.dual_reporting.choices import ClaimKind, FeedbackRating
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
@@ -19,7 +20,9 @@ TEXT = forms.Textarea(attrs={"rows": 2})
 class OfferFields(forms.Form):
     """What a member offers the community when reporting."""
 
-    reported_on = forms.DateField(label=_("Reported on"), widget=DATE, initial=timezone.localdate)
+    reported_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Reported on"), widget=DATE, initial=timezone.localdate
+    )
     skills = forms.CharField(
         label=_("Skills"),
         required=False,
@@ -79,8 +82,10 @@ class UnitPickForm(forms.Form):
 
 
 class PairingForm(forms.Form):
-    since = forms.DateField(label=_("Since"), widget=DATE, initial=timezone.localdate)
-    until = forms.DateField(label=_("Until"), widget=DATE, required=False)
+    since = forms.DateField(
+        validators=[EVENT_DATES], label=_("Since"), widget=DATE, initial=timezone.localdate
+    )
+    until = forms.DateField(validators=[EVENT_DATES], label=_("Until"), widget=DATE, required=False)
     agreement = forms.CharField(
         label=_("Agreement"),
         required=False,
@@ -91,18 +96,24 @@ class PairingForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Ended on"), widget=DATE, initial=timezone.localdate)
+    ended_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Ended on"), widget=DATE, initial=timezone.localdate
+    )
 
 
 class ClaimForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ClaimKind.choices)
     title = forms.CharField(label=_("What was claimed"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=TEXT)
-    claimed_on = forms.DateField(label=_("Claimed on"), widget=DATE, initial=timezone.localdate)
+    claimed_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Claimed on"), widget=DATE, initial=timezone.localdate
+    )
 
 
 class ServiceLogForm(forms.Form):
-    served_on = forms.DateField(label=_("Served on"), widget=DATE, initial=timezone.localdate)
+    served_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Served on"), widget=DATE, initial=timezone.localdate
+    )
     hours = forms.DecimalField(
         label=_("Hours"), max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.5"})
     )

@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import AnyDate, EventDate
 from dangjian.dues import services
 from dangjian.dues.choices import DuesCategory, PaymentMethod
 from dangjian.dues.ledger import arrears_window, behind, current_month, leaving, ledgers, month_of
@@ -77,7 +78,7 @@ class DeclarationIn(InputSchema):
     year: int
     category: DuesCategory
     base: Decimal | None = None
-    declared_on: datetime.date | None = None
+    declared_on: EventDate | None = None
 
 
 class PaymentOut(Schema):
@@ -110,15 +111,15 @@ class PaymentPage(Schema):
 class PaymentParams(PageParams):
     org_id: int | None = None
     member_id: int | None = None
-    month: datetime.date | None = Field(None, description="Any day of the month; e.g. 2026-11-01.")
+    month: AnyDate | None = Field(None, description="Any day of the month; e.g. 2026-11-01.")
 
 
 class PaymentIn(InputSchema):
     member_id: int
-    month: datetime.date = Field(description="Any day of the month paid for.")
+    month: EventDate = Field(description="Any day of the month paid for.")
     amount_paid: Decimal
     method: PaymentMethod
-    paid_on: datetime.date | None = None
+    paid_on: EventDate | None = None
     receipt_number: str = Field("", max_length=32)
     note: str = Field("", max_length=200)
 
@@ -152,7 +153,7 @@ class SheetOut(Schema):
 
 
 class SheetParams(PageParams):
-    month: datetime.date | None = None
+    month: AnyDate | None = None
 
 
 class ArrearsOut(Schema):
@@ -263,7 +264,7 @@ def payment_create(request: HttpRequest, payload: PaymentIn) -> Status:
     return Status(201, DuesPayment.objects.select_related("member__person").get(pk=payment.pk))
 
 
-@router.get("/orgs/{int:org_id}/sheet", response=SheetOut, url_name="dues_sheet")
+@router.get("/orgs/{id:org_id}/sheet", response=SheetOut, url_name="dues_sheet")
 def sheet(request: HttpRequest, org_id: int, params: Query[SheetParams]) -> dict:
     """The monthly sheet of an organization, one page of members (the page's data)."""
     org = _org(request, org_id, "dues.view_duespayment")

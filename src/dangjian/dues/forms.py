@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import EVENT_DATES
 from dangjian.dues.choices import DuesCategory, PaymentMethod
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,6 +31,7 @@ def parse_month(text: str | None) -> datetime.date | None:
 
 class MonthField(forms.DateField):
     widget = MONTH_INPUT
+    default_validators = [EVENT_DATES]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", MONTH_FORMATS)
@@ -48,7 +50,9 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
     )
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT, initial=timezone.localdate)
+    paid_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Paid on"), widget=DATE_INPUT, initial=timezone.localdate
+    )
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=32, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -66,7 +70,9 @@ class DeclarationForm(forms.Form):
             "After-tax monthly salary (employed) or pension (retired); not needed for the other categories."
         ),
     )
-    declared_on = forms.DateField(label=_("Declared on"), widget=DATE_INPUT, initial=timezone.localdate)
+    declared_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Declared on"), widget=DATE_INPUT, initial=timezone.localdate
+    )
 
 
 class SettingForm(forms.Form):

@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import EventDateTime, not_null
 from dangjian.elections import services
 from dangjian.elections.choices import ElectionKind, ElectionState
 from dangjian.elections.models import Ballot, Candidate, Election, Round, RoundCandidate
@@ -116,8 +117,8 @@ class ElectionCreate(InputSchema):
     kind: ElectionKind = ElectionKind.COMMITTEE
     seats: int = Field(ge=1, le=50)
     term_years: int | None = Field(None, ge=1, le=10)
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: EventDateTime
+    ends_at: EventDateTime
 
 
 class ElectionUpdate(InputSchema):
@@ -128,13 +129,15 @@ class ElectionUpdate(InputSchema):
     kind: ElectionKind | None = None
     seats: int | None = Field(None, ge=1, le=50)
     term_years: int | None = Field(None, ge=1, le=10)
-    starts_at: datetime.datetime | None = None
-    ends_at: datetime.datetime | None = None
+    starts_at: EventDateTime | None = None
+    ends_at: EventDateTime | None = None
+
+    check_not_null = not_null("title", "kind", "seats", "term_years", "starts_at", "ends_at")
 
 
 class FurtherRoundIn(InputSchema):
-    starts_at: datetime.datetime | None = Field(None, description="Default: now.")
-    ends_at: datetime.datetime | None = Field(None, description="Default: two hours after the start.")
+    starts_at: EventDateTime | None = Field(None, description="Default: now.")
+    ends_at: EventDateTime | None = Field(None, description="Default: two hours after the start.")
     candidate_ids: list[int] | None = Field(
         None,
         max_length=100,
@@ -263,12 +266,12 @@ def election_create(request: HttpRequest, payload: ElectionCreate) -> Status:
     return Status(201, _detail(request, election.pk))
 
 
-@router.get("/{int:id}", response=ElectionDetailOut, url_name="election_detail")
+@router.get("/{id:id}", response=ElectionDetailOut, url_name="election_detail")
 def election_detail(request: HttpRequest, id: int) -> Election:
     return _detail(request, id)
 
 
-@router.patch("/{int:id}", response=ElectionDetailOut, url_name="election_update")
+@router.patch("/{id:id}", response=ElectionDetailOut, url_name="election_update")
 def election_update(request: HttpRequest, id: int, payload: ElectionUpdate) -> Election:
     """Edit a draft election (optimistic lock on ``version``; refused once candidates are confirmed)."""
     fields = payload.dict(exclude_unset=True)
@@ -279,7 +282,7 @@ def election_update(request: HttpRequest, id: int, payload: ElectionUpdate) -> E
     return _detail(request, id)
 
 
-@router.post("/{int:id}/rounds", response={201: ElectionDetailOut}, url_name="election_further_round")
+@router.post("/{id:id}/rounds", response={201: ElectionDetailOut}, url_name="election_further_round")
 def election_further_round(request: HttpRequest, id: int, payload: FurtherRoundIn | None = None) -> Status:
     """Open a further round after the count: 再次投票 among the tied (第二十一条) or 另行选举 for
     unfilled seats among those not elected (第二十二条)."""
@@ -294,7 +297,7 @@ def election_further_round(request: HttpRequest, id: int, payload: FurtherRoundI
     return Status(201, _detail(request, id))
 
 
-@router.post("/{int:id}/candidates", response={201: ElectionDetailOut}, url_name="election_candidate_add")
+@router.post("/{id:id}/candidates", response={201: ElectionDetailOut}, url_name="election_candidate_add")
 def candidate_add(request: HttpRequest, id: int, payload: CandidateIn) -> Status:
     election = _visible(request, id)
     member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
@@ -303,7 +306,7 @@ def candidate_add(request: HttpRequest, id: int, payload: CandidateIn) -> Status
 
 
 @router.delete(
-    "/{int:id}/candidates/{int:candidate_id}",
+    "/{id:id}/candidates/{id:candidate_id}",
     response=ElectionDetailOut,
     url_name="election_candidate_remove",
 )
@@ -314,20 +317,20 @@ def candidate_remove(request: HttpRequest, id: int, candidate_id: int) -> Electi
     return _detail(request, id)
 
 
-@router.post("/{int:id}/confirm", response=ElectionDetailOut, url_name="election_confirm")
+@router.post("/{id:id}/confirm", response=ElectionDetailOut, url_name="election_confirm")
 def election_confirm(request: HttpRequest, id: int) -> Election:
     """Fix the candidate list (差额: 20% more candidates than seats for a committee)."""
     services.confirm_candidates(_visible(request, id), by=request.user)
     return _detail(request, id)
 
 
-@router.post("/{int:id}/open", response=ElectionDetailOut, url_name="election_open")
+@router.post("/{id:id}/open", response=ElectionDetailOut, url_name="election_open")
 def election_open(request: HttpRequest, id: int) -> Election:
     services.open_voting(_visible(request, id), by=request.user)
     return _detail(request, id)
 
 
-@router.post("/{int:id}/ballot", response={201: BallotOut}, url_name="election_ballot")
+@router.post("/{id:id}/ballot", response={201: BallotOut}, url_name="election_ballot")
 def election_ballot(request: HttpRequest, id: int, payload: BallotIn) -> Status:
     """The caller casts their own ballot (a voter of the organization, during the window, once)."""
     election = get_object_or_404(Election.objects.select_related("org"), pk=id)
@@ -337,7 +340,7 @@ def election_ballot(request: HttpRequest, id: int, payload: BallotIn) -> Status:
     return Status(201, ballot)
 
 
-@router.post("/{int:id}/paper-ballots", response={201: BallotOut}, url_name="election_paper_ballot")
+@router.post("/{id:id}/paper-ballots", response={201: BallotOut}, url_name="election_paper_ballot")
 def election_paper_ballot(request: HttpRequest, id: int, payload: PaperBallotIn) -> Status:
     """Staff enter a paper ballot; more marks than seats store it as invalid."""
     election = _visible(request, id)
@@ -350,27 +353,27 @@ def election_paper_ballot(request: HttpRequest, id: int, payload: PaperBallotIn)
     return Status(201, ballot)
 
 
-@router.post("/{int:id}/count", response=ElectionDetailOut, url_name="election_count")
+@router.post("/{id:id}/count", response=ElectionDetailOut, url_name="election_count")
 def election_count(request: HttpRequest, id: int, payload: CountIn | None = None) -> Election:
     """Close the ballot box and count (quorum more than 4/5; elected with more than half)."""
     services.close_and_count(_visible(request, id), by=request.user, present=(payload or CountIn()).present)
     return _detail(request, id)
 
 
-@router.post("/{int:id}/submit", response=ElectionDetailOut, url_name="election_submit")
+@router.post("/{id:id}/submit", response=ElectionDetailOut, url_name="election_submit")
 def election_submit(request: HttpRequest, id: int) -> Election:
     services.submit_results(_visible(request, id), by=request.user)
     return _detail(request, id)
 
 
-@router.post("/{int:id}/approve", response=ElectionDetailOut, url_name="election_approve")
+@router.post("/{id:id}/approve", response=ElectionDetailOut, url_name="election_approve")
 def election_approve(request: HttpRequest, id: int, payload: ApproveIn | None = None) -> Election:
     """The superior committee approves: the new committee and its term are recorded."""
     services.approve_results(_visible(request, id), by=request.user, note=(payload or ApproveIn()).note)
     return _detail(request, id)
 
 
-@router.post("/{int:id}/reject", response=ElectionDetailOut, url_name="election_reject")
+@router.post("/{id:id}/reject", response=ElectionDetailOut, url_name="election_reject")
 def election_reject(request: HttpRequest, id: int, payload: RejectIn) -> Election:
     services.reject_results(_visible(request, id), by=request.user, reason=payload.reason)
     return _detail(request, id)

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import EVENT_DATES
 from dangjian.elections.choices import ElectionKind, ElectionState
 from dangjian.elections.models import Election
 from dangjian.members.models import PartyMember
@@ -35,6 +36,7 @@ class ElectionForm(forms.ModelForm):
         self.fields["term_years"].required = False
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
+            self.fields[name].validators.append(EVENT_DATES)
 
 
 class ElectionEditForm(ElectionForm):
@@ -58,10 +60,16 @@ class FurtherRoundForm(forms.Form):
         label=_("Candidates standing"), required=False, widget=forms.CheckboxSelectMultiple
     )
     starts_at = forms.DateTimeField(
-        label=_("Voting starts at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+        validators=[EVENT_DATES],
+        label=_("Voting starts at"),
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
     )
     ends_at = forms.DateTimeField(
-        label=_("Voting ends at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+        validators=[EVENT_DATES],
+        label=_("Voting ends at"),
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
     )
 
     def __init__(self, *args, pool=(), choosable: bool = True, **kwargs):

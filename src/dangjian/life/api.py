@@ -20,9 +20,11 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from dangjian.core.converters import MAX_ID
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.periods import Period
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import ANY_DATES, AnyDateTime, EventDateTime
 from dangjian.life import compliance, services
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
 from dangjian.life.models import Attendance, Meeting
@@ -94,8 +96,8 @@ class MeetingListParams(Schema):
     org: int | None = Field(None, description="An organization: its meetings and those of its subtree.")
     kind: MeetingKind | None = None
     state: MeetingState | None = None
-    starts_from: datetime.datetime | None = None
-    starts_before: datetime.datetime | None = None
+    starts_from: AnyDateTime | None = None
+    starts_before: AnyDateTime | None = None
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     cursor: str | None = Field(None, max_length=100)
 
@@ -108,8 +110,8 @@ class MeetingCreate(InputSchema):
     org_id: int
     kind: MeetingKind
     title: str = Field(max_length=200)
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: EventDateTime
+    ends_at: EventDateTime
     place: str = Field("", max_length=200)
     agenda: str = ""
 
@@ -157,7 +159,8 @@ def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         starts, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         moment = parse_datetime(starts)
-        if moment is None:
+        # A cursor is sent back by the client: a far year or id would overflow the query.
+        if moment is None or ANY_DATES.message(moment) is not None or not 0 < int(pk) <= MAX_ID:
             raise ValueError(cursor)
         return moment, int(pk)
     except (ValueError, UnicodeDecodeError) as error:
@@ -234,12 +237,12 @@ def meeting_create(request: HttpRequest, payload: MeetingCreate) -> Status:
     return Status(201, _detail(_visible(request, meeting.pk)))
 
 
-@router.get("/meetings/{int:id}", response=MeetingDetailOut, url_name="meeting_detail")
+@router.get("/meetings/{id:id}", response=MeetingDetailOut, url_name="meeting_detail")
 def meeting_detail(request: HttpRequest, id: int) -> Meeting:
     return _detail(_visible(request, id))
 
 
-@router.post("/meetings/{int:id}/attendance", response=MeetingDetailOut, url_name="meeting_attendance")
+@router.post("/meetings/{id:id}/attendance", response=MeetingDetailOut, url_name="meeting_attendance")
 def meeting_attendance(request: HttpRequest, id: int, payload: list[AttendanceIn]) -> Meeting:
     """Record attendance rows (all or nothing): present, or absent with 病假/事假/公假 and a reason."""
     meeting = _visible(request, id, "life.change_meeting")
@@ -257,7 +260,7 @@ def meeting_attendance(request: HttpRequest, id: int, payload: list[AttendanceIn
     return _detail(_visible(request, id))
 
 
-@router.post("/meetings/{int:id}/check-in", response=AttendanceOut, url_name="meeting_check_in")
+@router.post("/meetings/{id:id}/check-in", response=AttendanceOut, url_name="meeting_check_in")
 def meeting_check_in(request: HttpRequest, id: int, payload: CheckInIn) -> Attendance:
     """Check the caller in with the token of the meeting's QR code (within its window)."""
     meeting = get_object_or_404(Meeting.objects.select_related("org"), pk=id)
@@ -267,7 +270,7 @@ def meeting_check_in(request: HttpRequest, id: int, payload: CheckInIn) -> Atten
     return Attendance.objects.select_related("member__person").get(pk=row.pk)
 
 
-@router.post("/meetings/{int:id}/close", response=MeetingDetailOut, url_name="meeting_close")
+@router.post("/meetings/{id:id}/close", response=MeetingDetailOut, url_name="meeting_close")
 def meeting_close(request: HttpRequest, id: int) -> Meeting:
     """Close the meeting: needs minutes, everyone's attendance and, for 党员大会/支委会, a quorum."""
     services.close_meeting(_visible(request, id, "life.change_meeting"), by=request.user)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
 from dangjian.core.periods import Period
+from dangjian.core.validators import ANY_DATES, EVENT_DATES
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.models import Meeting
 
@@ -39,6 +40,8 @@ class MeetingForm(forms.ModelForm):
         self.fields["recorder"].queryset = people
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["ends_at"].input_formats = self.fields["starts_at"].input_formats
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(EVENT_DATES)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -81,6 +84,8 @@ def _month_range(value: str) -> tuple[datetime.datetime, datetime.datetime] | No
     try:
         first = datetime.datetime.strptime(value, "%Y-%m")
     except (TypeError, ValueError):
+        return None
+    if ANY_DATES.message(first) is not None:  # 9999-12 has no following month; year 1 no UTC
         return None
     following = (
         first.replace(year=first.year + 1, month=1)

@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 from dangjian.core.choices import Gender
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import ORG, scope_of
+from dangjian.core.validators import BirthDate, PartyDate
 from dangjian.members import services
 from dangjian.members.choices import MemberStatus, TransferState
 from dangjian.members.forms import receiving_orgs
@@ -121,10 +122,10 @@ class IncomingCreate(InputSchema):
     gender: Gender
     ethnicity: str = Field("汉族", max_length=16)
     id_number: str = Field(min_length=1, max_length=18)
-    birth_date: datetime.date | None = None
+    birth_date: BirthDate | None = None
     status: MemberStatus
-    joined_on: datetime.date
-    regularized_on: datetime.date | None = None
+    joined_on: PartyDate
+    regularized_on: PartyDate | None = None
     reason: str = Field("", max_length=500)
 
 
@@ -179,12 +180,12 @@ def transfer_create(request: HttpRequest, payload: TransferCreate) -> Status:
     return Status(201, _visible(request, transfer.pk))
 
 
-@router.get("/transfers/{int:id}", response=TransferOut, url_name="transfer_detail")
+@router.get("/transfers/{id:id}", response=TransferOut, url_name="transfer_detail")
 def transfer_detail(request: HttpRequest, id: int) -> Transfer:
     return _visible(request, id)
 
 
-@router.post("/transfers/{int:id}/accept", response=TransferOut, url_name="transfer_accept")
+@router.post("/transfers/{id:id}/accept", response=TransferOut, url_name="transfer_accept")
 def transfer_accept(request: HttpRequest, id: int, payload: AcceptIn | None = None) -> Transfer:
     """The receiving organization accepts: the member moves (refused when stale, decided or expired)."""
     transfer = services.accept_transfer(
@@ -193,7 +194,7 @@ def transfer_accept(request: HttpRequest, id: int, payload: AcceptIn | None = No
     return _visible(request, transfer.pk)
 
 
-@router.post("/transfers/{int:id}/return", response=TransferOut, url_name="transfer_return")
+@router.post("/transfers/{id:id}/return", response=TransferOut, url_name="transfer_return")
 def transfer_return(request: HttpRequest, id: int, payload: ReturnIn) -> Transfer:
     """The receiving organization returns the letter with a reason; the member stays."""
     transfer = services.return_transfer(_visible(request, id), by=request.user, reason=payload.reason)
@@ -234,7 +235,7 @@ def transfer_incoming_create(request: HttpRequest, payload: IncomingCreate) -> S
     return Status(201, _visible(request, transfer.pk))
 
 
-@router.post("/transfers/{int:id}/receipt", response=TransferOut, url_name="transfer_receipt")
+@router.post("/transfers/{id:id}/receipt", response=TransferOut, url_name="transfer_receipt")
 def transfer_receipt(request: HttpRequest, id: int, payload: AcceptIn | None = None) -> Transfer:
     """Record the 回执 of a letter to outside the system: the member leaves the ledger."""
     transfer = services.record_receipt(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import Gender
-from dangjian.core.validators import id_number_birth_date, validate_id_number
+from dangjian.core.validators import BIRTH_DATES, PARTY_DATES, id_number_birth_date, validate_id_number
 from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
@@ -94,11 +94,17 @@ class IncomingForm(forms.Form):
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=16, initial="汉族")
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[BIRTH_DATES],
+        label=_("Birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices)
-    joined_on = forms.DateField(label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(
+        validators=[PARTY_DATES], label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     regularized_on = forms.DateField(
+        validators=[PARTY_DATES],
         label=_("Became full member on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -24,6 +24,7 @@ from pydantic import ConfigDict
 from dangjian.core.choices import Education, Gender
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import BirthDate, EventDate, PartyDate, not_null
 from dangjian.members import ledger_services
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.filters import MemberFilterSet, in_name_order
@@ -141,13 +142,13 @@ class MemberCreate(InputSchema):
     id_number: str = Field(min_length=1, max_length=18)
     gender: Gender | None = None
     ethnicity: str = Field("汉族", max_length=16)
-    birth_date: datetime.date | None = None
+    birth_date: BirthDate | None = None
     education: Education | None = None
     mobile: str = Field("", max_length=20)
     status: MemberStatus
     category: MemberCategory
-    joined_on: datetime.date
-    regularized_on: datetime.date | None = None
+    joined_on: PartyDate
+    regularized_on: PartyDate | None = None
     workplace: str = Field("", max_length=200)
     job_title: str = Field("", max_length=100)
     flow_out_destination: str = Field("", max_length=200)
@@ -160,18 +161,34 @@ class MemberUpdate(InputSchema):
     id_number: str | None = Field(None, max_length=18)
     gender: Gender | None = None
     ethnicity: str | None = Field(None, max_length=16)
-    birth_date: datetime.date | None = None
+    birth_date: BirthDate | None = None
     education: Education | None = None
     mobile: str | None = Field(None, max_length=20)
     status: MemberStatus | None = None
     category: MemberCategory | None = None
-    joined_on: datetime.date | None = None
-    regularized_on: datetime.date | None = None
+    joined_on: PartyDate | None = None
+    regularized_on: PartyDate | None = None
     workplace: str | None = Field(None, max_length=200)
     job_title: str | None = Field(None, max_length=100)
     flow_out_destination: str | None = Field(None, max_length=200)
     note: str | None = Field(None, max_length=2000)
     is_active: bool | None = None
+
+    # gender, education, birth_date and regularized_on may be cleared with null; the rest may not.
+    check_not_null = not_null(
+        "name",
+        "id_number",
+        "ethnicity",
+        "mobile",
+        "status",
+        "category",
+        "joined_on",
+        "workplace",
+        "job_title",
+        "flow_out_destination",
+        "note",
+        "is_active",
+    )
 
 
 def _members(request: HttpRequest):
@@ -233,7 +250,7 @@ def member_list(request: HttpRequest, params: Query[MemberListParams]) -> dict:
     return {"items": rows, "next": _encode_cursor(rows[-1]) if has_next else None}
 
 
-@router.get("/members/{int:id}", response=MemberOut, url_name="ledger_member_detail")
+@router.get("/members/{id:id}", response=MemberOut, url_name="ledger_member_detail")
 def member_detail(request: HttpRequest, id: int) -> PartyMember:
     return _visible(request, id)
 
@@ -249,7 +266,7 @@ def member_create(request: HttpRequest, payload: MemberCreate) -> Status:
     return Status(201, _visible(request, member.pk))
 
 
-@router.patch("/members/{int:id}", response=MemberOut, url_name="ledger_member_update")
+@router.patch("/members/{id:id}", response=MemberOut, url_name="ledger_member_update")
 def member_update(request: HttpRequest, id: int, payload: MemberUpdate) -> PartyMember:
     """Edit the entry; fields left out stay as they are. 409 when ``version`` is stale."""
     member = _visible(request, id)
@@ -265,7 +282,7 @@ def member_update(request: HttpRequest, id: int, payload: MemberUpdate) -> Party
 
 class LostContactMark(InputSchema):
     version: int = Field(description="The version read with the entry; a stale one answers 409.")
-    since: datetime.date | None = Field(None, description="Out of contact since; default today.")
+    since: EventDate | None = Field(None, description="Out of contact since; default today.")
     note: str = Field("", max_length=500, description="What was tried (kept in the audit log).")
 
 
@@ -274,7 +291,7 @@ class LostContactClear(InputSchema):
     note: str = Field("", max_length=500, description="How contact was restored (kept in the audit log).")
 
 
-@router.post("/members/{int:id}/lost-contact", response=MemberOut, url_name="ledger_member_lost_contact")
+@router.post("/members/{id:id}/lost-contact", response=MemberOut, url_name="ledger_member_lost_contact")
 def member_lost_contact(request: HttpRequest, id: int, payload: LostContactMark) -> PartyMember:
     """Mark the member 失联 (the page's service: audited, version bumped); 400 when already marked."""
     member = _visible(request, id)
@@ -285,7 +302,7 @@ def member_lost_contact(request: HttpRequest, id: int, payload: LostContactMark)
 
 
 @router.post(
-    "/members/{int:id}/lost-contact/clear", response=MemberOut, url_name="ledger_member_lost_contact_clear"
+    "/members/{id:id}/lost-contact/clear", response=MemberOut, url_name="ledger_member_lost_contact_clear"
 )
 def member_lost_contact_clear(request: HttpRequest, id: int, payload: LostContactClear) -> PartyMember:
     """Contact is restored: clear the 失联 flag; 400 when the member is not marked."""

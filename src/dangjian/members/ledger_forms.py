@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.choices import Education, Gender
 from dangjian.core.scoping import ORG, scope_of
+from dangjian.core.validators import BIRTH_DATES, EVENT_DATES, PARTY_DATES
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.orgs.models import Organization
 
@@ -54,7 +55,10 @@ class MemberForm(forms.Form):
         label=pgettext_lazy("member ledger", "Ethnicity"), max_length=16, initial="汉族"
     )
     birth_date = forms.DateField(
-        label=pgettext_lazy("member ledger", "Birth date"), required=False, widget=DATE
+        validators=[BIRTH_DATES],
+        label=pgettext_lazy("member ledger", "Birth date"),
+        required=False,
+        widget=DATE,
     )
     education = forms.ChoiceField(
         label=pgettext_lazy("member ledger", "Education"),
@@ -69,11 +73,13 @@ class MemberForm(forms.Form):
         label=pgettext_lazy("member ledger", "Member category"), choices=MemberCategory.choices
     )
     joined_on = forms.DateField(
+        validators=[PARTY_DATES],
         label=pgettext_lazy("member ledger", "Joined the Party on"),
         widget=DATE,
         help_text=_("The date of the 支部大会 that admitted the member as a 预备党员."),
     )
     regularized_on = forms.DateField(
+        validators=[PARTY_DATES],
         label=pgettext_lazy("member ledger", "Became full member on"),
         widget=DATE,
         required=False,
@@ -125,6 +131,8 @@ class MemberEditForm(MemberForm):
 
 
 class LostContactForm(forms.Form):
-    since = forms.DateField(label=_("Lost contact since"), widget=DATE, required=False)
+    since = forms.DateField(
+        validators=[EVENT_DATES], label=_("Lost contact since"), widget=DATE, required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -149,30 +149,30 @@ def org_create(request: HttpRequest, payload: OrganizationCreate) -> Status:
     return Status(201, _create(request, Organization, payload))
 
 
-@router.get("/organizations/{int:id}", response=OrganizationOut, url_name="org_detail")
+@router.get("/organizations/{id:id}", response=OrganizationOut, url_name="org_detail")
 def org_detail(request: HttpRequest, id: int) -> TreeNode:
     return _detail(Organization, _visible(request, Organization, id))
 
 
-@router.patch("/organizations/{int:id}", response=OrganizationOut, url_name="org_update")
+@router.patch("/organizations/{id:id}", response=OrganizationOut, url_name="org_update")
 def org_update(request: HttpRequest, id: int, payload: OrganizationUpdate) -> TreeNode:
     """Change the fields sent; answers 409 when ``version`` is not the current one."""
     return _update(request, Organization, id, payload)
 
 
-@router.post("/organizations/{int:id}/move", response=OrganizationOut, url_name="org_move")
+@router.post("/organizations/{id:id}/move", response=OrganizationOut, url_name="org_move")
 def org_move(request: HttpRequest, id: int, payload: MoveIn) -> TreeNode:
     """Move the organization with its whole subtree under ``parent_id``."""
     return _move(request, Organization, id, payload)
 
 
-@router.post("/organizations/{int:id}/deactivate", response=OrganizationOut, url_name="org_deactivate")
+@router.post("/organizations/{id:id}/deactivate", response=OrganizationOut, url_name="org_deactivate")
 def org_deactivate(request: HttpRequest, id: int, payload: DeactivateIn | None = None) -> TreeNode:
     """Deactivate (never delete): refused while it has active children or members."""
     return _deactivate(request, Organization, id, payload or DeactivateIn())
 
 
-@router.post("/organizations/{int:id}/reactivate", response=OrganizationOut, url_name="org_reactivate")
+@router.post("/organizations/{id:id}/reactivate", response=OrganizationOut, url_name="org_reactivate")
 def org_reactivate(request: HttpRequest, id: int) -> TreeNode:
     return _reactivate(request, Organization, id)
 
@@ -192,29 +192,29 @@ def area_create(request: HttpRequest, payload: AreaCreate) -> Status:
     return Status(201, _create(request, Area, payload))
 
 
-@router.get("/areas/{int:id}", response=AreaOut, url_name="area_detail")
+@router.get("/areas/{id:id}", response=AreaOut, url_name="area_detail")
 def area_detail(request: HttpRequest, id: int) -> TreeNode:
     return _detail(Area, _visible(request, Area, id))
 
 
-@router.patch("/areas/{int:id}", response=AreaOut, url_name="area_update")
+@router.patch("/areas/{id:id}", response=AreaOut, url_name="area_update")
 def area_update(request: HttpRequest, id: int, payload: AreaUpdate) -> TreeNode:
     """Change the fields sent; answers 409 when ``version`` is not the current one."""
     return _update(request, Area, id, payload)
 
 
-@router.post("/areas/{int:id}/move", response=AreaOut, url_name="area_move")
+@router.post("/areas/{id:id}/move", response=AreaOut, url_name="area_move")
 def area_move(request: HttpRequest, id: int, payload: MoveIn) -> TreeNode:
     """Move the area with its whole subtree under ``parent_id``."""
     return _move(request, Area, id, payload)
 
 
-@router.post("/areas/{int:id}/deactivate", response=AreaOut, url_name="area_deactivate")
+@router.post("/areas/{id:id}/deactivate", response=AreaOut, url_name="area_deactivate")
 def area_deactivate(request: HttpRequest, id: int, payload: DeactivateIn | None = None) -> TreeNode:
     """Deactivate (never delete): refused while it has active children."""
     return _deactivate(request, Area, id, payload or DeactivateIn())
 
 
-@router.post("/areas/{int:id}/reactivate", response=AreaOut, url_name="area_reactivate")
+@router.post("/areas/{id:id}/reactivate", response=AreaOut, url_name="area_reactivate")
 def area_reactivate(request: HttpRequest, id: int) -> TreeNode:
     return _reactivate(request, Area, id)

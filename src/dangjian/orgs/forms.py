@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
+from dangjian.core.validators import EVENT_DATES, PARTY_DATES
 from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, CommitteeRole, OrgKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.orgs.services import EDITABLE_FIELDS
@@ -78,6 +79,7 @@ class OrganizationForm(NodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["established_on"].validators.append(PARTY_DATES)
         self.fields["jurisdiction"].queryset = Area.objects.visible_to(self.user)
         if self.instance.pk and self.instance.jurisdiction_id:
             current = self.instance.jurisdiction
@@ -133,7 +135,7 @@ class DeactivateForm(forms.Form):
 
 
 class CommitteeForm(forms.Form):
-    elected_on = forms.DateField(label=_("Elected on"), widget=DATE_INPUT)
+    elected_on = forms.DateField(validators=[EVENT_DATES], label=_("Elected on"), widget=DATE_INPUT)
     term_years = forms.IntegerField(
         label=_("Term (years)"),
         min_value=1,
@@ -148,7 +150,9 @@ class SeatForm(forms.Form):
         queryset=Person.objects.none(), label=_("Person"), widget=forms.RadioSelect
     )
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices)
-    started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE_INPUT)
+    started_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Started on"), required=False, widget=DATE_INPUT
+    )
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,5 +160,7 @@ class SeatForm(forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_INPUT, initial=timezone.localdate)
+    ended_on = forms.DateField(
+        validators=[EVENT_DATES], label=_("Ended on"), widget=DATE_INPUT, initial=timezone.localdate
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

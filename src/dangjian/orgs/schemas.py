@@ -11,6 +11,7 @@ import datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from dangjian.core.validators import PartyDate, not_null
 from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
 
 MAX_PAGE_SIZE = 200
@@ -103,7 +104,7 @@ class OrganizationCreate(InputSchema):
     short_name: str = Field("", max_length=64)
     jurisdiction_id: int | None = None
     unit_count: int = Field(1, ge=1, le=32767)
-    established_on: datetime.date | None = None
+    established_on: PartyDate | None = None
     phone: str = Field("", max_length=32)
     address: str = Field("", max_length=255)
     note: str = ""
@@ -120,10 +121,15 @@ class OrganizationUpdate(InputSchema):
     short_name: str | None = Field(None, max_length=64)
     jurisdiction_id: int | None = None
     unit_count: int | None = Field(None, ge=1, le=32767)
-    established_on: datetime.date | None = None
+    established_on: PartyDate | None = None
     phone: str | None = Field(None, max_length=32)
     address: str | None = Field(None, max_length=255)
     note: str | None = None
+
+    # jurisdiction_id and established_on may be cleared with null; the rest may not.
+    check_not_null = not_null(
+        "name", "code", "kind", "field", "short_name", "unit_count", "phone", "address", "note"
+    )
 
 
 class AreaCreate(InputSchema):
@@ -146,6 +152,9 @@ class AreaUpdate(InputSchema):
     address: str | None = Field(None, max_length=255)
     note: str | None = None
     boundary: dict | None = None
+
+    # boundary may be cleared with null; the rest may not.
+    check_not_null = not_null("name", "code", "kind", "address", "note")
 
 
 class MoveIn(InputSchema):

@@ -535,11 +535,16 @@ def node_reactivate(request, pk: int, config: TreeConfig):
 def _change_rows(model, changes: dict) -> list[tuple[str, object, object]]:
     """``(field label, old, new)`` for an audit line's changes, labelled in the user's language."""
     rows = []
+    pseudo_fields = {"parent": _("Parent"), "residents": _("Residents viewed")}
     for name, values in (changes or {}).items():
         try:
-            label = str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a field since removed, or a pseudo-field such as "parent"
-            label = {"parent": _("Parent")}.get(name, name)
+            field = None
+        # A reverse relation has no verbose_name: the household list's audit line of a grid names
+        # "residents", which is also Area's reverse relation to Resident (it answered 500 here).
+        verbose_name = getattr(field, "verbose_name", None)
+        label = str(verbose_name) if verbose_name is not None else str(pseudo_fields.get(name, name))
         old, new = ([*values, None, None])[:2] if isinstance(values, list) else (None, values)
         rows.append((label, old, new))
     return rows

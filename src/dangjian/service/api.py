@@ -21,10 +21,12 @@ from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from dangjian.core.converters import MAX_ID
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.periods import Period
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import ANY_DATES, AnyDate
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import services
 from dangjian.service.choices import PhotoKind, RequestSource, WhistleState
@@ -99,7 +101,8 @@ def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         created, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         moment = parse_datetime(created)
-        if moment is None:
+        # A cursor is sent back by the client: a far year or id would overflow the query.
+        if moment is None or ANY_DATES.message(moment) is not None or not 0 < int(pk) <= MAX_ID:
             raise ValueError(cursor)
         return moment, int(pk)
     except (ValueError, UnicodeDecodeError) as error:
@@ -138,7 +141,7 @@ def request_list(request: HttpRequest, params: Query[RequestListParams]) -> dict
     return {"items": page, "next_cursor": _cursor(page[-1]) if has_next else None}
 
 
-@router.get("/requests/{int:id}", response=RequestDetailOut, url_name="service_request_detail")
+@router.get("/requests/{id:id}", response=RequestDetailOut, url_name="service_request_detail")
 def request_detail(request: HttpRequest, id: int) -> ServiceRequest:
     """One request with its timeline, its 吹哨 calls and the actions the caller may take now."""
     return _detail(request, _get(request, id))
@@ -252,7 +255,7 @@ ACTION_CALLS = {
 
 
 # Before the {action} route, which would otherwise take "photos" and expect a JSON body.
-@router.post("/requests/{int:id}/photos", response={201: RequestDetailOut}, url_name="service_request_photo")
+@router.post("/requests/{id:id}/photos", response={201: RequestDetailOut}, url_name="service_request_photo")
 def request_photo(
     request: HttpRequest,
     id: int,
@@ -270,7 +273,7 @@ def request_photo(
     return Status(201, _detail(request, request_obj))
 
 
-@router.post("/requests/{int:id}/{action}", response=RequestDetailOut, url_name="service_request_action")
+@router.post("/requests/{id:id}/{action}", response=RequestDetailOut, url_name="service_request_action")
 def request_action(request: HttpRequest, id: int, action: str, payload: ActionIn) -> ServiceRequest:
     """Take one action (see ``actions`` on the request): accept, reject (reason), dispatch/reassign
     (handler_org_id or handler_department_id; none: the routing table's), start, feedback
@@ -388,8 +391,8 @@ def figures_data(
     area: int | None = None,
     org: int | None = None,
     category: int | None = None,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
+    start: AnyDate | None = None,
+    end: AnyDate | None = None,
 ) -> dict:
     """受理量, 办结量, 按时/提前办结率, 满意率, average handling time and overdue now for an area's or an
     organization's subtree (default: the caller's first area or organization), optionally a

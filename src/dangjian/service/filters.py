@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import ANY_DATES
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import selectors
 from dangjian.service.choices import RequestSource, RequestState
@@ -78,14 +79,16 @@ class RequestFilterSet(django_filters.FilterSet):
     area = django_filters.NumberFilter(label=_("Grid"), method="filter_area", widget=forms.HiddenInput)
     org = django_filters.NumberFilter(label=_("Organization"), method="filter_org", widget=forms.HiddenInput)
     created_from = django_filters.DateFilter(
-        label=_("Reported from"), method="filter_none", widget=_DateInput
+        validators=[ANY_DATES], label=_("Reported from"), method="filter_none", widget=_DateInput
     )
-    created_to = django_filters.DateFilter(label=_("Reported until"), method="filter_none", widget=_DateInput)
+    created_to = django_filters.DateFilter(
+        validators=[ANY_DATES], label=_("Reported until"), method="filter_none", widget=_DateInput
+    )
     resolved_from = django_filters.DateFilter(
-        label=_("Resolved from"), method="filter_none", widget=_DateInput
+        validators=[ANY_DATES], label=_("Resolved from"), method="filter_none", widget=_DateInput
     )
     resolved_to = django_filters.DateFilter(
-        label=_("Resolved until"), method="filter_none", widget=_DateInput
+        validators=[ANY_DATES], label=_("Resolved until"), method="filter_none", widget=_DateInput
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue now"), choices=YES_NO[1:], empty_label=_("All"), method="filter_overdue"
@@ -99,9 +102,14 @@ class RequestFilterSet(django_filters.FilterSet):
         method="filter_none",
         widget=forms.HiddenInput,
     )
-    start = django_filters.DateFilter(label=_("Period from"), method="filter_none", widget=forms.HiddenInput)
+    start = django_filters.DateFilter(
+        validators=[ANY_DATES], label=_("Period from"), method="filter_none", widget=forms.HiddenInput
+    )
     end = django_filters.DateFilter(
-        label=_("Period until (exclusive)"), method="filter_none", widget=forms.HiddenInput
+        validators=[ANY_DATES],
+        label=_("Period until (exclusive)"),
+        method="filter_none",
+        widget=forms.HiddenInput,
     )
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

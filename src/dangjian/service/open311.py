@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
+from dangjian.core.validators import ANY_DATES
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
 from dangjian.service import services
@@ -327,6 +328,10 @@ def _moment(name: str, raw: str) -> datetime.datetime:
             gettext("%(name)s “%(value)s” is not an ISO 8601 time; use e.g. 2026-11-01T00:00:00+08:00.")
             % {"name": name, "value": raw},
         )
+    # Judged before the time zone is applied: 9999-12-31 plus a zone or the 90-day window overflows.
+    out_of_range = ANY_DATES.message(moment)
+    if out_of_range is not None:
+        raise Open311Error(400, f"{name}: {out_of_range}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from dangjian.core.validators import AnyDate
 from dangjian.service.choices import RequestSource, RequestState
 
 MAX_PAGE_SIZE = 200
@@ -187,18 +188,18 @@ class RequestListParams(Schema):
         None, description="An organization: requests it answers for or handles, with its subtree."
     )
     department: int | None = Field(None, description="Requests whose current handler is this department.")
-    created_from: datetime.date | None = Field(None, description="Reported on or after this day.")
-    created_to: datetime.date | None = Field(None, description="Reported on or before this day.")
-    resolved_from: datetime.date | None = None
-    resolved_to: datetime.date | None = None
+    created_from: AnyDate | None = Field(None, description="Reported on or after this day.")
+    created_to: AnyDate | None = Field(None, description="Reported on or before this day.")
+    resolved_from: AnyDate | None = None
+    resolved_to: AnyDate | None = None
     overdue: bool | None = Field(None, description="true: open (not 挂起) and past the deadline now.")
     supervised: bool | None = Field(None, description="true: 督办 requests only.")
     figure: str | None = Field(
         None,
         description="received, resolved, on_time, early, rated, satisfied or overdue: a figure's requests.",
     )
-    start: datetime.date | None = Field(None, description="With figure: the period's first day.")
-    end: datetime.date | None = Field(None, description="With figure: the day after the period.")
+    start: AnyDate | None = Field(None, description="With figure: the period's first day.")
+    end: AnyDate | None = Field(None, description="With figure: the day after the period.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     cursor: str | None = Field(None, max_length=100)
 

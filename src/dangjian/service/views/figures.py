@@ -27,6 +27,7 @@ from dangjian.core.page_permissions import require_any
 from dangjian.core.periods import Period
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import ANY_DATES
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import figures
@@ -77,9 +78,13 @@ class FiguresForm(forms.Form):
         label=gettext_lazy("Month"), required=False, widget=forms.DateInput(attrs={"type": "month"})
     )
     start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        validators=[ANY_DATES],
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
+        validators=[ANY_DATES],
         label=gettext_lazy("Until (exclusive)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
