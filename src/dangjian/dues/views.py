@@ -53,7 +53,7 @@ from dangjian.dues.sheet import (
     sheet_rows,
     sheet_totals,
 )
-from dangjian.members.dues import FARMER_MINIMUM
+from dangjian.dues.rules import FARMER_MINIMUM
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
