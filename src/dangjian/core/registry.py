@@ -129,6 +129,22 @@ class TodoSource:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class PersonPlacement:
+    """Where an app's records place a person in the trees (``core.Person`` knows none of them).
+
+    ``scope_q(scope)`` is a ``Q`` over people (an ``Exists`` per record kind, so one row per
+    person) matching those placed inside ``scope``; ``places(person)`` lists the person's
+    ``(org_path, area_path)`` places (one of the two None); ``audit_paths(person)`` is the
+    ``(org_path, area_path)`` audit lines about the person are filed under ("" when none).
+    """
+
+    key: str
+    scope_q: Callable[[Any], Any]
+    places: Callable[[Any], list[tuple[str | None, str | None]]]
+    audit_paths: Callable[[Any], tuple[str, str]]
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup
@@ -143,6 +159,8 @@ registry = Registry(
     figures={},  # key -> Figure
     dashboard_cards={},  # key -> DashboardCard
     todo_sources={},  # key -> TodoSource
+    person_placements={},  # key -> PersonPlacement (how people are scoped: core.models.Person)
+    person_saved_hooks={},  # key -> callable(person, created) run after Person.save
 )
 
 

@@ -8,7 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from dangjian.members import history_transfers, ledger_history
+        from dangjian.members import history_transfers, ledger_history, placements
 
         history_transfers.register()
         ledger_history.register()
+        placements.register()
