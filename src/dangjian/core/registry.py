@@ -145,6 +145,20 @@ class PersonPlacement:
     audit_paths: Callable[[Any], tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class OrgMembership:
+    """What the organization rules ask of the party-member ledger, which sits above ``orgs``.
+
+    ``member_counts(orgs)`` answers ``{org.pk: (full, probationary)}`` for active members (one
+    query for any number of orgs); ``active_membership(person)`` is the person's active
+    membership as ``(organization, is_full_member)``, or None.
+    """
+
+    key: str
+    member_counts: Callable[[list[Any]], dict[int, tuple[int, int]]]
+    active_membership: Callable[[Any], tuple[Any, bool] | None]
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup
@@ -161,6 +175,7 @@ registry = Registry(
     todo_sources={},  # key -> TodoSource
     person_placements={},  # key -> PersonPlacement (how people are scoped: core.models.Person)
     person_saved_hooks={},  # key -> callable(person, created) run after Person.save
+    org_membership={},  # key -> OrgMembership (the ledger's answers to orgs' committee rules)
 )
 
 
