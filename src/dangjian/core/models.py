@@ -100,13 +100,14 @@ class Person(models.Model):
     @classmethod
     def scope_q(cls, scope) -> models.Q:
         """People placed inside ``scope`` by any app's records (the registry's ``person_placements``)."""
-        placements = registry["person_placements"].values()
-        if not placements:
+        # Never start from an empty Q(): OR-ed with an expression it would match everyone.
+        parts = [placement.scope_q(scope) for placement in registry["person_placements"].values()]
+        if not parts:
             return Q(pk__in=[])
-        q = Q()
-        for placement in placements:
-            q |= placement.scope_q(scope)
-        return q
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined | part
+        return combined
 
     def audit_scope_paths(self) -> tuple[str, str]:
         """Where audit lines about this person belong: their membership org and current home."""
