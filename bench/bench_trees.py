@@ -106,9 +106,9 @@ def build_cases() -> list[Case]:
     cases += [Case("orgs:area_children", target, node.pk) for target, node in area_nodes.items()]
     cases += [Case("orgs:area_detail", target, node.pk) for target, node in area_nodes.items()]
     cases += [
-        Case("core:person_list"),
-        Case("core:person_list", query=f"q={surname}", query_label="q=<surname>"),
-        Case("core:person_list", query="q=zhangwei"),
+        Case("members:person_list"),
+        Case("members:person_list", query=f"q={surname}", query_label="q=<surname>"),
+        Case("members:person_list", query="q=zhangwei"),
     ]
     cases += [
         Case("api:org_list"),

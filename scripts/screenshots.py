@@ -113,10 +113,10 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
         page.goto(base + first_href(page, "main table tbody a"))
         shoot(page, "area-detail", width)
     if want("people"):
-        page.goto(f"{base}/core/people/?q=zw")
+        page.goto(f"{base}/members/people/?q=zw")
         shoot(page, "people", width)
     if want("person") or want("audit"):
-        page.goto(f"{base}/core/people/")
+        page.goto(f"{base}/members/people/")
         page.goto(base + first_href(page, "main table tbody a"))
         if want("person"):
             shoot(page, "person", width)

@@ -45,8 +45,8 @@ def test_user_signs_in_with_mobile_number(client, member):
 
 
 def test_sign_in_follows_next_inside_the_platform_only(client, member):
-    response = _login(client, "zhangwei", next="/core/people/")
-    assert response["Location"] == "/core/people/"
+    response = _login(client, "zhangwei", next="/members/people/")
+    assert response["Location"] == "/members/people/"
     client.logout()
     response = _login(client, "zhangwei", next="https://evil.example/")
     assert response["Location"] == reverse("home")

@@ -1,4 +1,4 @@
-"""Permission-table rows for the core pages: workbench, audit log, people (format: tests/permissions.py)."""
+"""Permission-table rows for the core pages: workbench and audit log (format: tests/permissions.py)."""
 
 from __future__ import annotations
 
@@ -20,26 +20,6 @@ def _audit_line_without_place(world) -> dict:
     return {"pk": audit.record(AuditAction.LOGIN_FAILED, username="someone").pk}
 
 
-def _person_in(area_name: str):
-    def kwargs(world) -> dict:
-        from tests.core.people import resident_in, valid_id_number
-
-        area = getattr(world, area_name)
-        # A distinct ID number per area, so rows built in one test never collide.
-        serial = sum(map(ord, area_name)) % 1000
-        person = resident_in(area, "路人", id_number=valid_id_number(serial), mobile=f"137{serial:08d}")
-        return {"pk": person.pk}
-
-    return kwargs
-
-
-def _reveal_in(area_name: str):
-    def kwargs(world) -> dict:
-        return {**_person_in(area_name)(world), "field": "id_number"}
-
-    return kwargs
-
-
 ROUTES: list[Route] = [
     Route("home"),
     Route("core:audit_list", persona="district_admin", denied_persona="secretary_a"),
@@ -49,19 +29,5 @@ ROUTES: list[Route] = [
         out_of_scope=_audit_line_without_place,
         persona="district_admin",
         denied_persona="secretary_a",
-    ),
-    Route("core:person_list", denied_persona="resident"),
-    Route(
-        "core:person_detail",
-        in_scope=_person_in("building_a1"),
-        out_of_scope=_person_in("grid_b1"),
-        denied_persona="resident",
-    ),
-    Route(
-        "core:person_reveal",
-        method="post",
-        in_scope=_reveal_in("building_a1"),
-        out_of_scope=_reveal_in("grid_b1"),
-        denied_persona="grid_worker_a",
     ),
 ]

@@ -195,20 +195,20 @@ def test_files_that_are_not_xlsx_are_refused_politely(admin, content, words):
 
 
 def test_files_over_the_size_limit_are_refused(admin, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(excel.reading, "MAX_UPLOAD_BYTES", 1000)
     report = excel.dry_run(SPEC, xlsx(HEADER, [["A1", "第一", None, None]]), by=admin)
     assert "MB" in report.file_error
 
 
 def test_files_over_the_row_limit_are_refused(admin, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 3)
+    monkeypatch.setattr(excel.reading, "MAX_ROWS", 3)
     rows = [[f"A{index}", "名", None, None] for index in range(4)]
     report = excel.dry_run(SPEC, xlsx(HEADER, rows), by=admin)
     assert "一次最多导入 3 行" in report.file_error
 
 
 def test_errors_stop_at_the_cap(admin, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ERRORS", 5)
+    monkeypatch.setattr(excel.specs, "MAX_ERRORS", 5)
     rows = [[f"A{index}", "拒绝", None, None] for index in range(8)]
     report = excel.dry_run(SPEC, xlsx(HEADER, rows), by=admin)
     assert len(report.errors) == 5 and report.errors_truncated

@@ -8,7 +8,7 @@ from decimal import Decimal
 from dangjian.dues.choices import DuesCategory, PaymentMethod, ReductionState
 from dangjian.dues.ledger import add_months, current_month, last_due_month
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction
-from dangjian.members.dues import monthly_dues
+from dangjian.dues.rules import monthly_dues
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 from tests.factories import PersonFactory

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from dangjian.dues.demo_data import generate_dues
 from dangjian.dues.ledger import behind, first_owed_month, leaving, ledgers
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction
+from dangjian.dues.rules import monthly_dues
 from dangjian.members.choices import MemberCategory
-from dangjian.members.dues import monthly_dues
 from dangjian.members.models import PartyMember
 from tests.dues.helpers import add_member
 

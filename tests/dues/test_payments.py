@@ -14,8 +14,8 @@ from dangjian.dues import services
 from dangjian.dues.choices import DuesCategory, PaymentMethod, ReductionState
 from dangjian.dues.ledger import ledgers
 from dangjian.dues.models import DuesDeclaration, DuesPayment
+from dangjian.dues.rules import monthly_dues
 from dangjian.members.choices import MemberStatus
-from dangjian.members.dues import monthly_dues
 from tests.dues.helpers import add_member, add_months, current_month, declare, last_due_month, waive
 
 THIS_YEAR = datetime.date.today().year

@@ -18,9 +18,9 @@ from dangjian.dues.choices import DuesCategory, ReductionState
 from dangjian.dues.ledger import behind, leaving
 from dangjian.dues.models import DuesPayment
 from dangjian.dues.notices import notify_six_month_arrears
+from dangjian.dues.rules import monthly_dues
 from dangjian.dues.sheet import sheet_members, sheet_rows
 from dangjian.dues.tasks import six_month_arrears_notices
-from dangjian.members.dues import monthly_dues
 from dangjian.members.history import history_sections
 from dangjian.members.models import PartyMember
 from tests.dues.helpers import (

@@ -235,7 +235,7 @@ def test_secretary_may_reveal_a_residents_mobile_through_the_audited_reveal(clie
     text = client.get(
         reverse("service:grid_households", kwargs={"area_pk": world.grid_a1.pk})
     ).content.decode()
-    reveal_url = reverse("core:person_reveal", kwargs={"pk": resident.person_id, "field": "mobile"})
+    reveal_url = reverse("members:person_reveal", kwargs={"pk": resident.person_id, "field": "mobile"})
     assert reveal_url in text
 
     response = client.post(reveal_url, HTTP_HX_REQUEST="true")

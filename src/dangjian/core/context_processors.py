@@ -22,7 +22,7 @@ STAFF = "staff"
 MENU: list[tuple[str, str, str]] = [
     (_("Organizations"), "orgs:org_tree", "orgs.view_organization"),
     (_("Grids"), "orgs:area_tree", "orgs.view_area"),
-    (_("People"), "core:person_list", "core.view_person"),
+    (_("People"), "members:person_list", "core.view_person"),
     (_("Party members"), "members:member_list", "members.view_partymember"),
     (_("Party member development"), "development:board", "development.view_applicant"),
     (_("Transfers"), "members:transfer_list", "members.view_transfer"),
@@ -53,7 +53,7 @@ MENU: list[tuple[str, str, str]] = [
 # The navbar groups the entries so that it fits one line at 1280 px: (group label, URL names).
 # A group the user can open only one entry of shows that entry as a plain link.
 MENU_GROUPS: list[tuple[str, list[str]]] = [
-    (_("Trees"), ["orgs:org_tree", "orgs:area_tree", "core:person_list"]),
+    (_("Trees"), ["orgs:org_tree", "orgs:area_tree", "members:person_list"]),
     (
         _("Party members"),
         [

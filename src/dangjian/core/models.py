@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
 from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
+from dangjian.core.registry import registry
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
 
 
@@ -90,70 +91,40 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_search_fields()
-        is_new = self._state.adding
+        created = self._state.adding
         super().save(*args, **kwargs)
-        if is_new:
-            return
-        # The ledger orders and searches memberships by copies of the sort key and search tokens.
-        from django.apps import apps
-
-        apps.get_model("members", "PartyMember").objects.filter(person_id=self.pk).exclude(
-            sort_name=self.name_pinyin, search_tokens=self.search_tokens
-        ).update(sort_name=self.name_pinyin, search_tokens=self.search_tokens)
+        # Apps that copy a person's fields (the ledger's sort key) keep them in step here.
+        for hook in registry["person_saved_hooks"].values():
+            hook(self, created)
 
     @classmethod
     def scope_q(cls, scope) -> models.Q:
-        # Person sits in core but is placed in the trees by the members app's records; Exists
-        # subqueries keep one row per person (no DISTINCT) and use the path indexes.
-        from django.apps import apps
-
-        from dangjian.core.scoping import AREA, ORG
-
-        resident = apps.get_model("members", "Resident").objects.filter(
-            person=models.OuterRef("pk"), is_current=True
-        )
-        member = apps.get_model("members", "PartyMember").objects.filter(person=models.OuterRef("pk"))
-        worker = apps.get_model("members", "GridWorker").objects.filter(
-            person=models.OuterRef("pk"), is_active=True
-        )
-        return (
-            models.Exists(resident.filter(scope.q(AREA, "area__path")))
-            | models.Exists(
-                member.filter(scope.q(ORG, "org__path") | scope.q(AREA, "org__jurisdiction__path"))
-            )
-            | models.Exists(worker.filter(scope.q(AREA, "area__path")))
-        )
+        """People placed inside ``scope`` by any app's records (the registry's ``person_placements``)."""
+        # Never start from an empty Q(): OR-ed with an expression it would match everyone.
+        parts = [placement.scope_q(scope) for placement in registry["person_placements"].values()]
+        if not parts:
+            return Q(pk__in=[])
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined | part
+        return combined
 
     def audit_scope_paths(self) -> tuple[str, str]:
         """Where audit lines about this person belong: their membership org and current home."""
-        from django.apps import apps
-
-        membership = (
-            apps.get_model("members", "PartyMember").objects.filter(person=self).select_related("org").first()
-        )
-        home = self.residences.filter(is_current=True).select_related("area").first()
-        if home is None:
-            home = self.grid_posts.filter(is_active=True).select_related("area").first()
-        return (membership.org.path if membership else "", home.area.path if home else "")
+        org_path = area_path = ""
+        for placement in registry["person_placements"].values():
+            org, area = placement.audit_paths(self)
+            org_path, area_path = org_path or org, area_path or area
+        return org_path, area_path
 
     def in_scope_of(self, user, permission: str) -> bool:
         """Whether ``user`` holds ``permission`` over some place this person lives, serves or belongs."""
-        from django.apps import apps
-
         from dangjian.core.scoping import scope_of
 
         scope = scope_of(user)
         if scope.is_global:
             return True
-        memberships = (
-            apps.get_model("members", "PartyMember").objects.filter(person=self).select_related("org")
-        )
-        places: list[tuple[str | None, str | None]] = []
-        places += [
-            (None, r.area.path) for r in self.residences.filter(is_current=True).select_related("area")
-        ]
-        places += [(membership.org.path, None) for membership in memberships]
-        places += [(None, w.area.path) for w in self.grid_posts.filter(is_active=True).select_related("area")]
+        places = [place for entry in registry["person_placements"].values() for place in entry.places(self)]
         return any(scope.has_perm(permission, org_path=o, area_path=a) for o, a in places)
 
     def refresh_search_fields(self) -> None:

@@ -13,7 +13,7 @@ Use in a view::
     def person_list(request):
         people = Person.objects.visible_to(request.user).order_by("name_pinyin", "id")
         page = paginate(request, people)
-        return render(request, "core/person_list.html", {"page": page})
+        return render(request, "members/person_list.html", {"page": page})
 
 and in its template::
 

@@ -129,6 +129,36 @@ class TodoSource:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class PersonPlacement:
+    """Where an app's records place a person in the trees (``core.Person`` knows none of them).
+
+    ``scope_q(scope)`` is a ``Q`` over people (an ``Exists`` per record kind, so one row per
+    person) matching those placed inside ``scope``; ``places(person)`` lists the person's
+    ``(org_path, area_path)`` places (one of the two None); ``audit_paths(person)`` is the
+    ``(org_path, area_path)`` audit lines about the person are filed under ("" when none).
+    """
+
+    key: str
+    scope_q: Callable[[Any], Any]
+    places: Callable[[Any], list[tuple[str | None, str | None]]]
+    audit_paths: Callable[[Any], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OrgMembership:
+    """What the organization rules ask of the party-member ledger, which sits above ``orgs``.
+
+    ``member_counts(orgs)`` answers ``{org.pk: (full, probationary)}`` for active members (one
+    query for any number of orgs); ``active_membership(person)`` is the person's active
+    membership as ``(organization, is_full_member)``, or None.
+    """
+
+    key: str
+    member_counts: Callable[[list[Any]], dict[int, tuple[int, int]]]
+    active_membership: Callable[[Any], tuple[Any, bool] | None]
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup
@@ -143,6 +173,9 @@ registry = Registry(
     figures={},  # key -> Figure
     dashboard_cards={},  # key -> DashboardCard
     todo_sources={},  # key -> TodoSource
+    person_placements={},  # key -> PersonPlacement (how people are scoped: core.models.Person)
+    person_saved_hooks={},  # key -> callable(person, created) run after Person.save
+    org_membership={},  # key -> OrgMembership (the ledger's answers to orgs' committee rules)
 )
 
 

@@ -1,4 +1,4 @@
-"""Pages of the core app: the audit log and people (the workbench is at / in the root URL map)."""
+"""Pages of the core app: the audit log and notifications (the workbench is at / in the root URL map)."""
 
 from django.urls import path
 
@@ -8,9 +8,6 @@ app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<id:pk>/", views.audit_detail, name="audit_detail"),
-    path("people/", views.person_list, name="person_list"),
-    path("people/<id:pk>/", views.person_detail, name="person_detail"),
-    path("people/<id:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<id:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),

@@ -1,5 +1,5 @@
 """党费 (中组发〔2008〕3号): yearly base declarations, monthly payments, branch sheets, arrears,
-reductions and waivers. The amount rule itself is ``dangjian.members.dues.monthly_dues``."""
+reductions and waivers. The amount rule itself is ``dangjian.dues.rules.monthly_dues``."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -8,7 +8,7 @@ from dangjian.members.choices import MemberCategory
 
 
 class DuesCategory(models.TextChoices):
-    """How a member's dues are priced (the codes ``members.dues.monthly_dues`` understands)."""
+    """How a member's dues are priced (the codes ``dues.rules.monthly_dues`` understands)."""
 
     EMPLOYED = "employed", _("Employed (salary)")
     RETIRED = "retired", _("Retired (pension)")

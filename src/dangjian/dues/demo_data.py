@@ -16,7 +16,7 @@ from dangjian.core.generator.steps import generator_step
 from dangjian.dues.choices import DuesCategory, PaymentMethod, ReductionState, dues_category_for
 from dangjian.dues.ledger import add_months, month_of
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction, DuesSetting
-from dangjian.members.dues import RULES_IN_FORCE_FROM, monthly_dues
+from dangjian.dues.rules import RULES_IN_FORCE_FROM, monthly_dues
 from dangjian.members.models import PartyMember
 
 BATCH_SIZE = 5000

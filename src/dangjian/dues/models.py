@@ -3,7 +3,7 @@ declaration, monthly payments, and applications to pay less or nothing.
 
 Every record is scoped through its member's organization (``member__org__path``), so the branch
 keeping the member's ledger keeps the dues, and a transferred member's history moves with them.
-The amount rule is ``dangjian.members.dues.monthly_dues``; ``dues.services`` applies it.
+The amount rule is ``dangjian.dues.rules.monthly_dues``; ``dues.services`` applies it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
 from dangjian.dues.choices import DuesCategory, PaymentMethod, ReductionState
-from dangjian.members.dues import FARMER_MAXIMUM, FARMER_MINIMUM
+from dangjian.dues.rules import FARMER_MAXIMUM, FARMER_MINIMUM
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

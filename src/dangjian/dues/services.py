@@ -23,7 +23,7 @@ from dangjian.core.scoping import check_perm
 from dangjian.dues.choices import CATEGORIES_WITHOUT_BASE, DuesCategory, PaymentMethod, ReductionState
 from dangjian.dues.ledger import add_months, current_month, first_owed_month, ledgers, month_of
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction, DuesSetting
-from dangjian.members.dues import FARMER_MAXIMUM, FARMER_MINIMUM, RULES_IN_FORCE_FROM, monthly_dues
+from dangjian.dues.rules import FARMER_MAXIMUM, FARMER_MINIMUM, RULES_IN_FORCE_FROM, monthly_dues
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 

@@ -21,7 +21,7 @@ from dangjian.dues.ledger import (
     ledgers,
 )
 from dangjian.dues.models import DuesPayment
-from dangjian.members.dues import FEN
+from dangjian.dues.rules import FEN
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 

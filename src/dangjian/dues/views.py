@@ -45,6 +45,7 @@ from dangjian.dues.ledger import (
 )
 from dangjian.dues.ledger import arrears_window as window
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction
+from dangjian.dues.rules import FARMER_MINIMUM
 from dangjian.dues.sheet import (
     EXPORT_COLUMNS,
     all_rows,
@@ -54,7 +55,6 @@ from dangjian.dues.sheet import (
     sheet_rows,
     sheet_totals,
 )
-from dangjian.members.dues import FARMER_MINIMUM
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization

@@ -8,7 +8,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from dangjian.members import history_transfers, ledger_history
+        from dangjian.members import history_transfers, ledger_history, org_membership, placements
 
         history_transfers.register()
         ledger_history.register()
+        placements.register()
+        org_membership.register()

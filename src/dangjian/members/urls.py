@@ -1,10 +1,10 @@
-"""Pages of the members app: transfers of the party relationship (组织关系转接)."""
+"""Pages of the members app: people, the member ledger, transfers (组织关系转接), political birthdays."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from dangjian.members import ledger_views, views
+from dangjian.members import ledger_views, person_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -24,5 +24,8 @@ urlpatterns = [
     path("<id:member_pk>/transfer-out/", views.transfer_outgoing_create, name="transfer_outgoing_create"),
     path("transfers/incoming/new/", views.transfer_incoming_create, name="transfer_incoming_create"),
     path("transfers/<id:pk>/letter.pdf", views.transfer_letter_pdf, name="transfer_letter_pdf"),
+    path("people/", person_views.person_list, name="person_list"),
+    path("people/<id:pk>/", person_views.person_detail, name="person_detail"),
+    path("people/<id:pk>/reveal/<str:field>/", person_views.person_reveal, name="person_reveal"),
     path("political-birthdays/", views.political_birthdays, name="political_birthdays"),
 ]

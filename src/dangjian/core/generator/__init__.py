@@ -1,7 +1,8 @@
 """Synthetic data at named scales (community, district, city) for demos and benchmarks.
 
-``generate(scale, seed=...)`` builds both trees, people, residents, party members, grid workers,
-committees and the demo logins; ``DEMO_LOGINS`` lists those logins and needs no Django setup.
+``generate(scale, seed=...)`` runs every app's generator step (``<app>/demo_data.py``): both
+trees, people, residents, party members, grid workers, committees, the demo logins and each
+domain app's records; ``DEMO_LOGINS`` lists those logins and needs no Django setup.
 """
 
 from __future__ import annotations

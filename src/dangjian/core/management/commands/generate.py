@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.generator import SCALES, generate
-from dangjian.orgs.models import Area, Organization
+from dangjian.core.generator.build import DatabaseNotEmpty
 
 
 class Command(BaseCommand):
@@ -26,11 +26,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, seed: int, if_empty: bool, **options) -> None:
-        if Area.objects.exists() or Organization.objects.exists():
+        # The first step (``orgs.demo_data``'s areas) refuses a database that holds areas or
+        # organizations, before anything is written; the whole run is one transaction.
+        try:
+            generate(scale, seed, log=self.stdout.write)
+        except DatabaseNotEmpty:
             if if_empty:
                 self.stdout.write(str(_("Areas exist already; nothing generated.")))
                 return
             raise CommandError(
                 _("The database already holds areas or organizations. Generate into an empty database.")
-            )
-        generate(scale, seed, log=lambda line: self.stdout.write(line))
+            ) from None

@@ -26,7 +26,7 @@ def person_b(world):
 
 def _reveal(client, person, field, htmx=True):
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("core:person_reveal", args=[person.pk, field]), headers=headers)
+    return client.post(reverse("members:person_reveal", args=[person.pk, field]), headers=headers)
 
 
 def test_secretary_reveals_the_id_number_and_an_audit_line_is_written(client, secretary_a, person_a):
@@ -80,7 +80,7 @@ def test_reveal_of_an_unknown_field_is_404(client, secretary_a, person_a):
 
 def test_reveal_needs_post(client, secretary_a, person_a):
     client.force_login(secretary_a)
-    url = reverse("core:person_reveal", args=[person_a.pk, "id_number"])
+    url = reverse("members:person_reveal", args=[person_a.pk, "id_number"])
     assert client.get(url).status_code == 405
     assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
 

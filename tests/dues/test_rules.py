@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dangjian.members.dues import monthly_dues
+from dangjian.dues.rules import monthly_dues
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The demo logins: one user per persona, each with a role on the right node of generated data.
+"""The demo logins (the generator's ``demo users`` step): one user per persona, each with a role
+on the right node of generated data.
 
 ``dangjian demo`` prints ``DEMO_LOGINS`` so a visitor can try the platform as a 组织部 admin, a
 community secretary, a grid worker and so on. All share one password that is printed, which is
@@ -11,8 +12,11 @@ from django.contrib.auth.hashers import make_password
 
 from dangjian.accounts.choices import BuiltinRole
 from dangjian.accounts.models import Role, RoleAssignment, User
+from dangjian.core.generator.build import Generator
 from dangjian.core.generator.logins import DEMO_LOGINS, DEMO_PASSWORD
 from dangjian.core.generator.people import Draft
+from dangjian.core.generator.steps import generator_step
+from dangjian.orgs.models import Organization
 
 
 def create_demo_users(anchors) -> list[User]:
@@ -51,8 +55,6 @@ def create_demo_users(anchors) -> list[User]:
         user.password = encoded_password
         user.save()
         if role_code is not None and node is not None:
-            from dangjian.orgs.models import Organization
-
             RoleAssignment.objects.create(
                 user=user,
                 role=roles[role_code],
@@ -64,3 +66,9 @@ def create_demo_users(anchors) -> list[User]:
             RoleAssignment.objects.create(user=user, role=roles[role_code], org=anchors.district_org)
         created.append(user)
     return created
+
+
+@generator_step("demo users", order=3)
+def generate_demo_users(generator: Generator) -> int:
+    """The demo logins, once the trees and people they are attached to exist."""
+    return len(create_demo_users(generator.anchors))
