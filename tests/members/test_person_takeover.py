@@ -289,6 +289,30 @@ def test_ledger_edit_to_the_id_number_of_someone_elsewhere_is_refused_neutrally(
     assert mine.version == 1 and mine.person.id_number.clear() == id_number(5)
 
 
+def test_a_secretary_who_is_also_a_grid_worker_elsewhere_cannot_pull_a_resident_from_there(
+    client, world, secretary_a
+):
+    # Her grid-worker role in 社区B lets her see its residents, not manage its ledger: the
+    # resident is outside her scope for attaching (scoping by action).
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import assign
+
+    assign(secretary_a, BuiltinRole.GRID_WORKER, world.grid_b1)
+    person = _elsewhere(world, "resident")
+    client.force_login(secretary_a)
+    body = {key: value for key, value in _entry(person).items() if value != ""}
+
+    response = client.post(
+        LEDGER,
+        {**body, "org_id": world.branch_a1.pk, "confirm_existing_person": True},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400 and response.json()["rule"] == "id_number_registered"
+    _assert_untouched(person, 0)
+    assert client.post(_person_url("reveal", pk=person.pk, field="mobile")).status_code == 403
+
+
 # --- In scope: confirm, then attach; overwrites audited -----------------------------------------
 
 

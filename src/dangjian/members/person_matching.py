@@ -3,10 +3,13 @@ member or registers a letter by ID number (the ledger page, API and import, inco
 
 A person (``core.Person``, one per ID number) is shared by every app and every scope. Whether a
 secretary may attach a membership to an existing person is decided here, once: the person must
-be **in the caller's scope** — someone whose person page the caller may already open, i.e. a
-current resident, a party member or an active grid worker inside a subtree where the caller
-holds ``core.view_person`` (the test of ``Person.in_scope_of`` and of the person page), or the
-person of an incoming letter to one of the caller's branches (the letter page shows them). A
+be **in the caller's scope** — a current resident, a party member or an active grid worker
+inside a subtree where one role of the caller carries both ``core.view_person`` (the test of
+the person page, so the caller could already open it) and ``members.view_partymember`` (the
+ledger's own permission: scoping by action, so a role held for another purpose, a grid worker's
+in another community say, never lets its holder pull that community's residents into her
+ledger), or the person of an incoming letter to one of the caller's branches (the letter page
+shows them). A
 person outside that scope is refused with one neutral message that names nobody and is the same
 whoever the person is (resident, member or grid worker elsewhere), so an ID number typed in
 tells nothing about who is behind it beyond "registered" (个人信息保护法: no disclosure beyond
@@ -27,8 +30,9 @@ from dangjian.core.models import Person
 from dangjian.core.scoping import AREA, ORG, Grant, scope_of
 from dangjian.members.models import GridWorker, PartyMember, Resident, Transfer
 
-# The permission that makes a person "in scope": the one the person page asks for.
-VIEW_PERSON = "core.view_person"
+# What one grant must carry for the people under it to be "in scope": the person page's
+# permission and the ledger's.
+ATTACH_PERMISSIONS = frozenset({"core.view_person", "members.view_partymember"})
 # An incoming letter's person is also in scope for whoever may read the letter.
 VIEW_TRANSFER = "members.view_transfer"
 REGISTERED_RULE = "id_number_registered"
@@ -89,13 +93,13 @@ def _paths_q(grants: Iterable[Grant], tree: str, lookup: str) -> Q:
 def in_scope_q(user) -> Q | None:
     """Rows of Person in ``user``'s scope for attaching (see the module docstring); None: all.
 
-    Only grants whose role carries the permission count (a role held elsewhere for another
-    purpose never widens this), like ``Person.in_scope_of(user, "core.view_person")``.
+    Only grants whose role carries both permissions count (a role held elsewhere for another
+    purpose never widens this); within them the places are those of ``Person.in_scope_of``.
     """
     scope = scope_of(user)
     if scope.is_global:
         return None
-    people = [grant for grant in scope.grants if VIEW_PERSON in grant.permissions]
+    people = [grant for grant in scope.grants if ATTACH_PERMISSIONS.issubset(grant.permissions)]
     letters = [grant for grant in scope.grants if VIEW_TRANSFER in grant.permissions]
     person = OuterRef("pk")
     return (
