@@ -9,13 +9,12 @@ the person page, so the caller could already open it) and ``members.view_partyme
 ledger's own permission: scoping by action, so a role held for another purpose, a grid worker's
 in another community say, never lets its holder pull that community's residents into her
 ledger), or the person of an incoming letter to one of the caller's branches (the letter page
-shows them). A
-person outside that scope is refused with one neutral message that names nobody and is the same
-whoever the person is (resident, member or grid worker elsewhere), so an ID number typed in
-tells nothing about who is behind it beyond "registered" (个人信息保护法: no disclosure beyond
-what the task needs); the higher-level organization, whose scope holds both sides, sorts it out.
-A person inside the scope is shown for confirmation, and attaching keeps their registered
-details: a correction is a ledger edit, audited on the person with old and new values.
+shows them). A person outside that scope is refused with one neutral message that names nobody
+and is the same whoever the person is (resident, member or grid worker elsewhere), so an ID
+number typed in tells nothing about who is behind it beyond "registered" (DESIGN.md principle
+6); the higher-level organization, whose scope holds both sides, sorts it out. A person inside
+the scope is shown for confirmation, and attaching keeps their registered details: a correction
+is a ledger edit, audited on the person with old and new values.
 """
 
 from __future__ import annotations
