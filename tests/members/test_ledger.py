@@ -282,8 +282,8 @@ def test_probationary_member_has_no_regularization_date(world, secretary_a):
     assert error.value.rule == "probationary_no_regularization"
 
 
-def test_invalid_id_number_and_second_membership_are_refused(world, secretary_a, secretary_b):
-    make_member(world.branch_b1, "王芳", number=4)
+def test_invalid_id_number_and_second_membership_are_refused(world, secretary_a):
+    make_member(world.branch_a1, "王芳", number=4)
     arguments = {
         "name": "王芳",
         "status": MemberStatus.FULL,

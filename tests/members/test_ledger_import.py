@@ -14,7 +14,7 @@ from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry, Person
 from dangjian.core.search import search_queryset
 from dangjian.members.imports import MEMBER_SPEC
-from dangjian.members.models import PartyMember
+from dangjian.members.models import PartyMember, Resident
 from tests.members.ledger_data import HEADER, id_number, make_member, nth_id_number, sheet_row, workbook_bytes
 
 
@@ -196,6 +196,7 @@ def test_a_registered_person_who_is_not_a_member_is_linked_with_a_note_and_kept_
     resident.id_number = nth_id_number(1)
     resident.mobile = "13700000001"
     resident.save()
+    Resident.objects.create(person=resident, area=world.grid_a1)  # in secretary_a's scope
     rows = [sheet_row(1, **{"姓名": "王秀兰", "手机号": "13900000009"}), sheet_row(2)]
 
     dry = excel.dry_run(MEMBER_SPEC, workbook_bytes(rows), by=secretary_a)
@@ -217,6 +218,7 @@ def test_the_dry_run_page_shows_the_row_notes(client, world, secretary_a):
     resident = Person(name="王秀英", birth_date=datetime.date(1950, 1, 1), gender="female", education="")
     resident.id_number = nth_id_number(1)
     resident.save()
+    Resident.objects.create(person=resident, area=world.grid_a1)
     client.force_login(secretary_a)
     upload = io.BytesIO(workbook_bytes([sheet_row(1, **{"姓名": "王秀英"})]))
     upload.name = "采集表.xlsx"

@@ -22,7 +22,7 @@ from dangjian.members import services
 from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.members.history import history_sections
 from dangjian.members.letter import dues_paid_through
-from dangjian.members.models import PartyMember, Transfer
+from dangjian.members.models import PartyMember, Resident, Transfer
 from tests.factories import PersonFactory
 from tests.members.transfers import (
     ID_NUMBER,
@@ -189,6 +189,7 @@ def test_registration_reuses_the_person_with_that_id_number_and_refuses_an_activ
     known = PersonFactory(name="周敏")
     known.id_number = ID_NUMBER
     known.save()
+    Resident.objects.create(person=known, area=world.grid_a1)  # in secretary_a's scope
 
     letter = services.register_incoming_letter(**incoming_fields(world), by=secretary_a)
 
@@ -198,7 +199,7 @@ def test_registration_reuses_the_person_with_that_id_number_and_refuses_an_activ
         services.register_incoming_letter(**incoming_fields(world), by=secretary_a)
     assert refused.value.rule == "transfer_one_open"
 
-    member = member_in(world.branch_b1, "吴刚")
+    member = member_in(world.branch_a1, "吴刚")
     member.person.id_number = OTHER_ID_NUMBER
     member.person.save()
     with pytest.raises(RuleViolation) as refused:
@@ -237,14 +238,16 @@ def test_accepting_an_incoming_letter_creates_the_membership(world, secretary_a)
     assert refused.value.rule == "transfer_not_open"
 
 
-def test_a_member_who_left_and_comes_back_gets_the_membership_back(world, secretary_a):
+def test_a_member_who_left_and_comes_back_gets_the_membership_back(world, district_admin):
+    # 社区B's former member is outside 社区A's scope (person_matching): the district, whose
+    # scope holds both sides, registers the letter to 社区A's branch.
     leaver = member_in(world.branch_b1, "周敏")
     leaver.person.id_number = ID_NUMBER
     leaver.person.save()
     PartyMember.objects.filter(pk=leaver.pk).update(is_active=False)
 
-    letter = services.register_incoming_letter(**incoming_fields(world), by=secretary_a)
-    services.accept_transfer(letter, by=secretary_a)
+    letter = services.register_incoming_letter(**incoming_fields(world), by=district_admin)
+    services.accept_transfer(letter, by=district_admin)
 
     leaver.refresh_from_db()
     assert leaver.is_active and leaver.org == world.branch_a1

@@ -7,14 +7,16 @@ lookups (organizations by code or name, existing people by ID-number hash), and 
 commit without a single refused row, ``bulk_create``s the people and the memberships in batches.
 The pipeline (``core.excel``) runs it in one transaction, rolls it back for a dry run or on any
 error, and writes one summary audit line (file name and row counts) for the import, filed under
-the common ancestor of the members' organizations so that their staff see it. A row whose ID
-number belongs to a registered person who is not a member links the membership to that person
-(their registered details are kept) and says so in a row note of the dry run.
+the common ancestor of the members' organizations so that their staff see it. An ID number
+already registered follows ``person_matching``: a person in the importer's scope who is not a
+member gets the membership linked (their registered details are kept) and the dry run says so
+in a row note, naming them; anyone else refuses the row with the neutral message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext, pgettext_lazy
@@ -42,6 +44,7 @@ from dangjian.core.validators import id_number_birth_date, id_number_gender
 from dangjian.members import ledger_services
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.models import PartyMember
+from dangjian.members.person_matching import people_in_scope, registered_elsewhere_message
 from dangjian.orgs.models import Organization
 
 BATCH = 500  # rows per bulk insert, and values per IN (…) lookup (SQLite's parameter limit)
@@ -178,23 +181,37 @@ def _org_lookup(values: set[str], by) -> dict[str, Organization | str]:
     return found
 
 
-def _existing_people(hashes: list[str]) -> dict[str, tuple[int, str, bool]]:
-    """ID-number hash → (person id, registered name, is already a member), one query per batch."""
-    existing: dict[str, tuple[int, str, bool]] = {}
+@dataclass(frozen=True)
+class RegisteredPerson:
+    """A registered holder of a row's ID number, as far as the import may know them."""
+
+    pk: int
+    in_scope: bool
+    name: str = ""  # told only for a person in the importer's scope
+    id_number_masked: str = ""
+    is_member: bool = False
+
+
+def _existing_people(hashes: list[str], by) -> dict[str, RegisteredPerson]:
+    """ID-number hash → the registered person, with whether they are in the importer's scope
+    (``person_matching``); three queries per batch. Nothing but the id is read of a person
+    outside the scope."""
+    existing: dict[str, RegisteredPerson] = {}
     for batch in _batches(hashes):
         people = {
-            hash_: (pk, name)
-            for hash_, pk, name in Person.objects.filter(id_number_hash__in=batch).values_list(
-                "id_number_hash", "pk", "name"
+            hash_: (pk, name, masked)
+            for hash_, pk, name, masked in Person.objects.filter(id_number_hash__in=batch).values_list(
+                "id_number_hash", "pk", "name", "id_number_masked"
             )
         }
-        members = set(
-            PartyMember.objects.filter(person_id__in=[pk for pk, _name in people.values()]).values_list(
-                "person_id", flat=True
-            )
-        )
-        for hash_, (pk, name) in people.items():
-            existing[hash_] = (pk, name, pk in members)
+        ids = [pk for pk, _name, _masked in people.values()]
+        in_scope = people_in_scope(by, ids)
+        members = set(PartyMember.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
+        for hash_, (pk, name, masked) in people.items():
+            if pk in in_scope:
+                existing[hash_] = RegisteredPerson(pk, True, name, masked, pk in members)
+            else:
+                existing[hash_] = RegisteredPerson(pk, False)
     return existing
 
 
@@ -222,19 +239,24 @@ def _scope_root_path(by) -> str:
     return common_ancestor_path(roots)
 
 
-def existing_person_note(registered_name: str, row_name: str) -> str:
-    """The dry-run note of a row whose ID number belongs to a registered person who is not a member."""
-    if registered_name != row_name:
+def existing_person_note(registered: RegisteredPerson, row_name: str) -> str:
+    """The dry-run note of a row whose ID number belongs to a registered person in the importer's
+    scope who is not a member: the membership will be linked to them, their details kept."""
+    shown = gettext("%(name)s (%(masked)s)") % {
+        "name": registered.name,
+        "masked": registered.id_number_masked,
+    }
+    if registered.name != row_name:
         return gettext(
             "This ID number belongs to a person already registered as %(name)s, who is not a party member: "
             "the membership will be linked to them and their registered details are kept, not replaced "
             "by this row. The name in this row (%(row)s) differs; check the row."
-        ) % {"name": registered_name, "row": row_name}
+        ) % {"name": shown, "row": row_name}
     return gettext(
         "This ID number belongs to a person already registered as %(name)s, who is not a party member: "
         "the membership will be linked to them and their registered details are kept, not replaced "
         "by this row."
-    ) % {"name": registered_name}
+    ) % {"name": shown}
 
 
 def _check_row(
@@ -294,16 +316,19 @@ def prepare_member_rows(rows: list[Row], context: ImportContext) -> list[Row]:
         first_row_of[hash_] = row.number
         result["hash"] = hash_
         checked.append((row, result))
-    existing = _existing_people(list(first_row_of))
+    existing = _existing_people(list(first_row_of), context.by)
     ready: list[tuple[Row, dict[str, Any]]] = []
     for row, result in checked:
-        person_id, registered_name, is_member = existing.get(result["hash"], (None, "", False))
-        if is_member:
+        registered = existing.get(result["hash"])
+        if registered is not None and not registered.in_scope:
+            context.error(row, registered_elsewhere_message(), "id_number")
+            continue
+        if registered is not None and registered.is_member:
             context.error(row, ledger_services.already_member_message(), "id_number")
             continue
-        if person_id is not None:
-            context.note(row, existing_person_note(registered_name, row["name"]), "id_number")
-        result["person_id"] = person_id
+        if registered is not None:
+            context.note(row, existing_person_note(registered, row["name"]), "id_number")
+        result["person_id"] = registered.pk if registered is not None else None
         ready.append((row, result))
 
     if context.report.errors:

@@ -29,6 +29,7 @@ from dangjian.members import ledger_services
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.filters import MemberFilterSet, in_name_order
 from dangjian.members.models import PartyMember
+from dangjian.members.person_matching import ExistingPersonFound
 from dangjian.orgs.models import Organization
 
 router = Router(tags=["ledger"])
@@ -153,6 +154,24 @@ class MemberCreate(InputSchema):
     job_title: str = Field("", max_length=100)
     flow_out_destination: str = Field("", max_length=200)
     note: str = Field("", max_length=2000)
+    confirm_existing_person: bool = Field(
+        False,
+        description="Link the membership to the registered person the 409 answer named (their "
+        "registered details are kept).",
+    )
+
+
+class ExistingPersonOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+
+
+class ExistingPersonAnswer(Schema):
+    detail: str
+    rule: str
+    field: str
+    person: ExistingPersonOut
 
 
 class MemberUpdate(InputSchema):
@@ -255,14 +274,33 @@ def member_detail(request: HttpRequest, id: int) -> PartyMember:
     return _visible(request, id)
 
 
-@router.post("/members", response={201: MemberOut}, url_name="ledger_member_create")
+@router.post(
+    "/members", response={201: MemberOut, 409: ExistingPersonAnswer}, url_name="ledger_member_create"
+)
 def member_create(request: HttpRequest, payload: MemberCreate) -> Status:
-    """Add a member to the ledger of ``org_id`` (refused with the rule named when a rule is broken)."""
+    """Add a member to the ledger of ``org_id`` (refused with the rule named when a rule is broken).
+
+    An ID number registered to someone in the caller's scope answers 409 with that person until
+    the request says ``confirm_existing_person``; one registered to someone outside it answers
+    400 with a neutral message naming nobody.
+    """
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
     fields = {name: _plain(value) for name, value in payload.model_dump(exclude={"org_id"}).items()}
     for name in ("gender", "education"):
         fields[name] = fields[name] or ""
-    member = ledger_services.create_member(by=request.user, org=org, **fields)
+    try:
+        member = ledger_services.create_member(by=request.user, org=org, **fields)
+    except ExistingPersonFound as found:
+        person = found.person
+        return Status(
+            409,
+            {
+                "detail": found.message,
+                "rule": found.rule,
+                "field": found.field,
+                "person": {"id": person.pk, "name": person.name, "id_number_masked": person.id_number_masked},
+            },
+        )
     return Status(201, _visible(request, member.pk))
 
 

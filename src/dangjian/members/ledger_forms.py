@@ -98,6 +98,15 @@ class MemberForm(forms.Form):
         help_text=_("Where a mobile (流动) member is now."),
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # Hidden until the ID number turns out to be registered to someone in the user's scope; the
+    # page then shows that person and this box as a checkbox (``ledger_views.member_create``).
+    confirm_existing_person = forms.BooleanField(
+        label=_("Link the membership to this registered person"), required=False, widget=forms.HiddenInput
+    )
+
+    def ask_to_confirm(self) -> None:
+        """Show the confirmation box (the service found a registered person in scope)."""
+        self.fields["confirm_existing_person"].widget = forms.CheckboxInput()
 
 
 class OrgPickForm(forms.Form):
@@ -124,6 +133,7 @@ class MemberEditForm(MemberForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["confirm_existing_person"]  # an edit never links another person
         for name in ("id_number", "mobile"):
             self.fields[name].required = False
         self.fields["id_number"].help_text = _("Leave empty to keep the registered ID number.")

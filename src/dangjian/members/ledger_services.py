@@ -31,6 +31,7 @@ from dangjian.core.validators import (
 )
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.models import PartyMember
+from dangjian.members.person_matching import ExistingPersonFound, find_person
 from dangjian.orgs.models import Organization
 
 ADD = "members.add_partymember"
@@ -202,8 +203,15 @@ def create_member(
     job_title: str = "",
     flow_out_destination: str = "",
     note: str = "",
+    confirm_existing_person: bool = False,
 ) -> PartyMember:
-    """Add a person to the ledger of ``org``; an existing person (a resident) is reused by ID number."""
+    """Add a person to the ledger of ``org``.
+
+    An ID number already registered is handled by ``person_matching``: someone outside the
+    caller's scope is refused with the neutral message (nothing about them is told or changed);
+    someone inside it raises ``ExistingPersonFound`` until ``confirm_existing_person`` is given,
+    and then gets the membership with their registered details kept (a correction is an edit).
+    """
     check_perm(by, ADD, org)
     id_number = check_id_number(id_number, birth_date=birth_date)
     birth_date = birth_date or id_number_birth_date(id_number)
@@ -216,20 +224,25 @@ def create_member(
         birth_date=birth_date,
         flow_out_destination=flow_out_destination,
     )
-    person = Person.objects.with_id_number(id_number).select_for_update().first()
-    if person is not None and PartyMember.objects.filter(person=person).exists():
-        raise RuleViolation(already_member_message(), rule="one_membership", field="id_number")
-    if person is None:
-        person = Person()
+    person = find_person(id_number, by=by, lock=True)
+    person_existed = person is not None
+    if person is not None:
+        if PartyMember.objects.filter(person=person).exists():
+            raise RuleViolation(already_member_message(), rule="one_membership", field="id_number")
+        if not confirm_existing_person:
+            raise ExistingPersonFound(person, name.strip())
+    else:
+        person = Person(
+            name=name.strip(),
+            gender=gender or id_number_gender(id_number),
+            ethnicity=ethnicity or "汉族",
+            birth_date=birth_date,
+            education=education,
+        )
         person.id_number = id_number
-    person.name = name.strip()
-    person.gender = gender or id_number_gender(id_number)
-    person.ethnicity = ethnicity or "汉族"
-    person.birth_date = birth_date
-    person.education = education
-    if mobile:
-        person.mobile = mobile
-    person.save()
+        if mobile:
+            person.mobile = mobile
+        person.save()
     member = PartyMember.objects.create(
         person=person,
         org=org,
@@ -242,7 +255,13 @@ def create_member(
         flow_out_destination=flow_out_destination,
         note=note,
     )
-    audit.record(AuditAction.CREATE, member, by=by, changes=_snapshot(member))
+    audit.record(
+        AuditAction.CREATE,
+        member,
+        by=by,
+        changes=_snapshot(member),
+        note=gettext("Linked to the registered person; their details were kept.") if person_existed else "",
+    )
     return member
 
 
@@ -284,7 +303,8 @@ def update_member(member: PartyMember, *, by, expected_version: int | None, **fi
 
     if fields.get("id_number"):
         id_number = check_id_number(fields.pop("id_number"), birth_date=fields.get("birth_date"))
-        other = Person.objects.with_id_number(id_number).exclude(pk=person.pk).first()
+        # Someone else outside the caller's scope holds it: the neutral refusal of person_matching.
+        other = find_person(id_number, by=by, exclude=person.pk)
         if other is not None:
             raise RuleViolation(
                 already_member_message()
@@ -318,7 +338,21 @@ def update_member(member: PartyMember, *, by, expected_version: int | None, **fi
     changes = audit.diff(before, _snapshot(member))
     if changes:
         audit.record(AuditAction.UPDATE, member, by=by, changes=changes)
+    _audit_person_overwrite(person, before, by=by)
     return member
+
+
+def _audit_person_overwrite(person: Person, before: dict[str, Any], *, by) -> None:
+    """An audit line on the person for a change of their own details, with old and new values.
+
+    The person is shared (a resident of one community may be a member in another's ledger): the
+    line is filed under every place they belong (``Person.audit_scope_paths``), so the staff of
+    each side see that the details changed and by whom, not only the member's organization.
+    """
+    after = audit.snapshot(person, AUDITED_PERSON_FIELDS)
+    changes = audit.diff({name: before.get(name) for name in AUDITED_PERSON_FIELDS}, after)
+    if changes:
+        audit.record(AuditAction.UPDATE, person, by=by, changes=changes)
 
 
 @transaction.atomic

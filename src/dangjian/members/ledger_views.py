@@ -30,6 +30,7 @@ from dangjian.members.history import history_sections
 from dangjian.members.imports import MEMBER_SPEC, member_export_rows
 from dangjian.members.ledger_forms import LostContactForm, MemberEditForm, MemberForm, OrgPickForm
 from dangjian.members.models import PartyMember
+from dangjian.members.person_matching import ExistingPersonFound
 from dangjian.orgs.models import Organization
 
 VIEW = "members.view_partymember"
@@ -174,6 +175,8 @@ def _apply(form, action) -> bool:
     """Run a service; put a refused rule on the form. True when it succeeded."""
     try:
         action()
+    except ExistingPersonFound:
+        raise  # not a refusal: the page asks to confirm (member_create)
     except PermissionDenied as error:
         raise PageForbidden(error.message) from error
     except ConcurrentChange as error:
@@ -206,16 +209,23 @@ def member_create(request: HttpRequest) -> HttpResponse:
     picker = OrgPickForm(request.POST or None, user=request.user)
     form = MemberForm(request.POST or None)
     created: list[PartyMember] = []
+    existing_person = ""
     if request.method == "POST" and all([picker.is_valid(), form.is_valid()]):
         data = form.cleaned_data
-        if _apply(
-            form,
-            lambda: created.append(
-                ledger_services.create_member(
-                    by=request.user, org=picker.cleaned_data["org"], **_member_fields(data)
-                )
-            ),
-        ):
+        try:
+            added = _apply(
+                form,
+                lambda: created.append(
+                    ledger_services.create_member(
+                        by=request.user, org=picker.cleaned_data["org"], **_member_fields(data)
+                    )
+                ),
+            )
+        except ExistingPersonFound as found:
+            # A registered person in the user's scope holds the ID number: show them and ask.
+            added, existing_person = False, found.message
+            form.ask_to_confirm()
+        if added:
             messages.success(
                 request, _("%(name)s was added to the ledger.") % {"name": created[0].person.name}
             )
@@ -238,6 +248,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
             "query": query,
             "options": [(org.pk, org.name, org.code) for org in targets],
             "chosen": chosen,
+            "existing_person": existing_person,
         },
         status=400 if form.errors or picker.errors else 200,
     )

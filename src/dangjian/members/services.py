@@ -25,10 +25,11 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
 from dangjian.core.models import Person
-from dangjian.core.scoping import check_perm
+from dangjian.core.scoping import check_perm, scope_of
 from dangjian.core.validators import validate_id_number
 from dangjian.members.choices import MemberStatus, TransferDirection, TransferState
 from dangjian.members.models import PartyMember, Transfer, transfer_valid_days
+from dangjian.members.person_matching import find_person
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
@@ -266,10 +267,11 @@ def register_incoming_letter(
 ) -> Transfer:
     """A branch registers a letter from an organization outside the system (发起).
 
-    The person is found by the keyed hash of the ID number (a person already known to the
-    system, a resident for instance, is reused) or created; someone who is an active member
-    already is refused, since their organization should issue an internal transfer. The
-    letter gets our own number beside the issuing organization's one.
+    The person is found by the keyed hash of the ID number or created. A person already known
+    is reused only inside the caller's scope (a resident of hers, for instance); anyone else is
+    refused with the neutral message of ``person_matching``, which names nobody. Someone who is
+    an active member already is refused, since their organization should issue an internal
+    transfer. The letter gets our own number beside the issuing organization's one.
     """
     external_org_name = _external_name(external_org_name)
     external_letter_number = (external_letter_number or "").strip()
@@ -295,7 +297,8 @@ def register_incoming_letter(
                 rule="transfer_to_branch",
                 field="to_org",
             )
-        person = Person.objects.select_for_update().with_id_number(id_number).first()
+        # Someone outside the caller's scope: the neutral refusal, naming nobody (person_matching).
+        person = find_person(id_number, by=by, lock=True)
         if person is None:
             person = Person(name=name, gender=gender, birth_date=birth_date, ethnicity=ethnicity or "汉族")
             person.id_number = id_number
@@ -303,16 +306,7 @@ def register_incoming_letter(
             audit.record(AuditAction.CREATE, person, by=by, changes=audit.diff({}, audit.snapshot(person)))
         else:
             _check_not_member(person)
-            open_letter = Transfer.objects.filter(
-                incoming_person=person, state=TransferState.INITIATED
-            ).first()
-            if open_letter is not None:
-                raise RuleViolation(
-                    gettext("A letter for this person is registered already (letter %(number)s).")
-                    % {"number": open_letter.letter_number},
-                    rule="transfer_one_open",
-                    field="id_number",
-                )
+            _check_no_open_letter(person, by)
         transfer = _create_letter(
             direction=TransferDirection.INCOMING,
             incoming_person=person,
@@ -331,17 +325,39 @@ def register_incoming_letter(
 
 
 def _check_not_member(person: Person) -> None:
-    membership = PartyMember.objects.filter(person=person, is_active=True).select_related("org").first()
-    if membership is not None:
+    # The organization is not named: it may lie outside the caller's scope even when the person
+    # (a resident of hers, say) does not.
+    if PartyMember.objects.filter(person=person, is_active=True).exists():
         raise RuleViolation(
             gettext(
-                "%(name)s is already a member of “%(org)s” in this system; that organization issues "
+                "%(name)s is already an active party member in this system; their organization issues "
                 "an internal transfer instead."
             )
-            % {"name": person.name, "org": membership.org.name},
+            % {"name": person.name},
             rule="transfer_already_member",
             field="id_number",
         )
+
+
+def _check_no_open_letter(person: Person, by) -> None:
+    """One open incoming letter per person; its number is told only to who may read the letter."""
+    open_letter = (
+        Transfer.objects.filter(incoming_person=person, state=TransferState.INITIATED)
+        .select_related("to_org")
+        .first()
+    )
+    if open_letter is None:
+        return
+    if scope_of(by).has_perm("members.view_transfer", org_path=open_letter.to_org.path):
+        message = gettext("A letter for this person is registered already (letter %(number)s).") % {
+            "number": open_letter.letter_number
+        }
+    else:
+        message = gettext(
+            "A letter for this person is registered already by another organization; contact the "
+            "higher-level party organization."
+        )
+    raise RuleViolation(message, rule="transfer_one_open", field="id_number")
 
 
 def deciding_org(transfer: Transfer) -> Organization:
