@@ -19,10 +19,9 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.models import Person
+from dangjian.core.registry import registry
 from dangjian.core.scoping import check_perm
 from dangjian.core.tree import TreeNode
-from dangjian.members.choices import MemberStatus
-from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, AreaKind, CommitteeRole, OrgKind
 from dangjian.orgs.models import Area, Committee, CommitteeMember, Organization
 
@@ -394,8 +393,9 @@ def add_committee_seat(
                 rule="scope",
                 field="person",
             )
-        membership = PartyMember.objects.filter(person=person, is_active=True).select_related("org").first()
-        if membership is None or membership.status != MemberStatus.FULL:
+        # The ledger is kept by members, which registers ``party_membership`` (orgs may not import it).
+        membership = registry["org_providers"]["party_membership"](person)
+        if membership is None or not membership[0]:
             raise RuleViolation(
                 gettext(
                     "%(name)s is not a full party member and cannot serve on the committee "
@@ -405,13 +405,14 @@ def add_committee_seat(
                 rule="seat_full_member",
                 field="person",
             )
-        if not membership.org.path.startswith(current.org.path):
+        member_org = membership[1]
+        if not member_org.path.startswith(current.org.path):
             raise RuleViolation(
                 gettext(
                     "The party membership of %(name)s is in “%(member_org)s”, not in “%(org)s”; "
                     "transfer the membership first."
                 )
-                % {"name": person.name, "member_org": membership.org.name, "org": current.org.name},
+                % {"name": person.name, "member_org": member_org.name, "org": current.org.name},
                 rule="seat_member_of_org",
                 field="person",
             )

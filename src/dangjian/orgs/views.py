@@ -24,10 +24,9 @@ from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
 from dangjian.core.page_permissions import allowed, require
 from dangjian.core.pagination import MAX_OFFSET, paginate
+from dangjian.core.registry import render_panels
 from dangjian.core.scoping import scope_of
 from dangjian.core.tree import PATH_STEP, TreeNode
-from dangjian.members.choices import MemberStatus
-from dangjian.members.models import GridWorker, PartyMember
 from dangjian.orgs import services
 from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, AreaKind, OrgKind
 from dangjian.orgs.filters import AreaFilterSet, OrganizationFilterSet
@@ -231,13 +230,6 @@ def org_detail(request, pk: int):
     counts = subtree.exclude(pk=org.pk).aggregate(
         descendants=Count("pk"), inactive=Count("pk", filter=Q(is_active=False))
     )
-    members = dict(
-        PartyMember.objects.visible_to(user)
-        .filter(org__path__startswith=org.path, is_active=True)
-        .values_list("status")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
     committee = current_committee(org)
     context = {
         "config": ORGS,
@@ -246,8 +238,8 @@ def org_detail(request, pk: int):
         "ancestors": _visible_ancestors(ORGS, user, [org])[org.path],
         "page": paginate(request, _children(ORGS, user, org)),
         "counts": counts,
-        "full_members": members.get(MemberStatus.FULL, 0),
-        "probationary_members": members.get(MemberStatus.PROBATIONARY, 0),
+        # What apps above orgs show here (members: the subtree's full and probationary members).
+        "panels": render_panels("org_panels", org, request),
         "committee": committee,
         "warnings": structural_warnings(org, committee=committee),
         "actions": _actions(ORGS, user, org),
@@ -302,11 +294,6 @@ def area_detail(request, pk: int):
         buildings=Count("pk", filter=Q(kind=AreaKind.BUILDING)),
         residents=Sum("resident_count"),
     )
-    workers = (
-        GridWorker.objects.visible_to(user)
-        .filter(area__path__startswith=area.path, is_active=True)
-        .aggregate(total=Count("pk"), leaders=Count("pk", filter=Q(kind="grid_leader")))
-    )
     orgs = list(Organization.objects.visible_to(user).filter(jurisdiction=area)[:SEARCH_LIMIT])
     page = paginate(request, _children(AREAS, user, area))
     # Residents live in buildings, so a child's own count is mostly 0: show each child's
@@ -329,7 +316,8 @@ def area_detail(request, pk: int):
         "ancestors": _visible_ancestors(AREAS, user, [area])[area.path],
         "page": page,
         "counts": counts,
-        "workers": workers,
+        # What apps above orgs show here (members: the subtree's grid workers).
+        "panels": render_panels("area_panels", area, request),
         "organizations": orgs,
         "actions": _actions(AREAS, user, area),
         "child_kind": AREA_CHILD_KIND.get(area.kind),

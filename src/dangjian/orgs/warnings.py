@@ -12,13 +12,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from dangjian.members.choices import MemberStatus
-from dangjian.members.models import PartyMember
+from dangjian.core.registry import registry
 from dangjian.orgs.choices import BRANCH_KINDS, CommitteeRole, OrgKind
 from dangjian.orgs.models import Committee, Organization
 
@@ -58,35 +57,17 @@ class StructuralWarning:
 
 
 def member_counts(orgs: Iterable[Organization]) -> dict[int, tuple[int, int]]:
-    """Active 正式 and 预备 members of each of ``orgs``, in one grouped query for any number of orgs.
+    """Active 正式 and 预备 members of each of ``orgs``: ``{org.pk: (full, probationary)}``.
 
-    A member recorded in a 党小组 belongs to the branch above it, so the members of the party
-    groups directly below an org count for that org. Answers ``{org.pk: (full, probationary)}``.
+    Asked of the app that keeps the ledger (``members`` registers ``member_counts`` in the
+    registry's ``org_providers``, one grouped query for any number of orgs); without it every
+    count is zero.
     """
     orgs = list(orgs)
-    if not orgs:
-        return {}
-    by_path = {org.path: org for org in orgs}
-    groups_below = Q(pk__in=[])
-    for org in orgs:
-        groups_below |= Q(org__path__startswith=org.path, org__depth=org.depth + 1)
-    rows = (
-        PartyMember.objects.filter(
-            Q(org__in=orgs) | (groups_below & Q(org__kind=OrgKind.GROUP)), is_active=True
-        )
-        .values("org__path", "status")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
-    counts = {org.pk: [0, 0] for org in orgs}
-    for row in rows:
-        path = row["org__path"]
-        owner = by_path.get(path) or by_path.get(path[: -Organization.steplen])
-        if owner is None:
-            continue
-        slot = 0 if row["status"] == MemberStatus.FULL else 1
-        counts[owner.pk][slot] += row["total"]
-    return {pk: (full, probationary) for pk, (full, probationary) in counts.items()}
+    provider = registry["org_providers"].get("member_counts")
+    if provider is None:
+        return {org.pk: (0, 0) for org in orgs}
+    return provider(orgs)
 
 
 def _member_counts(org: Organization) -> tuple[int, int]:
