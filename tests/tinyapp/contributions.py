@@ -10,7 +10,8 @@ from tests.tinyapp.models import Note
 
 VIEW = "tinyapp.view_note"
 
-ROLE_PERMISSIONS = {"org_secretary": [VIEW]}
+# The department admin too: a role can only be granted by someone holding all of its permissions.
+ROLE_PERMISSIONS = {"org_department_admin": [VIEW], "org_secretary": [VIEW]}
 
 MENU_GROUP = MenuGroup("tinyapp", "Tiny app", order=65)
 MENU_ENTRY = MenuEntry("tinyapp:note_list", "Notes", "tinyapp", VIEW)

@@ -16,9 +16,11 @@ class DualReportingConfig(AppConfig):
             MenuEntry,
             register_audited_models,
             register_menu_entries,
+            register_person_panel,
             register_role_permissions,
         )
         from dangjian.dual_reporting.history import dual_reporting_history
+        from dangjian.dual_reporting.panels import PERSON_REPORTS_PANEL
         from dangjian.dual_reporting.roles import ROLE_PERMISSIONS
         from dangjian.dual_reporting.services import may_report_self
         from dangjian.members.history import register_history_section
@@ -45,3 +47,4 @@ class DualReportingConfig(AppConfig):
             ),
         )
         register_audited_models(*self.get_models())
+        register_person_panel(PERSON_REPORTS_PANEL)

@@ -14,4 +14,8 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [grant_builtin_permissions("tinyapp", {"org_secretary": ["view_note"]})]
+    operations = [
+        grant_builtin_permissions(
+            "tinyapp", {"org_department_admin": ["view_note"], "org_secretary": ["view_note"]}
+        )
+    ]
