@@ -73,6 +73,8 @@ def recent_todo(user) -> list[TodoItem]:
     count = for_user(user).filter(created_at__gte=since).count()
     return [
         TodoItem(
-            label=gettext("Notifications of the last 7 days"), count=count, url=reverse("core:notification_list")
+            label=gettext("Notifications of the last 7 days"),
+            count=count,
+            url=reverse("core:notification_list"),
         )
     ]
