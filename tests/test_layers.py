@@ -40,12 +40,7 @@ FLOORS: dict[str, int] = {
 }
 
 # (module relative to src/dangjian, the app it reaches up to) -> why it may.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The organization page's member and committee sections: the registry branch turns them into
-    # org panels members contributes (issue 9). Delete these two lines when it is merged; the
-    # stale-exception test below says so.
-    ("orgs.views", "members"): "removed by the registry branch (org_panels)",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 MODEL_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 

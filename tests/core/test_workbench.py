@@ -36,3 +36,33 @@ def test_workbench_needs_a_sign_in(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_workbench_lists_recent_notifications_as_waiting(client, secretary_a, world):
+    from dangjian.core.notifications import notify
+
+    notify(kind="test", title="社区A提醒", org=world.branch_a1)
+    notify(kind="test", title="社区B提醒", org=world.branch_b1)  # not secretary_a's
+    client.force_login(secretary_a)
+    response = client.get(reverse("home"))
+    [item] = response.context["todos"]
+    assert item.count == 1 and item.url == reverse("core:notification_list")
+
+
+def test_workbench_costs_the_same_queries_for_one_role_and_for_five(client, secretary_a, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import assign
+
+    client.force_login(secretary_a)
+    client.get(reverse("home"))  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("home"))
+    for org in (world.org_b, world.branch_a1, world.branch_b1, world.street_org):
+        assign(secretary_a, BuiltinRole.ORG_STAFF, org)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("home"))
+    assert len(response.context["places"]) == 5
+    assert len(five) == len(one)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
+from dangjian.core.registry import registry
 from dangjian.dues.choices import PaymentMethod
 from dangjian.dues.models import DuesPayment
 from dangjian.members import services
@@ -384,7 +385,7 @@ def test_the_dues_line_is_left_blank_when_nothing_is_known(client, world, secret
 
     client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}))  # no payment yet
     _pay(member, datetime.date(2026, 10, 1))
-    monkeypatch.setattr("dangjian.members.letter._dues_paid_through", None)  # no dues app
+    monkeypatch.delitem(registry["letter_providers"], "dues_paid_through")  # no dues app
     client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}))
 
     blank = '该同志党费已交到 <span class="fill"></span> 年 <span class="fill"></span> 月。'

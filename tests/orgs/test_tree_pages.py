@@ -130,9 +130,9 @@ def test_page_costs_the_same_queries_for_3_and_30_rows(
 
 
 def test_large_families_load_in_batches_with_a_show_more_button(client, world, secretary_a, monkeypatch):
-    from dangjian.orgs import views
+    from dangjian.orgs.views import common
 
-    monkeypatch.setattr(views, "CHILDREN_BATCH", 2)
+    monkeypatch.setattr(common, "CHILDREN_BATCH", 2)
     add_branches(world.org_a, 3)
     client.force_login(secretary_a)
     url = reverse("orgs:org_children", args=[world.org_a.pk])

@@ -9,9 +9,25 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from dangjian.accounts.roles import ensure_builtin_roles
+        from dangjian.accounts.cards import PLACES_CARD
+        from dangjian.accounts.roles import ROLE_PERMISSIONS, ensure_builtin_roles
+        from dangjian.core.registry import (
+            LOGGED_IN,
+            MenuEntry,
+            register_audited_models,
+            register_dashboard_card,
+            register_menu_entries,
+            register_role_permissions,
+        )
 
         # After every app's permissions exist (members is the last of our apps to migrate).
         post_migrate.connect(ensure_builtin_roles, dispatch_uid="dangjian_builtin_roles")
         # Audit lines for sign-in, sign-out and failed attempts.
         from dangjian.accounts import signals  # noqa: F401
+
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry("accounts:token_list", _("API tokens"), "system", LOGGED_IN, order=30)
+        )
+        register_audited_models(*self.get_models())
+        register_dashboard_card(PLACES_CARD)

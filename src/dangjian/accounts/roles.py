@@ -9,160 +9,33 @@ from django.conf import settings
 from django.utils import translation
 
 from dangjian.accounts.choices import BuiltinRole
+from dangjian.core.registry import registry
 
-VIEW_TREES = ["orgs.view_organization", "orgs.view_area", "orgs.view_committee"]
-EDIT_TREES = [
-    "orgs.add_organization",
-    "orgs.change_organization",
-    "orgs.add_area",
-    "orgs.change_area",
-    "orgs.add_committee",
-    "orgs.change_committee",
-]
-VIEW_PEOPLE = [
-    "core.view_person",
-    "members.view_resident",
-    "members.view_partymember",
-    "members.view_gridworker",
-]
-# Transfers (组织关系转接): existing databases get these from members/0002_transfer.
-MANAGE_TRANSFERS = ["members.add_transfer", "members.change_transfer", "members.view_transfer"]
-# Member ledger (党员台账): existing databases get these from members/0004_ledger.
-MANAGE_MEMBERS = ["members.add_partymember", "members.change_partymember"]
-# Meetings (组织生活): existing databases get these from life/0002_role_permissions.
-MANAGE_MEETINGS = [
-    "life.add_meeting",
-    "life.change_meeting",
-    "life.view_meeting",
-    *(
-        f"life.{c}"
-        for c in (
-            "view_cadencerule",
-            "add_democraticreview",
-            "change_democraticreview",
-            "view_democraticreview",
-            "add_meetingattachment",
-            "delete_meetingattachment",
-            "view_meetingattachment",
-        )
-    ),
-]  # the rest from life/0004
-# Development pipeline (发展党员): existing databases get these from development/0002_national_steps.
-MANAGE_DEVELOPMENT = [
-    "development.add_applicant",
-    "development.change_applicant",
-    "development.view_applicant",
-]
-# Elections (换届选举): existing databases get these from elections/0002_role_permissions.
-MANAGE_ELECTIONS = ["elections.add_election", "elections.change_election", "elections.view_election"]
-
-# Party dues (党费): existing databases get these from dues/0002_role_permissions.
-DUES_MODELS = ["duessetting", "duesdeclaration", "duespayment", "duesreduction"]
-MANAGE_DUES = [f"dues.{action}_{model}" for model in DUES_MODELS for action in ("add", "change", "view")]
-DUES_STAFF = [*(f"dues.view_{model}" for model in DUES_MODELS), "dues.add_duespayment"]
-
-# 双报到: existing databases get these from dual_reporting/0002_role_permissions. Staff log and
-# confirm service; pairings and the yearly feedback are the secretary's. party_member only has
-# report_self: a member reports themself by identity and does not see others' reports.
-DUAL_REPORTING_MODELS = ["memberreport", "unitpairing", "claim", "servicelog", "yearlyfeedback"]
-DUAL_REPORTING_STAFF = [
-    *(f"dual_reporting.view_{model}" for model in DUAL_REPORTING_MODELS),
-    "dual_reporting.add_memberreport",
-    "dual_reporting.add_claim",
-    "dual_reporting.change_claim",
-    "dual_reporting.add_servicelog",
-    "dual_reporting.change_servicelog",
-]
-DUAL_REPORTING_ALL = [
-    f"dual_reporting.{action}_{model}"
-    for model in DUAL_REPORTING_MODELS
-    for action in ["view", "add", "change"]
-]
-
-# Service requests (为民服务): existing databases get these from service/0001_initial.
-# Dispatchers (社区/街道) accept, dispatch, review and close; handlers handle what is sent to
-# their organization; supervisors 督办 and 吹哨. Department users act through membership.
-SERVICE_VIEW = ["service.view_servicerequest", "service.view_category", "service.view_department"]
-SERVICE_REGISTER = ["service.add_servicerequest"]
-SERVICE_DISPATCH = ["service.dispatch_request", "service.handle_request"]
-SERVICE_SUPERVISE = ["service.supervise_request", "service.view_routingrule"]
-SERVICE_CONFIGURE = [
-    f"service.{action}_{model}"
-    for model in ("category", "routingrule", "department", "departmentmember", "ratinglevel")
-    for action in ("add", "change", "view")
-]
-
-BUILTIN_ROLE_PERMISSIONS: dict[str, list[str]] = {
-    BuiltinRole.SYSTEM_ADMIN: [],  # global: holds every permission everywhere
+# What accounts and core grant; every other app registers its own from its ``apps.py`` (each
+# app's ``roles.py``), so a new app never edits this file.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
     BuiltinRole.ORG_DEPARTMENT_ADMIN: [
-        *VIEW_TREES,
-        *EDIT_TREES,
-        *VIEW_PEOPLE,
+        "core.view_person",
         "core.reveal_personal_data",
         "core.view_auditentry",
         "accounts.view_roleassignment",
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
-        *MANAGE_TRANSFERS,
-        *MANAGE_MEMBERS,
-        *MANAGE_MEETINGS,
-        *MANAGE_ELECTIONS,
-        *MANAGE_DEVELOPMENT,
-        *DUAL_REPORTING_ALL,
-        *MANAGE_DUES,
-        *SERVICE_VIEW,
-        *SERVICE_REGISTER,
-        *SERVICE_DISPATCH,
-        *SERVICE_SUPERVISE,
-        *SERVICE_CONFIGURE,
     ],
-    BuiltinRole.ORG_SECRETARY: [
-        *VIEW_TREES,
-        *EDIT_TREES,
-        *VIEW_PEOPLE,
-        "core.reveal_personal_data",
-        *MANAGE_TRANSFERS,
-        *MANAGE_MEMBERS,
-        *MANAGE_MEETINGS,
-        *MANAGE_ELECTIONS,
-        *MANAGE_DEVELOPMENT,
-        *DUAL_REPORTING_ALL,
-        *MANAGE_DUES,
-        *SERVICE_VIEW,
-        *SERVICE_REGISTER,
-        *SERVICE_DISPATCH,
-        *SERVICE_SUPERVISE,
-    ],
-    BuiltinRole.ORG_STAFF: [
-        *VIEW_TREES,
-        "orgs.change_organization",
-        "orgs.change_committee",
-        *VIEW_PEOPLE,
-        "members.view_transfer",
-        *MANAGE_MEETINGS,
-        "elections.view_election",
-        "development.change_applicant",
-        "development.view_applicant",
-        *DUAL_REPORTING_STAFF,
-        *DUES_STAFF,
-        *SERVICE_VIEW,
-        *SERVICE_REGISTER,
-        *SERVICE_DISPATCH,
-    ],
-    BuiltinRole.GRID_WORKER: [
-        *VIEW_TREES,
-        "core.view_person",
-        "members.view_resident",
-        "members.view_gridworker",
-        *SERVICE_VIEW,
-        *SERVICE_REGISTER,
-        "service.handle_request",
-    ],
-    # Department users see and handle what is sent to their department through membership.
-    BuiltinRole.DEPARTMENT_HANDLER: [*VIEW_TREES, "service.view_category", "service.view_department"],
-    BuiltinRole.PARTY_MEMBER: ["orgs.view_organization", "orgs.view_area", "dual_reporting.report_self"],
-    BuiltinRole.RESIDENT: [],
+    BuiltinRole.ORG_SECRETARY: ["core.view_person", "core.reveal_personal_data"],
+    BuiltinRole.ORG_STAFF: ["core.view_person"],
+    BuiltinRole.GRID_WORKER: ["core.view_person"],
 }
+
+
+def builtin_role_permissions() -> dict[str, set[str]]:
+    """Every built-in role's permission names, assembled from what the installed apps registered.
+
+    The system administrator is global and holds every permission without a list; the resident
+    holds none.
+    """
+    store = registry["role_permissions"]
+    return {str(code): set(store.get(str(code), ())) for code in BuiltinRole.values}
 
 
 def ensure_builtin_roles(**kwargs) -> None:
@@ -194,8 +67,7 @@ def _create_missing_roles(Permission, Role) -> None:
         )
         if not created:
             continue
-        names = BUILTIN_ROLE_PERMISSIONS[code]
-        for name in names:
+        for name in sorted(builtin_role_permissions()[code]):
             app_label, codename = name.split(".")
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename

@@ -6,3 +6,38 @@ class CoreConfig(AppConfig):
     name = "dangjian.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        """Core's navbar groups and its own pages; every other app contributes from its ``ready()``."""
+        from dangjian.core.notifications import recent_todo
+        from dangjian.core.registry import (
+            LOGGED_IN,
+            STAFF,
+            MenuEntry,
+            MenuGroup,
+            TodoSource,
+            register_audited_models,
+            register_menu_entries,
+            register_menu_group,
+            register_todo_source,
+        )
+
+        # The navbar's groups, so that it fits one line at 1280 px; a group the user can open
+        # only one entry of shows that entry as a plain link.
+        for group in (
+            MenuGroup("trees", _("Trees"), order=10),
+            MenuGroup("members", _("Party members"), order=20),
+            MenuGroup("life", _("Organizational life"), order=30),
+            MenuGroup("dual_reporting", _("Dual reporting"), order=40),
+            MenuGroup("service", _("Service"), order=50),
+            MenuGroup("notifications", _("Notifications"), order=60),
+            MenuGroup("system", _("System"), order=70),
+        ):
+            register_menu_group(group)
+        register_menu_entries(
+            MenuEntry("core:notification_list", _("Notifications"), "notifications", LOGGED_IN),
+            MenuEntry("core:audit_list", _("Audit log"), "system", "core.view_auditentry", order=10),
+            MenuEntry("admin:index", _("Administration"), "system", STAFF, order=20),
+        )
+        register_audited_models(*self.get_models())
+        register_todo_source(TodoSource("notifications", _("Notifications"), recent_todo, order=90))

@@ -7,10 +7,16 @@ twice: the second write is skipped.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from dangjian.core.models import Notification
+from dangjian.core.registry import TodoItem
 from dangjian.core.scoping import scope_of
 
 
@@ -55,3 +61,20 @@ def for_user(user) -> QuerySet[Notification]:
     if not scope.grants:
         return Notification.objects.filter(personal)
     return Notification.objects.filter(personal | Notification.scope_q(scope))
+
+
+# How far back the 工作台 counts notifications as new: there is no read flag, so "new" is "recent".
+RECENT_DAYS = 7
+
+
+def recent_todo(user) -> list[TodoItem]:
+    """The 工作台's to-do line for notifications of the last ``RECENT_DAYS`` days (one query)."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    count = for_user(user).filter(created_at__gte=since).count()
+    return [
+        TodoItem(
+            label=gettext("Notifications of the last 7 days"),
+            count=count,
+            url=reverse("core:notification_list"),
+        )
+    ]

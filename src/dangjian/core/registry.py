@@ -54,13 +54,19 @@ class MenuGroup:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """One navbar entry: shown only to users who hold ``permission`` somewhere (or LOGGED_IN/STAFF)."""
+    """One navbar entry: shown only to users who hold ``permission`` somewhere (or LOGGED_IN/STAFF).
+
+    ``condition(user)``, when given, must also hold: for pages whose view asks more than a
+    permission held somewhere (the work queue also opens for department members; 我要报到 only for
+    a user who is a party member), so the menu never offers a page that answers 403.
+    """
 
     url_name: str
     label: str | Promise
     group: str
     permission: str
     order: int = 50
+    condition: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,7 @@ registry = Registry(
     member_history_sections={},  # key -> members.history.HistoryProvider
     letter_providers={},  # key -> callable (what the printed transfer letter asks other apps)
     org_panels={},  # key -> Panel
+    area_panels={},  # key -> Panel (an area's page: grid workers, …)
     person_panels={},  # key -> Panel
     figures={},  # key -> Figure
     dashboard_cards={},  # key -> DashboardCard
@@ -177,6 +184,107 @@ registry = Registry(
     person_saved_hooks={},  # key -> callable(person, created) run after Person.save
     org_membership={},  # key -> OrgMembership (the ledger's answers to orgs' committee rules)
 )
+
+
+def register_menu_group(group: MenuGroup) -> MenuGroup:
+    registry["menu_groups"][group.key] = group
+    return group
+
+
+def register_menu_entries(*entries: MenuEntry) -> None:
+    """Add an app's navbar entries; each names its group (a key of ``menu_groups``)."""
+    for entry in entries:
+        registry["menu"][entry.url_name] = entry
+
+
+def register_audited_models(*models: Any) -> None:
+    """Offer these models in the audit page's filter (``"app_label.model"`` -> verbose name).
+
+    The verbose name is kept lazy, so the filter shows it in the reader's language.
+    """
+    for model in models:
+        registry["audited_models"][model._meta.label_lower] = model._meta.verbose_name
+
+
+def register_org_panel(panel: Panel) -> Panel:
+    registry["org_panels"][panel.key] = panel
+    return panel
+
+
+def register_person_panel(panel: Panel) -> Panel:
+    registry["person_panels"][panel.key] = panel
+    return panel
+
+
+def panels(store: str, obj: Any, user: Any) -> list[tuple[Panel, dict]]:
+    """The panels of ``store`` with something to show for ``obj``, in order, with their contexts."""
+    shown = []
+    for panel in sorted(registry[store].values(), key=lambda panel: (panel.order, panel.key)):
+        context = panel.provider(obj, user)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
+
+
+def render_panels(store: str, obj: Any, request: Any) -> list[tuple[Panel, str]]:
+    """The panels of ``store`` for ``obj`` rendered with their templates, for a page to place."""
+    from django.template.loader import render_to_string
+
+    return [
+        (panel, render_to_string(panel.template, context, request=request))
+        for panel, context in panels(store, obj, request.user)
+    ]
+
+
+def register_area_panel(panel: Panel) -> Panel:
+    registry["area_panels"][panel.key] = panel
+    return panel
+
+
+def register_dashboard_card(card: DashboardCard) -> DashboardCard:
+    registry["dashboard_cards"][card.key] = card
+    return card
+
+
+def register_todo_source(source: TodoSource) -> TodoSource:
+    registry["todo_sources"][source.key] = source
+    return source
+
+
+def holds(user: Any, requirement: str, scope: Any = None) -> bool:
+    """Whether ``user`` meets a menu entry's, card's or to-do source's requirement: LOGGED_IN,
+    STAFF or a permission held somewhere in the trees."""
+    if requirement == LOGGED_IN:
+        return True
+    if requirement == STAFF:
+        return bool(user.is_staff)
+    if scope is None:
+        from dangjian.core.scoping import scope_of
+
+        scope = scope_of(user)
+    return scope.has_any(requirement)
+
+
+def dashboard_for(request: Any) -> tuple[list[tuple[DashboardCard, str]], list[TodoItem]]:
+    """The 工作台 of ``request.user``: the cards they may see, rendered, and what waits for them.
+
+    Each card and source costs a fixed number of queries, so the page does too.
+    """
+    from django.template.loader import render_to_string
+
+    user = request.user
+    cards = []
+    for card in sorted(registry["dashboard_cards"].values(), key=lambda card: (card.order, card.key)):
+        if not holds(user, card.permission):
+            continue
+        context = card.provider(user)
+        if context is not None:
+            cards.append((card, render_to_string(card.template, context, request=request)))
+    todos: list[TodoItem] = []
+    for source in sorted(registry["todo_sources"].values(), key=lambda source: (source.order, source.key)):
+        if holds(user, source.permission):
+            todos.extend(item for item in source.items(user) if item.count)
+    return cards, todos
 
 
 def register_figure(figure: Figure) -> Figure:
@@ -195,4 +303,4 @@ def register_role_permissions(role_permissions: dict[str, list[str]]) -> None:
     """Add what built-in roles may do in one app: ``{"org_secretary": ["dues.view_duespayment"]}``."""
     store = registry["role_permissions"]
     for role, names in role_permissions.items():
-        store.setdefault(role, set()).update(names)
+        store.setdefault(str(role), set()).update(names)

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from dangjian.core.registry import registry
+
 logger = logging.getLogger(__name__)
 
 # Periods are counted from a fixed local midnight, so a daily job's period starts at midnight
@@ -41,16 +43,13 @@ class PeriodicJob:
         return epoch + periods * self.every
 
 
-_registry: dict[str, PeriodicJob] = {}
-
-
 def register_periodic(task, *, every: timedelta) -> PeriodicJob:
     """Run ``task`` (a django-tasks ``Task`` taking no arguments) once per ``every``."""
     if every <= timedelta(0):
         raise ValueError("A periodic job needs a positive period.")
     name = getattr(task, "module_path", None) or f"{task.__module__}.{task.__qualname__}"
     job = PeriodicJob(name=name, task=task, every=every)
-    _registry[name] = job
+    registry["periodic_jobs"][name] = job
     return job
 
 
@@ -67,11 +66,11 @@ def periodic(*, every: timedelta) -> Callable:
 def registered_jobs() -> list[PeriodicJob]:
     """Every periodic job, after importing each installed app's ``tasks`` module."""
     autodiscover_modules("tasks")
-    return sorted(_registry.values(), key=lambda job: job.name)
+    return sorted(registry["periodic_jobs"].values(), key=lambda job: job.name)
 
 
 def unregister_periodic(name: str) -> None:
-    _registry.pop(name, None)
+    registry["periodic_jobs"].pop(name, None)
 
 
 def claim_period(job: PeriodicJob, now: datetime) -> bool:

@@ -11,19 +11,17 @@ import datetime
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry
+from dangjian.core.registry import registry
 from dangjian.core.scoping import AREA, ORG, scope_of
 from dangjian.core.validators import ANY_DATES
 
 AUDIT_PERMISSION = "core.view_auditentry"
-# Apps whose records are audited (for the object-type filter, listed without a query).
-AUDITED_APPS = ("core", "accounts", "orgs", "members")
 
 
 def can_read_audit(user) -> bool:
@@ -49,12 +47,8 @@ def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
 
 
 def object_type_choices() -> list[tuple[str, str]]:
-    """(``app.model``, verbose name) of every model the platform audits, by name."""
-    choices = [
-        (model._meta.label_lower, str(model._meta.verbose_name))
-        for model in apps.get_models()
-        if model._meta.app_label in AUDITED_APPS
-    ]
+    """(``app.model``, verbose name) of every model the apps registered as audited, by name."""
+    choices = [(label, str(name)) for label, name in registry["audited_models"].items()]
     return sorted(choices, key=lambda choice: choice[1])
 
 

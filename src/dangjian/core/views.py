@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from dangjian.core.pagination import paginate
+from dangjian.core.registry import dashboard_for
 from dangjian.core.selectors import AuditEntryFilter, audit_entries_visible_to, can_read_audit
 
 
@@ -30,20 +31,10 @@ def _url_or_none(name: str, **kwargs) -> str | None:
 @login_required
 @require_safe
 def home(request):
-    """The workbench: where the user's roles apply, with links to those nodes and their sections."""
-    assignments = list(
-        request.user.role_assignments.filter(is_active=True)
-        .select_related("role", "org", "area")
-        .order_by("id")
-    )
-    places = []
-    for assignment in assignments:
-        if assignment.org_id:
-            url = _url_or_none("orgs:org_detail", pk=assignment.org_id)
-        else:
-            url = _url_or_none("orgs:area_detail", pk=assignment.area_id)
-        places.append({"assignment": assignment, "node": assignment.node, "url": url})
-    return render(request, "core/home.html", {"places": places})
+    """The workbench: the cards and to-dos apps contribute (registry ``dashboard_cards`` and
+    ``todo_sources``: where the user's roles apply, recent notifications, …) and the sections."""
+    cards, todos = dashboard_for(request)
+    return render(request, "core/home.html", {"cards": cards, "todos": todos})
 
 
 # --- Audit log -------------------------------------------------------------------------------

@@ -11,11 +11,29 @@ class DevelopmentConfig(AppConfig):
     verbose_name = _("Party member development")
 
     def ready(self) -> None:
+        from dangjian.core.registry import (
+            MenuEntry,
+            register_audited_models,
+            register_menu_entries,
+            register_role_permissions,
+        )
         from dangjian.development import figures
         from dangjian.development.history import development_history
+        from dangjian.development.roles import ROLE_PERMISSIONS
         from dangjian.members.history import register_history_section
 
         figures.register_figures()
         register_history_section(
             "development", _("Party membership development"), development_history, order=20
         )
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry(
+                "development:board",
+                _("Party member development"),
+                "members",
+                "development.view_applicant",
+                order=20,
+            )
+        )
+        register_audited_models(*self.get_models())

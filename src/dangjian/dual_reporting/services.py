@@ -76,6 +76,18 @@ def own_member(user) -> PartyMember | None:
 # --- permissions ------------------------------------------------------------------------------
 
 
+def may_report_self(user) -> bool:
+    """Whether 我要报到 opens for ``user``: a party member holding report_self, or staff rights
+    over their own organization (what ``views.report_self`` asks; the menu asks it too)."""
+    member = own_member(user)
+    if member is None:
+        return False
+    scope = scope_of(user)
+    return scope.has_any(SELF_SERVICE) or scope.has_perm(
+        "dual_reporting.add_memberreport", org_path=member.org.path
+    )
+
+
 def is_self_service(user, subject: Subject) -> bool:
     """Whether ``user`` acts on their own report, with the self-service permission."""
     return (

@@ -11,8 +11,20 @@ class DuesConfig(AppConfig):
     verbose_name = _("Party dues")
 
     def ready(self) -> None:
+        from dangjian.core.registry import (
+            MenuEntry,
+            register_audited_models,
+            register_menu_entries,
+            register_role_permissions,
+        )
         from dangjian.dues import figures, history, letter
+        from dangjian.dues.roles import ROLE_PERMISSIONS
 
         history.register()
         figures.register_figures()
         letter.register()
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry("dues:index", _("Party dues"), "members", "dues.view_duespayment", order=40)
+        )
+        register_audited_models(*self.get_models())

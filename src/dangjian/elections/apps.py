@@ -9,3 +9,18 @@ class ElectionsConfig(AppConfig):
     name = "dangjian.elections"
     label = "elections"
     verbose_name = _("Elections")
+
+    def ready(self) -> None:
+        from dangjian.core.registry import (
+            MenuEntry,
+            register_audited_models,
+            register_menu_entries,
+            register_role_permissions,
+        )
+        from dangjian.elections.roles import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry("elections:election_list", _("Elections"), "life", "elections.view_election", order=30)
+        )
+        register_audited_models(*self.get_models())

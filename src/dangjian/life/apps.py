@@ -8,7 +8,20 @@ class LifeConfig(AppConfig):
     verbose_name = _("Organizational life")
 
     def ready(self) -> None:
+        from dangjian.core.registry import (
+            MenuEntry,
+            register_audited_models,
+            register_menu_entries,
+            register_role_permissions,
+        )
         from dangjian.life import figures, history
+        from dangjian.life.roles import ROLE_PERMISSIONS
 
         history.register()
         figures.register_figures()
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry("life:meeting_list", _("Meetings"), "life", "life.view_meeting", order=10),
+            MenuEntry("life:compliance", _("Meeting compliance"), "life", "life.view_meeting", order=20),
+        )
+        register_audited_models(*self.get_models())

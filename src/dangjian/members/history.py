@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
+from dangjian.core.registry import registry
+
 
 @dataclass
 class HistorySection:
@@ -37,18 +39,19 @@ class HistoryProvider:
     order: int
 
 
-_providers: dict[str, HistoryProvider] = {}
-
-
 def register_history_section(key: str, title: str | Promise, provider: Callable, *, order: int = 50) -> None:
     """Add (or replace, by ``key``) a section of the member history page."""
-    _providers[key] = HistoryProvider(key=key, title=title, provider=provider, order=order)
+    registry["member_history_sections"][key] = HistoryProvider(
+        key=key, title=title, provider=provider, order=order
+    )
 
 
 def history_sections(member, user) -> list[tuple[HistoryProvider, HistorySection]]:
     """The sections to show for ``member`` to ``user``, in ``order``; empty providers are skipped."""
     sections = []
-    for entry in sorted(_providers.values(), key=lambda provider: (provider.order, provider.key)):
+    for entry in sorted(
+        registry["member_history_sections"].values(), key=lambda provider: (provider.order, provider.key)
+    ):
         section = entry.provider(member, user)
         if section is not None:
             sections.append((entry, section))

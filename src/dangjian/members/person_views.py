@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
+from dangjian.core.registry import render_panels
 from dangjian.core.scoping import scope_of
 from dangjian.core.services import REVEALABLE, reveal_personal_data
 from dangjian.members.models import GridWorker, PartyMember, Resident
@@ -108,6 +109,8 @@ def _person_page(request, person: Person, revealed: dict[str, str] | None = None
             .filter(person=person, is_active=True)
             .select_related("area")
         ],
+        # Sections the apps above members contribute (双报到, …): the page never imports them.
+        "panels": render_panels("person_panels", person, request),
     }
     return render(request, "members/person_detail.html", context, status=status)
 

@@ -6,3 +6,19 @@ class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
     verbose_name = _("Organizations and areas")
+
+    def ready(self) -> None:
+        from dangjian.core.registry import (
+            MenuEntry,
+            register_audited_models,
+            register_menu_entries,
+            register_role_permissions,
+        )
+        from dangjian.orgs.roles import ROLE_PERMISSIONS
+
+        register_role_permissions(ROLE_PERMISSIONS)
+        register_menu_entries(
+            MenuEntry("orgs:org_tree", _("Organizations"), "trees", "orgs.view_organization", order=10),
+            MenuEntry("orgs:area_tree", _("Grids"), "trees", "orgs.view_area", order=20),
+        )
+        register_audited_models(*self.get_models())

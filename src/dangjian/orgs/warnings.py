@@ -57,7 +57,7 @@ class StructuralWarning:
 
 
 def member_counts(orgs: Iterable[Organization]) -> dict[int, tuple[int, int]]:
-    """Active 正式 and 预备 members of each of ``orgs``, in one grouped query for any number of orgs.
+    """Active 正式 and 预备 members of each of ``orgs``: ``{org.pk: (full, probationary)}``.
 
     A member recorded in a 党小组 belongs to the branch above it, so the members of the party
     groups directly below an org count for that org. Answers ``{org.pk: (full, probationary)}``.

@@ -6,3 +6,9 @@ class PortalConfig(AppConfig):
     name = "dangjian.portal"
     label = "portal"
     verbose_name = _("Residents' portal")
+
+    def ready(self) -> None:
+        # The residents' pages have no staff navigation: no menu entries, only the audit filter.
+        from dangjian.core.registry import register_audited_models
+
+        register_audited_models(*self.get_models())

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
+from dangjian.core.registry import registry
+
 
 @dataclass(frozen=True)
 class GeneratorStep:
@@ -30,12 +32,9 @@ class GeneratorStep:
     function: Callable
 
 
-_steps: dict[str, GeneratorStep] = {}
-
-
 def generator_step(name: str, *, order: int = 50) -> Callable:
     def decorate(function: Callable) -> Callable:
-        _steps[name] = GeneratorStep(name=name, order=order, function=function)
+        registry["generator_steps"][name] = GeneratorStep(name=name, order=order, function=function)
         return function
 
     return decorate
@@ -43,4 +42,4 @@ def generator_step(name: str, *, order: int = 50) -> Callable:
 
 def registered_steps() -> list[GeneratorStep]:
     autodiscover_modules("demo_data")
-    return sorted(_steps.values(), key=lambda step: (step.order, step.name))
+    return sorted(registry["generator_steps"].values(), key=lambda step: (step.order, step.name))

@@ -2,13 +2,13 @@
 
 from django.db import migrations
 
-from dangjian.accounts.roles import (
+from dangjian.accounts.roles import grant_builtin_permissions
+from dangjian.service.roles import (
     SERVICE_CONFIGURE,
     SERVICE_DISPATCH,
     SERVICE_REGISTER,
     SERVICE_SUPERVISE,
     SERVICE_VIEW,
-    grant_builtin_permissions,
 )
 
 

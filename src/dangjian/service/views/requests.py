@@ -102,6 +102,12 @@ def _department_ids(user) -> list[int]:
     return list(DepartmentMember.objects.filter(user=user).values_list("department_id", flat=True))
 
 
+def may_read_requests(user) -> bool:
+    """Whether the request pages open for ``user`` (what ``require_reader`` asks): the view
+    permission somewhere, or membership of a department. The menu asks it for the work queue."""
+    return scope_of(user).has_any(VIEW) or DepartmentMember.objects.filter(user=user).exists()
+
+
 def readable_requests(user, department_ids: list[int] | None = None) -> QuerySet:
     """Requests the user may read: the one scoping path, ``ServiceRequest.objects.visible_to``
     (subtrees where they hold the view permission, plus their departments' requests).

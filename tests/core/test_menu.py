@@ -1,0 +1,90 @@
+"""The navbar offers each persona only pages it can open, assembled from what apps registered."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+
+from dangjian.core.context_processors import group_entries, menu_for
+
+# Every persona of tests/conftest.py (a fixture returning a User), so a persona added there is
+# checked here too without editing this file.
+PERSONAS = re.findall(
+    r"^def (\w+)\([^)]*\) -> User:", (Path(__file__).parents[1] / "conftest.py").read_text(), re.M
+)
+
+
+def _menu(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return menu_for(request)
+
+
+def test_the_personas_are_found_in_conftest():
+    assert {"admin", "district_admin", "secretary_a", "grid_worker_a", "resident"} <= set(PERSONAS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_menu_entry_a_persona_is_shown_opens_for_them(persona, client, world, request):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    refused = {}
+    for entry in _menu(user):
+        status = client.get(entry.url).status_code
+        if status != 200:
+            refused[entry.url_name] = status
+    assert refused == {}
+
+
+def test_a_resident_sees_only_the_pages_every_user_has(resident):
+    # Not the work queue: it answers 403 to a user with no view permission and no department.
+    assert [entry.url_name for entry in _menu(resident)] == ["core:notification_list", "accounts:token_list"]
+
+
+def test_a_system_administrator_without_membership_is_not_offered_to_report_themself(admin):
+    assert "dual_reporting:report_self" not in [entry.url_name for entry in _menu(admin)]
+
+
+def test_the_navbar_keeps_its_order_and_groups(admin):
+    # The order the hand-written list had before apps contributed their entries (People moves
+    # to members:person_list and shows once the person pages live there).
+    before = [
+        "orgs:org_tree",
+        "orgs:area_tree",
+        "members:person_list",
+        "members:member_list",
+        "development:board",
+        "members:transfer_list",
+        "dues:index",
+        "members:political_birthdays",
+        "life:meeting_list",
+        "life:compliance",
+        "elections:election_list",
+        "dual_reporting:index",
+        "service:request_list",
+        "service:queue",
+        "service:supervised_list",
+        "service:request_create",
+        "service:grid_home",
+        "service:figures",
+        "service:map",
+        "service:category_list",
+        "service:routing_list",
+        "service:department_list",
+        "core:notification_list",
+        "core:audit_list",
+        "admin:index",
+        "accounts:token_list",
+    ]
+    shown = [entry.url_name for entry in _menu(admin) if not entry.url_name.startswith("tinyapp:")]
+    assert shown == [name for name in before if name in shown]
+    assert len(shown) >= len(before) - 1
+
+
+def test_a_secretary_sees_the_groups_in_the_navbar_order(secretary_a):
+    groups = [group.label for group in group_entries(_menu(secretary_a))]
+    # "Tiny app" is the test app's own group (tests/tinyapp), placed by its order.
+    assert groups == ["组织与网格", "党员", "组织生活", "双报到", "为民服务", "消息提醒", "Tiny app", "系统"]

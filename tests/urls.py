@@ -1,0 +1,7 @@
+"""The test URL map: the platform's routes plus the tiny test app's (see tests/tinyapp)."""
+
+from django.urls import include, path
+
+from dangjian.urls import urlpatterns as platform_urlpatterns
+
+urlpatterns = [*platform_urlpatterns, path("tinyapp/", include("tests.tinyapp.urls"))]
