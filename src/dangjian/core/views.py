@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from dangjian.core.errors import PermissionDenied
-from dangjian.core.models import Person
+from dangjian.core.models import AuditEntry, Person
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
-from dangjian.core.selectors import AuditEntryFilter, audit_entries_visible_to, can_read_audit
+from dangjian.core.selectors import AuditEntryFilter, can_read_audit
 from dangjian.core.services import REVEALABLE, reveal_personal_data
 
 # A query that is a whole ID number (18 characters, or the old 15 digits) or a mobile number is
@@ -72,7 +72,7 @@ def _require_audit_reader(user) -> None:
 def audit_list(request):
     """Audit lines within the user's subtrees, newest first, filtered; read-only."""
     _require_audit_reader(request.user)
-    entries = audit_entries_visible_to(request.user).order_by("-at", "-id")
+    entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
     filterset = AuditEntryFilter(request.GET or None, queryset=entries)
     if not filterset.is_bound:
         queryset = entries
@@ -110,7 +110,7 @@ def _change_rows(entry) -> list[dict]:
 @require_safe
 def audit_detail(request, pk: int):
     _require_audit_reader(request.user)
-    entry = get_object_or_404(audit_entries_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(AuditEntry.objects.visible_to(request.user), pk=pk)
     return render(request, "core/audit_detail.html", {"entry": entry, "rows": _change_rows(entry)})
 
 

@@ -241,7 +241,9 @@ def member_detail(request: HttpRequest, id: int) -> PartyMember:
 @router.post("/members", response={201: MemberOut}, url_name="ledger_member_create")
 def member_create(request: HttpRequest, payload: MemberCreate) -> Status:
     """Add a member to the ledger of ``org_id`` (refused with the rule named when a rule is broken)."""
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "members.add_partymember"), pk=payload.org_id
+    )
     fields = {name: _plain(value) for name, value in payload.model_dump(exclude={"org_id"}).items()}
     for name in ("gender", "education"):
         fields[name] = fields[name] or ""
