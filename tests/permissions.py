@@ -65,7 +65,9 @@ def two_roles_expected(route: Route) -> tuple[str, str | None]:
       ``tests/core/test_scoping_by_action.py`` use objects inside her grid.
 
     A row of another persona (``grid_worker_a``, ``district_admin`` allowed) has no default and
-    must declare both values; the table test fails and says so otherwise.
+    must declare both values; the table test fails and says so otherwise. Rows whose in-scope
+    object belongs to ``secretary_a`` herself (her token, her vote, her own membership, her place
+    on an attendance list, her department's whistle call) declare what another user gets.
     """
     inside = route.two_roles
     if not inside:
