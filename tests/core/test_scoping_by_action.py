@@ -19,7 +19,7 @@ from dangjian.core.scoping import ORG, Grant, Scope, permission_for, scope_of
 from dangjian.members.models import PartyMember, Resident
 from dangjian.orgs.models import Organization
 from tests.dues.helpers import add_member, declare
-from tests.members.ledger_data import make_member
+from tests.members.ledger_data import id_number, make_member
 
 
 def _members_of_both_communities(world) -> tuple[PartyMember, PartyMember]:
@@ -138,15 +138,30 @@ def test_two_role_secretary_cannot_pick_community_bs_branch_for_a_new_member(
     client, world, secretary_a_grid_worker_b
 ):
     client.force_login(secretary_a_grid_worker_b)
+    member = {
+        "name": "陈静",
+        "id_number": id_number(105),
+        "status": "full",
+        "category": "retired",
+        "joined_on": "2005-07-01",
+        "regularized_on": "2006-07-01",
+    }
 
-    response = client.post(
+    in_b = client.post(
         reverse("api:ledger_member_create"),
-        {"org_id": world.branch_b1.pk, "name": "新党员", "joined_on": "2010-07-01"},
+        {"org_id": world.branch_b1.pk, **member},
+        content_type="application/json",
+    )
+    in_a = client.post(
+        reverse("api:ledger_member_create"),
+        {"org_id": world.branch_a1.pk, **member},
         content_type="application/json",
     )
 
-    assert response.status_code in (404, 422)  # never created in 社区B
-    assert not PartyMember.objects.filter(org=world.branch_b1).exists()
+    # Her grid post shows 社区B's branch as an organization, not as one she may add members to.
+    assert in_b.status_code == 404
+    assert in_a.status_code == 201
+    assert list(PartyMember.objects.values_list("org_id", flat=True)) == [world.branch_a1.pk]
 
 
 # --- Dues -------------------------------------------------------------------------------------
