@@ -4,7 +4,9 @@ The world: 示范区 → 和平街道 → 社区A (two grids) and 社区B; the m
 (区委 → 街道党工委 → 社区A党委 with 网格党支部, 社区B党委). Personas: ``admin`` (system admin),
 ``district_admin`` (组织部 admin at the district), ``secretary_a`` (secretary of 社区A党委),
 ``secretary_b`` (secretary of 社区B党委), ``grid_worker_a`` (grid worker on 社区A's first grid),
-``resident`` (logged in, no role).
+``secretary_a_grid_worker_b`` (secretary of 社区A党委 who is also a grid worker on 社区B's grid:
+two roles in two places, each allowing only what it allows where it is held), ``resident``
+(logged in, no role).
 """
 
 from __future__ import annotations
@@ -145,6 +147,19 @@ def secretary_b(world) -> User:
 def grid_worker_a(world) -> User:
     user = UserFactory(username="grid_worker_a", last_name="赵", first_name="网格员")
     assign(user, BuiltinRole.GRID_WORKER, world.grid_a1)
+    return user
+
+
+@pytest.fixture
+def secretary_a_grid_worker_b(world) -> User:
+    """Two roles in two places: the secretary's rights over 社区A, a grid worker's over 光明社区第一网格.
+
+    The grid post covers 社区B's grid (and 光明社区第一网格党支部, whose jurisdiction it is), so
+    any list read under a permission only the secretary holds must still stop at 社区A.
+    """
+    user = UserFactory(username="secretary_a_grid_worker_b", last_name="孙", first_name="书记")
+    assign(user, BuiltinRole.ORG_SECRETARY, world.org_a)
+    assign(user, BuiltinRole.GRID_WORKER, world.grid_b1)
     return user
 
 

@@ -3,7 +3,8 @@
 Each ``tests/**/routes.py`` or ``tests/**/*_routes.py`` module lists ``ROUTES`` (see
 ``tests/permissions.py``). For every row this file checks what an anonymous visitor gets, that
 the allowed persona reaches the route on an object in scope, gets 404 on one outside it, and
-that a persona without the right is refused. The completeness test walks the whole URL map and
+that a persona without the right is refused; and what the two-role persona
+``secretary_a_grid_worker_b`` gets on both objects (``tests.permissions.two_roles_expected``). The completeness test walks the whole URL map and
 fails on any named route that no table lists, so a new page or endpoint cannot ship unchecked.
 """
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.permissions import Route
+from tests.permissions import TWO_ROLES, Route, two_roles_expected
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -138,6 +139,47 @@ def test_persona_without_the_right_is_refused(route, client, world, request):
     client.force_login(request.getfixturevalue(route.denied_persona))
     response = _call(client, route, world, route.in_scope(world))
     assert response.status_code in (403, 404), _describe(response)
+
+
+def _assert_expected(response, expected: str, route: Route) -> None:
+    if expected == "refused":
+        assert response.status_code in (403, 404), _describe(response)
+    elif expected == "allowed":
+        assert response.status_code == route.allowed_status, _describe(response)
+    else:
+        assert response.status_code == int(expected), _describe(response)
+
+
+@pytest.mark.parametrize("route", _rows())
+def test_secretary_who_is_a_grid_worker_elsewhere_gets_what_the_row_says_in_scope(
+    route, client, world, request
+):
+    """Her second role (grid worker in 社区B) neither takes away nor adds anything in 社区A."""
+    inside, _outside = two_roles_expected(route)
+    client.force_login(request.getfixturevalue(TWO_ROLES))
+    response = _call(client, route, world, route.in_scope(world))
+    _assert_expected(response, inside, route)
+
+
+@pytest.mark.parametrize("route", _rows(lambda route: route.out_of_scope is not None))
+def test_secretary_who_is_a_grid_worker_elsewhere_gets_what_the_row_says_outside_scope(
+    route, client, world, request
+):
+    """In 社区B only her grid post counts: 404 unless the row says the grid post opens the object."""
+    _inside, outside = two_roles_expected(route)
+    client.force_login(request.getfixturevalue(TWO_ROLES))
+    response = _call(client, route, world, route.out_of_scope(world))
+    _assert_expected(response, outside, route)
+
+
+def test_every_row_has_an_expectation_for_the_two_role_persona():
+    undeclared = []
+    for _module, route in ROWS:
+        try:
+            two_roles_expected(route)
+        except ValueError as error:
+            undeclared.append(str(error))
+    assert not undeclared, "\n".join(undeclared)
 
 
 def _named_routes(patterns, namespace: str = "") -> set[str]:

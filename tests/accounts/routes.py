@@ -25,5 +25,6 @@ ROUTES: list[Route] = [
         "accounts:token_revoke",
         in_scope=lambda world: _token_of("secretary_a"),
         out_of_scope=lambda world: _token_of("secretary_b"),
+        two_roles="404",
     ),
 ]

@@ -71,7 +71,12 @@ TODAY = lambda: timezone.localdate().isoformat()  # noqa: E731
 ROUTES: list[Route] = [
     # The index is scoped rather than refused: a resident (no member, no role) gets 403.
     Route("dual_reporting:index", denied_persona="resident"),
-    Route("dual_reporting:report_self", in_scope=secretary_a_is_a_member, denied_persona="resident"),
+    Route(
+        "dual_reporting:report_self",
+        in_scope=secretary_a_is_a_member,
+        denied_persona="resident",
+        two_roles="403",
+    ),
     Route("dual_reporting:community", in_scope=COMMUNITY_A, out_of_scope=COMMUNITY_B, denied_persona=GRID),
     Route(
         "dual_reporting:unit",

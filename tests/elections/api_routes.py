@@ -116,5 +116,6 @@ ROUTES: list[Route] = [
         data=lambda w: {"candidate_ids": []},
         allowed_status=201,
         denied_persona="resident",
+        two_roles="403",
     ),
 ]

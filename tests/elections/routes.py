@@ -232,6 +232,7 @@ ROUTES: list[Route] = [
         in_scope=voting_with_secretary,
         out_of_scope=b(VOTING),
         denied_persona="resident",
+        two_roles="403",
     ),
     Route(
         "elections:ballot",
@@ -241,5 +242,6 @@ ROUTES: list[Route] = [
         data=lambda w: {"choices": []},
         allowed_status=302,
         denied_persona="resident",
+        two_roles="403",
     ),
 ]

@@ -68,6 +68,7 @@ ROUTES: list[Route] = [
         in_scope=lambda world: {"id": _check_in_kwargs(world)["pk"]},
         out_of_scope=B_MEETING,
         data=lambda world: {"token": _check_in_kwargs(world)["token"]},
+        two_roles="400",
     ),
     _api(
         "meeting_close",

@@ -1,4 +1,8 @@
-"""Permission-table rows for people's pages: list, detail, reveal (format: tests/permissions.py)."""
+"""Permission-table rows for people's pages: list, detail, reveal (format: tests/permissions.py).
+
+The 社区B person lives in 社区B's grid, which ``secretary_a_grid_worker_b`` works: she opens the
+person page as a grid worker and is refused the reveal (a grid worker may not reveal).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ ROUTES: list[Route] = [
         in_scope=_person_in("building_a1"),
         out_of_scope=_person_in("grid_b1"),
         denied_persona="resident",
+        two_roles_outside="200",
     ),
     Route(
         "members:person_reveal",
@@ -39,5 +44,6 @@ ROUTES: list[Route] = [
         in_scope=_reveal_in("building_a1"),
         out_of_scope=_reveal_in("grid_b1"),
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
 ]

@@ -178,15 +178,14 @@ def test_the_import_audit_line_is_filed_under_the_common_ancestor_and_seen_by_th
     assert [entry.org_path for entry in entries] == [world.branch_a1.path, world.org_a.path]
     assert branch_a2.path.startswith(world.org_a.path)
     from dangjian.accounts.choices import BuiltinRole
-    from dangjian.core.selectors import audit_entries_visible_to
     from tests.factories import UserFactory, assign
 
     staff_a, staff_b = UserFactory(username="staff_a"), UserFactory(username="staff_b")
     assign(staff_a, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_a)
     assign(staff_b, BuiltinRole.ORG_DEPARTMENT_ADMIN, world.org_b)
     imports = AuditEntry.objects.filter(action=AuditAction.IMPORT)
-    assert set(audit_entries_visible_to(staff_a).filter(action=AuditAction.IMPORT)) == set(imports)
-    assert not audit_entries_visible_to(staff_b).filter(action=AuditAction.IMPORT).exists()
+    assert set(AuditEntry.objects.visible_to(staff_a).filter(action=AuditAction.IMPORT)) == set(imports)
+    assert not AuditEntry.objects.visible_to(staff_b).filter(action=AuditAction.IMPORT).exists()
 
 
 def test_a_registered_person_who_is_not_a_member_is_linked_with_a_note_and_kept_as_registered(

@@ -1,4 +1,8 @@
-"""Permission table of the trees' API (/api/v1/orgs/): secretary_a of 社区A, 社区B out of scope."""
+"""Permission table of the trees' API (/api/v1/orgs/): secretary_a of 社区A, 社区B out of scope.
+
+``two_roles_outside``: 社区B's grid and branch lie under the grid post of
+``secretary_a_grid_worker_b``, who sees them but is refused changes (403).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ ROUTES: list[Route] = [
         data=lambda world: {"version": 1, "phone": "010-12345678"},
         # Sees the branch of their grid but may not change it: 403.
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "org_move",
@@ -51,6 +56,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: {"id": world.branch_b1.pk},
         data=lambda world: {"parent_id": world.org_a.pk},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "org_deactivate",
@@ -60,6 +66,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: {"id": world.branch_b1.pk},
         data=lambda world: {"reason": "网格调整"},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "org_reactivate",
@@ -67,6 +74,7 @@ ROUTES: list[Route] = [
         in_scope=lambda world: {"id": world.branch_a1.pk},
         out_of_scope=lambda world: {"id": world.branch_b1.pk},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api("area_list"),
     _api(
@@ -96,6 +104,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: {"id": world.grid_b1.pk},
         data=lambda world: {"version": 1, "address": "幸福路 2 号"},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "area_move",
@@ -105,6 +114,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: {"id": world.grid_b1.pk},
         data=lambda world: {"parent_id": world.grid_a2.pk},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "area_deactivate",
@@ -114,6 +124,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: {"id": world.grid_b1.pk},
         data=lambda world: {"reason": "网格合并"},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     _api(
         "area_reactivate",
@@ -121,5 +132,6 @@ ROUTES: list[Route] = [
         in_scope=lambda world: {"id": world.grid_a2.pk},
         out_of_scope=lambda world: {"id": world.grid_b1.pk},
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
 ]

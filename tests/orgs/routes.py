@@ -2,6 +2,9 @@
 
 ``in_scope`` uses 社区A's nodes (secretary_a's subtree), ``out_of_scope`` 社区B's; POST rows send
 valid data, so the allowed persona's answer is the redirect after a successful change.
+
+``two_roles_outside``: 社区B's grid and its branch (光明社区第一网格党支部) are covered by the grid post
+of ``secretary_a_grid_worker_b``, so she may open their pages (200) and is refused changes (403).
 """
 
 from __future__ import annotations
@@ -77,11 +80,23 @@ ROUTES: list[Route] = [
     # Organizations
     Route("orgs:org_tree"),
     Route("orgs:org_list"),
-    Route("orgs:org_detail", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="resident"),
+    Route(
+        "orgs:org_detail",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="resident",
+        two_roles_outside="200",
+    ),
     Route("orgs:org_children", in_scope=lambda w: _pk(w.org_a), out_of_scope=lambda w: _pk(w.org_b)),
     Route("orgs:org_elections", in_scope=lambda w: _pk(w.org_a), out_of_scope=lambda w: _pk(w.org_b)),
     Route("orgs:org_lookup"),
-    Route("orgs:org_create", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_create",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:org_create",
         method="post",
@@ -96,8 +111,15 @@ ROUTES: list[Route] = [
         },
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:org_edit", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_edit",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:org_edit",
         method="post",
@@ -106,8 +128,15 @@ ROUTES: list[Route] = [
         data=_org_form,
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:org_move", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_move",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:org_move",
         method="post",
@@ -116,8 +145,15 @@ ROUTES: list[Route] = [
         data=_move_target,
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:org_deactivate", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_deactivate",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:org_deactivate",
         method="post",
@@ -126,8 +162,15 @@ ROUTES: list[Route] = [
         data=lambda world: {"reason": "撤并"},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:org_reactivate", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_reactivate",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:org_reactivate",
         method="post",
@@ -136,10 +179,23 @@ ROUTES: list[Route] = [
         data=lambda world: {},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:org_history", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:org_history",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     # Committees
-    Route("orgs:committee_create", in_scope=A_BRANCH, out_of_scope=B_BRANCH, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:committee_create",
+        in_scope=A_BRANCH,
+        out_of_scope=B_BRANCH,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:committee_create",
         method="post",
@@ -148,18 +204,21 @@ ROUTES: list[Route] = [
         data=lambda world: {"elected_on": "2024-06-01", "term_years": 5},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:committee_detail",
         in_scope=lambda w: _pk(_committee(w.branch_a1)),
         out_of_scope=lambda w: _pk(_committee(w.branch_b1)),
         denied_persona="resident",
+        two_roles_outside="200",
     ),
     Route(
         "orgs:committee_seat_add",
         in_scope=lambda w: _pk(_committee(w.branch_a1)),
         out_of_scope=lambda w: _pk(_committee(w.branch_b1)),
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:committee_seat_add",
@@ -169,12 +228,14 @@ ROUTES: list[Route] = [
         data=_new_seat,
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:committee_seat_end",
         in_scope=lambda w: _pk(_seat(w.branch_a1)),
         out_of_scope=lambda w: _pk(_seat(w.branch_b1)),
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:committee_seat_end",
@@ -184,16 +245,29 @@ ROUTES: list[Route] = [
         data=lambda world: {"ended_on": timezone.localdate().isoformat(), "reason": "调离"},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     # Areas
     Route("orgs:area_tree"),
     Route("orgs:area_list"),
     Route("orgs:area_lookup"),
-    Route("orgs:area_detail", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="resident"),
+    Route(
+        "orgs:area_detail",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="resident",
+        two_roles_outside="200",
+    ),
     Route(
         "orgs:area_children", in_scope=lambda w: _pk(w.community_a), out_of_scope=lambda w: _pk(w.community_b)
     ),
-    Route("orgs:area_create", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:area_create",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:area_create",
         method="post",
@@ -202,8 +276,15 @@ ROUTES: list[Route] = [
         data=lambda world: {"name": "8号楼", "code": "110105001001G02B08", "kind": "building"},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:area_edit", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:area_edit",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:area_edit",
         method="post",
@@ -218,12 +299,14 @@ ROUTES: list[Route] = [
         },
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:area_move",
         in_scope=lambda w: _pk(w.building_a1),
         out_of_scope=B_GRID,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
     Route(
         "orgs:area_move",
@@ -233,8 +316,15 @@ ROUTES: list[Route] = [
         data=lambda world: {"parent": world.grid_a2.pk},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:area_deactivate", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:area_deactivate",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:area_deactivate",
         method="post",
@@ -243,8 +333,15 @@ ROUTES: list[Route] = [
         data=lambda world: {"reason": "网格调整"},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:area_reactivate", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:area_reactivate",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
     Route(
         "orgs:area_reactivate",
         method="post",
@@ -253,6 +350,13 @@ ROUTES: list[Route] = [
         data=lambda world: {},
         allowed_status=302,
         denied_persona="grid_worker_a",
+        two_roles_outside="refused",
     ),
-    Route("orgs:area_history", in_scope=A_GRID, out_of_scope=B_GRID, denied_persona="grid_worker_a"),
+    Route(
+        "orgs:area_history",
+        in_scope=A_GRID,
+        out_of_scope=B_GRID,
+        denied_persona="grid_worker_a",
+        two_roles_outside="refused",
+    ),
 ]

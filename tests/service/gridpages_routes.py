@@ -4,6 +4,9 @@ Grid pages: ``grid_worker_a`` works 社区A's first grid; 社区B's grid is out 
 Configuration: ``district_admin`` (组织部 of 示范区) configures; records of another district
 (东城区) are out of scope; ``secretary_a`` may read but not change configuration.
 The objects are made on demand, since the table runs with the plain ``world`` fixture.
+
+``secretary_a_grid_worker_b`` opens the grid pages of 社区A as secretary and those of 社区B's grid
+as its grid worker (``two_roles``/``two_roles_outside`` "200").
 """
 
 from __future__ import annotations
@@ -77,13 +80,15 @@ GRID = "grid_worker_a"
 ADMIN = "district_admin"
 
 ROUTES: list[Route] = [
-    Route("service:grid_home", persona=GRID, denied_persona="resident"),
+    Route("service:grid_home", persona=GRID, denied_persona="resident", two_roles="200"),
     Route(
         "service:grid_report",
         in_scope=lambda w: {"area_pk": w.grid_a1.pk},
         out_of_scope=lambda w: {"area_pk": w.grid_b1.pk},
         persona=GRID,
         denied_persona="resident",
+        two_roles="200",
+        two_roles_outside="200",
     ),
     Route(
         "service:grid_visit",
@@ -91,6 +96,8 @@ ROUTES: list[Route] = [
         out_of_scope=lambda w: _request(w.grid_b1),
         persona=GRID,
         denied_persona="resident",
+        two_roles="200",
+        two_roles_outside="200",
     ),
     Route(
         "service:grid_households",
@@ -98,6 +105,8 @@ ROUTES: list[Route] = [
         out_of_scope=lambda w: {"area_pk": w.grid_b1.pk},
         persona=GRID,
         denied_persona="resident",
+        two_roles="200",
+        two_roles_outside="200",
     ),
     Route(
         "service:grid_neighbours",
@@ -105,6 +114,8 @@ ROUTES: list[Route] = [
         out_of_scope=lambda w: {"area_pk": w.grid_b1.pk},
         persona=GRID,
         denied_persona="resident",
+        two_roles="200",
+        two_roles_outside="200",
     ),
     Route(
         "service:grid_household_neighbours",
@@ -112,8 +123,10 @@ ROUTES: list[Route] = [
         out_of_scope=lambda w: _resident(w.grid_b1),
         persona=GRID,
         denied_persona="resident",
+        two_roles="200",
+        two_roles_outside="200",
     ),
-    Route("service:category_list", persona=ADMIN, denied_persona="resident"),
+    Route("service:category_list", persona=ADMIN, denied_persona="resident", two_roles="200"),
     Route("service:category_create", persona=ADMIN, denied_persona="secretary_a"),
     Route(
         "service:category_edit",
@@ -121,7 +134,7 @@ ROUTES: list[Route] = [
         persona=ADMIN,
         denied_persona="secretary_a",
     ),
-    Route("service:routing_list", persona=ADMIN, denied_persona="resident"),
+    Route("service:routing_list", persona=ADMIN, denied_persona="resident", two_roles="200"),
     Route("service:routing_create", persona=ADMIN, denied_persona="secretary_a"),
     Route(
         "service:routing_edit",
@@ -136,8 +149,11 @@ ROUTES: list[Route] = [
         out_of_scope=lambda w: _rule(_other_district(), w.org_b),
         persona=ADMIN,
         denied_persona="resident",
+        # The rule is 社区B's (outside her grid), the other one another district's.
+        two_roles="404",
+        two_roles_outside="404",
     ),
-    Route("service:department_list", persona=ADMIN, denied_persona="resident"),
+    Route("service:department_list", persona=ADMIN, denied_persona="resident", two_roles="200"),
     Route("service:department_create", persona=ADMIN, denied_persona="secretary_a"),
     Route(
         "service:department_edit",

@@ -3,6 +3,9 @@
 
 The table's fixtures know only ``world``; the helpers here add the few service rows a row needs
 (the categories and grid squares of tests/service/conftest.py), idempotently.
+
+Requests "out of scope" are in 社区B's grid: ``secretary_a_grid_worker_b`` reads and comments on
+them as that grid's worker.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ ROUTES: list[Route] = [
     ),
     # The service API: secretary_a of 社区A; ``resident`` (no role) is refused.
     _api("service_request_list"),
-    _api("service_request_detail", in_scope=A_REQUEST, out_of_scope=B_REQUEST),
+    _api("service_request_detail", in_scope=A_REQUEST, out_of_scope=B_REQUEST, two_roles_outside="200"),
     _api(
         "service_request_create",
         method="post",
@@ -135,6 +138,7 @@ ROUTES: list[Route] = [
         in_scope=lambda world: {**A_REQUEST(world), "action": "comment"},
         out_of_scope=lambda world: {**B_REQUEST(world), "action": "comment"},
         data=lambda world: {"note": "已电话联系居民"},
+        two_roles_outside="200",
     ),
     _api(
         "service_request_photo",
@@ -143,6 +147,7 @@ ROUTES: list[Route] = [
         out_of_scope=B_REQUEST,
         data=lambda world: {"photo": _png()},
         allowed_status=201,
+        two_roles_outside="201",
     ),
     # Configuration every signed-in user may read (the category tree; departments of their areas).
     _api("service_category_list", denied_persona=None),

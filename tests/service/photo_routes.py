@@ -1,4 +1,7 @@
-"""Permission table row of a request photo: served only through the scoped view, never from /media/."""
+"""Permission table row of a request photo: served only through the scoped view, never from /media/.
+
+The 社区B photo is of a request in the grid ``secretary_a_grid_worker_b`` works: she sees it.
+"""
 
 from __future__ import annotations
 
@@ -29,5 +32,6 @@ ROUTES = [
         "service:photo_file",
         in_scope=lambda world: {"pk": _photo(world.grid_a1).pk},
         out_of_scope=lambda world: {"pk": _photo(world.grid_b1).pk},
+        two_roles_outside="200",
     ),
 ]

@@ -4,6 +4,9 @@ the work queue, bulk dispatch, the 督办 list and 报到.
 ``in_scope`` uses requests reported in 社区A's first grid (secretary_a's subtree), ``out_of_scope``
 requests of 社区B. For 报到, secretary_a is made a user of the department called to the 社区A request;
 the 社区B request's call goes to another department, so it is not theirs to see.
+
+Requests "out of scope" are in 社区B's grid: ``secretary_a_grid_worker_b`` reads and comments on
+them as that grid's worker; objects tied to ``secretary_a`` herself (her whistle call) are not hers.
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ ROUTES: list[Route] = [
         "service:request_detail",
         in_scope=lambda world: _pk(_request(world.grid_a1)),
         out_of_scope=lambda world: _pk(_request(world.grid_b1)),
+        two_roles_outside="200",
     ),
     Route(
         "service:request_action",
@@ -87,6 +91,7 @@ ROUTES: list[Route] = [
         method="post",
         data=_comment,
         allowed_status=302,
+        two_roles_outside="302",
     ),
     Route("service:queue"),
     Route("service:supervised_list"),
@@ -102,5 +107,7 @@ ROUTES: list[Route] = [
         out_of_scope=lambda world: _pk(_call(world, world.grid_b1, "ROUTES-B", None)),
         method="post",
         allowed_status=302,
+        two_roles="403",
+        two_roles_outside="refused",
     ),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.personal import MOBILE, PersonalData
-from dangjian.core.scoping import AREA, ORG, Grant, Scope
+from dangjian.core.scoping import AREA, ORG, Grant, Scope, ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -109,14 +109,9 @@ class Role(models.Model):
         return frozenset(f"{p.content_type.app_label}.{p.codename}" for p in self.permissions.all())
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from dangjian.core.scoping import scope_of
-
-        scope = scope_of(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(scope.q(ORG, "org__path") | scope.q(AREA, "area__path"))
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    """Assignments are scoped like any record: ``visible_to(user)`` asks
+    ``accounts.view_roleassignment`` (see ``RoleAssignment.scope_q``)."""
 
 
 class RoleAssignment(models.Model):
@@ -169,6 +164,10 @@ class RoleAssignment(models.Model):
     @property
     def node(self):
         return self.org if self.org_id else self.area
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> models.Q:
+        return scope.q(ORG, "org__path") | scope.q(AREA, "area__path")
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.org.path if self.org_id else "", self.area.path if self.area_id else "")

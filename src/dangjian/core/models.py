@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
 from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
 from dangjian.core.registry import registry
-from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
+from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
 
 
 class PersonQuerySet(models.QuerySet):
@@ -31,16 +31,12 @@ class PersonQuerySet(models.QuerySet):
 
         return search_queryset(self, text)
 
-    def visible_to(self, user) -> PersonQuerySet:
-        """People living, serving or holding membership inside the user's subtrees."""
-        from dangjian.core.scoping import scope_of
+    def visible_to(self, user, action: str = "view") -> PersonQuerySet:
+        """People living, serving or holding membership inside the subtrees where the user's
+        role allows ``action`` (default ``core.view_person``)."""
+        from dangjian.core.scoping import restrict
 
-        scope = scope_of(user)
-        if scope.is_global:
-            return self.all()
-        if not scope.grants:
-            return self.none()
-        return self.filter(Person.scope_q(scope))
+        return restrict(self, user, action)
 
 
 class Person(models.Model):
@@ -136,7 +132,9 @@ class Person(models.Model):
         self.search_tokens = search_tokens(names=(self.name,))
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(ScopedQuerySet):
+    """Append-only; ``visible_to(user)`` asks ``core.view_auditentry`` like any scoped read."""
+
     def update(self, **kwargs):
         raise PermissionError("审计日志只能追加，不能修改。")
 
@@ -183,6 +181,12 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # A line sits where the record it describes sat; lines with no place in the trees
+        # (sign-ins, tokens) match no path and are for global roles only.
+        return scope.q(ORG, "org_path") | scope.q(AREA, "area_path")
 
 
 class CalendarYear(models.Model):

@@ -2,8 +2,10 @@
 
 A role is assigned on a node of the party-organization tree or of the area tree and covers
 that node's subtree; an org with a jurisdiction area also covers the area's subtree. Every
-queryset that reaches a user goes through ``visible_to(user)``, which asks each model how its
-rows sit in the trees (``scope_q``) and filters by the user's node paths.
+queryset that reaches a user goes through ``visible_to(user, action="view")``, which keeps only
+the grants whose role carries the permission asked for (as NetBox's ``restrict(user, action)``),
+asks each model how its rows sit in the trees (``scope_q``) and filters by those grants' paths:
+a role held elsewhere never widens a list read under another permission.
 """
 
 from __future__ import annotations
@@ -72,6 +74,17 @@ class Scope:
                 return True
         return False
 
+    def restricted_to(self, permission: str) -> Scope:
+        """The part of this scope where ``permission`` is granted (a global scope stays global).
+
+        A secretary of 社区A who is also a grid worker in 社区B holds two grants; asked for
+        ``members.view_partymember`` only the secretary's grant remains, so 社区B's members stay
+        out of her ledger although the grid-worker grant covers 社区B's grid.
+        """
+        if self.is_global:
+            return self
+        return Scope(grants=tuple(grant for grant in self.grants if permission in grant.permissions))
+
     def has_any(self, permission: str) -> bool:
         """Whether the user holds ``permission`` anywhere (for showing navigation entries)."""
         return self.is_global or any(permission in grant.permissions for grant in self.grants)
@@ -87,16 +100,51 @@ def scope_of(user) -> Scope:
     return user.get_scope()
 
 
+def permission_for(model: type[models.Model], action: str) -> str:
+    """The permission ``action`` asks for on ``model``: ``"view"`` on PartyMember is
+    ``members.view_partymember``; a full name (with a dot) is taken as it is, for rows read under
+    another model's permission (attendance under ``life.view_meeting``)."""
+    if "." in action:
+        return action
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def scope_for(user, model: type[models.Model], action: str = "view") -> Scope:
+    """The user's scope restricted to the grants that allow ``action`` on ``model``."""
+    return scope_of(user).restricted_to(permission_for(model, action))
+
+
+def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.QuerySet:
+    """The one scoping path: ``queryset`` cut to the rows ``user`` may ``action``.
+
+    Only grants whose role carries the permission count; the model's ``scope_q(scope)`` places
+    its rows in the trees. A queryset may add rows reached otherwise than through a role (a
+    department's requests through membership) with ``visible_outside_scope``.
+    """
+    permission = permission_for(queryset.model, action)
+    scope = scope_of(user).restricted_to(permission)
+    if scope.is_global:
+        return queryset.all()
+    query = queryset.model.scope_q(scope) if scope.grants else None
+    outside = getattr(queryset, "visible_outside_scope", None)
+    extra = outside(user, permission) if outside is not None else None
+    if extra is not None:
+        query = extra if query is None else query | extra
+    if query is None:
+        return queryset.none()
+    return queryset.filter(query)
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base queryset of every model a user can list; ``model.scope_q(scope)`` says how to filter."""
 
-    def visible_to(self, user) -> ScopedQuerySet:
-        scope = scope_of(user)
-        if scope.is_global:
-            return self.all()
-        if not scope.grants:
-            return self.none()
-        return self.filter(self.model.scope_q(scope))
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        """Rows in the subtrees where the user's role allows ``action`` (default: view) on them."""
+        return restrict(self, user, action)
+
+    def visible_outside_scope(self, user, permission: str) -> Q | None:
+        """Rows the user reaches without a role grant (None: none); see ``restrict``."""
+        return None
 
 
 def has_perm_over(user, permission: str, obj) -> bool:

@@ -1,8 +1,10 @@
 """Reading the audit log by scope, and its filters.
 
 An audit line carries the tree paths of the record it describes (``org_path``/``area_path``),
-so a district's organization department reads the lines of its own subtrees and nothing else;
-lines with no place in the trees (sign-ins, tokens) are for system administrators only.
+so a district's organization department reads the lines of its own subtrees and nothing else
+(``AuditEntry.objects.visible_to(user)``, the shared scoping path, asking
+``core.view_auditentry``); lines with no place in the trees (sign-ins, tokens) are for system
+administrators only.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry
 from dangjian.core.registry import registry
-from dangjian.core.scoping import AREA, ORG, scope_of
+from dangjian.core.scoping import scope_of
 from dangjian.core.validators import ANY_DATES
 
 AUDIT_PERMISSION = "core.view_auditentry"
@@ -27,23 +29,6 @@ AUDIT_PERMISSION = "core.view_auditentry"
 def can_read_audit(user) -> bool:
     """Whether the user may open the audit pages at all (somewhere in the trees)."""
     return scope_of(user).has_any(AUDIT_PERMISSION)
-
-
-def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
-    """Audit lines the user may read: all for global roles, else those inside the subtrees
-    where one of their assignments grants ``core.view_auditentry``."""
-    scope = scope_of(user)
-    if scope.is_global:
-        return AuditEntry.objects.all()
-    condition = Q(pk__in=[])
-    for grant in scope.grants:
-        if AUDIT_PERMISSION not in grant.permissions:
-            continue
-        if grant.tree == ORG:
-            condition |= Q(org_path__startswith=grant.path)
-        elif grant.tree == AREA:
-            condition |= Q(area_path__startswith=grant.path)
-    return AuditEntry.objects.filter(condition)
 
 
 def object_type_choices() -> list[tuple[str, str]]:

@@ -34,8 +34,8 @@ class TreeManager(MP_NodeManager):
     def get_queryset(self) -> TreeQuerySet:
         return TreeQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user) -> TreeQuerySet:
-        return self.get_queryset().visible_to(user)
+    def visible_to(self, user, action: str = "view") -> TreeQuerySet:
+        return self.get_queryset().visible_to(user, action)
 
 
 class TreeNode(MP_Node):

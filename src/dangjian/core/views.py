@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from dangjian.core.models import AuditEntry
 from dangjian.core.pagination import paginate
 from dangjian.core.registry import dashboard_for
-from dangjian.core.selectors import AuditEntryFilter, audit_entries_visible_to, can_read_audit
+from dangjian.core.selectors import AuditEntryFilter, can_read_audit
 
 
 def _url_or_none(name: str, **kwargs) -> str | None:
@@ -50,7 +51,7 @@ def _require_audit_reader(user) -> None:
 def audit_list(request):
     """Audit lines within the user's subtrees, newest first, filtered; read-only."""
     _require_audit_reader(request.user)
-    entries = audit_entries_visible_to(request.user).order_by("-at", "-id")
+    entries = AuditEntry.objects.visible_to(request.user).order_by("-at", "-id")
     filterset = AuditEntryFilter(request.GET or None, queryset=entries)
     if not filterset.is_bound:
         queryset = entries
@@ -88,5 +89,5 @@ def _change_rows(entry) -> list[dict]:
 @require_safe
 def audit_detail(request, pk: int):
     _require_audit_reader(request.user)
-    entry = get_object_or_404(audit_entries_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(AuditEntry.objects.visible_to(request.user), pk=pk)
     return render(request, "core/audit_detail.html", {"entry": entry, "rows": _change_rows(entry)})

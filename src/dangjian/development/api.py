@@ -203,7 +203,9 @@ def applicant_list(request: HttpRequest, params: Query[ApplicantListParams]) -> 
     applicants = _applicants(request).order_by("-applied_on", "-id")
     if params.org is not None:
         applicants = applicants.in_subtree(
-            get_object_or_404(Organization.objects.visible_to(request.user), pk=params.org)
+            get_object_or_404(
+                Organization.objects.visible_to(request.user, "development.view_applicant"), pk=params.org
+            )
         )
     if params.stage:
         applicants = applicants.filter(stage=params.stage.value)
@@ -217,8 +219,12 @@ def applicant_list(request: HttpRequest, params: Query[ApplicantListParams]) -> 
 @router.post("/applicants", response={201: ApplicantOut}, url_name="applicant_create")
 def applicant_create(request: HttpRequest, payload: ApplicantCreate) -> Status:
     """Open a file: ``person_id`` handed in an application to the branch ``org_id`` on ``date``."""
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=payload.person_id)
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user, "development.add_applicant"), pk=payload.person_id
+    )
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "development.add_applicant"), pk=payload.org_id
+    )
     applicant = services.apply(
         person, org=org, date=payload.date, source=payload.source.value, by=request.user, note=payload.note
     )
@@ -280,7 +286,9 @@ def board(request: HttpRequest, org: int | None = None) -> list[dict]:
     """The pipeline board of ``org``'s subtree: per stage the total and the first applicants by due date."""
     _require_view(request)
     node = (
-        get_object_or_404(Organization.objects.visible_to(request.user), pk=org) if org is not None else None
+        get_object_or_404(Organization.objects.visible_to(request.user, "development.view_applicant"), pk=org)
+        if org is not None
+        else None
     )
     today = timezone.localdate()
     return [

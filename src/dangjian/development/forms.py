@@ -48,9 +48,9 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user)
+        self.fields["person"].queryset = Person.objects.visible_to(user, "development.add_applicant")
         self.fields["org"].queryset = (
-            Organization.objects.visible_to(user)
+            Organization.objects.visible_to(user, "development.add_applicant")
             .filter(kind__in=BRANCH_KINDS, is_active=True)
             .order_by("path")
         )

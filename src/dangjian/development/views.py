@@ -68,7 +68,9 @@ def _org_param(request) -> Organization | None:
     value = request.GET.get("org", "")
     if not value.isdigit():
         return None
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=int(value))
+    return get_object_or_404(
+        Organization.objects.visible_to(request.user, "development.view_applicant"), pk=int(value)
+    )
 
 
 @login_required
@@ -139,13 +141,17 @@ def applicant_create(request):
     people = []
     if query:
         people = list(
-            Person.objects.visible_to(request.user)
+            Person.objects.visible_to(request.user, "development.add_applicant")
             .search(query)
             .filter(membership__isnull=True)
             .order_by("name_pinyin", "id")[:SEARCH_LIMIT]
         )
     elif request.method == "POST" and str(form.data.get("person", "")).isdigit():
-        people = list(Person.objects.visible_to(request.user).filter(pk=form.data["person"])[:1])
+        people = list(
+            Person.objects.visible_to(request.user, "development.add_applicant").filter(
+                pk=form.data["person"]
+            )[:1]
+        )
     return render(
         request,
         "development/applicant_form.html",

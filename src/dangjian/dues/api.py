@@ -183,7 +183,7 @@ def _require_any(request: HttpRequest, permission: str) -> None:
 
 
 def _org(request: HttpRequest, org_id: int, permission: str) -> Organization:
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_id)
+    org = get_object_or_404(Organization.objects.visible_to(request.user, permission), pk=org_id)
     if not scope_of(request.user).has_perm(permission, org_path=org.path):
         raise PermissionDenied(
             gettext("You do not have permission to do this within this scope."), rule="scope"
@@ -216,7 +216,9 @@ def declaration_list(request: HttpRequest, params: Query[DeclarationParams]) -> 
 @router.post("/declarations", response={201: DeclarationOut}, url_name="dues_declaration_create")
 def declaration_create(request: HttpRequest, payload: DeclarationIn) -> Status:
     """Declare (or correct) a member's yearly base; the monthly amount follows 中组发〔2008〕3号."""
-    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    member = get_object_or_404(
+        PartyMember.objects.visible_to(request.user, "dues.add_duesdeclaration"), pk=payload.member_id
+    )
     declaration = services.declare_base(
         member,
         year=payload.year,
@@ -250,7 +252,9 @@ def payment_list(request: HttpRequest, params: Query[PaymentParams]) -> dict:
 @router.post("/payments", response={201: PaymentOut}, url_name="dues_payment_create")
 def payment_create(request: HttpRequest, payload: PaymentIn) -> Status:
     """Record one month's dues; a second payment of the same month is refused, paying more is allowed."""
-    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    member = get_object_or_404(
+        PartyMember.objects.visible_to(request.user, "dues.add_duespayment"), pk=payload.member_id
+    )
     payment = services.record_payment(
         member,
         month=month_of(payload.month),
@@ -310,7 +314,9 @@ def sheet(request: HttpRequest, org_id: int, params: Query[SheetParams]) -> dict
 def arrears(request: HttpRequest, params: Query[ArrearsParams]) -> dict:
     """Members in arrears (the last month that is over unpaid), or only the six months' cases."""
     _require_any(request, "dues.view_duespayment")
-    members = PartyMember.objects.visible_to(request.user).select_related("person", "org")
+    members = PartyMember.objects.visible_to(request.user, "dues.view_duespayment").select_related(
+        "person", "org"
+    )
     if params.org_id:
         org = _org(request, params.org_id, "dues.view_duespayment")
         members = members.filter(org__path__startswith=org.path)

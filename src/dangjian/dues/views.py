@@ -63,14 +63,14 @@ SHEET_PAGE_SIZE = 100
 
 
 def _org(request, pk: int, permission: str = "dues.view_duespayment") -> Organization:
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    org = get_object_or_404(Organization.objects.visible_to(request.user, permission), pk=pk)
     require(request.user, permission, org)
     return org
 
 
 def _member(request, pk: int, permission: str) -> PartyMember:
     member = get_object_or_404(
-        PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=pk
+        PartyMember.objects.visible_to(request.user, permission).select_related("person", "org"), pk=pk
     )
     require(request.user, permission, member)
     return member
@@ -110,7 +110,7 @@ def index(request):
         .values("count")
     )
     branches = (
-        Organization.objects.visible_to(request.user)
+        Organization.objects.visible_to(request.user, "dues.view_duespayment")
         .filter(kind__in=BRANCH_KINDS, is_active=True)
         .annotate(
             member_count=Count("members", filter=Q(members__is_active=True)),
@@ -395,7 +395,9 @@ def arrears_list(request):
     """Members of an organization's subtree whose last month that is over is unpaid; the six
     months' cases first (党章第三十八条), with their months in arrears."""
     require_any(request.user, "dues.view_duespayment")
-    members = PartyMember.objects.visible_to(request.user).select_related("person", "org")
+    members = PartyMember.objects.visible_to(request.user, "dues.view_duespayment").select_related(
+        "person", "org"
+    )
     org = None
     org_pk = request.GET.get("org") or ""
     if org_pk.isdigit():

@@ -241,7 +241,7 @@ def election_list(request: HttpRequest, params: Query[ElectionListParams]) -> di
         raise PermissionDenied(gettext("You do not have permission to view elections."), rule="scope")
     elections = _elections(request).order_by("-starts_at", "-id")
     if params.org is not None:
-        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=params.org)
+        org = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=params.org)
         elections = elections.filter(org__path__startswith=org.path)
     if params.state:
         elections = elections.filter(state=params.state.value)
@@ -252,7 +252,9 @@ def election_list(request: HttpRequest, params: Query[ElectionListParams]) -> di
 
 @router.post("/", response={201: ElectionDetailOut}, url_name="election_create")
 def election_create(request: HttpRequest, payload: ElectionCreate) -> Status:
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "elections.add_election"), pk=payload.org_id
+    )
     election = services.create_election(
         org,
         by=request.user,

@@ -79,7 +79,7 @@ def election_list(request):
     org = None
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("org"):
         org = (
-            Organization.objects.visible_to(request.user)
+            Organization.objects.visible_to(request.user, VIEW)
             .filter(pk=filterset.form.cleaned_data["org"])
             .first()
         )
@@ -98,7 +98,7 @@ def election_list(request):
 @login_required
 def election_create(request, org_pk: int):
     """Prepare an election of an organization's committee (or secretary)."""
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    org = get_object_or_404(Organization.objects.visible_to(request.user, ADD), pk=org_pk)
     require(request.user, ADD, org)
     meetings = Meeting.objects.filter(org=org, kind=MeetingKind.BRANCH_GENERAL).order_by("-starts_at")
     form = ElectionForm(request.POST or None, meetings=meetings)

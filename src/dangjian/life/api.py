@@ -206,7 +206,7 @@ def meeting_list(request: HttpRequest, params: Query[MeetingListParams]) -> dict
         present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
     )
     if params.org is not None:
-        org = Organization.objects.visible_to(request.user).filter(pk=params.org).only("path").first()
+        org = Organization.objects.visible_to(request.user, VIEW).filter(pk=params.org).only("path").first()
         if org is None:
             raise Http404
         meetings = meetings.filter(org__path__startswith=org.path)
@@ -230,7 +230,9 @@ def meeting_list(request: HttpRequest, params: Query[MeetingListParams]) -> dict
 @router.post("/meetings", response={201: MeetingDetailOut}, url_name="meeting_create")
 def meeting_create(request: HttpRequest, payload: MeetingCreate) -> Status:
     """Plan a meeting; the organization's active members become its expected attendees."""
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "life.add_meeting"), pk=payload.org_id
+    )
     fields = payload.dict(exclude={"org_id"})
     fields["kind"] = payload.kind.value
     meeting = services.schedule_meeting(org, by=request.user, **fields)
@@ -291,11 +293,12 @@ def compliance_data(
     scope = scope_of(request.user)
     if not scope.has_any(VIEW):
         raise PermissionDenied(gettext("You do not have permission to view meetings."), rule="scope")
-    visible = Organization.objects.visible_to(request.user)
+    visible = Organization.objects.visible_to(request.user, VIEW)
     if org is not None:
         node = get_object_or_404(visible, pk=org)
     else:
-        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=scope.org_paths)
+        granted = scope.restricted_to(VIEW)
+        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=granted.org_paths)
         node = roots.order_by("path").first()
         if node is None:
             raise Http404

@@ -24,13 +24,13 @@ def meetings_attended(member: PartyMember, user) -> HistorySection | None:
     if not scope_of(user).has_perm("life.view_meeting", org_path=member.org.path):
         return None
     rows = list(
-        Attendance.objects.visible_to(user)
+        Attendance.objects.visible_to(user, "life.view_meeting")
         .filter(member=member)
         .select_related("meeting__org")
         .order_by("-meeting__starts_at", "-id")[:LATEST]
     )
     totals = (
-        Attendance.objects.visible_to(user)
+        Attendance.objects.visible_to(user, "life.view_meeting")
         .filter(member=member)
         .exclude(status="")
         .aggregate(recorded=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)))

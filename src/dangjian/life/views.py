@@ -80,7 +80,7 @@ def meeting_list(request):
     org = None
     if filterset.form.is_valid() and filterset.form.cleaned_data.get("org"):
         org = (
-            Organization.objects.visible_to(request.user)
+            Organization.objects.visible_to(request.user, "life.view_meeting")
             .filter(pk=filterset.form.cleaned_data["org"])
             .first()
         )
@@ -152,7 +152,7 @@ def meeting_detail(request, pk: int):
 @login_required
 def meeting_create(request, org_pk: int):
     """Plan a meeting of an organization; its members become the expected attendees."""
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    org = get_object_or_404(Organization.objects.visible_to(request.user, "life.add_meeting"), pk=org_pk)
     require(request.user, "life.add_meeting", org)
     form = MeetingForm(request.POST or None, people=_people(org))
     if request.method == "POST" and form.is_valid():
@@ -284,7 +284,7 @@ def _root_org(request, permission: str = "life.view_meeting") -> Organization:
     scope = scope_of(request.user)
     if not scope.has_any(permission):
         raise PageForbidden(permission)
-    visible = Organization.objects.visible_to(request.user)
+    visible = Organization.objects.visible_to(request.user, permission)
     raw = request.GET.get("org", "")
     if raw:
         try:
@@ -292,7 +292,8 @@ def _root_org(request, permission: str = "life.view_meeting") -> Organization:
         except (ValueError, Organization.DoesNotExist) as error:
             raise Http404 from error
     else:
-        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=scope.org_paths)
+        granted = scope.restricted_to(permission)
+        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=granted.org_paths)
         org = roots.order_by("path").first()
         if org is None:
             raise Http404

@@ -174,7 +174,9 @@ def transfer_list(request: HttpRequest, params: Query[TransferListParams]) -> di
 @router.post("/transfers", response={201: TransferOut}, url_name="transfer_create")
 def transfer_create(request: HttpRequest, payload: TransferCreate) -> Status:
     """Initiate a transfer of ``member_id`` to ``to_org_id`` (an active branch anywhere in the system)."""
-    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    member = get_object_or_404(
+        PartyMember.objects.visible_to(request.user, "members.add_transfer"), pk=payload.member_id
+    )
     to_org = get_object_or_404(receiving_orgs(), pk=payload.to_org_id)
     transfer = services.initiate_transfer(member, to_org=to_org, by=request.user, reason=payload.reason)
     return Status(201, _visible(request, transfer.pk))
@@ -204,7 +206,9 @@ def transfer_return(request: HttpRequest, id: int, payload: ReturnIn) -> Transfe
 @router.post("/transfers/outgoing", response={201: TransferOut}, url_name="transfer_outgoing_create")
 def transfer_outgoing_create(request: HttpRequest, payload: OutgoingCreate) -> Status:
     """Issue a letter for ``member_id`` to a party organization outside the system (by name)."""
-    member = get_object_or_404(PartyMember.objects.visible_to(request.user), pk=payload.member_id)
+    member = get_object_or_404(
+        PartyMember.objects.visible_to(request.user, "members.add_transfer"), pk=payload.member_id
+    )
     transfer = services.issue_outgoing_letter(
         member, external_org_name=payload.external_org_name, by=request.user, reason=payload.reason
     )

@@ -284,7 +284,9 @@ def member_create(request: HttpRequest, payload: MemberCreate) -> Status:
     the request says ``confirm_existing_person``; one registered to someone outside it answers
     400 with a neutral message naming nobody.
     """
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.org_id)
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "members.add_partymember"), pk=payload.org_id
+    )
     fields = {name: _plain(value) for name, value in payload.model_dump(exclude={"org_id"}).items()}
     for name in ("gender", "education"):
         fields[name] = fields[name] or ""

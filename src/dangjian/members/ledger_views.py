@@ -84,7 +84,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     org_options = []
     if org_query:
         org_options = list(
-            Organization.objects.visible_to(request.user)
+            Organization.objects.visible_to(request.user, VIEW)
             .search(org_query)
             .only("pk", "name", "code")
             .order_by("path")[:ORG_SEARCH_LIMIT]

@@ -131,7 +131,8 @@ def transfer_detail(request, pk: int):
 def transfer_create(request, member_pk: int):
     """Initiate a transfer of a member to an organization found by search (name, code or pinyin)."""
     member = get_object_or_404(
-        PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=member_pk
+        PartyMember.objects.visible_to(request.user, "members.add_transfer").select_related("person", "org"),
+        pk=member_pk,
     )
     if not allowed(request.user, "members.add_transfer", member.org):
         raise PageForbidden("members.add_transfer")
@@ -231,7 +232,8 @@ def _accepted_message(transfer: Transfer) -> str:
 def transfer_outgoing_create(request, member_pk: int):
     """Issue a letter to a party organization outside the system; the member stays until the 回执."""
     member = get_object_or_404(
-        PartyMember.objects.visible_to(request.user).select_related("person", "org"), pk=member_pk
+        PartyMember.objects.visible_to(request.user, "members.add_transfer").select_related("person", "org"),
+        pk=member_pk,
     )
     if not allowed(request.user, "members.add_transfer", member.org):
         raise PageForbidden("members.add_transfer")

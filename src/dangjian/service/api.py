@@ -406,17 +406,17 @@ def figures_data(
     if area is not None and org is not None:
         raise RuleViolation(gettext("Give an area or an organization, not both."), rule="figures.scope")
     if org is not None:
-        node = get_object_or_404(Organization.objects.visible_to(request.user), pk=org)
+        node = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org)
         permitted = scope.has_perm(VIEW, org_path=node.path)
     elif area is not None:
-        node = get_object_or_404(Area.objects.visible_to(request.user), pk=area)
+        node = get_object_or_404(Area.objects.visible_to(request.user, VIEW), pk=area)
         permitted = scope.has_perm(VIEW, area_path=node.path)
     else:
-        visible = Area.objects.visible_to(request.user)
+        visible = Area.objects.visible_to(request.user, VIEW)
         roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=scope.area_paths)
         node = roots.order_by("path").first()
         if node is None:
-            visible = Organization.objects.visible_to(request.user)
+            visible = Organization.objects.visible_to(request.user, VIEW)
             roots = visible.filter(path__in=scope.org_paths)
             node = roots.order_by("path").first()
         if node is None:

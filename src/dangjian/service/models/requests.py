@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.personal import MOBILE, PersonalData
-from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet, scope_of
+from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
 from dangjian.service.choices import (
     FollowUpState,
     PhotoKind,
@@ -24,25 +24,23 @@ from dangjian.service.models.configuration import Category, Department, Departme
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):
-    def visible_to(self, user) -> ServiceRequestQuerySet:
-        """Requests in the user's subtrees, plus those sent or whistled to their departments."""
-        scope = scope_of(user)
-        if scope.is_global:
-            return self.all()
-        # Only assignments that let the user view requests count: a department user's role over
-        # the district (for the trees) must not show them every request there.
-        viewing = Scope(
-            grants=tuple(
-                grant for grant in scope.grants if "service.view_servicerequest" in grant.permissions
-            )
+    def visible_outside_scope(self, user, permission: str) -> Q | None:
+        """Requests sent or whistled to the user's departments, whatever their roles.
+
+        A department user acts through membership, not through a role's subtree; membership
+        opens its requests to be read (``service.view_servicerequest``) and to nothing else
+        asked through ``visible_to``. The role grants themselves are filtered by the shared
+        ``restrict``: a department user's role over the district (for the trees) does not show
+        them every request there, since it lacks the view permission.
+        """
+        if permission != "service.view_servicerequest":
+            return None
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        departments = DepartmentMember.objects.filter(user=user).values("department_id")
+        return Q(handler_department__in=departments) | Q(
+            pk__in=WhistleCall.objects.filter(department__in=departments).values("request_id")
         )
-        query = ServiceRequest.scope_q(viewing) if viewing.grants else Q(pk__in=[])
-        if user is not None and getattr(user, "is_authenticated", False):
-            departments = DepartmentMember.objects.filter(user=user).values("department_id")
-            query |= Q(handler_department__in=departments) | Q(
-                pk__in=WhistleCall.objects.filter(department__in=departments).values("request_id")
-            )
-        return self.filter(query)
 
     def open(self) -> ServiceRequestQuerySet:
         from dangjian.service.choices import OPEN_STATES

@@ -57,7 +57,7 @@ RECENT_DAYS = 90
 def grid_home(request):
     """我的网格: the grids of my posts (or, for staff without posts, the grids of my scope)."""
     require_any(request.user, REGISTER)
-    visible = Area.objects.visible_to(request.user).filter(kind=AreaKind.GRID, is_active=True)
+    visible = Area.objects.visible_to(request.user, REGISTER).filter(kind=AreaKind.GRID, is_active=True)
     query = request.GET.get("q", "").strip()[:50]
     person_id = getattr(request.user, "person_id", None)
     post_ids = (
@@ -122,7 +122,7 @@ def grid_home(request):
 def _grid(request, pk: int, permission: str) -> Area:
     """A grid the user holds ``permission`` over; any other grid answers 404."""
     grid = get_object_or_404(
-        Area.objects.visible_to(request.user).filter(kind=AreaKind.GRID, is_active=True), pk=pk
+        Area.objects.visible_to(request.user, permission).filter(kind=AreaKind.GRID, is_active=True), pk=pk
     )
     if not scope_of(request.user).has_perm(permission, area_path=grid.path):
         raise Http404

@@ -106,8 +106,8 @@ def _section_q(name: str, now: datetime.datetime) -> Q:
 
 def _bulk_handler_options(user) -> tuple[QuerySet, QuerySet]:
     return (
-        Organization.objects.visible_to(user).filter(is_active=True),
-        Department.objects.visible_to(user).filter(is_active=True),
+        Organization.objects.visible_to(user, services.DISPATCH).filter(is_active=True),
+        Department.objects.visible_to(user, services.DISPATCH).filter(is_active=True),
     )
 
 

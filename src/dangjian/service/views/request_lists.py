@@ -204,7 +204,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
     """
     if not scope_of(request.user).has_any(services.REGISTER):
         raise PageForbidden(services.REGISTER)
-    grids = Area.objects.visible_to(request.user).filter(kind=AreaKind.GRID, is_active=True)
+    grids = Area.objects.visible_to(request.user, services.REGISTER).filter(
+        kind=AreaKind.GRID, is_active=True
+    )
     form = RequestCreateForm(request.POST or None, request.FILES or None)
     chosen = (request.POST.get("area") if request.method == "POST" else request.GET.get("area")) or ""
     area_errors: list[str] = []

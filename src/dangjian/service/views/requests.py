@@ -152,10 +152,10 @@ def with_marks(requests: QuerySet) -> QuerySet:
 
 def _handler_options(user, request_obj: ServiceRequest) -> tuple[QuerySet, QuerySet]:
     """Organizations (under the responsible organization, when known) and departments to dispatch to."""
-    orgs = Organization.objects.visible_to(user).filter(is_active=True)
+    orgs = Organization.objects.visible_to(user, services.DISPATCH).filter(is_active=True)
     if request_obj.org_path:
         orgs = orgs.filter(path__startswith=request_obj.org_path)
-    departments = Department.objects.visible_to(user).filter(is_active=True)
+    departments = Department.objects.visible_to(user, services.DISPATCH).filter(is_active=True)
     return orgs, departments
 
 
