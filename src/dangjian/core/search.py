@@ -23,7 +23,15 @@ from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
-from dangjian.core.text import CJK_RE, WORD_RE, is_syllable_prefix, name_syllables, normalize, sort_key
+from dangjian.core.text import (
+    CJK_RE,
+    PINYIN_SYLLABLES,
+    WORD_RE,
+    is_syllable_prefix,
+    name_syllables,
+    normalize,
+    sort_key,
+)
 
 # The anchor token's prefix: CJK tokens are ``c`` + a code point of 3400 or more, so ``c0`` can
 # never be one, and nobody types ``c0`` into a name search.
@@ -144,14 +152,16 @@ def search_queryset(queryset: models.QuerySet, text: str) -> models.QuerySet:
 def _head_of(text: str) -> str | None:
     """The pinyin every name must start with to match ``text`` as its surname, or None.
 
-    One Chinese character gives its surname reading (张 → ``zhang``, 曾 → ``zeng``); one Latin
-    word that could begin a single syllable is itself (``zh``, ``wang``). Longer input
-    (``张伟``, ``zhangwei``, initials ``zw``) matches few enough rows to read them all.
+    One Chinese character gives its surname reading (张 → ``zhang``, 曾 → ``zeng``); a whole
+    syllable of three letters or more is itself (``wang``, ``zhang``). Shorter Latin input
+    (``z``, ``li``) matches so many given-name syllables that walking the name index finds a
+    page at once; longer input (``张伟``, ``zhangwei``, initials ``zw``) matches few enough rows
+    to read them all through the search index.
     """
     text = normalize(text)
     if CJK_RE.fullmatch(text) and len(text) == 1:
         head = name_syllables(text)[0]
-    elif _LOWER_WORD.fullmatch(text) and is_syllable_prefix(text):
+    elif _LOWER_WORD.fullmatch(text) and len(text) >= 3 and text in PINYIN_SYLLABLES:
         head = text
     else:
         return None
@@ -195,7 +205,14 @@ class NameOrderSearch:
             ordered.filter(**{f"{self.key}__gte": self.head, f"{self.key}__lt": _after(self.head)}),
             self.terms,
         )
-        elsewhere = _matching(ordered, self.terms, without=ANCHOR + self.head)
+        # Ordered by an expression: the planner estimates these matches as many as all matches
+        # (it cannot know that a surname's matches sit at its head), and walking the name index
+        # for them read all 700,000 rows to find none. Read through the search index and sorted,
+        # they cost what they are: a surname's rare other occurrences, or a given-name
+        # character's (伟: about 1.4% of people).
+        elsewhere = _matching(self.queryset, self.terms, without=ANCHOR + self.head).order_by(
+            Concat(self.key, Value("")).asc(), "id"
+        )
         merged = heapq.merge(
             at_head.values_list(self.key, "id")[:stop], elsewhere.values_list(self.key, "id")[:stop]
         )
@@ -223,11 +240,13 @@ class NameOrderSearch:
 def search_in_name_order(queryset: models.QuerySet, text: str, *, key: str):
     """Rows of ``queryset`` matching ``text``, in order of the pinyin sort key ``key`` then id.
 
-    A surname (one character, or a Latin word within one syllable) gives a ``NameOrderSearch``;
-    other input a queryset ordered by an expression of ``key``, which keeps PostgreSQL off the
-    name-index walk (those matches are few: 张伟 or ``zhangwei`` a few hundred in a district, and
-    initials start with the surname, so a walk would reach them last) and lets it read the search
-    index and sort the matches. Without text, the plain (``key``, id) order.
+    A surname (one character, or a whole syllable such as ``zhang``) gives a
+    ``NameOrderSearch``; a short Latin prefix (``z``, ``li``) the plain (``key``, id) order, since
+    it matches a large share of every part of the index; other input a queryset ordered by an
+    expression of ``key``, which keeps PostgreSQL off the name-index walk (those matches are few:
+    张伟 or ``zhangwei`` a few hundred in a district, and initials start with the surname, so a
+    walk would reach them last) and lets it read the search index and sort the matches. Without
+    text, the plain (``key``, id) order.
     """
     if not text.strip():
         return queryset.order_by(key, "id")
@@ -237,6 +256,9 @@ def search_in_name_order(queryset: models.QuerySet, text: str, *, key: str):
     head = _head_of(text)
     if head is not None:
         return NameOrderSearch(queryset, text, head, key=key)
+    normalized = normalize(text)
+    if _LOWER_WORD.fullmatch(normalized) and is_syllable_prefix(normalized):
+        return _matching(queryset, terms).order_by(key, "id")
     return _matching(queryset, terms).order_by(Concat(key, Value("")).asc(), "id")
 
 
