@@ -36,6 +36,8 @@ from dangjian.core.text import (
 # The anchor token's prefix: CJK tokens are ``c`` + a code point of 3400 or more, so ``c0`` can
 # never be one, and nobody types ``c0`` into a name search.
 ANCHOR = "c0"
+# ``c1`` + code: a name's character anywhere but at its head (see ``_name_position_tokens``).
+ELSEWHERE = "c1"
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 
@@ -55,13 +57,34 @@ def anchor_token(key: str) -> str | None:
     return ANCHOR + head if _LOWER_WORD.fullmatch(head) else None
 
 
+def _name_position_tokens(name: str) -> set[str]:
+    """The anchor (``c0`` + first syllable) and ``c1`` + code of each character not read as the head.
+
+    A character is "the head" when it starts the name and its surname reading is the first
+    syllable of the sort key (张 in 张伟); every other occurrence (张 in 李张, 长 in 长孙, whose
+    compound reading is zhang) gets a ``c1`` token, so a search can find the occurrences outside
+    the surname's index range with one positive token the planner has statistics for.
+    """
+    key = sort_key(name)
+    tokens: set[str] = set()
+    anchor = anchor_token(key)
+    if anchor:
+        tokens.add(anchor)
+    head = key.split(" ", 1)[0]
+    for index, char in enumerate(normalize(name)):
+        if not CJK_RE.fullmatch(char):
+            continue
+        if index == 0 and name_syllables(char)[0] == head:
+            continue
+        tokens.add(ELSEWHERE + _code(char)[1:])
+    return tokens
+
+
 def search_tokens(*texts: str, names: tuple[str, ...] = ()) -> str:
     """The token string stored beside a row; ``names`` get surname-aware pinyin and an anchor too."""
     tokens: set[str] = set()
     for name in names:
-        anchor = anchor_token(sort_key(name or ""))
-        if anchor:
-            tokens.add(anchor)
+        tokens |= _name_position_tokens(name or "")
     for text in (*texts, *names):
         text = normalize(text or "")
         for run in CJK_RE.findall(text):
@@ -192,6 +215,8 @@ class NameOrderSearch:
         self.terms = query_terms(text)
         self.head = head
         self.key = key
+        char = normalize(text)
+        self.char = char if CJK_RE.fullmatch(char) else None
 
     def filter(self, *args, **kwargs) -> NameOrderSearch:
         """Further conditions (a keyset cursor) on both scans."""
@@ -205,14 +230,19 @@ class NameOrderSearch:
             ordered.filter(**{f"{self.key}__gte": self.head, f"{self.key}__lt": _after(self.head)}),
             self.terms,
         )
-        # Ordered by an expression: the planner estimates these matches as many as all matches
-        # (it cannot know that a surname's matches sit at its head), and walking the name index
-        # for them read all 700,000 rows to find none. Read through the search index and sorted,
-        # they cost what they are: a surname's rare other occurrences, or a given-name
-        # character's (伟: about 1.4% of people).
-        elsewhere = _matching(self.queryset, self.terms, without=ANCHOR + self.head).order_by(
-            Concat(self.key, Value("")).asc(), "id"
-        )
+        if self.char:
+            # The character's other occurrences: one token, spread evenly through the name
+            # order and counted in the index statistics, so the planner's choice between
+            # walking the name index (伟, 1.4% of people) and sorting a few matches (张 outside
+            # the head) is sound.
+            elsewhere = _matching(ordered, [(ELSEWHERE + _code(self.char)[1:], False)])
+        else:
+            # A syllable: the rows whose first syllable does not start with it, excluded inside
+            # the search index, read and sorted (ordered by an expression: the planner would
+            # estimate them as many as all matches and walk the whole name index).
+            elsewhere = _matching(self.queryset, self.terms, without=ANCHOR + self.head).order_by(
+                Concat(self.key, Value("")).asc(), "id"
+            )
         merged = heapq.merge(
             at_head.values_list(self.key, "id")[:stop], elsewhere.values_list(self.key, "id")[:stop]
         )

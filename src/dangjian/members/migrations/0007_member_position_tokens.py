@@ -1,4 +1,4 @@
-"""Copy the people's search tokens, now with their anchor token, to their memberships."""
+"""Copy the people's search tokens, now with their position tokens, to their memberships."""
 
 from django.db import migrations, models
 
@@ -13,7 +13,7 @@ def copy_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("members", "0006_member_sort_and_search"),
-        ("core", "0007_person_sort_index_and_anchor_tokens"),
+        ("core", "0007_person_sort_index_and_position_tokens"),
     ]
 
     operations = [migrations.RunPython(copy_tokens, copy_tokens)]
