@@ -4,218 +4,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="CalendarDay",
+            name='CalendarDay',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(unique=True, verbose_name="date")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("holiday", "Holiday"), ("workday", "Make-up working day")],
-                        max_length=8,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("name", models.CharField(blank=True, default="", max_length=64, verbose_name="name")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(unique=True, verbose_name='date')),
+                ('kind', models.CharField(choices=[('holiday', 'Holiday'), ('workday', 'Make-up working day')], max_length=8, verbose_name='kind')),
+                ('name', models.CharField(blank=True, default='', max_length=64, verbose_name='name')),
             ],
             options={
-                "verbose_name": "holiday or make-up day",
-                "verbose_name_plural": "holidays and make-up days",
-                "ordering": ["date"],
+                'verbose_name': 'holiday or make-up day',
+                'verbose_name_plural': 'holidays and make-up days',
+                'ordering': ['date'],
             },
         ),
         migrations.CreateModel(
-            name="CalendarYear",
+            name='CalendarYear',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
-                ("source", models.CharField(blank=True, default="", max_length=255, verbose_name="source")),
-                ("entered_at", models.DateTimeField(auto_now_add=True, verbose_name="entered at")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
+                ('source', models.CharField(blank=True, default='', max_length=255, verbose_name='source')),
+                ('entered_at', models.DateTimeField(auto_now_add=True, verbose_name='entered at')),
             ],
             options={
-                "verbose_name": "calendar year",
-                "verbose_name_plural": "calendar years",
-                "ordering": ["-year"],
+                'verbose_name': 'calendar year',
+                'verbose_name_plural': 'calendar years',
+                'ordering': ['-year'],
             },
         ),
         migrations.CreateModel(
-            name="AuditEntry",
+            name='AuditEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
-                (
-                    "user_id",
-                    models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="user ID"),
-                ),
-                ("username", models.CharField(blank=True, default="", max_length=150, verbose_name="user")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("create", "Create"),
-                            ("update", "Update"),
-                            ("delete", "Delete"),
-                            ("move", "Move"),
-                            ("deactivate", "Deactivate"),
-                            ("reactivate", "Reactivate"),
-                            ("login", "Login"),
-                            ("login_failed", "Failed login"),
-                            ("logout", "Logout"),
-                            ("permission", "Permission change"),
-                            ("reveal", "Personal data reveal"),
-                            ("export", "Export"),
-                            ("import", "Import"),
-                            ("token", "API token"),
-                        ],
-                        db_index=True,
-                        max_length=16,
-                        verbose_name="action",
-                    ),
-                ),
-                (
-                    "object_type",
-                    models.CharField(
-                        blank=True, db_index=True, default="", max_length=100, verbose_name="object type"
-                    ),
-                ),
-                (
-                    "object_id",
-                    models.CharField(blank=True, default="", max_length=64, verbose_name="object ID"),
-                ),
-                (
-                    "object_repr",
-                    models.CharField(blank=True, default="", max_length=255, verbose_name="object"),
-                ),
-                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
-                ("note", models.TextField(blank=True, default="", verbose_name="note")),
-                (
-                    "request_id",
-                    models.CharField(blank=True, default="", max_length=36, verbose_name="request ID"),
-                ),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
-                ("org_path", models.CharField(blank=True, db_index=True, default="", max_length=255)),
-                ("area_path", models.CharField(blank=True, db_index=True, default="", max_length=255)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
+                ('user_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='user ID')),
+                ('username', models.CharField(blank=True, default='', max_length=150, verbose_name='user')),
+                ('action', models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('move', 'Move'), ('deactivate', 'Deactivate'), ('reactivate', 'Reactivate'), ('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('permission', 'Permission change'), ('reveal', 'Personal data reveal'), ('export', 'Export'), ('import', 'Import'), ('token', 'API token')], db_index=True, max_length=16, verbose_name='action')),
+                ('object_type', models.CharField(blank=True, db_index=True, default='', max_length=100, verbose_name='object type')),
+                ('object_id', models.CharField(blank=True, default='', max_length=64, verbose_name='object ID')),
+                ('object_repr', models.CharField(blank=True, default='', max_length=255, verbose_name='object')),
+                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
+                ('note', models.TextField(blank=True, default='', verbose_name='note')),
+                ('request_id', models.CharField(blank=True, default='', max_length=36, verbose_name='request ID')),
+                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
+                ('org_path', models.CharField(blank=True, db_index=True, default='', max_length=255)),
+                ('area_path', models.CharField(blank=True, db_index=True, default='', max_length=255)),
             ],
             options={
-                "verbose_name": "audit entry",
-                "verbose_name_plural": "audit log",
-                "ordering": ["-at", "-id"],
-                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")],
+                'verbose_name': 'audit entry',
+                'verbose_name_plural': 'audit log',
+                'ordering': ['-at', '-id'],
+                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audit_object_idx')],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=64, verbose_name="name")),
-                (
-                    "gender",
-                    models.CharField(
-                        blank=True,
-                        choices=[("male", "Male"), ("female", "Female")],
-                        max_length=8,
-                        verbose_name="gender",
-                    ),
-                ),
-                (
-                    "ethnicity",
-                    models.CharField(blank=True, default="汉族", max_length=16, verbose_name="ethnicity"),
-                ),
-                ("birth_date", models.DateField(blank=True, null=True, verbose_name="birth date")),
-                (
-                    "education",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("primary", "Primary school"),
-                            ("junior", "Junior middle school"),
-                            ("senior", "Senior middle school / technical secondary"),
-                            ("junior_college", "Junior college"),
-                            ("bachelor", "Bachelor"),
-                            ("master", "Master"),
-                            ("doctor", "Doctor"),
-                        ],
-                        max_length=16,
-                        verbose_name="education",
-                    ),
-                ),
-                (
-                    "id_number_cipher",
-                    models.TextField(
-                        blank=True, default="", editable=False, verbose_name="ID number (encrypted)"
-                    ),
-                ),
-                ("id_number_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
-                (
-                    "id_number_masked",
-                    models.CharField(
-                        blank=True, default="", editable=False, max_length=24, verbose_name="ID number"
-                    ),
-                ),
-                (
-                    "mobile_cipher",
-                    models.TextField(
-                        blank=True, default="", editable=False, verbose_name="mobile (encrypted)"
-                    ),
-                ),
-                (
-                    "mobile_hash",
-                    models.CharField(blank=True, db_index=True, editable=False, max_length=64, null=True),
-                ),
-                (
-                    "mobile_masked",
-                    models.CharField(
-                        blank=True, default="", editable=False, max_length=16, verbose_name="mobile"
-                    ),
-                ),
-                (
-                    "name_pinyin",
-                    models.CharField(
-                        blank=True, db_index=True, default="", max_length=255, verbose_name="pinyin sort key"
-                    ),
-                ),
-                ("search_tokens", models.TextField(blank=True, default="", editable=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=64, verbose_name='name')),
+                ('gender', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=8, verbose_name='gender')),
+                ('ethnicity', models.CharField(blank=True, default='汉族', max_length=16, verbose_name='ethnicity')),
+                ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),
+                ('education', models.CharField(blank=True, choices=[('primary', 'Primary school'), ('junior', 'Junior middle school'), ('senior', 'Senior middle school / technical secondary'), ('junior_college', 'Junior college'), ('bachelor', 'Bachelor'), ('master', 'Master'), ('doctor', 'Doctor')], max_length=16, verbose_name='education')),
+                ('id_number_cipher', models.TextField(blank=True, default='', editable=False, verbose_name='ID number (encrypted)')),
+                ('id_number_hash', models.CharField(blank=True, editable=False, max_length=64, null=True)),
+                ('id_number_masked', models.CharField(blank=True, default='', editable=False, max_length=24, verbose_name='ID number')),
+                ('mobile_cipher', models.TextField(blank=True, default='', editable=False, verbose_name='mobile (encrypted)')),
+                ('mobile_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64, null=True)),
+                ('mobile_masked', models.CharField(blank=True, default='', editable=False, max_length=16, verbose_name='mobile')),
+                ('name_pinyin', models.CharField(blank=True, db_index=True, default='', max_length=255, verbose_name='pinyin sort key')),
+                ('search_tokens', models.TextField(blank=True, default='', editable=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
             ],
             options={
-                "verbose_name": "person",
-                "verbose_name_plural": "people",
-                "ordering": ["name_pinyin", "id"],
-                "permissions": [("reveal_personal_data", "Can reveal ID numbers and phones")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("id_number_hash__isnull", False)),
-                        fields=("id_number_hash",),
-                        name="core_person_unique_id_number",
-                    )
-                ],
+                'verbose_name': 'person',
+                'verbose_name_plural': 'people',
+                'ordering': ['name_pinyin', 'id'],
+                'permissions': [('reveal_personal_data', 'Can reveal ID numbers and phones')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('id_number_hash__isnull', False)), fields=('id_number_hash',), name='core_person_unique_id_number')],
             },
         ),
     ]

@@ -10,12 +10,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="ScheduledJob",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
                 (
                     "last_run_at",

@@ -6,64 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0005_scheduledjob"),
+        ('core', '0005_scheduledjob'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "org_path",
-                    models.CharField(
-                        blank=True,
-                        db_index=True,
-                        default="",
-                        max_length=255,
-                        verbose_name="organization path",
-                    ),
-                ),
-                (
-                    "org_name",
-                    models.CharField(blank=True, default="", max_length=200, verbose_name="organization"),
-                ),
-                ("kind", models.CharField(db_index=True, max_length=40, verbose_name="kind")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("body", models.TextField(blank=True, default="", verbose_name="text")),
-                ("link", models.CharField(blank=True, default="", max_length=500, verbose_name="link")),
-                (
-                    "dedupe_key",
-                    models.CharField(blank=True, editable=False, max_length=200, null=True, unique=True),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
-                ),
-                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recipient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('org_path', models.CharField(blank=True, db_index=True, default='', max_length=255, verbose_name='organization path')),
+                ('org_name', models.CharField(blank=True, default='', max_length=200, verbose_name='organization')),
+                ('kind', models.CharField(db_index=True, max_length=40, verbose_name='kind')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('body', models.TextField(blank=True, default='', verbose_name='text')),
+                ('link', models.CharField(blank=True, default='', max_length=500, verbose_name='link')),
+                ('dedupe_key', models.CharField(blank=True, editable=False, max_length=200, null=True, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],
             options={
-                "verbose_name": "notification",
-                "verbose_name_plural": "notifications",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'notification',
+                'verbose_name_plural': 'notifications',
+                'ordering': ['-created_at', '-id'],
             },
         ),
     ]

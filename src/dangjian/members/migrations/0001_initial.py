@@ -5,175 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("core", "0001_initial"),
-        ("orgs", "0001_initial"),
+        ('core', '0001_initial'),
+        ('orgs', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="GridWorker",
+            name='GridWorker',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("grid_leader", "Grid leader"),
-                            ("full_time", "Full-time grid worker"),
-                            ("part_time", "Part-time grid worker"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="grid_workers",
-                        to="orgs.area",
-                        verbose_name="grid",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="grid_posts",
-                        to="core.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('grid_leader', 'Grid leader'), ('full_time', 'Full-time grid worker'), ('part_time', 'Part-time grid worker')], max_length=16, verbose_name='kind')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('started_on', models.DateField(blank=True, null=True, verbose_name='started on')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grid_workers', to='orgs.area', verbose_name='grid')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grid_posts', to='core.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "grid worker",
-                "verbose_name_plural": "grid workers",
-                "ordering": ["area_id", "kind", "id"],
+                'verbose_name': 'grid worker',
+                'verbose_name_plural': 'grid workers',
+                'ordering': ['area_id', 'kind', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="PartyMember",
+            name='PartyMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("full", "Full member"), ("probationary", "Probationary member")],
-                        default="full",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("employed", "Employed"),
-                            ("retired", "Retired"),
-                            ("farmer", "Farmer"),
-                            ("student", "Student"),
-                            ("unemployed", "Laid-off or unemployed"),
-                            ("mobile", "Mobile (flowed out)"),
-                            ("other", "Other"),
-                        ],
-                        default="employed",
-                        max_length=16,
-                        verbose_name="category",
-                    ),
-                ),
-                ("joined_on", models.DateField(blank=True, null=True, verbose_name="joined on")),
-                (
-                    "regularized_on",
-                    models.DateField(blank=True, null=True, verbose_name="became full member on"),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                (
-                    "org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="members",
-                        to="orgs.organization",
-                        verbose_name="organization",
-                    ),
-                ),
-                (
-                    "person",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="membership",
-                        to="core.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('full', 'Full member'), ('probationary', 'Probationary member')], default='full', max_length=16, verbose_name='status')),
+                ('category', models.CharField(choices=[('employed', 'Employed'), ('retired', 'Retired'), ('farmer', 'Farmer'), ('student', 'Student'), ('unemployed', 'Laid-off or unemployed'), ('mobile', 'Mobile (flowed out)'), ('other', 'Other')], default='employed', max_length=16, verbose_name='category')),
+                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined on')),
+                ('regularized_on', models.DateField(blank=True, null=True, verbose_name='became full member on')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='orgs.organization', verbose_name='organization')),
+                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='membership', to='core.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "party member",
-                "verbose_name_plural": "party members",
-                "ordering": ["org_id", "id"],
-                "indexes": [models.Index(fields=["org", "status"], name="members_member_org_status_idx")],
+                'verbose_name': 'party member',
+                'verbose_name_plural': 'party members',
+                'ordering': ['org_id', 'id'],
+                'indexes': [models.Index(fields=['org', 'status'], name='members_member_org_status_idx')],
             },
         ),
         migrations.CreateModel(
-            name="Resident",
+            name='Resident',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "household",
-                    models.CharField(blank=True, default="", max_length=64, verbose_name="household"),
-                ),
-                ("is_current", models.BooleanField(default=True, verbose_name="current")),
-                ("moved_in_on", models.DateField(blank=True, null=True, verbose_name="moved in on")),
-                ("moved_out_on", models.DateField(blank=True, null=True, verbose_name="moved out on")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="residents",
-                        to="orgs.area",
-                        verbose_name="area",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="residences",
-                        to="core.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('household', models.CharField(blank=True, default='', max_length=64, verbose_name='household')),
+                ('is_current', models.BooleanField(default=True, verbose_name='current')),
+                ('moved_in_on', models.DateField(blank=True, null=True, verbose_name='moved in on')),
+                ('moved_out_on', models.DateField(blank=True, null=True, verbose_name='moved out on')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='orgs.area', verbose_name='area')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residences', to='core.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "resident",
-                "verbose_name_plural": "residents",
-                "ordering": ["area_id", "household", "id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("is_current", True)),
-                        fields=("person",),
-                        name="members_resident_one_current_home",
-                    )
-                ],
+                'verbose_name': 'resident',
+                'verbose_name_plural': 'residents',
+                'ordering': ['area_id', 'household', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('person',), name='members_resident_one_current_home')],
             },
         ),
     ]

@@ -47,112 +47,45 @@ def remove_transfer_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
-        ("members", "0001_initial"),
-        ("orgs", "0002_tree_search_indexes"),
+        ('accounts', '0001_initial'),
+        ('members', '0001_initial'),
+        ('orgs', '0002_tree_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="partymember",
-            name="version",
+            model_name='partymember',
+            name='version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.CreateModel(
-            name="Transfer",
+            name='Transfer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("letter_number", models.CharField(max_length=32, unique=True, verbose_name="letter number")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("initiated", "Initiated"),
-                            ("accepted", "Accepted"),
-                            ("returned", "Returned"),
-                            ("expired", "Expired"),
-                        ],
-                        default="initiated",
-                        max_length=16,
-                        verbose_name="state",
-                    ),
-                ),
-                ("valid_until", models.DateField(verbose_name="valid until")),
-                ("reason", models.TextField(blank=True, default="", verbose_name="reason")),
-                ("initiated_at", models.DateTimeField(verbose_name="initiated at")),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
-                ("decision_note", models.TextField(blank=True, default="", verbose_name="decision note")),
-                ("member_version", models.PositiveIntegerField(verbose_name="member version at initiation")),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="decided by",
-                    ),
-                ),
-                (
-                    "from_org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="transfers_out",
-                        to="orgs.organization",
-                        verbose_name="from organization",
-                    ),
-                ),
-                (
-                    "initiated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="initiated by",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="transfers",
-                        to="members.partymember",
-                        verbose_name="party member",
-                    ),
-                ),
-                (
-                    "to_org",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="transfers_in",
-                        to="orgs.organization",
-                        verbose_name="to organization",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('letter_number', models.CharField(max_length=32, unique=True, verbose_name='letter number')),
+                ('state', models.CharField(choices=[('initiated', 'Initiated'), ('accepted', 'Accepted'), ('returned', 'Returned'), ('expired', 'Expired')], default='initiated', max_length=16, verbose_name='state')),
+                ('valid_until', models.DateField(verbose_name='valid until')),
+                ('reason', models.TextField(blank=True, default='', verbose_name='reason')),
+                ('initiated_at', models.DateTimeField(verbose_name='initiated at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decision_note', models.TextField(blank=True, default='', verbose_name='decision note')),
+                ('member_version', models.PositiveIntegerField(verbose_name='member version at initiation')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('from_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='orgs.organization', verbose_name='from organization')),
+                ('initiated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='initiated by')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='members.partymember', verbose_name='party member')),
+                ('to_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='orgs.organization', verbose_name='to organization')),
             ],
             options={
-                "verbose_name": "transfer",
-                "verbose_name_plural": "transfers",
-                "ordering": ["-initiated_at", "-id"],
-                "indexes": [models.Index(fields=["state", "valid_until"], name="members_transfer_due_idx")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("state", "initiated")),
-                        fields=("member",),
-                        name="members_transfer_one_open_per_member",
-                    )
-                ],
+                'verbose_name': 'transfer',
+                'verbose_name_plural': 'transfers',
+                'ordering': ['-initiated_at', '-id'],
+                'indexes': [models.Index(fields=['state', 'valid_until'], name='members_transfer_due_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'initiated')), fields=('member',), name='members_transfer_one_open_per_member')],
             },
         ),
-        migrations.RunPython(add_transfer_permissions, remove_transfer_permissions),
+            migrations.RunPython(add_transfer_permissions, remove_transfer_permissions),
     ]

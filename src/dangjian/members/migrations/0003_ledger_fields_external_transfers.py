@@ -5,112 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0006_notification"),
-        ("members", "0002_transfer"),
-        ("orgs", "0002_tree_search_indexes"),
+        ('core', '0006_notification'),
+        ('members', '0002_transfer'),
+        ('orgs', '0002_tree_search_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="partymember",
-            name="flow_out_destination",
-            field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="flow-out destination"
-            ),
+            model_name='partymember',
+            name='flow_out_destination',
+            field=models.CharField(blank=True, default='', max_length=200, verbose_name='flow-out destination'),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="is_lost_contact",
-            field=models.BooleanField(default=False, verbose_name="lost contact"),
+            model_name='partymember',
+            name='is_lost_contact',
+            field=models.BooleanField(default=False, verbose_name='lost contact'),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="job_title",
-            field=models.CharField(blank=True, default="", max_length=100, verbose_name="job title"),
+            model_name='partymember',
+            name='job_title',
+            field=models.CharField(blank=True, default='', max_length=100, verbose_name='job title'),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="lost_contact_since",
-            field=models.DateField(blank=True, null=True, verbose_name="lost contact since"),
+            model_name='partymember',
+            name='lost_contact_since',
+            field=models.DateField(blank=True, null=True, verbose_name='lost contact since'),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="note",
-            field=models.TextField(blank=True, default="", verbose_name="note"),
+            model_name='partymember',
+            name='note',
+            field=models.TextField(blank=True, default='', verbose_name='note'),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="workplace",
-            field=models.CharField(blank=True, default="", max_length=200, verbose_name="workplace"),
+            model_name='partymember',
+            name='workplace',
+            field=models.CharField(blank=True, default='', max_length=200, verbose_name='workplace'),
         ),
         migrations.AddField(
-            model_name="transfer",
-            name="direction",
-            field=models.CharField(
-                choices=[
-                    ("internal", "Within the system"),
-                    ("outgoing", "To an organization outside the system"),
-                    ("incoming", "From an organization outside the system"),
-                ],
-                default="internal",
-                max_length=16,
-                verbose_name="direction",
-            ),
+            model_name='transfer',
+            name='direction',
+            field=models.CharField(choices=[('internal', 'Within the system'), ('outgoing', 'To an organization outside the system'), ('incoming', 'From an organization outside the system')], default='internal', max_length=16, verbose_name='direction'),
         ),
         migrations.AddField(
-            model_name="transfer",
-            name="external_org_name",
-            field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="organization outside the system"
-            ),
+            model_name='transfer',
+            name='external_org_name',
+            field=models.CharField(blank=True, default='', max_length=200, verbose_name='organization outside the system'),
         ),
         migrations.AddField(
-            model_name="transfer",
-            name="incoming_person",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="core.person",
-                verbose_name="incoming person",
-            ),
+            model_name='transfer',
+            name='incoming_person',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.person', verbose_name='incoming person'),
         ),
         migrations.AlterField(
-            model_name="transfer",
-            name="from_org",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="transfers_out",
-                to="orgs.organization",
-                verbose_name="from organization",
-            ),
+            model_name='transfer',
+            name='from_org',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='orgs.organization', verbose_name='from organization'),
         ),
         migrations.AlterField(
-            model_name="transfer",
-            name="member",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="transfers",
-                to="members.partymember",
-                verbose_name="party member",
-            ),
+            model_name='transfer',
+            name='member',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='members.partymember', verbose_name='party member'),
         ),
         migrations.AlterField(
-            model_name="transfer",
-            name="to_org",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="transfers_in",
-                to="orgs.organization",
-                verbose_name="to organization",
-            ),
+            model_name='transfer',
+            name='to_org',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='orgs.organization', verbose_name='to organization'),
         ),
     ]

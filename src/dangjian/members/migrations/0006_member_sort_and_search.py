@@ -17,28 +17,27 @@ def copy_from_people(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0006_notification"),
-        ("members", "0005_transfer_incoming_facts"),
-        ("orgs", "0002_tree_search_indexes"),
+        ('core', '0006_notification'),
+        ('members', '0005_transfer_incoming_facts'),
+        ('orgs', '0002_tree_search_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="partymember",
-            name="search_tokens",
-            field=models.TextField(blank=True, default="", editable=False),
+            model_name='partymember',
+            name='search_tokens',
+            field=models.TextField(blank=True, default='', editable=False),
         ),
         migrations.AddField(
-            model_name="partymember",
-            name="sort_name",
-            field=models.CharField(
-                blank=True, default="", editable=False, max_length=255, verbose_name="pinyin sort key"
-            ),
+            model_name='partymember',
+            name='sort_name',
+            field=models.CharField(blank=True, default='', editable=False, max_length=255, verbose_name='pinyin sort key'),
         ),
         migrations.AddIndex(
-            model_name="partymember",
-            index=models.Index(fields=["sort_name", "id"], name="members_member_sort_idx"),
+            model_name='partymember',
+            index=models.Index(fields=['sort_name', 'id'], name='members_member_sort_idx'),
         ),
         migrations.RunPython(copy_from_people, migrations.RunPython.noop),
         search_index_operation("members_partymember"),
