@@ -124,13 +124,15 @@ def _an_id_number() -> str | None:
     return person.id_number if person else None
 
 
-def run(repeat: int) -> list[Result]:
+def run(repeat: int, kinds: list[str] | None = None, queries: list[str] | None = None) -> list[Result]:
     from django.test import Client
 
     from dangjian.accounts.models import User
 
     results = []
-    cases = urls()
+    cases = [
+        case for case in urls() if (not kinds or case[1] in kinds) and (not queries or case[0] in queries)
+    ]
     for username, persona in PERSONAS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -179,10 +181,16 @@ def main() -> None:
     parser.add_argument(
         "--json", action="store_true", help="also write bench/results/<scale>-<db>-search.json"
     )
+    parser.add_argument(
+        "--kind",
+        action="append",
+        help="only these searches (people, members, 'API members', 'org list', …); repeatable",
+    )
+    parser.add_argument("--query", action="append", help="only these query texts; repeatable")
     args = parser.parse_args()
     setup_django()
     data = describe_data()
-    results = run(args.repeat)
+    results = run(args.repeat, args.kind, args.query)
     print_table(results, data, args.repeat)
     if args.json:
         RESULTS_DIR.mkdir(exist_ok=True)
