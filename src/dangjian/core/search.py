@@ -7,9 +7,11 @@ characters becomes its pairs, ANDed, so a substring is found whatever the word b
 Latin input matches pinyin and codes by prefix. PostgreSQL indexes the tokens with a GIN index
 on ``to_tsvector('simple', search_tokens)``; SQLite with an FTS5 external-content table.
 
-A name also carries an *anchor* token, ``c0`` + the first syllable of its pinyin sort key
-(``c0zhang`` for 张伟), which says where the row sits in pinyin order. ``search_in_name_order``
-uses it so that a common surname is found at a cost independent of the data: see there.
+A name also carries position tokens: an *anchor*, ``c0`` + the first syllable of its pinyin
+sort key (``c0zhang`` for 张伟), which says where the row sits in pinyin order, and ``c1`` + the
+code of each character that is not the name's head (``c15f20`` for 张 in 李张).
+``search_in_name_order`` uses them so that a common surname is found at a cost independent of
+the data: see ``NameOrderSearch``.
 """
 
 from __future__ import annotations
@@ -202,11 +204,11 @@ class NameOrderSearch:
     Why: the list shows one page in pinyin order. For 张 PostgreSQL walked the whole name index
     (张 sorts near the end) and tested 590,000 rows, 3.6 s at district scale, because it assumes
     matches are spread evenly through the sort order; matches of a surname are not. So the
-    matches are split by the anchor token into (a) rows whose sort key starts with the surname's
-    pinyin, an index range walked in order and stopped after the page, and (b) all other
-    matches, found through the search index with the anchor excluded inside the index (``& !``)
-    — for a surname a few, for a given-name character (伟) spread evenly, which the planner
-    handles either way. Each page costs two small id queries and one query for its rows; the
+    matches are split into (a) rows whose sort key starts with the surname's pinyin, an index
+    range walked in order and stopped after the page, and (b) the character's other occurrences
+    (its ``c1`` token) — for a surname a few, for a given-name character (伟) spread evenly
+    through the sort order, which the planner handles either way. A whole syllable (``zhang``)
+    takes (b) as the matches without the anchor, excluded inside the search index. Each page costs two small id queries and one query for its rows; the
     two id lists are merged in Python. Slicing is the only access paginate and the API need.
     """
 
@@ -249,7 +251,7 @@ class NameOrderSearch:
         ids: list[int] = []
         seen: set[int] = set()
         for _key, pk in merged:
-            if pk not in seen:  # a row whose sort key starts with no pinyin can be in both scans
+            if pk not in seen:  # 张张 is in both scans, as is a sort key that starts with no pinyin
                 seen.add(pk)
                 ids.append(pk)
         return ids[:stop]
