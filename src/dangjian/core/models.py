@@ -73,6 +73,11 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_pinyin", "id"]
+        indexes = [
+            # A name search walks one surname's range of this index in page order
+            # (core.search.NameOrderSearch); (name_pinyin, id) is also every list's order.
+            models.Index(fields=["name_pinyin", "id"], name="core_person_sort_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],

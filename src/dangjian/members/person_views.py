@@ -23,6 +23,7 @@ from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
 from dangjian.core.registry import render_panels
 from dangjian.core.scoping import scope_of
+from dangjian.core.search import search_in_name_order
 from dangjian.core.services import REVEALABLE, reveal_personal_data
 from dangjian.members.models import GridWorker, PartyMember, Resident
 
@@ -46,16 +47,19 @@ def _require_person_reader(user) -> None:
 
 
 def search_people(queryset, text: str):
-    """Exact match for a whole ID number or mobile (keyed hash), else 简/繁/pinyin/initials search."""
+    """People matching ``text`` in pinyin order of their names, a page at a bounded cost.
+
+    A whole ID number or mobile is an exact keyed-hash lookup; anything else a 简/繁/pinyin/
+    initials search (``core.search.search_in_name_order``, which finds a common surname such as
+    张 without walking the whole name index).
+    """
     text = text.strip()
-    if not text:
-        return queryset
     compact = text.replace(" ", "").replace("-", "")
     if ID_NUMBER_QUERY.match(compact):
-        return queryset.with_id_number(compact)
+        return queryset.with_id_number(compact).order_by("name_pinyin", "id")
     if MOBILE_QUERY.match(compact):
-        return queryset.with_mobile(compact)
-    return queryset.search(text)
+        return queryset.with_mobile(compact).order_by("name_pinyin", "id")
+    return search_in_name_order(queryset, text, key="name_pinyin")
 
 
 @login_required
@@ -63,10 +67,11 @@ def search_people(queryset, text: str):
 def person_list(request):
     _require_person_reader(request.user)
     query = request.GET.get("q", "").strip()[:100]
-    people = search_people(Person.objects.visible_to(request.user), query).order_by("name_pinyin", "id")
     # Columns: name, gender, birth date, masked ID, masked mobile — all on the row, no joins.
-    people = people.only("name", "gender", "birth_date", "id_number_masked", "mobile_masked", "name_pinyin")
-    page = paginate(request, people)
+    people = Person.objects.visible_to(request.user).only(
+        "name", "gender", "birth_date", "id_number_masked", "mobile_masked", "name_pinyin"
+    )
+    page = paginate(request, search_people(people, query))
     return render(request, "members/person_list.html", {"page": page, "query": query})
 
 
