@@ -1,5 +1,6 @@
 """Dues arrears in the platform's figures store: members in arrears, and members six months in a
-row unpaid (党章第三十八条), over an organization's subtree.
+row unpaid (党章第九条 treats that, without good reason, as leaving the Party), over an
+organization's subtree.
 
 A period's arrears are judged by its last month, or by the last month that is over when the
 period runs into the present (the current month is still open). The arrears page lists the
@@ -81,7 +82,7 @@ def register_figures() -> None:
             permission=VIEW,
             description=gettext_lazy(
                 "Active members with the six months up to the period's last month all unpaid and no "
-                "approved reduction (Article 38 of the Party Constitution)."
+                "approved reduction (Article 9 of the Party Constitution)."
             ),
             higher_is_better=False,
         )

@@ -1,7 +1,7 @@
 """What the organization rules (``orgs``, a floor below) ask of the party-member ledger.
 
 A branch's structural warnings count its full and probationary members, and a committee seat
-needs a full member of the organization (《中国共产党支部工作条例（试行）》第九条); ``orgs`` asks
+needs a full member of the organization (《中国共产党支部工作条例（试行）》); ``orgs`` asks
 through the registry's ``org_membership`` store, which this module fills from ``ready()``.
 """
 
