@@ -50,6 +50,28 @@ def _load_reference_data(sender, using: str = "default", **kwargs) -> None:
 post_migrate.connect(_load_reference_data, dispatch_uid="tests_reference_data_after_flush")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After every passing database test: each person's ``scope_keys`` equal a recomputation.
+
+    ``Person.visible_to`` reads the copy (``core.person_scope``); a service, import or factory
+    that places a person without keeping the copy in step fails the test that exercised it.
+    """
+    result = yield
+    if "_django_db_helper" in item.fixturenames:
+        from dangjian.core.models import Person
+        from dangjian.core.person_scope import computed_keys
+
+        wanted = computed_keys()
+        stale = [
+            (pk, keys, wanted.get(pk, ""))
+            for pk, keys in Person.objects.values_list("pk", "scope_keys")
+            if keys != wanted.get(pk, "")
+        ]
+        assert not stale, f"Person.scope_keys out of step with homes, memberships and grid posts: {stale[:5]}"
+    return result
+
+
 @dataclass
 class World:
     district: Area

@@ -61,6 +61,9 @@ class Person(models.Model):
         _("pinyin sort key"), max_length=255, blank=True, default="", db_index=True
     )
     search_tokens = models.TextField(blank=True, default="", editable=False)
+    # Every subtree the person is placed in by other apps' records, as tokens (see
+    # core.person_scope): a scoped list tests this column instead of three subqueries.
+    scope_keys = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -93,6 +96,14 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_search_fields()
         created = self._state.adding
+        if not created and kwargs.get("update_fields") is None:
+            # scope_keys is kept by core.person_scope, never by an edit of the person: an
+            # instance read before its membership was created would write back stale keys.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "scope_keys"
+            ]
         super().save(*args, **kwargs)
         # Apps that copy a person's fields (the ledger's sort key) keep them in step here.
         for hook in registry["person_saved_hooks"].values():
@@ -100,7 +111,17 @@ class Person(models.Model):
 
     @classmethod
     def scope_q(cls, scope) -> models.Q:
-        """People placed inside ``scope`` by any app's records (the registry's ``person_placements``)."""
+        """People placed inside ``scope``, read from the copy in ``scope_keys`` (one column)."""
+        from dangjian.core.person_scope import scope_keys_q
+
+        return scope_keys_q(scope)
+
+    @classmethod
+    def placement_scope_q(cls, scope) -> models.Q:
+        """People placed inside ``scope`` by any app's records (the registry's ``person_placements``).
+
+        The definition ``scope_keys`` copies; the tests compare the two.
+        """
         # Never start from an empty Q(): OR-ed with an expression it would match everyone.
         parts = [placement.scope_q(scope) for placement in registry["person_placements"].values()]
         if not parts:

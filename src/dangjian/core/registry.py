@@ -143,12 +143,15 @@ class PersonPlacement:
     person) matching those placed inside ``scope``; ``places(person)`` lists the person's
     ``(org_path, area_path)`` places (one of the two None); ``audit_paths(person)`` is the
     ``(org_path, area_path)`` audit lines about the person are filed under ("" when none).
+    ``paths(person_ids)`` yields ``(person_id, tree, path)`` for every place ``scope_q`` counts
+    (``person_ids`` None: everyone), from which ``core.person_scope`` keeps ``Person.scope_keys``.
     """
 
     key: str
     scope_q: Callable[[Any], Any]
     places: Callable[[Any], list[tuple[str | None, str | None]]]
     audit_paths: Callable[[Any], tuple[str, str]]
+    paths: Callable[[list[int] | None], Any] = lambda person_ids: ()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from dangjian.core.excel import (
     text_column,
 )
 from dangjian.core.models import Person
+from dangjian.core.person_scope import refresh_scope_keys
 from dangjian.core.personal import ID_NUMBER, lookup_hash
 from dangjian.core.scoping import ORG, scope_of
 from dangjian.core.validators import id_number_birth_date, id_number_gender
@@ -389,8 +390,10 @@ def _insert(ready: list[tuple[Row, dict[str, Any]]]) -> None:
             )
         )
     PartyMember.objects.bulk_create(members, batch_size=BATCH)
-    # bulk_create skips PartyMember.save(): copy the sort keys in one statement.
+    # bulk_create skips PartyMember.save(): copy the sort keys in one statement, and place the
+    # people in the org tree for scoped lists.
     PartyMember.fill_sort_names(PartyMember.objects.filter(person_id__in=[m.person_id for m in members]))
+    refresh_scope_keys([m.person_id for m in members])
 
 
 def _no_row_left(row: Row, context: ImportContext) -> Outcome:  # pragma: no cover - prepare returns []

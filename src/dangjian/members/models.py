@@ -20,7 +20,40 @@ from dangjian.members.choices import (
 )
 
 
-class Resident(models.Model):
+class PlacesPerson(models.Model):
+    """A record that places its person in a tree: saving or deleting it keeps ``scope_keys``.
+
+    ``Person.visible_to`` reads a copy of where people are placed (``core.person_scope``); a home,
+    membership or grid post saved one at a time recomputes its person's copy here, in the same
+    transaction. Bulk writes (imports, the generator) call ``refresh_scope_keys`` themselves.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys({self.person_id, getattr(self, "_placed_person_id", None)})
+        self._placed_person_id = self.person_id
+
+    def delete(self, *args, **kwargs):
+        person_id = self.person_id
+        result = super().delete(*args, **kwargs)
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys([person_id])
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._placed_person_id = instance.__dict__.get("person_id")
+        return instance
+
+
+class Resident(PlacesPerson):
     """Where a person lives: a building (or a grid when the building is unknown) and household.
 
     Household data is limited to what service needs (DOMAIN.md, out of scope on purpose).
@@ -60,7 +93,7 @@ class Resident(models.Model):
         return ("", self.area.path)
 
 
-class PartyMember(models.Model):
+class PartyMember(PlacesPerson):
     """A person's party membership in an organization (the ledger grows in the members issue)."""
 
     person = models.OneToOneField(
@@ -160,7 +193,7 @@ class PartyMember(models.Model):
         return (self.org.path, "")
 
 
-class GridWorker(models.Model):
+class GridWorker(PlacesPerson):
     """A person working a grid: 网格长, 专职 or 兼职网格员."""
 
     person = models.ForeignKey(

@@ -19,8 +19,9 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.models import Person
+from dangjian.core.person_scope import refresh_scope_keys, refresh_scope_keys_under
 from dangjian.core.registry import registry
-from dangjian.core.scoping import check_perm
+from dangjian.core.scoping import AREA, ORG, check_perm
 from dangjian.core.tree import TreeNode
 from dangjian.orgs.choices import AREA_CHILD_KIND, BRANCH_KINDS, AreaKind, CommitteeRole, OrgKind
 from dangjian.orgs.models import Area, Committee, CommitteeMember, Organization
@@ -191,6 +192,7 @@ def update_node(node: TreeNode, *, by, expected_version: int | None = None, **fi
                 rule="concurrent_change",
             )
         before = audit.snapshot(current)
+        before_jurisdiction = getattr(current, "jurisdiction_id", None)
         if "kind" in fields and fields["kind"] != current.kind:
             parent = model.objects.get_parent(current)
             check_parent_rules(model, fields["kind"], parent)
@@ -207,6 +209,9 @@ def update_node(node: TreeNode, *, by, expected_version: int | None = None, **fi
         current.refresh_search_fields()
         current.version += 1
         current.save()
+        if model is Organization and current.jurisdiction_id != before_jurisdiction:
+            # A member is placed under the area their organization serves, too.
+            refresh_scope_keys(current.members.values_list("person_id", flat=True))
         check_perm(by, _perm(model, "change"), current)  # still in the user's scope after the edit
         changes = audit.diff(before, audit.snapshot(current))
         if changes:
@@ -232,7 +237,10 @@ def move_node(node: TreeNode, *, new_parent: TreeNode, by) -> TreeNode:
         if old_parent is not None and old_parent.pk == target.pk:
             return current
         check_parent_rules(model, current.kind, target)
+        old_path = current.path
         model.objects.move(current, target, pos="sorted-child" if model.node_order_by else "last-child")
+        # Everyone placed in the subtree carries its old path in their scope keys.
+        refresh_scope_keys_under(ORG if model is Organization else AREA, old_path)
         current = model.objects.get(pk=current.pk)
         model.objects.filter(pk=current.pk).update(version=current.version + 1)
         current.version += 1

@@ -19,6 +19,7 @@ from dangjian.core.generator.build import BATCH_SIZE, Generator, proportional, s
 from dangjian.core.generator.people import Draft
 from dangjian.core.generator.steps import generator_step
 from dangjian.core.models import Person
+from dangjian.core.person_scope import refresh_scope_keys
 from dangjian.members.choices import GridWorkerKind, MemberCategory, MemberStatus
 from dangjian.members.models import GridWorker, PartyMember, Resident
 from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
@@ -546,3 +547,9 @@ def fill_member_sort_keys(generator: Generator) -> int:
 def fill_late_member_sort_keys(generator: Generator) -> int:
     """The app steps may add memberships of their own (transfers in)."""
     return PartyMember.fill_sort_names(PartyMember.objects.filter(sort_name="")) or 0
+
+
+@generator_step("person scope keys", order=1000)
+def fill_person_scope_keys(generator: Generator) -> int:
+    """Homes, memberships and grid posts were bulk-inserted (no save()): place the people once."""
+    return refresh_scope_keys()
