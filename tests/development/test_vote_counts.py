@@ -146,3 +146,30 @@ def test_a_member_who_became_full_after_the_meeting_had_no_vote_at_it(world, sec
     # 6 with a vote on the date: 4 present is a quorum (the 7th became full the day after).
     record = services.record_step(applicant, "branch_meeting", date, by=secretary_a, present=4, in_favour=4)
     assert record.values["voters"] == 6
+
+
+def test_xize_article_21_the_vote_form_records_written_opinions(client, world, secretary_a):
+    from django.urls import reverse
+
+    from dangjian.development.models import StepRecord
+
+    members = full_members(world.branch_a1)
+    applicant, date = _ready_for_vote(world, secretary_a, members)
+    client.force_login(secretary_a)
+    url = reverse("development:applicant_record_step", args=[applicant.pk, "branch_meeting"])
+    assert "written_in_favour" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "date": date.isoformat(),
+            "present": 3,
+            "in_favour": 2,
+            "against": 1,
+            "written_in_favour": [members[4].pk],
+        },
+    )
+    assert response.status_code == 302
+    record = StepRecord.objects.get(applicant=applicant, step__code="branch_meeting")
+    assert record.values["written_in_favour"] == [members[4].pk]
+    page = client.get(reverse("development:applicant_detail", args=[applicant.pk])).content.decode()
+    assert "written opinions" in page or "书面意见" in page
