@@ -71,7 +71,7 @@ def generate_elections(generator) -> int:
     voters_by_org: dict[int, list[PartyMember]] = {}
     for member in (
         PartyMember.objects.filter(org__in=branches, is_active=True, status=MemberStatus.FULL)
-        .exclude(restricted_on(timezone.localdate()))
+        .exclude(restricted_on(generator.today))
         .only("id", "org_id", "person_id")
         .order_by("org_id", "id")
     ):
