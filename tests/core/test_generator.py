@@ -156,6 +156,19 @@ class TestCommunityScale:
         statuses = Counter(PartyMember.objects.values_list("status", flat=True))
         assert statuses[MemberStatus.FULL] > statuses[MemberStatus.PROBATIONARY] > 0
 
+    def test_the_demo_shows_a_member_under_probation_within_the_party_without_a_vote(self, community):
+        from django.utils import timezone
+
+        from dangjian.members.models import RightsRestriction
+        from dangjian.members.voters import members_with_a_vote
+
+        today = timezone.localdate()
+        in_force = list(RightsRestriction.objects.in_force_on(today).select_related("member__org"))
+        assert in_force
+        for restriction in in_force:
+            assert restriction.decision_organ and restriction.ends_on
+            assert not members_with_a_vote(restriction.member.org).filter(pk=restriction.member_id).exists()
+
     def test_every_grid_has_one_grid_leader_and_most_grid_workers_are_members(self, community):
         for grid in Area.objects.filter(kind=AreaKind.GRID):
             assert grid.grid_workers.filter(kind=GridWorkerKind.GRID_LEADER).count() == 1

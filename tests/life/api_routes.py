@@ -71,6 +71,17 @@ ROUTES: list[Route] = [
         two_roles="400",
     ),
     _api(
+        "meeting_vote_create",
+        method="post",
+        json=True,
+        in_scope=lambda world: _id(_ready(world.branch_a1)),
+        out_of_scope=lambda world: _id(_ready(world.branch_b1)),
+        data=lambda world: {"subject": "推荐优秀党员", "in_favour": 1},
+        # The ready meeting is a 主题党日: the vote is refused by its rule, after the permission.
+        allowed_status=400,
+        denied_persona="grid_worker_a",
+    ),
+    _api(
         "meeting_close",
         method="post",
         in_scope=lambda world: _id(_ready(world.branch_a1)),

@@ -142,6 +142,15 @@ ROUTES: list[Route] = [
         denied_persona="grid_worker_a",
     ),
     Route(
+        "life:meeting_vote_add",
+        method="post",
+        in_scope=lambda w: _pk(_ready(w.branch_a1)),
+        out_of_scope=lambda w: _pk(_ready(w.branch_b1)),
+        data=lambda world: {"subject": "推荐优秀党员", "in_favour": 1, "against": 0, "abstain": 0},
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    Route(
         "life:meeting_close",
         in_scope=lambda w: _pk(_ready(w.branch_a1)),
         out_of_scope=lambda w: _pk(_ready(w.branch_b1)),

@@ -89,18 +89,29 @@ def test_schedule_attendance_and_close_through_the_api(client, world, secretary_
     )
     assert attendance.status_code == 200
 
-    # 1 of 2 present: not more than half, so the quorum rule refuses, with its Chinese message.
+    # 1 of 2 present: not more than half, so a vote is refused by the quorum rule (支部工作条例
+    # 第十一条), with its Chinese message; the meeting that took no vote would close.
     Meeting.objects.filter(pk=meeting_id).update(minutes="会议记录")
-    refused = client.post(reverse("api:meeting_close", kwargs={"id": meeting_id}))
+    refused = client.post(
+        reverse("api:meeting_vote_create", kwargs={"id": meeting_id}),
+        {"subject": "推荐优秀党员", "in_favour": 1},
+        content_type="application/json",
+    )
     assert refused.status_code == 400
     assert refused.json()["rule"] == "quorum"
-    assert "半数" in refused.json()["detail"]
+    assert "第十一条" in refused.json()["detail"]
 
     client.post(
         reverse("api:meeting_attendance", kwargs={"id": meeting_id}),
         [{"member_id": li.pk, "status": "present"}],
         content_type="application/json",
     )
+    voted = client.post(
+        reverse("api:meeting_vote_create", kwargs={"id": meeting_id}),
+        {"subject": "推荐优秀党员", "in_favour": 2},
+        content_type="application/json",
+    )
+    assert voted.status_code == 201 and voted.json()["passed"] and voted.json()["voters"] == 2
     closed = client.post(reverse("api:meeting_close", kwargs={"id": meeting_id}))
     assert closed.status_code == 200
     assert closed.json()["state"] == MeetingState.CLOSED

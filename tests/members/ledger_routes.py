@@ -3,6 +3,8 @@ a member of 社区B is out of scope (404); the grid worker has no right to the l
 
 from __future__ import annotations
 
+import datetime
+
 from tests.members.ledger_data import id_number, make_member
 from tests.permissions import Route
 
@@ -53,6 +55,28 @@ def _edit(world) -> dict:
     }
 
 
+def _restriction(member) -> dict:
+    from dangjian.members.choices import RestrictionKind
+    from dangjian.members.models import RightsRestriction
+
+    restriction = RightsRestriction.objects.filter(member=member).first() or RightsRestriction.objects.create(
+        member=member,
+        kind=RestrictionKind.RIGHTS_SUSPENDED,
+        starts_on=datetime.date(2026, 1, 5),
+        decision_organ="区监察委员会",
+    )
+    return {"pk": member.pk, "restriction_pk": restriction.pk}
+
+
+def _new_restriction(world) -> dict:
+    return {
+        "kind": "rights_suspended",
+        "starts_on": "2026-01-05",
+        "decision_organ": "区监察委员会",
+        "version": _member_a(world).version,
+    }
+
+
 ROUTES: list[Route] = [
     # The list and the export are scoped rather than refused: scoping is tested in test_ledger.py.
     Route("members:member_list", denied_persona="grid_worker_a"),
@@ -84,6 +108,30 @@ ROUTES: list[Route] = [
         in_scope=MEMBER_A,
         out_of_scope=MEMBER_B,
         data=lambda world: {"since": "2026-01-01", "note": "", "version": _member_a(world).version},
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    Route(
+        "members:member_restriction_create",
+        in_scope=MEMBER_A,
+        out_of_scope=MEMBER_B,
+        denied_persona="grid_worker_a",
+    ),
+    Route(
+        "members:member_restriction_create",
+        method="post",
+        in_scope=MEMBER_A,
+        out_of_scope=MEMBER_B,
+        data=_new_restriction,
+        allowed_status=302,
+        denied_persona="grid_worker_a",
+    ),
+    Route(
+        "members:member_restriction_end",
+        method="post",
+        in_scope=lambda world: _restriction(_member_a(world)),
+        out_of_scope=lambda world: _restriction(_member_b(world)),
+        data=lambda world: {"ends_on": "2026-01-20", "note": "解除留置"},
         allowed_status=302,
         denied_persona="grid_worker_a",
     ),

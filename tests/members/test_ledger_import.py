@@ -19,7 +19,16 @@ from tests.members.ledger_data import HEADER, id_number, make_member, nth_id_num
 
 
 def test_the_headers_are_those_of_the_collection_form():
-    assert [str(column.label) for column in MEMBER_SPEC.columns] == HEADER
+    labels = [str(column.label) for column in MEMBER_SPEC.columns]
+    assert labels[: len(HEADER)] == HEADER
+    # Then 留党察看 or suspended rights (optional; tested in test_restrictions.py).
+    assert [column.key for column in MEMBER_SPEC.columns[len(HEADER) :]] == [
+        "restriction_kind",
+        "restriction_starts_on",
+        "restriction_ends_on",
+        "restriction_decision_number",
+        "restriction_decision_organ",
+    ]
 
 
 def test_five_thousand_rows_with_three_bad_ones_import_nothing_then_the_corrected_sheet_imports(

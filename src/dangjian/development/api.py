@@ -157,6 +157,10 @@ class RecordStepIn(InputSchema):
     in_favour: int | None = Field(None, ge=0)
     against: int | None = Field(None, ge=0)
     abstain: int | None = Field(None, ge=0)
+    # Written opinions of absent members with a vote (细则第二十一条): member ids by the way they voted.
+    written_in_favour: list[int] | None = None
+    written_against: list[int] | None = None
+    written_abstain: list[int] | None = None
     days: float | None = Field(None, ge=0)
     hours: float | None = Field(None, ge=0)
     months: int | None = Field(None, ge=0)

@@ -20,6 +20,7 @@ from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember, Resident
+from dangjian.members.voters import restricted_on
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
@@ -96,16 +97,25 @@ def generate_development(generator) -> int:
     by_code = {step.code: step for step in ordered}
     if "application" not in by_code:
         return 0
-    voters: dict[int, list[int]] = defaultdict(list)
-    for org_id, member_id in PartyMember.objects.filter(status=MemberStatus.FULL, is_active=True).values_list(
-        "org_id", "id"
-    ):
-        voters[org_id].append(member_id)
     branches = list(
         Organization.objects.filter(kind__in=BRANCH_KINDS, is_active=True)
         .select_related("jurisdiction")
         .order_by("path")
     )
+    # Introducers and voters: members with a vote today (``members.voters``): the 正式党员 of the
+    # branch and of its 党小组, none under 留党察看 (细则第十四条).
+    branch_of_path = {branch.path: branch.pk for branch in branches}
+    path_step = Organization.steplen
+    voters: dict[int, list[int]] = defaultdict(list)
+    for path, member_id in (
+        PartyMember.objects.filter(status=MemberStatus.FULL, is_active=True)
+        .exclude(restricted_on(today))
+        .values_list("org__path", "id")
+    ):
+        for end in range(len(path), 0, -path_step):
+            if path[:end] in branch_of_path:
+                voters[branch_of_path[path[:end]]].append(member_id)
+                break
     youngest = today - datetime.timedelta(days=18 * 366)
     oldest = today - datetime.timedelta(days=MAX_AGE * 366)
     pool = list(

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.models import Person
 from dangjian.core.validators import EVENT_DATES
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
-from dangjian.members.choices import MemberStatus
-from dangjian.members.models import PartyMember
+from dangjian.members.voters import members_with_a_vote
 from dangjian.orgs.choices import BRANCH_KINDS
 from dangjian.orgs.models import Organization
 
@@ -85,10 +84,10 @@ class RecordStepForm(forms.Form):
         if not step.materials:
             del self.fields["materials"]
         kinds = {rule.get("kind"): rule for rule in step.rules or []}
+        # The members with a vote today, the branch's 党小组 included (``members.voters``); the
+        # service checks them again on the step's date.
         members = (
-            PartyMember.objects.filter(org=applicant.org, status=MemberStatus.FULL, is_active=True)
-            .select_related("person")
-            .order_by("person__name_pinyin", "id")
+            members_with_a_vote(applicant.org).select_related("person").order_by("person__name_pinyin", "id")
         )
         for rule in step.rules or []:
             if rule.get("kind") == "members":
@@ -107,6 +106,21 @@ class RecordStepForm(forms.Form):
             for key in VOTE_FIELDS:
                 self.fields[key] = forms.IntegerField(
                     label=labels[key], min_value=0, required=key != "abstain"
+                )
+            written = {
+                "written_in_favour": _("Written opinions of absent members: in favour"),
+                "written_against": _("Written opinions of absent members: against"),
+                "written_abstain": _("Written opinions of absent members: abstaining"),
+            }
+            for key, label in written.items():
+                self.fields[key] = MemberChoiceField(
+                    queryset=members,
+                    label=label,
+                    widget=forms.SelectMultiple(attrs={"size": 4}),
+                    required=False,
+                    help_text=_(
+                        "Members with a vote who could not attend and handed in a written opinion before the meeting (细则第二十一条)."
+                    ),
                 )
         if "training" in kinds:
             self.fields["days"] = forms.DecimalField(label=_("Training days"), min_value=0, required=False)

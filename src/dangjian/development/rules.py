@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 RULE_KINDS = {"after", "min_age", "league_under", "members", "prior_count", "training", "vote", "months"}
 REGULATION = _("the Regulations on the Work of Developing Party Members")
+# Written opinions of voting members absent from a 支部大会, handed in before it (细则 第二十一条):
+# member ids by the way they voted.
+WRITTEN_OPINION_KEYS = ("written_in_favour", "written_against", "written_abstain")
 
 
 def add_interval(date: datetime.date, interval: Mapping | None, *, extra_months: int = 0) -> datetime.date:
@@ -75,8 +78,13 @@ class Context:
     extension_months: int = 0
     # Active 正式党员 among the member ids named in the values (filled by the service).
     full_member_ids: set[int] = field(default_factory=set)
-    # 正式党员 of the branch entitled to vote at a 支部大会.
+    # Those of the named members under 留党察看 or with rights suspended on the date (filled by the
+    # service): they cannot be 入党介绍人 (细则 第十四条).
+    restricted_member_ids: set[int] = field(default_factory=set)
+    # 应到会有表决权 of the branch on the date (``members.voters``).
     voters: int = 0
+    # Those of the members named in written opinions who have a vote in the branch on the date.
+    written_voter_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -159,6 +167,12 @@ def _check(rule: Mapping, ctx: Context) -> str | None:
             }
         if len(set(ids)) != len(ids):
             return gettext("the same member is named twice.")
+        restricted = [member_id for member_id in ids if member_id in ctx.restricted_member_ids]
+        if restricted and rule.get("value") == "introducers":
+            return gettext(
+                "%(count)s of the named introducers are under 留党察看 or have their rights suspended on "
+                "%(date)s and cannot be 入党介绍人 (细则第十四条)."
+            ) % {"count": len(restricted), "date": fmt(ctx.date)}
         low = rule.get("count", rule.get("min"))
         high = rule.get("count", rule.get("max"))
         if (low is not None and len(ids) < int(low)) or (high is not None and len(ids) > int(high)):
@@ -179,30 +193,63 @@ def _check(rule: Mapping, ctx: Context) -> str | None:
             "hours": _plain(hours),
         }
     if kind == "vote":
-        present = int(_number(ctx.values.get("present")))
-        in_favour = int(_number(ctx.values.get("in_favour")))
-        voters = ctx.voters
-        if in_favour > present:
-            return gettext("%(favour)s in favour but only %(present)s present.") % {
-                "favour": in_favour,
-                "present": present,
-            }
-        if present * 2 <= voters:
-            return gettext(
-                "no quorum: %(present)s of the %(voters)s full members entitled to vote were present; more "
-                "than half are needed."
-            ) % {"present": present, "voters": voters}
-        if in_favour * 2 <= voters:
-            return gettext(
-                "not passed: %(favour)s in favour of the %(voters)s full members entitled to vote; more than "
-                "half are needed."
-            ) % {"favour": in_favour, "voters": voters}
-        return None
+        return _check_vote(ctx)
     if kind == "months":
         months = int(_number(ctx.values.get(rule.get("value", "months"))))
         if months < int(rule.get("min", 0)) or months > int(rule.get("max", 10**6)):
             return gettext("%(months)s months recorded.") % {"months": months}
         return None
+    return None
+
+
+def _check_vote(ctx: Context) -> str | None:
+    """支部大会: quorum (细则第二十条) and majority with the written opinions (细则第二十一条).
+
+    ``present`` and ``in_favour`` / ``against`` / ``abstain`` are the members with a vote at the
+    meeting; the written opinions of absent voting members are counted in the votes, not in the
+    attendance. Both thresholds are "more than half of 应到会有表决权" (``ctx.voters``).
+    """
+    present = int(_number(ctx.values.get("present")))
+    in_favour = int(_number(ctx.values.get("in_favour")))
+    against = int(_number(ctx.values.get("against")))
+    abstain = int(_number(ctx.values.get("abstain")))
+    voters = ctx.voters
+    written = {key: _ids(ctx.values.get(key)) for key in WRITTEN_OPINION_KEYS}
+    named = [member_id for ids in written.values() for member_id in ids]
+    if len(set(named)) != len(named):
+        return gettext("a written opinion is recorded twice for the same member.")
+    without_vote = [member_id for member_id in named if member_id not in ctx.written_voter_ids]
+    if without_vote:
+        return gettext(
+            "%(count)s of the written opinions are not from members with a vote in this branch on %(date)s; "
+            "only the written opinions of absent members with a vote count (细则第二十一条)."
+        ) % {"count": len(without_vote), "date": fmt(ctx.date)}
+    if in_favour + against + abstain > present:
+        return gettext(
+            "%(votes)s votes cast at the meeting but only %(present)s present; record the written opinions "
+            "of absent members separately."
+        ) % {"votes": in_favour + against + abstain, "present": present}
+    if present + len(named) > voters:
+        return gettext(
+            "%(present)s present and %(written)s written opinions, but only %(voters)s members have a vote "
+            "in the branch (正式党员 of the branch and its 党小组, without those under 留党察看)."
+        ) % {"present": present, "written": len(named), "voters": voters}
+    if present * 2 <= voters:
+        return gettext(
+            "no quorum: %(present)s of the %(voters)s full members entitled to vote were present; more "
+            "than half are needed."
+        ) % {"present": present, "voters": voters}
+    written_in_favour = len(written["written_in_favour"])
+    if (in_favour + written_in_favour) * 2 <= voters:
+        if not written_in_favour:
+            return gettext(
+                "not passed: %(favour)s in favour of the %(voters)s full members entitled to vote; more than "
+                "half are needed."
+            ) % {"favour": in_favour, "voters": voters}
+        return gettext(
+            "not passed: %(favour)s in favour (%(written)s of them in written opinions, 细则第二十一条) of the "
+            "%(voters)s full members entitled to vote; more than half are needed."
+        ) % {"favour": in_favour + written_in_favour, "written": written_in_favour, "voters": voters}
     return None
 
 

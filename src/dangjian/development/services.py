@@ -26,6 +26,7 @@ from dangjian.development.choices import OPEN_STATES, ApplicantState, Stage, Ste
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
+from dangjian.members.voters import count_with_a_vote, members_with_a_vote, restricted_ids
 from dangjian.orgs.choices import BRANCH_KINDS
 
 APPLICATION = "application"
@@ -40,8 +41,9 @@ VALUE_KEYS = {
     "days",
     "hours",
     "months",
+    *rules.WRITTEN_OPINION_KEYS,
 }
-MEMBER_VALUE_KEYS = ("contacts", "introducers")
+MEMBER_VALUE_KEYS = ("contacts", "introducers", *rules.WRITTEN_OPINION_KEYS)
 
 
 def active_steps() -> list[StepDefinition]:
@@ -70,9 +72,10 @@ def full_member_ids(ids) -> set[int]:
     )
 
 
-def voters_of(org) -> int:
-    """正式党员 of the branch entitled to vote at its 支部大会 (预备党员 have no vote)."""
-    return PartyMember.objects.filter(org=org, status=MemberStatus.FULL, is_active=True).count()
+def voters_of(org, on: datetime.date | None = None) -> int:
+    """应到会有表决权 at the branch's 支部大会 on ``on``: ``members.voters`` (the whole branch with
+    its 党小组, 正式党员 only, without those under 留党察看 or with rights suspended)."""
+    return count_with_a_vote(org, on)
 
 
 def refresh_next(applicant: Applicant, records, steps: list[StepDefinition]) -> None:
@@ -232,6 +235,8 @@ def record_step(
             )
         clean = _clean_values(values)
         member_ids = [i for key in MEMBER_VALUE_KEYS for i in clean.get(key, [])]
+        written_ids = [i for key in rules.WRITTEN_OPINION_KEYS for i in clean.get(key, [])]
+        has_vote = any(r.get("kind") == "vote" for r in step.rules)
         ctx = rules.Context(
             date=date,
             birth_date=current.person.birth_date,
@@ -241,7 +246,13 @@ def record_step(
             step_names={s.code: s.name for s in steps},
             extension_months=extension_months(records),
             full_member_ids=full_member_ids(member_ids) if member_ids else set(),
-            voters=voters_of(current.org) if any(r.get("kind") == "vote" for r in step.rules) else 0,
+            restricted_member_ids=restricted_ids(member_ids, date),
+            voters=voters_of(current.org, date) if has_vote else 0,
+            written_voter_ids=set(
+                members_with_a_vote(current.org, date).filter(pk__in=written_ids).values_list("pk", flat=True)
+            )
+            if written_ids
+            else set(),
         )
         outcome = rules.evaluate(step.rules or [], ctx)
         if outcome.errors:

@@ -20,6 +20,7 @@ from dangjian.elections.models import Ballot, Candidate, Election
 from dangjian.elections.services import minimum_candidates
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
+from dangjian.members.voters import restricted_on
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind
 from dangjian.orgs.models import Committee, CommitteeMember, Organization
 
@@ -70,6 +71,7 @@ def generate_elections(generator) -> int:
     voters_by_org: dict[int, list[PartyMember]] = {}
     for member in (
         PartyMember.objects.filter(org__in=branches, is_active=True, status=MemberStatus.FULL)
+        .exclude(restricted_on(generator.today))
         .only("id", "org_id", "person_id")
         .order_by("org_id", "id")
     ):

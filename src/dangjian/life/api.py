@@ -122,6 +122,24 @@ class AttendanceIn(InputSchema):
     reason: str = Field("", max_length=200)
 
 
+class MeetingVoteIn(InputSchema):
+    subject: str = Field(max_length=200)
+    in_favour: int = Field(ge=0, le=100_000)
+    against: int = Field(0, ge=0, le=100_000)
+    abstain: int = Field(0, ge=0, le=100_000)
+
+
+class MeetingVoteOut(Schema):
+    id: int
+    subject: str
+    in_favour: int
+    against: int
+    abstain: int
+    voters: int
+    present_with_vote: int
+    passed: bool
+
+
 class CheckInIn(InputSchema):
     token: str = Field(max_length=64)
 
@@ -272,9 +290,25 @@ def meeting_check_in(request: HttpRequest, id: int, payload: CheckInIn) -> Atten
     return Attendance.objects.select_related("member__person").get(pk=row.pk)
 
 
+@router.post("/meetings/{id:id}/votes", response={201: MeetingVoteOut}, url_name="meeting_vote_create")
+def meeting_vote_create(request: HttpRequest, id: int, payload: MeetingVoteIn) -> Status:
+    """Record a motion voted at a 支部党员大会: refused without the quorum of members with a vote
+    (支部工作条例 第十一条); ``passed`` says whether more than half of 应到会有表决权 were in favour."""
+    vote = services.record_vote(
+        _visible(request, id, "life.change_meeting"),
+        subject=payload.subject,
+        in_favour=payload.in_favour,
+        against=payload.against,
+        abstain=payload.abstain,
+        by=request.user,
+    )
+    return Status(201, vote)
+
+
 @router.post("/meetings/{id:id}/close", response=MeetingDetailOut, url_name="meeting_close")
 def meeting_close(request: HttpRequest, id: int) -> Meeting:
-    """Close the meeting: needs minutes, everyone's attendance and, for 党员大会/支委会, a quorum."""
+    """Close the meeting: needs minutes, everyone's attendance, a quorum for a 支委会 and for a
+    党员大会 that voted."""
     services.close_meeting(_visible(request, id, "life.change_meeting"), by=request.user)
     return _detail(_visible(request, id))
 

@@ -15,7 +15,8 @@ class MeetingKind(models.TextChoices):
     HEART_TALK = "heart_talk", _("Heart-to-heart talk")
 
 
-# Meetings that decide by vote: more than half of the expected attendees must be present (DOMAIN.md).
+# Meetings that may need a quorum: a 支委会 always (支部工作条例 第十二条), a 党员大会 when it votes
+# (第十一条, ``life.services.vote_quorum``). The demo data generator reads it.
 QUORUM_KINDS = {MeetingKind.BRANCH_GENERAL, MeetingKind.COMMITTEE}
 
 

@@ -236,3 +236,12 @@ class CompliancePeriodForm(forms.Form):
             return Period(start, end)
         year = data.get("year") or timezone.localdate().year
         return Period.quarter(year, data["quarter"]) if data.get("quarter") else Period.year(year)
+
+
+class MeetingVoteForm(forms.Form):
+    """A motion voted at a 支部党员大会 and its tally (members with a vote present only)."""
+
+    subject = forms.CharField(label=_("Motion"), max_length=200)
+    in_favour = forms.IntegerField(label=_("In favour"), min_value=0)
+    against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
+    abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, initial=0)

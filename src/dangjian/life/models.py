@@ -130,6 +130,45 @@ class Attendance(models.Model):
         return (self.meeting.org.path, "")
 
 
+class MeetingVote(models.Model):
+    """A motion put to the vote at a 支部党员大会, with its tally and whether it passed.
+
+    A 党员大会 that votes needs more than half of the members with a vote present, and a motion
+    passes with more than half of 应到会有表决权 (支部工作条例 第十一条). ``voters`` and
+    ``present_with_vote`` are fixed when the tally is recorded (``members.voters`` on the meeting
+    date), so the record keeps the figures it was judged on.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="votes"
+    )
+    subject = models.CharField(_("motion"), max_length=200)
+    in_favour = models.PositiveIntegerField(_("in favour"))
+    against = models.PositiveIntegerField(_("against"), default=0)
+    abstain = models.PositiveIntegerField(_("abstaining"), default=0)
+    voters = models.PositiveIntegerField(_("members with a vote expected"))
+    present_with_vote = models.PositiveIntegerField(_("members with a vote present"))
+    passed = models.BooleanField(_("passed"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting vote")
+        verbose_name_plural = _("meeting votes")
+        ordering = ["meeting_id", "id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "meeting__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.meeting.org.path, "")
+
+
 class CadenceRule(models.Model):
     """How often organizations of some kinds must hold a kind of meeting (三会一课 and the rest).
 

@@ -19,10 +19,11 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm
-from dangjian.life.choices import QUORUM_KINDS, AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
+from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.compliance import LATE_AFTER
-from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment
+from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment, MeetingVote
 from dangjian.members.models import PartyMember
+from dangjian.members.voters import members_with_a_vote
 from dangjian.orgs.models import CommitteeMember, Organization
 
 # The check-in window: the QR code works from this long before the start until the meeting ends,
@@ -249,8 +250,10 @@ def check_in(meeting: Meeting, *, token: str, user, now: datetime.datetime | Non
 
 
 def close_meeting(meeting: Meeting, *, by) -> Meeting:
-    """Close a held meeting: it needs minutes, attendance for everyone expected, and a quorum
-    for 支部党员大会 and 支部委员会会议 (more than half present). Only closed meetings count."""
+    """Close a held meeting: it needs minutes and attendance for everyone expected. A 支部委员会会议
+    needs more than half of the committee present (支部工作条例 第十二条); a 支部党员大会 that voted
+    needs more than half of the members with a vote present (第十一条), one that took no vote any
+    attendance. Only closed meetings count."""
     with transaction.atomic():
         current = _locked(meeting, by)
         if current.state == MeetingState.CLOSED:
@@ -273,7 +276,8 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
                 rule="attendance_required",
             )
         present = sum(1 for status in rows if status == AttendanceStatus.PRESENT)
-        if current.kind in QUORUM_KINDS and present * 2 <= len(rows):
+        if current.kind == MeetingKind.COMMITTEE and present * 2 <= len(rows):
+            # 支部委员会会议: more than half of the committee present (支部工作条例 第十二条).
             raise RuleViolation(
                 gettext(
                     "Quorum rule: a %(kind)s needs more than half of its expected attendees present; "
@@ -282,6 +286,11 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
                 % {"kind": current.get_kind_display(), "present": present, "expected": len(rows)},
                 rule="quorum",
             )
+        if current.kind == MeetingKind.BRANCH_GENERAL and current.votes.exists():
+            # A 党员大会 that voted needs its quorum of members with a vote (第十一条); one that
+            # took no vote is not refused for attendance.
+            present_with_vote, voters = vote_quorum(current)
+            _refuse_without_quorum(present_with_vote, voters)
         current.state = MeetingState.CLOSED
         current.closed_at = timezone.now()
         current.closed_late = current.closed_at > current.ends_at + LATE_AFTER
@@ -295,6 +304,98 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
             note=gettext("%(present)s of %(expected)s present") % {"present": present, "expected": len(rows)},
         )
     return current
+
+
+# --- Votes of a 支部党员大会 (支部工作条例 第十一条) ---------------------------------------------------
+
+ARTICLE_GENERAL_MEETING = "《中国共产党支部工作条例（试行）》第十一条"
+
+
+def vote_quorum(meeting: Meeting) -> tuple[int, int]:
+    """(members with a vote present, 应到会有表决权) of a meeting, on the meeting's date.
+
+    Both come from ``members.voters``: the branch's 正式党员 with those of its 党小组, without
+    预备党员 and without members under 留党察看 or with rights suspended.
+    """
+    day = timezone.localtime(meeting.starts_at).date()
+    with_a_vote = members_with_a_vote(meeting.org, day)
+    present = meeting.attendances.filter(
+        status=AttendanceStatus.PRESENT, member__in=with_a_vote.values("pk")
+    ).count()
+    return present, with_a_vote.count()
+
+
+def _refuse_without_quorum(present_with_vote: int, voters: int) -> None:
+    if present_with_vote * 2 <= voters:
+        raise RuleViolation(
+            gettext(
+                "Quorum rule (%(article)s): a 党员大会 that votes needs more than half of the members with a "
+                "vote present; %(present)s of %(voters)s were present (预备党员 and members under 留党察看 "
+                "have no vote)."
+            )
+            % {"article": ARTICLE_GENERAL_MEETING, "present": present_with_vote, "voters": voters},
+            rule="quorum",
+        )
+
+
+def record_vote(
+    meeting: Meeting, *, subject: str, in_favour: int, against: int = 0, abstain: int = 0, by
+) -> MeetingVote:
+    """Record a motion voted at a 支部党员大会 and whether it passed (支部工作条例 第十一条).
+
+    Refused without the quorum of members with a vote present, or with more votes than members
+    with a vote present. The motion passes with more than half of 应到会有表决权, not of those
+    present; a motion that does not pass is recorded as not passed.
+    """
+    subject = (subject or "").strip()
+    if not subject:
+        raise RuleViolation(gettext("Enter the motion put to the vote."), rule="required", field="subject")
+    if min(in_favour, against, abstain) < 0:
+        raise RuleViolation(gettext("Vote counts cannot be negative."), rule="vote_counts", field="in_favour")
+    with transaction.atomic():
+        current = _locked(meeting, by)
+        _refuse_if_closed(current)
+        if current.kind != MeetingKind.BRANCH_GENERAL:
+            raise RuleViolation(
+                gettext("Votes are recorded on a branch general meeting (支部党员大会) only."),
+                rule="vote_meeting",
+            )
+        present_with_vote, voters = vote_quorum(current)
+        _refuse_without_quorum(present_with_vote, voters)
+        if in_favour + against + abstain > present_with_vote:
+            raise RuleViolation(
+                gettext(
+                    "%(votes)s votes recorded but only %(present)s members with a vote are marked present; "
+                    "check the attendance and the tally."
+                )
+                % {"votes": in_favour + against + abstain, "present": present_with_vote},
+                rule="vote_counts",
+                field="in_favour",
+            )
+        vote = MeetingVote.objects.create(
+            meeting=current,
+            subject=subject,
+            in_favour=in_favour,
+            against=against,
+            abstain=abstain,
+            voters=voters,
+            present_with_vote=present_with_vote,
+            passed=in_favour * 2 > voters,
+        )
+        _mark_held(current)
+        audit.record(
+            AuditAction.CREATE,
+            vote,
+            by=by,
+            changes=audit.diff(
+                {},
+                audit.snapshot(
+                    vote,
+                    ["subject", "in_favour", "against", "abstain", "voters", "present_with_vote", "passed"],
+                ),
+            ),
+        )
+    return vote
 
 
 # --- 民主评议党员: one grade per member, organization and year ---------------------------------

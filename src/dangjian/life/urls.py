@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/<id:org_pk>/meetings/add/", views.meeting_create, name="meeting_create"),
     path("meetings/<id:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<id:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
+    path("meetings/<id:pk>/votes/add/", views.meeting_vote_add, name="meeting_vote_add"),
     path("meetings/<id:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<id:pk>/checkin/<str:token>/", views.meeting_checkin, name="meeting_checkin"),
     path("meetings/<id:pk>/minutes.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),

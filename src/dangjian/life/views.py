@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
@@ -42,6 +42,7 @@ from dangjian.life.forms import (
     CompliancePeriodForm,
     MeetingFilterSet,
     MeetingForm,
+    MeetingVoteForm,
     ReviewForm,
 )
 from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment
@@ -140,6 +141,10 @@ def meeting_detail(request, pk: int):
         )
         if meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
         else [],
+        "votes": list(meeting.votes.order_by("id")) if meeting.kind == MeetingKind.BRANCH_GENERAL else [],
+        "can_vote": can_change
+        and meeting.state != MeetingState.CLOSED
+        and meeting.kind == MeetingKind.BRANCH_GENERAL,
         "can_review": meeting.kind == MeetingKind.DEMOCRATIC_REVIEW
         and allowed(request.user, "life.add_democraticreview", meeting),
     }
@@ -218,6 +223,34 @@ def attendance_edit(request, pk: int):
             messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": count})
             return redirect("life:meeting_detail", pk=meeting.pk)
     return render(request, "life/attendance_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def meeting_vote_add(request, pk: int):
+    """Record a motion voted at a 支部党员大会 (quorum and majority of 支部工作条例 第十一条)."""
+    meeting = _meeting(request, pk)
+    require(request.user, "life.change_meeting", meeting)
+    form = MeetingVoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the motion and the numbers of votes."))
+        return redirect("life:meeting_detail", pk=meeting.pk)
+    try:
+        vote = services.record_vote(meeting, by=request.user, **form.cleaned_data)
+    except PermissionDenied as refusal:
+        raise PageForbidden(refusal.message) from refusal
+    except RuleViolation as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if vote.passed:
+            messages.success(request, _("“%(subject)s” passed.") % {"subject": vote.subject})
+        else:
+            messages.warning(
+                request,
+                _("“%(subject)s” did not pass: %(favour)s in favour of %(voters)s members with a vote.")
+                % {"subject": vote.subject, "favour": vote.in_favour, "voters": vote.voters},
+            )
+    return redirect("life:meeting_detail", pk=meeting.pk)
 
 
 @login_required

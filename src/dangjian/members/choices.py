@@ -41,3 +41,13 @@ class TransferDirection(models.TextChoices):
     INTERNAL = "internal", _("Within the system")
     OUTGOING = "outgoing", _("To an organization outside the system")
     INCOMING = "incoming", _("From an organization outside the system")
+
+
+class RestrictionKind(models.TextChoices):
+    """Why a member's rights are restricted (DOMAIN.md, "Party-member status").
+
+    Either way the member has no vote, cannot elect or stand, and cannot be an 入党介绍人.
+    """
+
+    PROBATION_WITHIN_PARTY = "probation_within_party", _("Probation within the Party (留党察看)")
+    RIGHTS_SUSPENDED = "rights_suspended", _("Rights suspended (留置/逮捕)")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +44,8 @@ from dangjian.core.personal import ID_NUMBER, lookup_hash
 from dangjian.core.scoping import ORG, scope_of
 from dangjian.core.validators import id_number_birth_date, id_number_gender
 from dangjian.members import ledger_services
-from dangjian.members.choices import MemberCategory, MemberStatus
-from dangjian.members.models import PartyMember
+from dangjian.members.choices import MemberCategory, MemberStatus, RestrictionKind
+from dangjian.members.models import PartyMember, RightsRestriction
 from dangjian.members.person_matching import people_in_scope, registered_elsewhere_message
 from dangjian.orgs.models import Organization
 
@@ -137,7 +138,41 @@ MEMBER_COLUMNS: list[Column] = [
         help=_("是 or 否; empty means 否."),
         width=8,
     ),
+    # 留党察看 or suspended rights (the latest period): the member has no vote while it is in force.
+    choice_column(
+        "restriction_kind",
+        pgettext_lazy("member ledger", "Restriction"),
+        RestrictionKind.choices,
+        help=_("留党察看 or suspended rights; empty when none."),
+        example="",
+        width=14,
+    ),
+    date_column("restriction_starts_on", pgettext_lazy("member ledger", "Restriction starts on"), example=""),
+    date_column(
+        "restriction_ends_on",
+        pgettext_lazy("member ledger", "Restriction ends on"),
+        help=_("The last day; required for 留党察看."),
+        example="",
+    ),
+    text_column(
+        "restriction_decision_number",
+        pgettext_lazy("member ledger", "Decision document number"),
+        max_length=64,
+        width=18,
+    ),
+    text_column(
+        "restriction_decision_organ",
+        pgettext_lazy("member ledger", "Deciding organ"),
+        max_length=200,
+        width=20,
+    ),
 ]
+RESTRICTION_KEYS = (
+    "restriction_starts_on",
+    "restriction_ends_on",
+    "restriction_decision_number",
+    "restriction_decision_organ",
+)
 
 
 def _batches(items: list, size: int = BATCH) -> Iterator[list]:
@@ -277,6 +312,7 @@ def _check_row(
             birth_date=birth_date,
             flow_out_destination=values.get("flow_out_destination") or "",
         )
+        _check_restriction_cells(values)
     except RuleViolation as violation:
         context.error(row, violation.message, _column(violation.field))
         return None
@@ -285,6 +321,40 @@ def _check_row(
         context.error(row, str(org), "org")
         return None
     return {"id_number": id_number, "mobile": mobile, "birth_date": birth_date, "org": org}
+
+
+def _check_restriction_cells(values: dict[str, Any]) -> None:
+    """The restriction columns: all empty, or a kind with its dates and deciding organ."""
+    kind = values.get("restriction_kind") or ""
+    if not kind:
+        if any(values.get(key) for key in RESTRICTION_KEYS):
+            raise RuleViolation(
+                gettext(
+                    "A restriction date or decision is filled in without its kind; choose 留党察看 or suspended rights."
+                ),
+                rule="restriction_kind",
+                field="restriction_kind",
+            )
+        return
+    try:
+        ledger_services.check_restriction(
+            kind=kind,
+            starts_on=values.get("restriction_starts_on"),
+            ends_on=values.get("restriction_ends_on"),
+            decision_organ=values.get("restriction_decision_organ") or "",
+        )
+    except RuleViolation as violation:
+        violation.field = RESTRICTION_FIELDS.get(violation.field or "", "restriction_kind")
+        raise
+
+
+# The service's field names → the import's columns.
+RESTRICTION_FIELDS = {
+    "kind": "restriction_kind",
+    "starts_on": "restriction_starts_on",
+    "ends_on": "restriction_ends_on",
+    "decision_organ": "restriction_decision_organ",
+}
 
 
 def _column(field: str | None) -> str | None:
@@ -394,6 +464,23 @@ def _insert(ready: list[tuple[Row, dict[str, Any]]]) -> None:
     # people in the org tree for scoped lists.
     PartyMember.fill_sort_names(PartyMember.objects.filter(person_id__in=[m.person_id for m in members]))
     refresh_scope_keys([m.person_id for m in members])
+    restrictions = []
+    for (row, _result), member in zip(ready, members, strict=True):
+        values = row.values
+        if not values.get("restriction_kind"):
+            continue
+        # bulk_create sets the primary keys on both databases (RETURNING).
+        restrictions.append(
+            RightsRestriction(
+                member_id=member.pk,
+                kind=values["restriction_kind"],
+                starts_on=values["restriction_starts_on"],
+                ends_on=values.get("restriction_ends_on"),
+                decision_number=values.get("restriction_decision_number") or "",
+                decision_organ=values.get("restriction_decision_organ") or "",
+            )
+        )
+    RightsRestriction.objects.bulk_create(restrictions, batch_size=BATCH)
 
 
 def _no_row_left(row: Row, context: ImportContext) -> Outcome:  # pragma: no cover - prepare returns []
@@ -422,7 +509,17 @@ def member_export_rows(queryset, *, by, revealed: dict | None = None) -> Iterato
     scope = scope_of(by)
     if revealed is not None:
         revealed.setdefault("clear_personal_data_rows", 0)
-    members: Iterable[PartyMember] = queryset.select_related("person", "org").iterator(chunk_size=1000)
+    latest = RightsRestriction.objects.filter(member=OuterRef("pk")).order_by("-starts_on", "-id")
+    members: Iterable[PartyMember] = (
+        queryset.select_related("person", "org")
+        .annotate(
+            **{
+                f"latest_{name}": Subquery(latest.values(name)[:1])
+                for name in ("kind", "starts_on", "ends_on", "decision_number", "decision_organ")
+            }
+        )
+        .iterator(chunk_size=1000)
+    )
     for member in members:
         person = member.person
         reveal = scope.has_perm("core.reveal_personal_data", org_path=member.org.path)
@@ -445,4 +542,9 @@ def member_export_rows(queryset, *, by, revealed: dict | None = None) -> Iterato
             "job_title": member.job_title,
             "flow_out_destination": member.flow_out_destination,
             "is_lost_contact": YES if member.is_lost_contact else NO,
+            "restriction_kind": member.latest_kind or "",
+            "restriction_starts_on": member.latest_starts_on,
+            "restriction_ends_on": member.latest_ends_on,
+            "restriction_decision_number": member.latest_decision_number or "",
+            "restriction_decision_organ": member.latest_decision_organ or "",
         }

@@ -1,4 +1,4 @@
-"""Forms of the member ledger pages: a member's entry (add and edit) and the 失联 flag.
+"""Forms of the member ledger pages: a member's entry (add and edit), the 失联 flag, 留党察看.
 
 The forms only shape input; the rules (ID number, 转正 one year after joining, one membership per
 person, stale edits) are the services' (``members.ledger_services``) and come back as form errors.
@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from dangjian.core.choices import Education, Gender
 from dangjian.core.scoping import ORG, scope_of
 from dangjian.core.validators import BIRTH_DATES, EVENT_DATES, PARTY_DATES
-from dangjian.members.choices import MemberCategory, MemberStatus
+from dangjian.members.choices import MemberCategory, MemberStatus, RestrictionKind
 from dangjian.orgs.models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -146,3 +146,27 @@ class LostContactForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RestrictionForm(forms.Form):
+    """留党察看 or suspended rights: the period and the decision."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=RestrictionKind.choices)
+    starts_on = forms.DateField(validators=[EVENT_DATES], label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(
+        label=_("Ends on (last day)"),
+        widget=DATE,
+        required=False,
+        help_text=_("Required for 留党察看; empty for a suspension whose end is not known yet."),
+    )
+    decision_number = forms.CharField(label=_("Decision document number"), max_length=64, required=False)
+    decision_organ = forms.CharField(label=_("Deciding organ"), max_length=200)
+    decision_text = forms.CharField(
+        label=_("Decision"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EndRestrictionForm(forms.Form):
+    ends_on = forms.DateField(validators=[EVENT_DATES], label=_("Last day"), widget=DATE)
+    note = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,4 +1,5 @@
-"""The member ledger (党员台账): adding a member, editing their entry, marking 失联.
+"""The member ledger (党员台账): adding a member, editing their entry, marking 失联, recording
+留党察看 or suspended rights.
 
 Every change checks the user's permission over the member's organization, enforces the rules of
 DOMAIN.md ("People") with the rule named, bumps ``PartyMember.version`` (so a stale edit or a
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,8 +30,8 @@ from dangjian.core.validators import (
     validate_id_number,
     validate_mobile,
 )
-from dangjian.members.choices import MemberCategory, MemberStatus
-from dangjian.members.models import PartyMember
+from dangjian.members.choices import MemberCategory, MemberStatus, RestrictionKind
+from dangjian.members.models import PartyMember, RightsRestriction
 from dangjian.members.person_matching import ExistingPersonFound, find_person
 from dangjian.orgs.models import Organization
 
@@ -406,3 +407,174 @@ def clear_lost_contact(
         note=note,
     )
     return member
+
+
+# --- 留党察看 and suspended rights ---------------------------------------------------------------
+
+RESTRICTION_ARTICLES = "《中国共产党基层组织选举工作条例》第五条、《中国共产党发展党员工作细则》第十四条"
+
+
+def _restriction_snapshot(restriction: RightsRestriction) -> dict[str, Any]:
+    return audit.snapshot(
+        restriction,
+        ["kind", "starts_on", "ends_on", "decision_number", "decision_organ", "decision_text"],
+    )
+
+
+def check_restriction(
+    *,
+    kind: str,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    decision_organ: str,
+    today: datetime.date | None = None,
+) -> None:
+    """Refuse a restriction that is incomplete or inconsistent, naming what to fix (pure: no queries)."""
+    today = today or timezone.localdate()
+    if kind not in RestrictionKind.values:
+        raise RuleViolation(
+            gettext("Choose 留党察看 or suspended rights."), rule="restriction_kind", field="kind"
+        )
+    if starts_on is None:
+        raise RuleViolation(
+            gettext("Enter the date the restriction starts."), rule="required", field="starts_on"
+        )
+    if starts_on > today:
+        raise RuleViolation(
+            gettext("The start date cannot be in the future; record the decision once it takes effect."),
+            rule="restriction_future",
+            field="starts_on",
+        )
+    if kind == RestrictionKind.PROBATION_WITHIN_PARTY and ends_on is None:
+        raise RuleViolation(
+            gettext("留党察看 is decided for a fixed period: enter its last day as stated in the decision."),
+            rule="restriction_end_required",
+            field="ends_on",
+        )
+    if ends_on is not None and ends_on < starts_on:
+        raise RuleViolation(
+            gettext("The restriction cannot end (%(end)s) before it starts (%(start)s).")
+            % {"end": ends_on.isoformat(), "start": starts_on.isoformat()},
+            rule="restriction_dates",
+            field="ends_on",
+        )
+    if not (decision_organ or "").strip():
+        raise RuleViolation(
+            gettext("Enter the organ that took the decision (for example the 党委 or the 纪委)."),
+            rule="required",
+            field="decision_organ",
+        )
+
+
+@transaction.atomic
+def record_restriction(
+    member: PartyMember,
+    *,
+    by,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    decision_number: str = "",
+    decision_organ: str = "",
+    decision_text: str = "",
+    expected_version: int | None = None,
+) -> RightsRestriction:
+    """Record that ``member`` is under 留党察看 or has rights suspended from ``starts_on``.
+
+    From that date the member has no vote, cannot elect or stand and cannot be an 入党介绍人
+    (选举工作条例 第五条; 发展党员工作细则 第十四条): ``members.voters`` leaves them out of every
+    count. A period overlapping another of the same kind is refused.
+    """
+    check_perm(by, CHANGE, member)
+    check_restriction(kind=kind, starts_on=starts_on, ends_on=ends_on, decision_organ=decision_organ)
+    member = _locked(member, expected_version)
+    if not member.is_active:
+        raise RuleViolation(
+            gettext("%(name)s is not an active member; nothing can be recorded.")
+            % {"name": member.person.name},
+            rule="member_inactive",
+        )
+    overlapping = RightsRestriction.objects.filter(member=member, kind=kind).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    clash = overlapping.first()
+    if clash is not None:
+        raise RuleViolation(
+            gettext(
+                "%(name)s already has “%(kind)s” from %(start)s%(end)s; the periods would overlap. "
+                "End or correct that record first."
+            )
+            % {
+                "name": member.person.name,
+                "kind": clash.get_kind_display(),
+                "start": clash.starts_on.isoformat(),
+                "end": gettext(" to %(date)s") % {"date": clash.ends_on.isoformat()} if clash.ends_on else "",
+            },
+            rule="restriction_overlap",
+            field="starts_on",
+        )
+    restriction = RightsRestriction.objects.create(
+        member=member,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        decision_number=(decision_number or "").strip(),
+        decision_organ=(decision_organ or "").strip(),
+        decision_text=(decision_text or "").strip(),
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    _bump_and_save(member, [])
+    audit.record(
+        AuditAction.CREATE, restriction, by=by, changes=audit.diff({}, _restriction_snapshot(restriction))
+    )
+    return restriction
+
+
+@transaction.atomic
+def end_restriction(
+    restriction: RightsRestriction, *, by, ends_on: datetime.date, note: str
+) -> RightsRestriction:
+    """End a restriction on ``ends_on`` (its last day): a suspension is lifted, or a decision is
+    changed by the organ that took it. The reason is required and kept in the audit line."""
+    current = (
+        RightsRestriction.objects.select_for_update()
+        .select_related("member__org", "member__person")
+        .get(pk=restriction.pk)
+    )
+    check_perm(by, CHANGE, current.member)
+    note = (note or "").strip()
+    if not note:
+        raise RuleViolation(
+            gettext("Give the reason (the decision that ends it)."), rule="required", field="note"
+        )
+    if ends_on is None or ends_on < current.starts_on:
+        raise RuleViolation(
+            gettext("The end date must be on or after the start date %(start)s.")
+            % {"start": current.starts_on.isoformat()},
+            rule="restriction_dates",
+            field="ends_on",
+        )
+    if ends_on > timezone.localdate():
+        raise RuleViolation(
+            gettext("The end date cannot be in the future."), rule="restriction_future", field="ends_on"
+        )
+    if current.ends_on is not None and current.ends_on <= ends_on:
+        raise RuleViolation(
+            gettext("This restriction already ends on %(date)s.") % {"date": current.ends_on.isoformat()},
+            rule="restriction_ended",
+            field="ends_on",
+        )
+    before = _restriction_snapshot(current)
+    current.ends_on = ends_on
+    current.save(update_fields=["ends_on"])
+    PartyMember.objects.filter(pk=current.member_id).update(version=F("version") + 1)
+    audit.record(
+        AuditAction.UPDATE,
+        current,
+        by=by,
+        changes=audit.diff(before, _restriction_snapshot(current)),
+        note=note,
+    )
+    return current

@@ -28,8 +28,15 @@ from dangjian.members import ledger_services
 from dangjian.members.filters import MemberFilterSet, in_name_order
 from dangjian.members.history import history_sections
 from dangjian.members.imports import MEMBER_SPEC, member_export_rows
-from dangjian.members.ledger_forms import LostContactForm, MemberEditForm, MemberForm, OrgPickForm
-from dangjian.members.models import PartyMember
+from dangjian.members.ledger_forms import (
+    EndRestrictionForm,
+    LostContactForm,
+    MemberEditForm,
+    MemberForm,
+    OrgPickForm,
+    RestrictionForm,
+)
+from dangjian.members.models import PartyMember, RightsRestriction
 from dangjian.members.person_matching import ExistingPersonFound
 from dangjian.orgs.models import Organization
 
@@ -141,6 +148,10 @@ def member_export(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's ledger entry, 党龄, and the whole history contributed by each app."""
     member = _visible_member(request, pk)
+    today = timezone.localdate()
+    restrictions = list(member.restrictions.order_by("-starts_on", "-id"))
+    for restriction in restrictions:
+        restriction.in_force = restriction.is_in_force(today)
     sections = []
     for provider, section in history_sections(member, request.user):
         html = render_to_string(section.template, section.context, request=request)
@@ -167,6 +178,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lost_contact_form": LostContactForm(
                 initial={"version": member.version, "since": timezone.localdate()}
             ),
+            "restrictions": restrictions,
+            "today": today,
         },
     )
 
@@ -322,6 +335,59 @@ def member_lost_contact(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         raise PageForbidden(error.message) from error
     except (ConcurrentChange, RuleViolation) as error:
+        messages.error(request, error.message)
+    return redirect("members:member_detail", pk=member.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_restriction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record 留党察看 or suspended rights with the decision; the member loses the vote for the period."""
+    member = _visible_member(request, pk)
+    if not _may(request.user, CHANGE, member):
+        raise PageForbidden(CHANGE)
+    form = RestrictionForm(
+        request.POST or None, initial={"version": member.version, "starts_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        if _apply(
+            form,
+            lambda: ledger_services.record_restriction(
+                member, by=request.user, expected_version=version, **data
+            ),
+        ):
+            messages.success(
+                request, _("The restriction of %(name)s was recorded.") % {"name": member.person.name}
+            )
+            return redirect("members:member_detail", pk=member.pk)
+    status = 409 if any(error.code == "stale" for error in form.non_field_errors().as_data()) else 200
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "members/restriction_form.html", {"form": form, "member": member}, status=status)
+
+
+@login_required
+@require_POST
+def member_restriction_end(request: HttpRequest, pk: int, restriction_pk: int) -> HttpResponse:
+    """End a restriction (a suspension lifted, a decision changed); audited with the reason."""
+    member = _visible_member(request, pk)
+    if not _may(request.user, CHANGE, member):
+        raise PageForbidden(CHANGE)
+    restriction = get_object_or_404(RightsRestriction, pk=restriction_pk, member=member)
+    form = EndRestrictionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the last day and the reason to end the restriction."))
+        return redirect("members:member_detail", pk=member.pk)
+    try:
+        ledger_services.end_restriction(
+            restriction, by=request.user, ends_on=form.cleaned_data["ends_on"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The restriction was ended."))
+    except PermissionDenied as error:
+        raise PageForbidden(error.message) from error
+    except RuleViolation as error:
         messages.error(request, error.message)
     return redirect("members:member_detail", pk=member.pk)
 

@@ -15,6 +15,7 @@ from dangjian.members.choices import (
     GridWorkerKind,
     MemberCategory,
     MemberStatus,
+    RestrictionKind,
     TransferDirection,
     TransferState,
 )
@@ -359,3 +360,66 @@ class Transfer(models.Model):
 
     def is_past_validity(self, today: datetime.date) -> bool:
         return today > self.valid_until
+
+
+class RightsRestrictionQuerySet(ScopedQuerySet):
+    def in_force_on(self, day: datetime.date) -> RightsRestrictionQuerySet:
+        """Restrictions covering ``day`` (start and end dates inclusive; no end date: still in force)."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+class RightsRestriction(models.Model):
+    """A period in which a member has no vote: 留党察看, or rights suspended while 留置/逮捕.
+
+    A member under one cannot vote, elect or stand, nor be an 入党介绍人, and is left out of every
+    count of members with a vote (选举工作条例 2020 第五条; 发展党员工作细则 第十四条). The decision
+    (document number, organ, text) is kept with the dates; rows are never deleted, so the member's
+    history shows every period. ``ends_on`` is the last day of the period; a suspension whose end
+    is not known yet has none until it is lifted.
+    """
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="restrictions"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=RestrictionKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision document number"), max_length=64, blank=True, default="")
+    decision_organ = models.CharField(_("deciding organ"), max_length=200, blank=True, default="")
+    decision_text = models.TextField(_("decision"), blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RightsRestrictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rights restriction")
+        verbose_name_plural = _("rights restrictions")
+        ordering = ["member_id", "-starts_on", "-id"]
+        indexes = [models.Index(fields=["member", "starts_on"], name="members_restr_member_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="members_restriction_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "member__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.member.org.path, "")
+
+    def is_in_force(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -16,6 +16,14 @@ urlpatterns = [
     path("<id:pk>/", ledger_views.member_detail, name="member_detail"),
     path("<id:pk>/edit/", ledger_views.member_edit, name="member_edit"),
     path("<id:pk>/lost-contact/", ledger_views.member_lost_contact, name="member_lost_contact"),
+    path(
+        "<id:pk>/restrictions/new/", ledger_views.member_restriction_create, name="member_restriction_create"
+    ),
+    path(
+        "<id:pk>/restrictions/<id:restriction_pk>/end/",
+        ledger_views.member_restriction_end,
+        name="member_restriction_end",
+    ),
     path("transfers/", views.transfer_list, name="transfer_list"),
     path("transfers/<id:pk>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<id:pk>/accept/", views.transfer_accept, name="transfer_accept"),

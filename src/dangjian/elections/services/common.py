@@ -3,6 +3,7 @@ who may vote, and the lock and state checks of a state change."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable
 
@@ -15,8 +16,8 @@ from dangjian.core.errors import RuleViolation
 from dangjian.core.scoping import check_perm
 from dangjian.elections.choices import ElectionKind
 from dangjian.elections.models import Election
-from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
+from dangjian.members.voters import members_with_a_vote
 from dangjian.orgs.models import Organization
 
 ADD = "elections.add_election"
@@ -43,14 +44,11 @@ ARTICLE_VOTE = "《中国共产党章程》第七条"
 EDITABLE_FIELDS = ["kind", "title", "seats", "term_years", "starts_at", "ends_at", "meeting"]
 
 
-def voters(org: Organization) -> QuerySet[PartyMember]:
-    """Who votes in ``org``'s election: its active 正式党员, with those of its party groups.
-
-    预备党员 have no vote and cannot be elected (党章第七条).
-    """
-    return PartyMember.objects.filter(
-        org__path__startswith=org.path, is_active=True, status=MemberStatus.FULL
-    )
+def voters(org: Organization, on: datetime.date | None = None) -> QuerySet[PartyMember]:
+    """Who votes and may stand in ``org``'s election on ``on`` (default today): ``members.voters``,
+    the one answer for every vote — its active 正式党员 with those of its party groups, without
+    预备党员 and without members under 留党察看 or with rights suspended (条例第五条)."""
+    return members_with_a_vote(org, on)
 
 
 def minimum_candidates(seats: int, kind: str = ElectionKind.COMMITTEE) -> int:

@@ -66,7 +66,7 @@ def empty(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0007_member_position_tokens"),
+        ("members", "0008_rights_restrictions"),
         ("core", "0008_person_scope_keys"),
     ]
 
