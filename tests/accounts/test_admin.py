@@ -93,3 +93,9 @@ def test_deleting_a_role_assignment_in_the_admin_revokes_it(client, admin, secre
     assignment.refresh_from_db()
     assert assignment.is_active is False
     assert User.objects.filter(pk=secretary_a.pk).exists()
+
+
+def test_admin_pages_link_the_platform_icon_so_the_browser_asks_for_no_favicon_ico(client, admin):
+    client.force_login(admin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'rel="icon"' in page and "dangjian/favicon" in page

@@ -18,6 +18,18 @@ def test_workbench_links_an_area_role_to_the_area(client, grid_worker_a, world):
     assert reverse("orgs:area_detail", kwargs={"pk": world.grid_a1.pk}) in page
 
 
+def test_workbench_names_a_node_the_role_does_not_open_without_a_link(client, resident, world):
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import assign
+
+    assign(resident, BuiltinRole.RESIDENT, world.building_a1)
+    client.force_login(resident)
+    page = client.get(reverse("home")).content.decode()
+    assert world.building_a1.name in page
+    assert reverse("orgs:area_detail", kwargs={"pk": world.building_a1.pk}) not in page
+    assert client.get(reverse("orgs:area_detail", kwargs={"pk": world.building_a1.pk})).status_code == 404
+
+
 def test_workbench_of_a_user_without_a_role_explains_what_to_do(client, resident):
     client.force_login(resident)
     response = client.get(reverse("home"))

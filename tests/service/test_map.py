@@ -80,6 +80,12 @@ def test_the_map_page_loads_leaflet_and_uses_tiles_only_when_set(client, world, 
     assert 'data-tiles="https://tiles.example.internal/{z}/{x}/{y}.png"' in content
 
 
+def test_the_map_page_gives_leaflets_zoom_buttons_their_translated_tooltips(client, world, secretary_a):
+    client.force_login(secretary_a)
+    labels = client.get(reverse("service:map")).context["labels"]
+    assert {"zoom_in", "zoom_out"} <= set(labels)  # service_map.js passes them to L.control.zoom
+
+
 def test_map_data_query_count_does_not_grow_with_requests(client, world, service_world, secretary_a):
     client.force_login(secretary_a)
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from dangjian.core.generator.people import Draft, PersonMaker
-from dangjian.core.generator.scales import Scale
+from dangjian.core.generator.scales import SCALE_NAMES_ZH, Scale
 from dangjian.core.generator.steps import registered_steps
 from dangjian.core.tree import PATH_ALPHABET, PATH_STEP
 
@@ -181,7 +181,8 @@ class Generator:
         audit.record(
             AuditAction.IMPORT,
             None,
-            object_repr=f"generator {self.scale.name}",
+            # Shown in the audit log next to Chinese records: the scale by its Chinese name.
+            object_repr=f"演示数据（{SCALE_NAMES_ZH.get(self.scale.name, self.scale.name)}规模）",
             username="generator",
             changes={
                 "scale": self.scale.name,

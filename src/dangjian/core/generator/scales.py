@@ -70,3 +70,5 @@ CITY = Scale(
 )
 
 SCALES: dict[str, Scale] = {scale.name: scale for scale in (COMMUNITY, DISTRICT, CITY)}
+# The scales' names where a user reads them (the generator's audit line): 社区, 区, 市 规模.
+SCALE_NAMES_ZH: dict[str, str] = {COMMUNITY.name: "社区", DISTRICT.name: "区", CITY.name: "市"}

@@ -435,6 +435,9 @@ def map_page(request):
             "capped": _("(only the latest %(cap)s)") % {"cap": POINTS_CAP},
             "failed": _("The map data could not be loaded; reload the page to try again."),
             "no_grids": _("No grid below this area has a boundary yet."),
+            # Leaflet's own zoom buttons say "Zoom in"/"Zoom out" in their tooltips.
+            "zoom_in": _("Zoom in"),
+            "zoom_out": _("Zoom out"),
         },
         "ancestors": _tree_nodes(request.user, scope),
         "keep": _keep(request),

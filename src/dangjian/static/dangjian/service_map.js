@@ -8,7 +8,9 @@
   if (!element || !window.L) return;
   var labels = JSON.parse(document.getElementById("dj-map-labels").textContent);
   var status = document.getElementById("dj-map-status");
-  var map = L.map(element, { zoomControl: true, attributionControl: Boolean(element.dataset.tiles) });
+  var map = L.map(element, { zoomControl: false, attributionControl: Boolean(element.dataset.tiles) });
+  // Leaflet's zoom buttons carry English tooltips; ours come translated from the page.
+  L.control.zoom({ zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out }).addTo(map);
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { maxZoom: 19 }).addTo(map);
   }
