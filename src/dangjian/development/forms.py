@@ -113,6 +113,16 @@ class RecordStepForm(forms.Form):
             self.fields["hours"] = forms.DecimalField(label=_("Class hours"), min_value=0, required=False)
         if "months" in kinds:
             self.fields["months"] = forms.IntegerField(label=_("Months"), min_value=1, max_value=24)
+        if any(rule.get("reason") for rule in step.rules or []):
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the delay"),
+                help_text=_(
+                    "Only when the step is later than its normal limit: the special reason (for the "
+                    "approval), or the transfer that postponed the 转正 discussion."
+                ),
+                required=False,
+                max_length=500,
+            )
 
     def values(self) -> dict:
         values = {}
