@@ -165,12 +165,18 @@ def test_overdue_term_names_the_end_date_and_is_danger(world):
     assert warning.level == "danger" and "2025年6月1日" in warning.message and "换届" in warning.message
 
 
-def test_default_term_is_five_years_for_communities_and_three_for_others(world):
+def test_default_term_is_five_years_for_communities_and_primary_committees_and_three_for_other_branches(
+    world,
+):
     assert world.org_a.default_term_years == 5
     office = add_org(world.district_org, "区财政局机关党委", "G0001", OrgKind.PRIMARY_COMMITTEE)
     Organization.objects.filter(pk=office.pk).update(field=OrgField.GOVERNMENT)
     office.refresh_from_db()
-    assert office.default_term_years == 3
+    assert office.default_term_years == 5
+    branch = add_org(office, "区财政局第一党支部", "G0002", OrgKind.BRANCH)
+    Organization.objects.filter(pk=branch.pk).update(field=OrgField.GOVERNMENT)
+    branch.refresh_from_db()
+    assert branch.default_term_years == 3
 
 
 def test_party_groups_get_no_warnings(world):

@@ -175,8 +175,8 @@ def election_edit(request, pk: int):
 
 @login_required
 def further_round(request, pk: int):
-    """Open a further round after a count that left a tie (再次投票, 第二十一条) or unfilled seats
-    (另行选举 among those not elected, 第二十二条)."""
+    """Open a further round after a count that left a tie (再次投票) or unfilled seats
+    (另行选举 among those not elected; 选举工作条例)."""
     election = _election(request, pk, CHANGE)
     reason = services.further_round_reason(election)
     pool = (

@@ -222,6 +222,11 @@ def _term_warning(org: Organization, committee: Committee, today: datetime.date)
             "Under 《中国共产党支部工作条例（试行）》, village and community party organizations serve 5-year terms, "
             "others usually 3; this term is %(years)s years."
         )
+    elif org.kind == OrgKind.PRIMARY_COMMITTEE:
+        source = gettext(
+            "A 基层党委 serves a 5-year term (Article 5 of 《党和国家机关基层组织工作条例》 and the 2018 "
+            "rules); this term is %(years)s years."
+        )
     else:
         source = gettext(
             "Under the relevant party rules, village and community party organizations serve "
