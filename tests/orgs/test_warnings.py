@@ -47,7 +47,7 @@ def test_branch_with_two_full_members_is_told_to_join_a_joint_branch(branch):
     warning = next(w for w in found if w.rule == "branch_min_full_members")
     assert warning.level == "danger"
     assert "正式党员仅 2 名" in warning.message and "联合党支部" in warning.message
-    assert "《中国共产党支部工作条例（试行）》第五条" in warning.message
+    assert "《中国共产党支部工作条例（试行）》第四条" in warning.message  # 支部工作条例 第四条: ≥ 3 正式党员
 
 
 def test_branch_with_three_full_members_has_no_size_warning(branch):
@@ -127,7 +127,7 @@ def test_six_full_members_with_a_committee_are_told_to_have_only_a_secretary(bra
     add_members(branch, full=6)
     elect(branch, roles=(CommitteeRole.SECRETARY, CommitteeRole.ORGANIZATION, CommitteeRole.PUBLICITY))
     warning = next(w for w in structural_warnings(branch, today=TODAY) if w.rule == "committee_size")
-    assert "不足 7 名" in warning.message and "第九条" in warning.message
+    assert "不足 7 名" in warning.message and "第二十条" in warning.message
 
 
 def test_ended_seats_do_not_count_towards_the_committee(branch):

@@ -405,7 +405,7 @@ def add_committee_seat(
             raise RuleViolation(
                 gettext(
                     "%(name)s is not a full party member and cannot serve on the committee "
-                    "(Article 9 of 《中国共产党支部工作条例（试行）》)."
+                    "(《中国共产党支部工作条例（试行）》)."
                 )
                 % {"name": person.name},
                 rule="seat_full_member",

@@ -25,7 +25,6 @@ NAME = "发展党员工作细则（2014）"
 SOURCE = "《中国共产党发展党员工作细则》（中办发〔2014〕33号）"
 # The date the 2014 细则 was issued; steps dated earlier are judged by the earliest set anyway.
 EFFECTIVE_FROM = datetime.date(2014, 6, 10)
-CHARTER = "《中国共产党章程》"
 LOCAL = "本地规定"
 CENTRAL_POLICY = "中央关于共青团推优入党的有关规定"
 VOTE_TEXT = (
@@ -71,12 +70,12 @@ CORRECTIONS: dict[tuple[str, str, str], dict] = {
         "reason": "reason",
         "text": "上级党委须在支部大会通过后三个月内审批；因特殊情况可延长，最长不超过六个月，须记录理由",
     },
-    ("oath", "after", "admission_approval"): {"article": "第六条", "source": CHARTER},
+    ("oath", "after", "admission_approval"): {"article": "第六条", "source": "《中国共产党章程》"},
     ("extension", "after", "admission_approval"): {"article": "第三十二条"},
     ("extension", "months", "months"): {"article": "第三十二条"},
     ("cancellation", "after", "admission_approval"): {"article": "第三十二条"},
     ("regularization_meeting", "after", "branch_meeting"): {"article": "第三十二条"},
-    ("regularization_meeting", "after", "oath"): {"article": "第六条", "source": CHARTER},
+    ("regularization_meeting", "after", "oath"): {"article": "第六条", "source": "《中国共产党章程》"},
     ("regularization_meeting", "vote", ""): {"article": "第三十三条", "text": VOTE_TEXT},
     ("regularization_approval", "after", "regularization_meeting"): {"article": "第三十四条"},
 }
