@@ -186,7 +186,7 @@ def activate_rule_set(rule_set: RuleSet, *, by) -> RuleSet:
     set for the same place starts on the same date (which of the two would judge is then unclear).
     """
     with transaction.atomic():
-        current = RuleSet.objects.select_for_update().select_related("org").get(pk=rule_set.pk)
+        current = RuleSet.objects.select_for_update(of=("self",)).select_related("org").get(pk=rule_set.pk)
         _check(by, current)
         if not current.is_draft:
             _refuse(
