@@ -108,11 +108,15 @@ def _problems(relative: str, text: str) -> list[str]:
     for number, article, document, line in _citations(text, relative):
         where = f"{relative}:{number}"
         if OLD_ELECTION_RULES in line:
-            problems.append(f"{where}: cites the 1990 暂行条例; cite the 2020 选举工作条例 ({line.strip()[:80]})")
+            problems.append(
+                f"{where}: cites the 1990 暂行条例; cite the 2020 选举工作条例 ({line.strip()[:80]})"
+            )
         elif document is None:
             problems.append(f"{where}: {article} with no document named near it ({line.strip()[:80]})")
         elif not citations.is_listed(document, article):
-            problems.append(f"{where}: {document} {article} is not in the citation table ({line.strip()[:80]})")
+            problems.append(
+                f"{where}: {document} {article} is not in the citation table ({line.strip()[:80]})"
+            )
     return problems
 
 

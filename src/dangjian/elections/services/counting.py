@@ -174,6 +174,13 @@ def reduce_seats(election: Election, *, by, consents: int) -> Election:
                 rule="reduce_seats_state",
             )
         electors = current.present_voters or 0
+        if consents > electors:
+            raise RuleViolation(
+                gettext("%(consents)s consents, but only %(electors)s electors were present.")
+                % {"consents": consents, "electors": electors},
+                rule="reduce_seats_consent",
+                field="consents",
+            )
         if consents * 2 <= electors:
             raise RuleViolation(
                 gettext(
