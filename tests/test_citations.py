@@ -92,14 +92,20 @@ def _source_files():
 
 
 def _msgstr_text(catalog: str) -> str:
-    """The zh-Hans msgstrs of live entries, line for line (other lines blank, so numbers match)."""
-    out, in_msgstr = [], False
+    """The zh-Hans msgstrs of live entries, each joined on the line where it starts (gettext wraps
+    long strings, which could split a document's name); other lines blank, so numbers match."""
+    out: list[str] = []
+    start: int | None = None
     for line in catalog.splitlines():
         if line.startswith("msgstr"):
-            in_msgstr = True
-        elif not line.startswith('"'):
-            in_msgstr = False
-        out.append(line if in_msgstr and not line.startswith("#~") else "")
+            start = len(out)
+            out.append(line)
+        elif start is not None and line.startswith('"'):
+            out[start] += line.strip().strip('"')
+            out.append("")
+        else:
+            start = None
+            out.append("")
     return "\n".join(out)
 
 
