@@ -282,3 +282,25 @@ def test_a_late_regularization_meeting_without_a_reason_only_warns(world, secret
         in_favour=5,
     )
     assert any("第三十六条" in warning for warning in record.warnings)
+
+
+def test_the_rule_set_list_costs_the_same_queries_for_3_and_30_sets(client, world, district_admin, national):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(district_admin)
+
+    def queries_with(count: int) -> int:
+        RuleSet.objects.exclude(pk=national.pk).delete()
+        for number in range(count - 1):
+            RuleSet.objects.create(
+                name=f"地方规则{number}",
+                source="地方规定",
+                effective_from=datetime.date(2026, 1, 1),
+                org=world.org_a,
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("development:rule_set_list")).status_code == 200
+        return len(captured)
+
+    assert queries_with(3) == queries_with(30)
