@@ -34,7 +34,7 @@ from tests.factories import UserFactory, add_area, add_org, assign
 SEEDING_MIGRATIONS = [
     ("dangjian.core.migrations.0003_seed_calendar", "seed"),
     ("dangjian.service.migrations.0002_roles_and_rating_levels", "seed_levels"),
-    ("dangjian.development.migrations.0002_national_steps", "seed_steps"),
+    ("dangjian.development.migrations.0004_national_rule_set_2014", "seed"),
     ("dangjian.life.migrations.0004_default_cadences_and_permissions", "seed_cadences"),
 ]
 

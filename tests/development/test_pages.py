@@ -91,7 +91,7 @@ def test_a_refused_step_shows_the_rule_on_the_form_and_records_nothing(client, w
     response = client.post(url, {"date": timezone.localdate().isoformat()})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "一个月内派人谈话" in page and "第八条" in page
+    assert "一个月内派人谈话" in page and "第七条" in page
     assert not StepRecord.objects.filter(applicant=applicant, step__code="application_talk").exists()
 
 

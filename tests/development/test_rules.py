@@ -52,7 +52,7 @@ def test_a_branch_meeting_without_quorum_is_refused(world, secretary_a, members)
         services.record_step(
             applicant, "branch_meeting", plus(date, 5), by=secretary_a, present=2, in_favour=2
         )
-    assert "第二十五条" in refused.value.message
+    assert "第二十条" in refused.value.message
     assert "2" in refused.value.message and "5" in refused.value.message
     assert "超过" in refused.value.message
 
@@ -77,7 +77,7 @@ def test_an_applicant_under_eighteen_is_refused(world, secretary_a):
             person, org=world.branch_a1, date=years_ago(0), source=ApplicantSource.LEAGUE, by=secretary_a
         )
     assert "年满十八岁" in refused.value.message
-    assert "第六条" in refused.value.message
+    assert "《中国共产党发展党员工作细则》第五条" in refused.value.message
 
 
 def test_an_applicant_under_28_not_recommended_by_the_league_is_only_warned(world, secretary_a):

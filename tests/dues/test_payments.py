@@ -240,3 +240,28 @@ def test_declared_amounts_follow_monthly_dues(world, secretary_a, category, base
     member = add_member(world.branch_a1)
     declaration = services.declare_base(member, year=THIS_YEAR, category=category, base=base, by=secretary_a)
     assert declaration.monthly_amount == monthly_dues(category, Decimal(base))
+
+
+def test_a_reduction_proposed_by_the_branch_is_approved_by_the_next_higher_party_committee_not_the_branch(
+    world, secretary_a
+):
+    """中组发〔2008〕3号 (DOMAIN.md "Party dues"): the branch proposes, the next higher 党委 approves."""
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import UserFactory, assign
+
+    branch_secretary = UserFactory(username="branch_secretary_a1")
+    assign(branch_secretary, BuiltinRole.ORG_SECRETARY, world.branch_a1)
+    member = add_member(world.branch_a1)
+    month = current_month()
+    reduction = services.request_reduction(
+        member, from_month=month, to_month=month, is_waiver=True, reason="生活困难", by=branch_secretary
+    )
+    assert services.approving_org(world.branch_a1) == world.org_a
+    with pytest.raises(RuleViolation) as refusal:
+        services.approve_reduction(reduction, by=branch_secretary)
+    assert refusal.value.rule == "dues_reduction_level" and world.org_a.name in refusal.value.message
+    reduction.refresh_from_db()
+    assert reduction.state == ReductionState.REQUESTED
+    services.approve_reduction(reduction, by=secretary_a, note="社区党委批准")
+    reduction.refresh_from_db()
+    assert reduction.state == ReductionState.APPROVED

@@ -245,3 +245,121 @@ ROUTES: list[Route] = [
         two_roles="403",
     ),
 ]
+
+
+# --- 应到会 exclusions, seat reduction, the committee's officers (issue 10) ------------------------
+
+
+def _excludable(world) -> dict:
+    current = election(world.branch_a1, DRAFT)
+    member = (
+        PartyMember.objects.filter(org=world.branch_a1, status="full", is_active=True)
+        .exclude(pk__in=current.exclusions.values("member_id"))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {
+        "member": member,
+        "category": "abroad",
+        "superior_consent": "街道党工委复函同意",
+        "meeting_approved": "on",
+    }
+
+
+def _with_committee(org) -> dict:
+    """An approved committee election of ``org`` whose committee has three members."""
+    import datetime
+
+    from dangjian.orgs.choices import CommitteeRole
+    from dangjian.orgs.models import Committee, CommitteeMember
+
+    current = election(org, ElectionState.APPROVED)
+    if current.committee_id is None:
+        Committee.objects.filter(org=org, is_current=True).update(is_current=False)
+        committee = Committee.objects.create(org=org, elected_on=datetime.date(2025, 1, 5), term_years=3)
+        for candidate in current.candidates.order_by("order")[:3]:
+            CommitteeMember.objects.create(
+                committee=committee, person=candidate.member.person, role=CommitteeRole.MEMBER
+            )
+        Election.objects.filter(pk=current.pk).update(committee=committee)
+        current.refresh_from_db()
+    return {"pk": current.pk}
+
+
+def _officer_form(world) -> dict:
+    from django.utils import timezone
+
+    current = Election.objects.get(pk=_with_committee(world.branch_a1)["pk"])
+    current.committee.officer_reports.all().delete()
+    person = current.committee.seats.order_by("pk").first().person_id
+    return {"secretary": person, "elected_on": timezone.localdate().isoformat()}
+
+
+def _officer_report(org) -> dict:
+    from django.utils import timezone
+
+    from dangjian.elections.models import OfficerReport
+
+    current = Election.objects.get(pk=_with_committee(org)["pk"])
+    report = current.committee.officer_reports.filter(state="submitted").first()
+    if report is None:
+        report = OfficerReport.objects.create(
+            committee=current.committee,
+            secretary=current.committee.seats.order_by("pk").first().person,
+            elected_on=timezone.localdate(),
+        )
+    return {"pk": current.pk, "report_pk": report.pk}
+
+
+ROUTES += [
+    Route("elections:voter_exclusions", in_scope=a(DRAFT), out_of_scope=b(DRAFT), denied_persona=DENIED),
+    Route(
+        "elections:voter_exclusions",
+        method="post",
+        in_scope=a(DRAFT),
+        out_of_scope=b(DRAFT),
+        data=_excludable,
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
+    Route("elections:reduce_seats", in_scope=short_a, out_of_scope=short_b, denied_persona=DENIED),
+    Route(
+        "elections:reduce_seats",
+        method="post",
+        in_scope=short_a,
+        out_of_scope=short_b,
+        data=lambda w: {"consents": short(w.branch_a1).present_voters},
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
+    Route(
+        "elections:officer_report",
+        in_scope=lambda w: _with_committee(w.branch_a1),
+        out_of_scope=lambda w: _with_committee(w.branch_b1),
+        denied_persona=DENIED,
+    ),
+    Route(
+        "elections:officer_report",
+        method="post",
+        in_scope=lambda w: _with_committee(w.branch_a1),
+        out_of_scope=lambda w: _with_committee(w.branch_b1),
+        data=_officer_form,
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
+    Route(
+        "elections:officer_decide",
+        in_scope=lambda w: _officer_report(w.branch_a1),
+        out_of_scope=lambda w: _officer_report(w.branch_b1),
+        denied_persona=DENIED,
+    ),
+    Route(
+        "elections:officer_decide",
+        method="post",
+        in_scope=lambda w: _officer_report(w.branch_a1),
+        out_of_scope=lambda w: _officer_report(w.branch_b1),
+        data=lambda w: {"decision": "approve", "note": "同意"},
+        allowed_status=302,
+        denied_persona=DENIED,
+    ),
+]

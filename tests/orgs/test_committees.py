@@ -34,12 +34,21 @@ def test_electing_a_new_committee_retires_the_previous_one(world, secretary_a):
     }
 
 
-def test_term_defaults_to_three_years_outside_communities_and_villages(world, admin):
-    office = add_org(world.district_org, "区教育局机关党委", "G0001", OrgKind.PRIMARY_COMMITTEE)
+def test_term_defaults_to_three_years_for_a_branch_outside_communities_and_villages(world, admin):
+    office = add_org(world.district_org, "区教育局机关党支部", "G0001", OrgKind.BRANCH)
     office.field = OrgField.GOVERNMENT
     office.save()
     committee = services.elect_committee(office, by=admin, elected_on=datetime.date(2025, 3, 1))
     assert committee.term_years == 3
+
+
+def test_a_primary_party_committee_defaults_to_a_five_year_term_even_outside_communities(world, admin):
+    """DOMAIN.md: 基层党委 5 years (党和国家机关基层组织工作条例 第五条 and the 2018 rules)."""
+    office = add_org(world.district_org, "区教育局机关党委", "G0002", OrgKind.PRIMARY_COMMITTEE)
+    office.field = OrgField.GOVERNMENT
+    office.save()
+    committee = services.elect_committee(office, by=admin, elected_on=datetime.date(2025, 3, 1))
+    assert committee.term_years == 5
 
 
 def test_election_in_the_future_or_before_the_current_term_is_refused(world, secretary_a):

@@ -47,7 +47,7 @@ def test_branch_with_two_full_members_is_told_to_join_a_joint_branch(branch):
     warning = next(w for w in found if w.rule == "branch_min_full_members")
     assert warning.level == "danger"
     assert "正式党员仅 2 名" in warning.message and "联合党支部" in warning.message
-    assert "《中国共产党支部工作条例（试行）》第五条" in warning.message
+    assert "《中国共产党支部工作条例（试行）》第四条" in warning.message  # 支部工作条例 第四条: ≥ 3 正式党员
 
 
 def test_branch_with_three_full_members_has_no_size_warning(branch):
@@ -127,7 +127,7 @@ def test_six_full_members_with_a_committee_are_told_to_have_only_a_secretary(bra
     add_members(branch, full=6)
     elect(branch, roles=(CommitteeRole.SECRETARY, CommitteeRole.ORGANIZATION, CommitteeRole.PUBLICITY))
     warning = next(w for w in structural_warnings(branch, today=TODAY) if w.rule == "committee_size")
-    assert "不足 7 名" in warning.message and "第九条" in warning.message
+    assert "不足 7 名" in warning.message and "第二十条" in warning.message
 
 
 def test_ended_seats_do_not_count_towards_the_committee(branch):
@@ -165,12 +165,18 @@ def test_overdue_term_names_the_end_date_and_is_danger(world):
     assert warning.level == "danger" and "2025年6月1日" in warning.message and "换届" in warning.message
 
 
-def test_default_term_is_five_years_for_communities_and_three_for_others(world):
+def test_default_term_is_five_years_for_communities_and_primary_committees_and_three_for_other_branches(
+    world,
+):
     assert world.org_a.default_term_years == 5
     office = add_org(world.district_org, "区财政局机关党委", "G0001", OrgKind.PRIMARY_COMMITTEE)
     Organization.objects.filter(pk=office.pk).update(field=OrgField.GOVERNMENT)
     office.refresh_from_db()
-    assert office.default_term_years == 3
+    assert office.default_term_years == 5
+    branch = add_org(office, "区财政局第一党支部", "G0002", OrgKind.BRANCH)
+    Organization.objects.filter(pk=branch.pk).update(field=OrgField.GOVERNMENT)
+    branch.refresh_from_db()
+    assert branch.default_term_years == 3
 
 
 def test_party_groups_get_no_warnings(world):

@@ -23,7 +23,7 @@ from dangjian.core.scoping import scope_of
 from dangjian.core.validators import EventDate
 from dangjian.development import services, timeline
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
-from dangjian.development.models import Applicant, StepDefinition, StepRecord
+from dangjian.development.models import Applicant, StepRecord
 from dangjian.development.views import board_columns
 from dangjian.orgs.models import Organization
 
@@ -164,6 +164,8 @@ class RecordStepIn(InputSchema):
     days: float | None = Field(None, ge=0)
     hours: float | None = Field(None, ge=0)
     months: int | None = Field(None, ge=0)
+    # Why a step is later than its normal limit (a delayed approval, a postponed 转正 discussion).
+    reason: str | None = Field(None, max_length=500)
 
 
 class BoardCard(Schema):
@@ -247,8 +249,8 @@ def applicant_timeline(request: HttpRequest, id: int) -> dict:
     records = list(
         StepRecord.objects.filter(applicant=applicant).select_related("step").order_by("date", "id")
     )
-    steps = list(StepDefinition.objects.filter(is_active=True).order_by("order", "id"))
-    rows = timeline.build(applicant, records, steps, timezone.localdate())
+    today = timezone.localdate()
+    rows = timeline.build(applicant, records, services.active_steps(applicant.org, today), today)
     return {
         "applicant": applicant,
         "rows": [

@@ -34,6 +34,13 @@ class DevelopmentConfig(AppConfig):
                 "members",
                 "development.view_applicant",
                 order=20,
-            )
+            ),
+            MenuEntry(
+                "development:rule_set_list",
+                _("Development rule sets"),
+                "members",
+                "development.view_ruleset",
+                order=21,
+            ),
         )
         register_audited_models(*self.get_models())

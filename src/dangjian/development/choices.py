@@ -49,3 +49,11 @@ class StepEffect(models.TextChoices):
     EXTEND = "extend", _("Probation extended")
     CANCEL = "cancel", _("Probation cancelled")
     REGULARIZE = "regularize", _("Becomes full member")
+
+
+class RuleSetState(models.TextChoices):
+    """A rule set is edited as a draft, then activated (frozen); a replaced one is retired."""
+
+    DRAFT = "draft", pgettext_lazy("rule set state", "Draft")
+    ACTIVE = "active", pgettext_lazy("rule set state", "Active")
+    RETIRED = "retired", pgettext_lazy("rule set state", "Retired")

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dangjian.core.generator.steps import generator_step
 from dangjian.development import rules
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
-from dangjian.development.models import Applicant, StepDefinition, StepRecord
+from dangjian.development.models import Applicant, RuleSet, StepDefinition, StepRecord
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember, Resident
 from dangjian.members.voters import restricted_on
@@ -93,7 +93,12 @@ def generate_development(generator) -> int:
     """Applicants, their dated steps and the members admitted from them, for every branch."""
     rng = random.Random(f"{generator.seed}-development")
     today = generator.today
-    ordered = list(StepDefinition.objects.filter(is_active=True).order_by("order", "id"))
+    # The demo files are generated under the national set in force today (the shipped 2014 set).
+    national = [s for s in RuleSet.objects.active().filter(org__isnull=True) if s.effective_from <= today]
+    if not national:
+        return 0
+    current = max(national, key=lambda s: (s.effective_from, s.pk))
+    ordered = list(StepDefinition.objects.filter(rule_set=current, is_active=True).order_by("order", "id"))
     by_code = {step.code: step for step in ordered}
     if "application" not in by_code:
         return 0

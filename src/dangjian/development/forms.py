@@ -127,6 +127,16 @@ class RecordStepForm(forms.Form):
             self.fields["hours"] = forms.DecimalField(label=_("Class hours"), min_value=0, required=False)
         if "months" in kinds:
             self.fields["months"] = forms.IntegerField(label=_("Months"), min_value=1, max_value=24)
+        if any(rule.get("reason") for rule in step.rules or []):
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the delay"),
+                help_text=_(
+                    "Only when the step is later than its normal limit: the special reason (for the "
+                    "approval), or the transfer that postponed the 转正 discussion."
+                ),
+                required=False,
+                max_length=500,
+            )
 
     def values(self) -> dict:
         values = {}
@@ -146,3 +156,85 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+
+
+class RuleSetCopyForm(forms.Form):
+    """A new draft from an existing set: its name, source document, effective date and place."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    source = forms.CharField(
+        label=_("Source document"),
+        max_length=200,
+        help_text=_("The document the rules follow, e.g. the revised 细则 with its number."),
+    )
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        widget=DateInput,
+        help_text=_("Steps dated on or after this date are judged by the new set."),
+    )
+    org = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        label=_("Applies to (organization subtree)"),
+        required=False,
+        help_text=_("Empty: applies everywhere."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user=None, original=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organization.objects.visible_to(
+            user, "development.change_ruleset"
+        ).order_by("path")
+        if original is not None:
+            self.fields["source"].initial = original.source
+            self.fields["org"].initial = original.org_id
+
+
+class StepEditForm(forms.Form):
+    """A step of a draft set: its words, order, materials, rules (JSON) and reminder."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    order = forms.IntegerField(label=_("Order"), min_value=0)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    materials = forms.CharField(
+        label=_("Required materials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
+    rules = forms.JSONField(
+        label=_("Time rules"),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        help_text=_("A JSON list of rules; see the rule kinds in the documentation."),
+    )
+    reminder_days = forms.IntegerField(label=_("Reminder days"), min_value=0, max_value=365)
+    is_required = forms.BooleanField(label=_("Required"), required=False)
+    is_repeatable = forms.BooleanField(label=_("Repeatable"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def clean_materials(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["materials"].splitlines() if line.strip()]
+
+    def clean_rules(self) -> list:
+        rules = self.cleaned_data["rules"]
+        if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+            raise forms.ValidationError(_("The rules must be a list of objects."))
+        return rules
+
+
+class RuleSetLoadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Rule set file (JSON)"),
+        help_text=_("The format of a rule set's export: name, source, effective_from, org and steps."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return upload

@@ -1,5 +1,6 @@
-"""发展党员 records: the steps of the pipeline as editable data (``StepDefinition``), the people in it
-(``Applicant``) and each dated step (``StepRecord``), after 《中国共产党发展党员工作细则》."""
+"""发展党员 records: the steps of the pipeline as versioned data (``RuleSet`` of ``StepDefinition``),
+the people in it (``Applicant``) and each dated step (``StepRecord``), after
+《中国共产党发展党员工作细则》 (the 2014 text ships; a revised text applies from its own date)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,96 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
-from dangjian.development.choices import ApplicantSource, ApplicantState, Stage, StepEffect
+from dangjian.development.choices import ApplicantSource, ApplicantState, RuleSetState, Stage, StepEffect
 
 DEFAULT_STEP_PERMISSION = "development.change_applicant"
+
+
+class RuleSetQuerySet(ScopedQuerySet):
+    def active(self) -> RuleSetQuerySet:
+        return self.filter(state=RuleSetState.ACTIVE)
+
+
+class RuleSet(models.Model):
+    """A version of the pipeline's steps: a name, the document it follows and the date it applies from.
+
+    A step dated on or after ``effective_from`` is judged by the newest active set in force on that
+    date whose ``org`` covers the applicant's branch (no ``org``: everywhere); a regional set (an
+    ``org`` subtree) wins over a national one of the same date. A record keeps the step — and so
+    the set — that judged it: an active set is frozen, a new version is a copy edited as a draft,
+    so the revised 细则 of May 2026 never re-judges records made under the 2014 text.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    source = models.CharField(_("source document"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+    org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("applies to (organization subtree)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: applies everywhere."),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=RuleSetState.choices, default=RuleSetState.DRAFT
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    note = models.TextField(_("note"), blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development rule set")
+        verbose_name_plural = _("development rule sets")
+        ordering = ["-effective_from", "-id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="development_ruleset_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # A national set concerns every branch: whoever may read sets reads it.
+        return Q(org__isnull=True) | scope.q(ORG, "org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path if self.org_id else "", "")
+
+    def covers(self, org) -> bool:
+        return self.org_id is None or org.path.startswith(self.org.path)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == RuleSetState.DRAFT
 
 
 class StepDefinition(models.Model):
     """One step of the pipeline: its stage, order, who records it, materials, time rules, reminder.
 
-    Seeded with the national rules by a data migration and edited in the admin, so a region can
-    adjust an interval or a material without a release. ``rules`` is a list of objects the rule
+    Belongs to a ``RuleSet``; a region adjusts an interval or a material by copying the set into
+    a draft, editing it and activating it, without a release. ``code`` is stable across sets, so a
+    file begun under one set continues under the next. ``rules`` is a list of objects the rule
     engine (``development/rules.py``) evaluates; each has a ``kind`` and may have ``text`` (the
-    rule in words), ``article`` (its article of the 细则) and ``warning`` (warn, do not refuse):
+    rule in words), ``article`` (its article of the 细则; absent where the text is unconfirmed),
+    ``source`` (another document, or 本地规定 for local practice) and ``warning`` (warn, do not
+    refuse):
 
     - ``{"kind": "after", "step": "activist", "min": {"years": 1}, "max": {"months": 3}}``: the
       date lies at least / at most this long after the step ``step`` (which must be recorded);
-      ``"plus_extension": true`` adds a recorded probation extension to ``min``;
+      ``"plus_extension": true`` adds a recorded probation extension to ``min`` and ``max``;
+      ``"max_with_reason": {"months": 6}`` allows up to that with a reason recorded (the value
+      ``reason``); ``"warning_without_reason": true`` only warns past ``max`` without a reason;
     - ``{"kind": "min_age", "years": 18}``: the applicant's age on the date;
     - ``{"kind": "league_under", "years": 28}``: under this age the source should be 共青团推优;
     - ``{"kind": "members", "value": "contacts", "min": 1, "max": 2}``: member ids in the value,
@@ -35,7 +110,10 @@ class StepDefinition(models.Model):
     - ``{"kind": "months", "value": "months", "min": 6, "max": 12}``: a number of months.
     """
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="steps"
+    )
+    code = models.SlugField(_("code"), max_length=40)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     order = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100)
@@ -57,7 +135,10 @@ class StepDefinition(models.Model):
     class Meta:
         verbose_name = _("pipeline step")
         verbose_name_plural = _("pipeline steps")
-        ordering = ["order", "id"]
+        ordering = ["rule_set_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="development_step_unique_code_in_set")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -72,7 +153,9 @@ class StepDefinition(models.Model):
             raise ValidationError({"rules": _("The rules must be a list of objects.")})
         if not isinstance(self.materials, list):
             raise ValidationError({"materials": _("The materials must be a list of names.")})
-        codes = set(StepDefinition.objects.values_list("code", flat=True)) | {self.code}
+        codes = set(
+            StepDefinition.objects.filter(rule_set_id=self.rule_set_id).values_list("code", flat=True)
+        ) | {self.code}
         for rule in self.rules:
             if rule.get("kind") not in RULE_KINDS:
                 raise ValidationError(

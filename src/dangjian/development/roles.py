@@ -11,8 +11,16 @@ MANAGE_DEVELOPMENT = [
     "development.view_applicant",
 ]
 
+# The 组织部 keeps the rule sets (a revised 细则, a regional variant); existing databases get
+# these from development/0004_national_rule_set_2014.
+MANAGE_RULE_SETS = [
+    "development.add_ruleset",
+    "development.change_ruleset",
+    "development.view_ruleset",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    BuiltinRole.ORG_DEPARTMENT_ADMIN: MANAGE_DEVELOPMENT,
+    BuiltinRole.ORG_DEPARTMENT_ADMIN: MANAGE_DEVELOPMENT + MANAGE_RULE_SETS,
     BuiltinRole.ORG_SECRETARY: MANAGE_DEVELOPMENT,
     # Staff record the steps; admitting a new applicant is the secretary's.
     BuiltinRole.ORG_STAFF: ["development.change_applicant", "development.view_applicant"],

@@ -50,14 +50,25 @@ def describe_interval(interval: Mapping) -> str:
 
 
 def cite(rule: Mapping) -> str:
-    """The rule's words with its source: ``确定为发展对象须…（《…细则》第十三条）``."""
+    """The rule's words with its source: ``确定为发展对象须…（《…细则》第十三条）``.
+
+    A rule of another document names it in ``source`` (党章, or 本地规定 for local practice); a
+    rule whose article is not confirmed cites its document without a number.
+    """
     text = rule.get("text") or rule.get("kind", "")
+    regulation = rule.get("source") or REGULATION
     article = rule.get("article", "")
+    if not article:
+        return gettext("%(text)s (%(regulation)s)") % {"text": text, "regulation": regulation}
     return gettext("%(text)s (%(regulation)s %(article)s)") % {
         "text": text,
-        "regulation": REGULATION,
+        "regulation": regulation,
         "article": article,
     }
+
+
+class Warn(str):
+    """A detail that only warns although its rule refuses otherwise (late without a reason)."""
 
 
 def fmt(date: datetime.date) -> str:
@@ -132,13 +143,10 @@ def _check(rule: Mapping, ctx: Context) -> str | None:
                 "date": fmt(ref_date),
             }
         if rule.get("max"):
-            latest = add_interval(ref_date, rule["max"])
+            extra = ctx.extension_months if rule.get("plus_extension") else 0
+            latest = add_interval(ref_date, rule["max"], extra_months=extra)
             if ctx.date > latest:
-                return gettext("“%(step)s” is dated %(date)s; the latest allowed date was %(latest)s.") % {
-                    "step": ref_name,
-                    "date": fmt(ref_date),
-                    "latest": fmt(latest),
-                }
+                return _late(rule, ctx, ref_name, ref_date, latest, extra)
         return None
     if kind == "min_age":
         if ctx.birth_date is None:
@@ -253,6 +261,33 @@ def _check_vote(ctx: Context) -> str | None:
     return None
 
 
+def _late(rule: Mapping, ctx: Context, ref_name: str, ref_date: datetime.date, latest, extra: int):
+    """The detail of a date past ``max``: accepted up to ``max_with_reason`` when a reason is
+    recorded (the approval of a 预备党员 delayed for special reasons, a transferred-in member's
+    转正 discussion postponed); a warning only, past ``max`` without a reason, where the rule says
+    ``warning_without_reason``."""
+    reason = str(ctx.values.get(rule.get("reason", "")) or "").strip() if rule.get("reason") else ""
+    if rule.get("max_with_reason"):
+        longest = add_interval(ref_date, rule["max_with_reason"], extra_months=extra)
+        if reason and ctx.date <= longest:
+            return None
+        if reason:
+            return gettext(
+                "“%(step)s” is dated %(date)s; even with a recorded reason the latest allowed date was "
+                "%(latest)s."
+            ) % {"step": ref_name, "date": fmt(ref_date), "latest": fmt(longest)}
+        detail = gettext(
+            "“%(step)s” is dated %(date)s; the latest allowed date was %(latest)s. For special reasons "
+            "it may be up to %(longest)s: record the reason."
+        ) % {"step": ref_name, "date": fmt(ref_date), "latest": fmt(latest), "longest": fmt(longest)}
+        return Warn(detail) if rule.get("warning_without_reason") else detail
+    return gettext("“%(step)s” is dated %(date)s; the latest allowed date was %(latest)s.") % {
+        "step": ref_name,
+        "date": fmt(ref_date),
+        "latest": fmt(latest),
+    }
+
+
 def _number(value) -> float:
     try:
         return float(value or 0)
@@ -272,7 +307,7 @@ def evaluate(rules: Iterable[Mapping], ctx: Context) -> Outcome:
         if detail is None:
             continue
         message = gettext("%(rule)s: %(detail)s") % {"rule": cite(rule), "detail": detail}
-        if rule.get("warning"):
+        if rule.get("warning") or isinstance(detail, Warn):
             outcome.warnings.append(message)
         else:
             outcome.errors.append((dict(rule), message))
@@ -309,7 +344,7 @@ def due_of(step, done: Mapping[str, list[datetime.date]], extension_months: int 
         )
         due.earliest = max(due.earliest, earliest) if due.earliest else earliest
         if rule.get("max"):
-            deadline = add_interval(ref, rule["max"])
+            deadline = add_interval(ref, rule["max"], extra_months=extra)
             due.deadline = min(due.deadline, deadline) if due.deadline else deadline
     return due
 

@@ -3,7 +3,8 @@ under the step's rules, withdrawing; admission and 转正 change the member ledg
 transaction.
 
 Every function checks the permission over the applicant's branch, evaluates the step's rules
-(data on ``StepDefinition``, ``development/rules.py``), writes the change and its audit lines in
+(data on ``StepDefinition`` of the ``RuleSet`` in force on the step's date, ``rule_sets.py``;
+``development/rules.py``), writes the change and its audit lines in
 one transaction and raises ``RuleViolation`` naming the rule instead of returning flags.
 """
 
@@ -21,7 +22,7 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
 from dangjian.core.scoping import check_perm
-from dangjian.development import rules
+from dangjian.development import rule_sets, rules
 from dangjian.development.choices import OPEN_STATES, ApplicantState, Stage, StepEffect
 from dangjian.development.models import Applicant, StepDefinition, StepRecord
 from dangjian.members.choices import MemberStatus
@@ -42,12 +43,16 @@ VALUE_KEYS = {
     "hours",
     "months",
     *rules.WRITTEN_OPINION_KEYS,
+    "reason",
 }
+# Text values (a reason recorded for a delay or a postponement); the others are numbers.
+TEXT_VALUE_KEYS = ("reason",)
 MEMBER_VALUE_KEYS = ("contacts", "introducers", *rules.WRITTEN_OPINION_KEYS)
 
 
-def active_steps() -> list[StepDefinition]:
-    return list(StepDefinition.objects.filter(is_active=True).order_by("order", "id"))
+def active_steps(org, date: datetime.date | None = None) -> list[StepDefinition]:
+    """The steps of the rule set in force for ``org`` on ``date`` (default: today)."""
+    return rule_sets.steps_for(org, date or timezone.localdate())
 
 
 def done_dates(records) -> dict[str, list[datetime.date]]:
@@ -96,6 +101,10 @@ def _clean_values(values: dict) -> dict:
             continue
         if key in MEMBER_VALUE_KEYS:
             clean[key] = rules._ids(value)
+        elif key in TEXT_VALUE_KEYS:
+            text = str(value).strip()[:500]
+            if text:
+                clean[key] = text
         else:
             number = rules._number(value)
             clean[key] = int(number) if number == int(number) else number
@@ -135,7 +144,7 @@ def apply(person, *, org, date: datetime.date, source: str, by, note: str = "") 
                 "development_one_open",
                 "person",
             )
-        steps = active_steps()
+        steps = active_steps(org, date)
         step = next((s for s in steps if s.code == APPLICATION), None)
         outcome = rules.evaluate(
             step.rules if step else [],
@@ -171,7 +180,7 @@ def apply(person, *, org, date: datetime.date, source: str, by, note: str = "") 
                     warnings=outcome.warnings,
                 )
             )
-        refresh_next(applicant, records, steps)
+        refresh_next(applicant, records, active_steps(org))
         applicant.save(update_fields=["next_step", "next_due_on", "next_due_is_deadline"])
         audit.record(
             AuditAction.CREATE,
@@ -200,18 +209,20 @@ def record_step(
 ) -> StepRecord:
     """Record a dated step of ``applicant``'s file after checking the step's rules.
 
-    Refused with ``RuleViolation`` naming the rule and its article (the one-year rule, the quorum
-    of the 支部大会 …). Steps with an effect change the stage; admission creates the member's
+    The step is judged by the rule set in force for the branch on ``date`` (``rule_set_for``); the
+    record points to that set's step, so it keeps the set that judged it. Refused with
+    ``RuleViolation`` naming the rule and its article (the one-year rule, the quorum of the 支部大会 …). Steps with an effect change the stage; admission creates the member's
     ledger entry (预备党员, joined on the 支部大会 date), 转正 makes it full, cancellation ends it.
     Returns the record; its ``warnings`` list what was accepted but not as the rule expects.
     """
     with transaction.atomic():
         current = Applicant.objects.select_for_update().select_related("person", "org").get(pk=applicant.pk)
-        steps = active_steps()
+        steps = active_steps(current.org, date)
         step = next((s for s in steps if s.code == step_code), None)
         if step is None:
             _refuse(
-                gettext("There is no active step “%(code)s”.") % {"code": step_code},
+                gettext("There is no active step “%(code)s” in the rule set in force on %(date)s.")
+                % {"code": step_code, "date": rules.fmt(date)},
                 "development_step",
                 "step",
             )
@@ -276,7 +287,7 @@ def record_step(
         )
         records.append(record)
         _apply_effect(current, step, date, records, by)
-        refresh_next(current, records, steps)
+        refresh_next(current, records, active_steps(current.org))
         current.save()
         audit.record(
             AuditAction.CREATE,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dangjian.core.errors import RuleViolation
 from dangjian.core.models import Person
 from dangjian.core.page_permissions import allowed, require_any, run_service
 from dangjian.core.pagination import paginate
@@ -26,7 +27,7 @@ from dangjian.development import services, timeline
 from dangjian.development.choices import OPEN_STATES, ApplicantState, Stage
 from dangjian.development.figures import due_q, late_q
 from dangjian.development.forms import ApplicantFilterForm, ApplyForm, RecordStepForm, WithdrawForm
-from dangjian.development.models import Applicant, StepDefinition, StepRecord
+from dangjian.development.models import Applicant, StepRecord
 from dangjian.orgs.models import Organization
 
 VIEW = "development.view_applicant"
@@ -174,8 +175,12 @@ def applicant_detail(request, pk: int):
         .select_related("step", "recorded_by")
         .order_by("date", "id")
     )
-    steps = list(StepDefinition.objects.filter(is_active=True).order_by("order", "id"))
     today = timezone.localdate()
+    try:
+        steps = services.active_steps(applicant.org, today)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        steps = []
     can_change = allowed(request.user, CHANGE, applicant)
     return render(
         request,
@@ -195,7 +200,14 @@ def applicant_detail(request, pk: int):
 def applicant_record_step(request, pk: int, code: str):
     """Record a step: date, materials, note and the values its rules read; a refused rule shows on the form."""
     applicant = _visible_applicant(request, pk)
-    step = get_object_or_404(StepDefinition.objects.filter(is_active=True), code=code)
+    # The form follows the set in force today; the service judges by the set of the date entered.
+    try:
+        steps = services.active_steps(applicant.org)
+    except RuleViolation:
+        steps = []
+    step = next((s for s in steps if s.code == code), None)
+    if step is None:
+        raise Http404(code)
     if not allowed(request.user, CHANGE, applicant):
         raise PageForbidden(CHANGE)
     form = RecordStepForm(request.POST or None, step=step, applicant=applicant)

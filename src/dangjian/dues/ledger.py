@@ -4,7 +4,7 @@ Everything here reads; nothing writes. The functions take many members at once a
 fixed number of queries (declarations, approved reductions, payments of the window), so the
 branch sheet, the arrears list and the member page stay cheap whatever their size.
 
-Rules (DOMAIN.md "Party dues", 中组发〔2008〕3号, 党章第三十八条):
+Rules (DOMAIN.md "Party dues", 中组发〔2008〕3号, 党章第九条):
 - a member owes from the month the 支部大会 admitted them (``joined_on``), 预备党员 included;
 - the amount is the declaration of that year (the latest earlier one carries on until a new
   base is declared), changed by an approved reduction, and nothing in a waived month;

@@ -183,8 +183,9 @@ class DuesPayment(models.Model):
 class DuesReduction(models.Model):
     """An application to pay a reduced amount (减交) or nothing (免交) for a span of months.
 
-    Only an approved application changes what is due (中组发〔2008〕3号: reductions and waivers
-    need the branch's approval); a waived month is never in arrears.
+    The branch proposes it after discussing it; the next higher 党委 approves (中组发〔2008〕3号;
+    DOMAIN.md "Party dues"). Only an approved application changes what is due; a waived month is
+    never in arrears.
     """
 
     member = models.ForeignKey(

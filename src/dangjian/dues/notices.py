@@ -1,4 +1,4 @@
-"""Notices to branches about members reaching six months in a row of unpaid dues (党章第三十八条)."""
+"""Notices to branches about members reaching six months in a row of unpaid dues (党章第九条)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def notify_six_month_arrears(today: datetime.date | None = None) -> int:
                 % {"name": member.person.name, "months": LEAVING_STREAK},
                 body=gettext(
                     "%(name)s of %(org)s has not paid party dues for %(months)s months in a row and has no "
-                    "approved reduction or waiver. Under Article 38 of the Party Constitution, a member who "
+                    "approved reduction or waiver. Under Article 9 of the Party Constitution, a member who "
                     "without good reason fails to pay dues for six months in a row is regarded as having left "
                     "the Party. Please talk with the member soon to learn their situation, and handle it as "
                     "the rules require."

@@ -19,12 +19,13 @@ from django.utils.translation import gettext
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
-from dangjian.core.scoping import check_perm
+from dangjian.core.scoping import check_perm, has_perm_over
 from dangjian.dues.choices import CATEGORIES_WITHOUT_BASE, DuesCategory, PaymentMethod, ReductionState
 from dangjian.dues.ledger import add_months, current_month, first_owed_month, ledgers, month_of
 from dangjian.dues.models import DuesDeclaration, DuesPayment, DuesReduction, DuesSetting
 from dangjian.dues.rules import FARMER_MAXIMUM, FARMER_MINIMUM, RULES_IN_FORCE_FROM, monthly_dues
 from dangjian.members.models import PartyMember
+from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 # Dues may be paid up to a year ahead (common for members who live away); later is refused.
@@ -340,7 +341,8 @@ def request_reduction(
     reason: str,
     by,
 ) -> DuesReduction:
-    """Apply for a reduced amount or a waiver for a span of months (the branch decides)."""
+    """The branch proposes a reduced amount or a waiver for a span of months, after discussing it;
+    the next higher 党委 decides (``approve_reduction``)."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(gettext("Give the reason for the application."), rule="required", field="reason")
@@ -397,10 +399,40 @@ def request_reduction(
     return reduction
 
 
+# The kinds of organization that are a 党委 (the level that approves a branch's proposal).
+PARTY_COMMITTEE_KINDS = {OrgKind.PRIMARY_COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.DISTRICT_COMMITTEE}
+
+
+def approving_org(org: Organization) -> Organization:
+    """The next higher 党委 above the member's branch, which approves a reduction or waiver the
+    branch proposes (DOMAIN.md "Party dues": the branch discusses, the next higher 党委 approves;
+    中组发〔2008〕3号). Above a 党小组 the branch is its parent; a 党总支 is passed over. An
+    organization with no 党委 above it (the top of the deployment) decides itself."""
+    ancestors = list(
+        Organization.objects.filter(path__in=_ancestor_paths(org)).exclude(pk=org.pk).order_by("depth")
+    )
+    for ancestor in reversed(ancestors):
+        if ancestor.kind in PARTY_COMMITTEE_KINDS:
+            return ancestor
+    return ancestors[-1] if ancestors else org
+
+
 def _decide(reduction: DuesReduction, *, state: str, by, note: str) -> DuesReduction:
+    """Record the decision of the next higher 党委 on the branch's proposal; a user who holds the
+    right only over the branch itself (its secretary) cannot decide its own proposal."""
     with transaction.atomic():
         current = DuesReduction.objects.select_for_update().select_related("member__org").get(pk=reduction.pk)
         check_perm(by, "dues.change_duesreduction", current)
+        approver = approving_org(current.member.org)
+        if not has_perm_over(by, "dues.change_duesreduction", approver):
+            raise RuleViolation(
+                gettext(
+                    "A reduction or waiver is proposed by the branch and approved by the next higher party "
+                    "committee (%(org)s) (中组发〔2008〕3号); record the decision as a member of that committee."
+                )
+                % {"org": approver.name},
+                rule="dues_reduction_level",
+            )
         if current.state != ReductionState.REQUESTED:
             raise RuleViolation(
                 gettext("This application has already been decided (%(state)s).")
@@ -423,12 +455,12 @@ def _decide(reduction: DuesReduction, *, state: str, by, note: str) -> DuesReduc
 
 
 def approve_reduction(reduction: DuesReduction, *, by, note: str = "") -> DuesReduction:
-    """The branch approves: the months are reduced or waived from now on."""
+    """The next higher 党委 approves the branch's proposal: the months are reduced or waived."""
     return _decide(reduction, state=ReductionState.APPROVED, by=by, note=note)
 
 
 def reject_reduction(reduction: DuesReduction, *, by, note: str = "") -> DuesReduction:
-    """The branch does not approve; the normal amount stays due."""
+    """The next higher 党委 does not approve; the normal amount stays due."""
     if not (note or "").strip():
         raise RuleViolation(gettext("Give the reason for not approving."), rule="required", field="note")
     return _decide(reduction, state=ReductionState.REJECTED, by=by, note=note)

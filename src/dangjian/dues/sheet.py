@@ -55,7 +55,7 @@ class SheetRow:
 
     @property
     def is_leaving(self) -> bool:
-        """Six months in a row unpaid without an approved reduction (党章第三十八条)."""
+        """Six months in a row unpaid without an approved reduction (党章第九条)."""
         return self.streak >= LEAVING_STREAK
 
     @property

@@ -386,14 +386,18 @@ def reduction_decide(request, pk: int):
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("dues:reduction_list")
-    return render(request, "dues/reduction_decide.html", {"form": form, "reduction": reduction})
+    return render(
+        request,
+        "dues/reduction_decide.html",
+        {"form": form, "reduction": reduction, "approver": services.approving_org(reduction.member.org)},
+    )
 
 
 @login_required
 @require_GET
 def arrears_list(request):
     """Members of an organization's subtree whose last month that is over is unpaid; the six
-    months' cases first (党章第三十八条), with their months in arrears."""
+    months' cases first (党章第九条), with their months in arrears."""
     require_any(request.user, "dues.view_duespayment")
     members = PartyMember.objects.visible_to(request.user, "dues.view_duespayment").select_related(
         "person", "org"

@@ -286,8 +286,8 @@ def election_update(request: HttpRequest, id: int, payload: ElectionUpdate) -> E
 
 @router.post("/{id:id}/rounds", response={201: ElectionDetailOut}, url_name="election_further_round")
 def election_further_round(request: HttpRequest, id: int, payload: FurtherRoundIn | None = None) -> Status:
-    """Open a further round after the count: 再次投票 among the tied (第二十一条) or 另行选举 for
-    unfilled seats among those not elected (第二十二条)."""
+    """Open a further round after the count: 再次投票 among the tied or 另行选举 for
+    unfilled seats among those not elected (选举工作条例)."""
     payload = payload or FurtherRoundIn()
     services.open_further_round(
         _visible(request, id),

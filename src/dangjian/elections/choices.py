@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ElectionKind(models.TextChoices):
     # The 党员大会 elects the committee (差额: candidates exceed seats by at least 20%).
     COMMITTEE = "committee", _("Committee election")
     # A branch of fewer than 7 正式党员 has no committee: the 党员大会 elects a 书记 (and a 副书记).
+    # Where there is a committee, the committee elects them (``OfficerReport``).
     SECRETARY = "secretary", _("Secretary election")
 
 
@@ -24,11 +26,12 @@ class ElectionState(models.TextChoices):
 class RoundReason(models.TextChoices):
     """Why a further round of voting is held after the first count.
 
-    条例 of 1990 (《中国共产党基层组织选举工作暂行条例》), the numbering this app cites:
-    第二十一条 — the last places are tied and cannot all be elected: those tied are put to the
-    meeting again and the most votes win; 第二十二条 — fewer are elected (more than half of those
-    present) than there are seats: the seats left are filled by a new vote among those who did not
-    get more than half (never by topping up from them by votes).
+    After 《中国共产党基层组织选举工作条例》 (2020; cited without an article number where DOMAIN.md
+    confirms none): the last places are tied and cannot all be elected — those tied are put to
+    the meeting again and the most votes win (再次投票); fewer are elected (more than half of those
+    present) than there are seats — the seats left are filled by a new vote among those who did
+    not get more than half (另行选举), never by topping up from them by votes; when close to the
+    seats, the seats may instead be reduced with the consent of more than half of the electors.
     """
 
     TIE = "tie", _("Further vote among tied candidates")
@@ -43,3 +46,20 @@ OPEN_STATES = (
     ElectionState.COUNTED,
     ElectionState.SUBMITTED,
 )
+
+
+class ExclusionCategory(models.TextChoices):
+    """Who may be left out of 应到会 of an election, with the superior's consent and the meeting's
+    approval (选举工作条例 2020; the five categories of DOMAIN.md "Organizational life")."""
+
+    ILL = "ill", _("Ill and unable to attend")
+    ABROAD = "abroad", _("Abroad for half a year or more")
+    SENTENCE = "sentence", _("Serving a sentence")
+    BEDRIDDEN = "bedridden", _("Bedridden")
+    AWAY = "away", _("Away for half a year or more without transferring membership")
+
+
+class OfficerReportState(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("officer report state", "Reported for approval")
+    APPROVED = "approved", pgettext_lazy("officer report state", "Approved")
+    REJECTED = "rejected", pgettext_lazy("officer report state", "Rejected")

@@ -30,7 +30,7 @@ STATES = [ElectionState.VOTING, ElectionState.DRAFT, ElectionState.APPROVED]
 
 
 def _branches(generator) -> list[Organization]:
-    """Branches with enough 正式党员 for a committee (7, 条例第九条), in path order; the demo
+    """Branches with enough 正式党员 for a committee (7, 支部工作条例 第二十条), in path order; the demo
     member's branch first so that their login has a ballot."""
     counts = dict(
         PartyMember.objects.filter(is_active=True, status=MemberStatus.FULL, org__kind__in=BRANCH_KINDS)

@@ -7,8 +7,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import Person
 from dangjian.core.validators import EVENT_DATES
-from dangjian.elections.choices import ElectionKind, ElectionState
+from dangjian.elections.choices import ElectionKind, ElectionState, ExclusionCategory
 from dangjian.elections.models import Election
 from dangjian.members.models import PartyMember
 
@@ -161,3 +162,60 @@ class ElectionFilterSet(django_filters.FilterSet):
 
         org = Organization.objects.filter(pk=value).only("path").first()
         return queryset.filter(org__path__startswith=org.path) if org else queryset.none()
+
+
+class ExclusionForm(forms.Form):
+    """A voter left out of 应到会: the category and both approvals (选举工作条例 2020)."""
+
+    member = forms.ModelChoiceField(queryset=PartyMember.objects.none(), label=_("Party member"))
+    category = forms.ChoiceField(label=_("Category"), choices=ExclusionCategory.choices)
+    superior_consent = forms.CharField(
+        label=_("Superior's consent"),
+        max_length=200,
+        help_text=_("Who consented and when, e.g. the superior committee's reply and its date."),
+    )
+    meeting_approved = forms.BooleanField(label=_("Approved by the meeting"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, voters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if voters is not None:
+            self.fields["member"].queryset = voters
+        self.fields["member"].label_from_instance = lambda member: member.person.name
+
+
+class ReduceSeatsForm(forms.Form):
+    consents = forms.IntegerField(
+        label=_("Electors consenting"),
+        min_value=0,
+        help_text=_("More than half of the electors must consent to reducing the seats."),
+    )
+
+
+class OfficerReportForm(forms.Form):
+    """The 书记 and 副书记 the committee elected from among its members."""
+
+    secretary = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Secretary"))
+    deputy = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label=_("Deputy secretary"), required=False
+    )
+    elected_on = forms.DateField(
+        label=_("Elected by the committee on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["secretary"].queryset = people
+            self.fields["deputy"].queryset = people
+
+
+class OfficerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note or reason"), required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2})
+    )

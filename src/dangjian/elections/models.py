@@ -1,10 +1,12 @@
 """换届选举: an election of a party organization's committee (or secretary) by its 党员大会.
 
-The rules are those of 《中国共产党基层组织选举工作条例》: candidates exceed the seats by at least
-20% (差额, 第十二条); only 正式党员 vote and may be elected (预备党员 have neither right, 党章第七条);
-the meeting is valid when more than 4/5 of the voters are present (第十七条); a candidate is
-elected with votes in favour from more than half of the voters present (第二十一条); the result
-takes effect when the superior committee approves it, which records the new committee and its term.
+The rules are those of 《中国共产党基层组织选举工作条例》 (2020): candidates exceed the seats by at
+least 20% (差额); only 正式党员 not under 留党察看 vote and may be elected (第五条); the meeting is
+valid when more than 4/5 of the voters expected (应到会) are present, where 应到会 may leave out the
+five categories of ``VoterExclusion``; a candidate is elected with votes in favour from more than
+half of the voters present; the result takes effect when the superior committee approves it, which
+records the new committee and its term. A committee elects its 书记 and 副书记 itself and reports
+them for approval (``OfficerReport``; 支部工作条例 第二十一条).
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ORG, Scope, ScopedQuerySet
-from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState, RoundReason
+from dangjian.elections.choices import (
+    OPEN_STATES,
+    ElectionKind,
+    ElectionState,
+    ExclusionCategory,
+    OfficerReportState,
+    RoundReason,
+)
 
 
 class Election(models.Model):
@@ -58,6 +67,14 @@ class Election(models.Model):
     # (再次投票 among tied candidates, 另行选举 for unfilled seats; see Round).
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     result_note = models.TextField(_("result note"), blank=True, default="")
+    # Seats reduced after too few were elected: the seats before, and how many electors consented
+    # (more than half of the electors must consent; 选举工作条例 2020).
+    seats_reduced_from = models.PositiveSmallIntegerField(
+        _("seats before the reduction"), null=True, blank=True
+    )
+    reduction_consents = models.PositiveIntegerField(
+        _("electors consenting to the reduction"), null=True, blank=True
+    )
     committee = models.ForeignKey(
         "orgs.Committee",
         verbose_name=_("committee recorded"),
@@ -232,7 +249,7 @@ class Round(models.Model):
     """A further round of voting after the first count (number 2, 3 …), among some candidates.
 
     ``reason`` says which rule calls for it (see RoundReason): a tie at the last seat(s)
-    (第二十一条: the most votes among the tied win) or unfilled seats (第二十二条: more than half of
+    (再次投票: the most votes among the tied win) or unfilled seats (另行选举: more than half of
     those present is needed again). Its winners join those of the earlier rounds.
     """
 
@@ -314,3 +331,117 @@ class RoundCandidate(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return self.round.audit_scope_paths()
+
+
+class VoterExclusion(models.Model):
+    """A voter left out of 应到会 of an election: one of the five categories (ill and unable to
+    attend, abroad ≥ half a year, serving a sentence, bedridden, away ≥ half a year without
+    transferring), with the superior's consent and the meeting's approval recorded
+    (选举工作条例 2020; DOMAIN.md "Organizational life")."""
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="exclusions"
+    )
+    member = models.ForeignKey(
+        "members.PartyMember", verbose_name=_("party member"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=ExclusionCategory.choices)
+    superior_consent = models.CharField(
+        _("superior's consent"),
+        max_length=200,
+        help_text=_("Who consented and when, e.g. the superior committee's reply and its date."),
+    )
+    meeting_approved = models.BooleanField(_("approved by the meeting"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voter left out of 应到会")
+        verbose_name_plural = _("voters left out of 应到会")
+        ordering = ["election_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="elections_exclusion_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_category_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.election.audit_scope_paths()
+
+
+class OfficerReport(models.Model):
+    """The committee's election of the 书记 and 副书记, reported to the superior committee for
+    approval (支部工作条例 第二十一条); approval gives the seats their roles on the committee."""
+
+    committee = models.ForeignKey(
+        "orgs.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="officer_reports",
+    )
+    secretary = models.ForeignKey(
+        "core.Person", verbose_name=_("secretary"), on_delete=models.PROTECT, related_name="+"
+    )
+    deputy = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("deputy secretary"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    elected_on = models.DateField(_("elected by the committee on"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=OfficerReportState.choices, default=OfficerReportState.SUBMITTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True, default="")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report of the committee's officers")
+        verbose_name_plural = _("reports of the committee's officers")
+        ordering = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.committee} · {self.secretary}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "committee__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.committee.audit_scope_paths()

@@ -24,4 +24,8 @@ urlpatterns = [
     path("<id:pk>/submit/", views.election_submit, name="election_submit"),
     path("<id:pk>/approve/", views.election_approve, name="election_approve"),
     path("<id:pk>/reject/", views.election_reject, name="election_reject"),
+    path("<id:pk>/exclusions/", views.voter_exclusions, name="voter_exclusions"),
+    path("<id:pk>/reduce-seats/", views.reduce_seats, name="reduce_seats"),
+    path("<id:pk>/officers/", views.officer_report, name="officer_report"),
+    path("<id:pk>/officers/<id:report_pk>/decide/", views.officer_decide, name="officer_decide"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dangjian.core.models import Person
 from dangjian.core.page_permissions import allowed, require, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
@@ -31,11 +32,15 @@ from dangjian.elections.forms import (
     ElectionEditForm,
     ElectionFilterSet,
     ElectionForm,
+    ExclusionForm,
     FurtherRoundForm,
+    OfficerDecisionForm,
+    OfficerReportForm,
     PaperBallotForm,
+    ReduceSeatsForm,
     RejectForm,
 )
-from dangjian.elections.models import Ballot, Candidate, Election, RoundCandidate
+from dangjian.elections.models import Ballot, Candidate, Election, OfficerReport, RoundCandidate
 from dangjian.life.choices import MeetingKind
 from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
@@ -175,8 +180,8 @@ def election_edit(request, pk: int):
 
 @login_required
 def further_round(request, pk: int):
-    """Open a further round after a count that left a tie (再次投票, 第二十一条) or unfilled seats
-    (另行选举 among those not elected, 第二十二条)."""
+    """Open a further round after a count that left a tie (再次投票) or unfilled seats
+    (另行选举 among those not elected; 选举工作条例)."""
     election = _election(request, pk, CHANGE)
     reason = services.further_round_reason(election)
     pool = (
@@ -532,4 +537,120 @@ def ballot(request, pk: int):
             "refusal": refusal,
             "now": timezone.now(),
         },
+    )
+
+
+# --- 应到会, seats, officers (issue 10) ----------------------------------------------------------
+
+
+@login_required
+def voter_exclusions(request, pk: int):
+    """Voters left out of 应到会 before voting opens, each with its category and both approvals."""
+    election = _election(request, pk, CHANGE)
+    exclusions = list(election.exclusions.select_related("member__person", "recorded_by").order_by("pk"))
+    excluded = [exclusion.member_id for exclusion in exclusions]
+    voters = services.voters(election.org).exclude(pk__in=excluded).select_related("person")
+    form = ExclusionForm(request.POST or None, voters=voters.order_by("person__name_pinyin", "pk"))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request, form, lambda: services.exclude_voter(election, by=request.user, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("The voter is left out of the voters expected."))
+        return redirect("elections:voter_exclusions", pk=election.pk)
+    return render(
+        request,
+        "elections/voter_exclusions.html",
+        {
+            "election": election,
+            "exclusions": exclusions,
+            "form": form,
+            "editable": election.state in (ElectionState.DRAFT, ElectionState.CONFIRMED),
+            "expected": services.expected_voters(election),
+        },
+    )
+
+
+@login_required
+def reduce_seats(request, pk: int):
+    """Reduce the seats to those elected, with the consent of more than half of the electors."""
+    election = _election(request, pk, CHANGE)
+    form = ReduceSeatsForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.reduce_seats(election, by=request.user, consents=form.cleaned_data["consents"]),
+        )
+    ):
+        messages.success(request, _("The seats are reduced."))
+        return redirect("elections:election_detail", pk=election.pk)
+    return render(
+        request,
+        "elections/reduce_seats.html",
+        {"election": election, "form": form, "elected": election.candidates.filter(elected=True).count()},
+    )
+
+
+@login_required
+def officer_report(request, pk: int):
+    """After an approved committee election: report the 书记 and 副书记 the committee elected."""
+    election = _election(request, pk, CHANGE)
+    if election.committee_id is None:
+        raise Http404("no committee")
+    committee = election.committee
+    people = Person.objects.filter(
+        pk__in=committee.seats.filter(ended_on__isnull=True).values("person_id")
+    ).order_by("name_pinyin", "pk")
+    form = OfficerReportForm(
+        request.POST or None, people=people, initial={"elected_on": timezone.localdate()}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request, form, lambda: services.report_officers(committee, by=request.user, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("The secretary and deputy secretary are reported for approval."))
+        return redirect("elections:officer_report", pk=election.pk)
+    reports = list(
+        committee.officer_reports.select_related("secretary", "deputy").order_by("-reported_at", "-pk")
+    )
+    can_decide = services.can_decide(election, request.user)
+    return render(
+        request,
+        "elections/officer_report.html",
+        {"election": election, "form": form, "reports": reports, "can_decide": can_decide},
+    )
+
+
+@login_required
+def officer_decide(request, pk: int, report_pk: int):
+    """The superior committee approves or rejects the reported 书记 and 副书记."""
+    election = _election(request, pk)
+    report = get_object_or_404(
+        OfficerReport.objects.filter(committee_id=election.committee_id).select_related(
+            "secretary", "deputy"
+        ),
+        pk=report_pk,
+    )
+    if not services.can_decide(election, request.user):
+        raise PageForbidden(CHANGE)
+    form = OfficerDecisionForm(request.POST or None)
+
+    def decide():
+        if form.cleaned_data["decision"] == "approve":
+            return services.approve_officers(report, by=request.user, note=form.cleaned_data["note"])
+        return services.reject_officers(report, by=request.user, reason=form.cleaned_data["note"])
+
+    if request.method == "POST" and form.is_valid() and _run(request, form, decide):
+        messages.success(request, _("The decision is recorded."))
+        return redirect("elections:officer_report", pk=election.pk)
+    return render(
+        request, "elections/officer_decide.html", {"election": election, "report": report, "form": form}
     )

@@ -52,7 +52,7 @@ MEMBER_FIELDS = (
 )
 # Audited fields of the member's entry (the person's masked columns, never the ciphertext).
 AUDITED_PERSON_FIELDS = [*PERSON_FIELDS, "id_number_masked", "mobile_masked"]
-# The minimum age to join the Party (党章 第一条).
+# The minimum age to join the Party (党章; 细则 第五条 for the application).
 MIN_JOIN_AGE = 18
 
 

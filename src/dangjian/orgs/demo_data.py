@@ -294,7 +294,7 @@ class TreeBuilder:
         """One current committee per org, with a term that sometimes ends soon or is overdue.
 
         Branches with ≥7 full members get a 支部委员会 of 3–5; smaller ones a secretary only
-        (《中国共产党支部工作条例（试行）》第十四条).
+        (《中国共产党支部工作条例（试行）》第二十条).
         """
         rng = self.rng
         committees = []

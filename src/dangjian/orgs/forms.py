@@ -140,7 +140,9 @@ class CommitteeForm(forms.Form):
         label=_("Term (years)"),
         min_value=1,
         max_value=10,
-        help_text=_("Community and village organizations serve 5 years, others generally 3."),
+        help_text=_(
+            "基层党委 and community and village organizations serve 5 years, other branches generally 3."
+        ),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -82,7 +82,10 @@ class Organization(TreeNode):
 
     @property
     def default_term_years(self) -> int:
-        """村/社区 branches serve five years, other organizations generally three."""
+        """村/社区 organizations and every 基层党委 serve five years, other branches generally three
+        (支部工作条例; 党和国家机关基层组织工作条例 第五条 for 基层党委)."""
+        if self.kind == OrgKind.PRIMARY_COMMITTEE:
+            return 5
         return 5 if self.field in {OrgField.URBAN_COMMUNITY, OrgField.RURAL} else 3
 
 

@@ -413,7 +413,7 @@ def add_committee_seat(
             raise RuleViolation(
                 gettext(
                     "%(name)s is not a full party member and cannot serve on the committee "
-                    "(Article 9 of 《中国共产党支部工作条例（试行）》)."
+                    "(《中国共产党支部工作条例（试行）》)."
                 )
                 % {"name": person.name},
                 rule="seat_full_member",
@@ -459,6 +459,26 @@ def add_committee_seat(
         )
         audit.record(AuditAction.CREATE, seat, by=by, changes=audit.diff({}, audit.snapshot(seat)))
     return seat
+
+
+def set_committee_role(seat: CommitteeMember, *, role: str, by) -> CommitteeMember:
+    """Give a seat of the current committee another role (the committee's division of work, or the
+    书记/副书记 it elected once the superior approved them); audited."""
+    with transaction.atomic():
+        current = CommitteeMember.objects.select_for_update().select_related("committee__org").get(pk=seat.pk)
+        check_perm(by, "orgs.change_committee", current.committee)
+        if role not in CommitteeRole.values:
+            raise RuleViolation(gettext("Unknown committee role."), rule="seat_role", field="role")
+        if not current.committee.is_current or current.ended_on is not None:
+            raise RuleViolation(
+                gettext("Only an open seat of the current committee can change its role."),
+                rule="seat_not_current",
+            )
+        before = current.role
+        current.role = role
+        current.save(update_fields=["role"])
+        audit.record(AuditAction.UPDATE, current, by=by, changes={"role": [before, role]})
+    return current
 
 
 def end_committee_seat(

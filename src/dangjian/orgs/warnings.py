@@ -24,7 +24,8 @@ from dangjian.orgs.models import Committee, Organization
 # Reminders before a committee's term ends (DOMAIN.md: remind 90 and 30 days before, flag overdue).
 REMIND_DAYS = 90
 URGENT_DAYS = 30
-# A branch committee: 3–5 members, at most 7 (条例第九条); required roles when it exists.
+# A branch committee where there are ≥ 7 正式党员 (支部工作条例 第二十条): 3–5 members, at most 7;
+# required roles when it exists.
 COMMITTEE_THRESHOLD = 7
 COMMITTEE_MIN_SEATS = 3
 COMMITTEE_MAX_SEATS = 7
@@ -102,7 +103,7 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
                 "danger",
                 "branch_min_full_members",
                 gettext(
-                    "Only %(full)s full party members, fewer than 3 (Article 5 of 《中国共产党支部工作条例（试行）》): "
+                    "Only %(full)s full party members, fewer than 3 (Article 4 of 《中国共产党支部工作条例（试行）》): "
                     "consider forming a joint branch with the party members of neighbouring units."
                 )
                 % {"full": full},
@@ -126,7 +127,7 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
                 "warning",
                 "branch_max_members",
                 gettext(
-                    "%(total)s party members, far more than 50 (Article 6 of 《中国共产党支部工作条例（试行）》): with 100 or more "
+                    "%(total)s party members, far more than 50 (Article 4 of 《中国共产党支部工作条例（试行）》): with 100 or more "
                     "members a primary committee can be set up with the approval of the higher party "
                     "organization."
                 )
@@ -139,7 +140,7 @@ def _branch_size_warnings(org: Organization, full: int, total: int) -> list[Stru
                 "warning",
                 "branch_max_members",
                 gettext(
-                    "%(total)s party members, more than 50 (Article 6 of 《中国共产党支部工作条例（试行）》): with the approval of "
+                    "%(total)s party members, more than 50 (Article 4 of 《中国共产党支部工作条例（试行）》): with the approval of "
                     "the higher party organization a general branch can be set up, or the branch "
                     "divided into party groups."
                 )
@@ -165,7 +166,7 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                     "committee_size",
                     gettext(
                         "%(full)s full party members: a branch committee is due, usually of 3 to 5 "
-                        "members and at most 7 (Article 9 of 《中国共产党支部工作条例（试行）》); it has %(seats)s now."
+                        "members and at most 7 (Article 20 of 《中国共产党支部工作条例（试行）》); it has %(seats)s now."
                     )
                     % {"full": full, "seats": len(seats)},
                 )
@@ -178,7 +179,7 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                     "committee_roles",
                     gettext(
                         "A branch committee needs a secretary and members for organization, "
-                        "publicity and discipline inspection (Article 9 of 《中国共产党支部工作条例（试行）》); missing: %(roles)s."
+                        "publicity and discipline inspection (《中国共产党支部工作条例（试行）》); missing: %(roles)s."
                     )
                     % {"roles": _role_names(missing)},
                 )
@@ -196,7 +197,7 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                     "committee_size",
                     gettext(
                         "%(full)s full party members, fewer than 7: no branch committee, only a "
-                        "secretary and, if needed, a deputy secretary (Article 9 of 《中国共产党支部工作条例（试行）》); "
+                        "secretary and, if needed, a deputy secretary (Article 20 of 《中国共产党支部工作条例（试行）》); "
                         "there are %(seats)s positions now."
                     )
                     % {"full": full, "seats": len(seats)},
@@ -207,7 +208,7 @@ def _committee_shape_warnings(full: int, committee: Committee) -> list[Structura
                 StructuralWarning(
                     "warning",
                     "committee_roles",
-                    gettext("No branch secretary yet (Article 9 of 《中国共产党支部工作条例（试行）》)."),
+                    gettext("No branch secretary yet (《中国共产党支部工作条例（试行）》)."),
                 )
             )
     return found
@@ -221,6 +222,11 @@ def _term_warning(org: Organization, committee: Committee, today: datetime.date)
         source = gettext(
             "Under 《中国共产党支部工作条例（试行）》, village and community party organizations serve 5-year terms, "
             "others usually 3; this term is %(years)s years."
+        )
+    elif org.kind == OrgKind.PRIMARY_COMMITTEE:
+        source = gettext(
+            "A 基层党委 serves a 5-year term (Article 5 of 《党和国家机关基层组织工作条例》 and the 2018 "
+            "rules); this term is %(years)s years."
         )
     else:
         source = gettext(

@@ -46,10 +46,20 @@ from dangjian.elections.services.counting import (
     further_round_pool,
     further_round_reason,
     open_further_round,
+    reduce_seats,
 )
 from dangjian.elections.services.drafting import (
     create_election,
     update_election,
+)
+from dangjian.elections.services.exclusions import (
+    exclude_voter,
+    expected_voters,
+)
+from dangjian.elections.services.officers import (
+    approve_officers,
+    reject_officers,
+    report_officers,
 )
 from dangjian.elections.services.voting import (
     ballot_candidates,
@@ -74,6 +84,7 @@ __all__ = [
     "SECRETARY_SEATS",
     "VIEW",
     "add_candidate",
+    "approve_officers",
     "approve_results",
     "ballot_candidates",
     "ballot_refusal",
@@ -84,14 +95,19 @@ __all__ = [
     "create_election",
     "current_round",
     "enter_paper_ballot",
+    "exclude_voter",
+    "expected_voters",
     "further_round_pool",
     "further_round_reason",
     "minimum_candidates",
     "open_further_round",
     "open_voting",
     "quorum_reached",
+    "reduce_seats",
+    "reject_officers",
     "reject_results",
     "remove_candidate",
+    "report_officers",
     "seats_on_ballot",
     "submit_results",
     "superior_of",

@@ -1,5 +1,5 @@
 """Candidates of an election: adding, removing and confirming the list, at least 20% more than the
-seats (差额, 条例第十二条)."""
+seats (差额, 选举工作条例)."""
 
 from __future__ import annotations
 

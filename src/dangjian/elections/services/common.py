@@ -24,22 +24,26 @@ ADD = "elections.add_election"
 CHANGE = "elections.change_election"
 VIEW = "elections.view_election"
 
-# 条例第十二条: candidates exceed the seats by at least 20% (差额).
+# 《中国共产党基层组织选举工作条例》 (2020) is cited by its own article numbers where DOMAIN.md
+# confirms one (第五条: who votes and stands); elsewhere the document is cited without a number
+# (never the 1990 暂行条例's numbering).
+REGULATION = "《中国共产党基层组织选举工作条例》"
+# Candidates exceed the seats by at least 20% (差额).
 MARGIN = 0.2
-# 条例第十七条: the meeting is valid with more than 4/5 of the voters present.
+# The meeting is valid with more than 4/5 of the voters expected (应到会) present.
 QUORUM_NUMERATOR, QUORUM_DENOMINATOR = 4, 5
 # A secretary election fills the 书记 and, optionally, the 副书记.
 SECRETARY_SEATS = 2
 
-ARTICLE_MARGIN = "《中国共产党基层组织选举工作条例》第十二条"
-ARTICLE_QUORUM = "《中国共产党基层组织选举工作条例》第十七条"
-# The tie and the unfilled seats: 第二十一条 (再次投票 among the tied, the most votes win) and
-# 第二十二条 (more than half of those present to be elected; seats left unfilled are voted on again
-# among those who did not get more than half, never topped up by votes), as numbered in the
-# 1990 text of the 条例.
-ARTICLE_TIE = "《中国共产党基层组织选举工作条例》第二十一条"
-ARTICLE_MAJORITY = "《中国共产党基层组织选举工作条例》第二十二条"
-ARTICLE_VOTE = "《中国共产党章程》第七条"
+ARTICLE_MARGIN = REGULATION
+ARTICLE_QUORUM = REGULATION
+# The tie (再次投票 among the tied, the most votes win) and the unfilled seats (more than half of
+# those present to be elected; seats left unfilled are voted on again among those who did not get
+# more than half, never topped up by votes).
+ARTICLE_TIE = REGULATION
+ARTICLE_MAJORITY = REGULATION
+# Only 正式党员 not under 留党察看 vote and stand.
+ARTICLE_VOTE = "《中国共产党基层组织选举工作条例》第五条"
 
 EDITABLE_FIELDS = ["kind", "title", "seats", "term_years", "starts_at", "ends_at", "meeting"]
 
@@ -59,7 +63,7 @@ def minimum_candidates(seats: int, kind: str = ElectionKind.COMMITTEE) -> int:
 
 
 def quorum_reached(present: int, expected: int) -> bool:
-    """More than 4/5 of the voters present (条例第十七条), in integers: 5 × present > 4 × expected."""
+    """More than 4/5 of the voters expected present (选举工作条例), in integers: 5 × present > 4 × expected."""
     return present * QUORUM_DENOMINATOR > expected * QUORUM_NUMERATOR
 
 

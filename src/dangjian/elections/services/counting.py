@@ -20,6 +20,7 @@ from dangjian.elections.services.common import (
     ARTICLE_MAJORITY,
     ARTICLE_QUORUM,
     ARTICLE_TIE,
+    REGULATION,
     _locked,
     _require_state,
     _set_state,
@@ -32,7 +33,7 @@ from dangjian.elections.services.voting import current_round
 
 def _check_present(election: Election, cast: int, present: int | None) -> int:
     """The voters present (default: the ballots cast), between the ballots cast and the voters
-    expected, and more than four fifths of those expected (条例第十七条)."""
+    expected, and more than four fifths of those expected (选举工作条例)."""
     present = cast if present is None else present
     if present < cast:
         raise RuleViolation(
@@ -67,9 +68,9 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
 
     ``present`` is the number of voters present (实到会人数; at least the ballots cast, which is
     the default). The election is valid with more than 4/5 of the expected voters present
-    (第十七条); a candidate needs votes in favour from more than half of those present
-    (第二十二条); if more candidates pass than there are seats, the most votes win, and a tie at
-    the last seat is reported as needing a further vote (再次投票, 第二十一条) instead of being
+    (选举工作条例); a candidate needs votes in favour from more than half of those present
+    (选举工作条例); if more candidates pass than there are seats, the most votes win, and a tie at
+    the last seat is reported as needing a further vote (再次投票) instead of being
     decided here. During a further round (see open_further_round) that round is counted.
     """
     with transaction.atomic():
@@ -125,8 +126,8 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
             notes.append(
                 gettext(
                     "Only %(elected)s of %(seats)s seats were filled by more than half of the votes of "
-                    "those present (%(article)s): hold a further election for the rest, or reduce the seats "
-                    "with the approval of the superior committee."
+                    "those present (%(article)s): hold a further election for the rest, or, when the number elected is close to "
+                    "the seats, reduce the seats with the consent of more than half of the electors."
                 )
                 % {"elected": len(winners), "seats": current.seats, "article": ARTICLE_MAJORITY}
             )
@@ -154,6 +155,66 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
     return current
 
 
+# --- Reducing the seats -----------------------------------------------------------------------
+
+
+def reduce_seats(election: Election, *, by, consents: int) -> Election:
+    """Too few were elected and the number is close to the seats: instead of 另行选举 the seats are
+    reduced to those elected, with the consent of more than half of the electors (选举工作条例
+    2020; DOMAIN.md: not the superior's approval). ``consents`` is how many electors agreed."""
+    with transaction.atomic():
+        current = _locked(election, by)
+        _require_state(current, ElectionState.COUNTED)
+        elected = current.candidates.filter(elected=True).count()
+        if current.needs_revote or not 0 < elected < current.seats:
+            raise RuleViolation(
+                gettext(
+                    "Seats can be reduced only when some but not all seats were filled and no tie is open."
+                ),
+                rule="reduce_seats_state",
+            )
+        electors = current.present_voters or 0
+        if consents > electors:
+            raise RuleViolation(
+                gettext("%(consents)s consents, but only %(electors)s electors were present.")
+                % {"consents": consents, "electors": electors},
+                rule="reduce_seats_consent",
+                field="consents",
+            )
+        if consents * 2 <= electors:
+            raise RuleViolation(
+                gettext(
+                    "Reducing the seats needs the consent of more than half of the electors (%(regulation)s): "
+                    "%(consents)s of %(electors)s electors consented."
+                )
+                % {"regulation": REGULATION, "consents": consents, "electors": electors},
+                rule="reduce_seats_consent",
+                field="consents",
+            )
+        before = current.seats
+        current.seats_reduced_from, current.seats, current.reduction_consents = before, elected, consents
+        current.result_note = "\n".join(
+            filter(
+                None,
+                [
+                    current.result_note,
+                    gettext(
+                        "Seats reduced from %(before)s to %(after)s with the consent of %(consents)s of %(electors)s electors."
+                    )
+                    % {"before": before, "after": elected, "consents": consents, "electors": electors},
+                ],
+            )
+        )
+        _set_state(
+            current,
+            ElectionState.COUNTED,
+            by=by,
+            note=gettext("Seats reduced from %(before)s to %(after)s") % {"before": before, "after": elected},
+            extra=["seats", "seats_reduced_from", "reduction_consents", "result_note"],
+        )
+    return current
+
+
 # --- Further rounds (再次投票 / 另行选举) -----------------------------------------------------
 
 
@@ -172,8 +233,8 @@ def _pick_winners(eligible: list, seats: int, votes, order) -> tuple[list, list]
 
 
 def further_round_reason(election: Election) -> str | None:
-    """Which further round a counted election calls for: a tie at the last seat(s) (第二十一条), or
-    seats left unfilled with someone left to stand (第二十二条); None when every seat is filled."""
+    """Which further round a counted election calls for: a tie at the last seat(s) (再次投票), or
+    seats left unfilled with someone left to stand (另行选举); None when every seat is filled."""
     if election.state != ElectionState.COUNTED:
         return None
     if election.needs_revote:
@@ -188,7 +249,7 @@ def further_round_reason(election: Election) -> str | None:
 
 
 def further_round_pool(election: Election, reason: str) -> QuerySet[Candidate]:
-    """Who may stand in the further round: the tied (第二十一条), or those not elected (第二十二条)."""
+    """Who may stand in the further round: the tied (再次投票), or those not elected (另行选举)."""
     if reason == RoundReason.TIE:
         return election.candidates.filter(tied=True, elected=False).order_by("order", "pk")
     return election.candidates.filter(elected=False).order_by("order", "pk")
@@ -206,10 +267,10 @@ def open_further_round(
     """Open a further round of voting after a count that did not settle every seat.
 
     A tie at the last seat(s): every tied candidate stands again for the seats left and the most
-    votes win (条例第二十一条; ``candidate_ids`` cannot narrow the tied). Seats left unfilled: the
+    votes win (再次投票; ``candidate_ids`` cannot narrow the tied). Seats left unfilled: the
     meeting chooses, after discussion (酝酿), among the candidates not elected — ``candidate_ids``,
     by default all of them — at least as many as the seats left; they need more than half of the
-    votes of those present again (第二十二条: the seats are never topped up by votes). The winners
+    votes of those present again (另行选举: the seats are never topped up by votes). The winners
     join those already elected; one ballot per voter and round.
     """
     now = now or timezone.now()
@@ -325,9 +386,11 @@ def _count_further_round(current: Election, further: Round, *, by, present: int 
         entry.votes_for = tallies.get(entry.pk, 0)
         entry.elected = False
     if further.reason == RoundReason.TIE:
-        eligible = entries  # 第二十一条: the most votes among the tied win
+        eligible = entries  # 再次投票: the most votes among the tied win
     else:
-        eligible = [entry for entry in entries if entry.votes_for * 2 > present]  # 第二十二条
+        eligible = [
+            entry for entry in entries if entry.votes_for * 2 > present
+        ]  # 另行选举: more than half of those present
     winners, tied = _pick_winners(
         eligible,
         further.seats,
@@ -352,8 +415,8 @@ def _count_further_round(current: Election, further: Round, *, by, present: int 
         notes.append(
             gettext(
                 "Only %(elected)s of %(seats)s seats were filled by more than half of the votes of "
-                "those present (%(article)s): hold a further election for the rest, or reduce the seats "
-                "with the approval of the superior committee."
+                "those present (%(article)s): hold a further election for the rest, or, when the number elected is close to "
+                "the seats, reduce the seats with the consent of more than half of the electors."
             )
             % {
                 "elected": current.seats - further.seats + len(winners),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext
 
 from dangjian.core import audit
@@ -14,8 +15,9 @@ from dangjian.core.scoping import check_perm
 from dangjian.elections.choices import OPEN_STATES, ElectionKind, ElectionState
 from dangjian.elections.models import Election
 from dangjian.elections.services.common import ADD, EDITABLE_FIELDS, SECRETARY_SEATS, _locked
+from dangjian.elections.services.officers import ARTICLE_OFFICERS
 from dangjian.orgs.choices import OrgKind
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import Committee, Organization
 
 # --- Creating and editing ------------------------------------------------------------------
 
@@ -29,11 +31,31 @@ def _check_fields(org: Organization, fields: dict) -> None:
             rule="election_seats",
             field="seats",
         )
+    # A 支部委员会 has 3 to 5 members; a current "committee" of one 书记 (and 副书记), as a branch
+    # without a committee has, does not count.
+    has_committee = (
+        Committee.objects.filter(org=org, is_current=True, seats__ended_on__isnull=True)
+        .values("pk")
+        .annotate(seats=Count("seats"))
+        .filter(seats__gte=3)
+        .exists()
+    )
+    if kind == ElectionKind.SECRETARY and has_committee:
+        raise RuleViolation(
+            gettext(
+                "“%(org)s” has a committee: the committee elects the secretary and deputy secretary and reports "
+                "them for approval (%(article)s); the members' meeting elects a secretary only where there is "
+                "no committee."
+            )
+            % {"org": org.name, "article": ARTICLE_OFFICERS},
+            rule="secretary_by_committee",
+            field="kind",
+        )
     if kind == ElectionKind.COMMITTEE and not 3 <= seats <= 15:
         raise RuleViolation(
             gettext(
                 "A committee has 3 to 15 seats (a branch committee 3 to 5, at most 7; "
-                "Article 9 of 《中国共产党支部工作条例（试行）》); %(seats)s is not possible."
+                "《中国共产党支部工作条例（试行）》); %(seats)s is not possible."
             )
             % {"seats": seats},
             rule="election_seats",

@@ -25,6 +25,7 @@ from dangjian.elections.services.common import (
     voter_for,
     voters,
 )
+from dangjian.elections.services.exclusions import expected_voters
 from dangjian.members.models import PartyMember
 
 # --- Voting --------------------------------------------------------------------------------
@@ -42,7 +43,8 @@ def open_voting(election: Election, *, by, now: datetime.datetime | None = None)
                 % {"time": date_format(timezone.localtime(current.ends_at), "DATETIME_FORMAT")},
                 rule="election_window",
             )
-        current.expected_voters = voters(current.org).count()
+        # 应到会: the voters minus those left out with the approvals recorded (services.exclusions).
+        current.expected_voters = expected_voters(current)
         _set_state(
             current,
             ElectionState.VOTING,
