@@ -287,7 +287,7 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
                 rule="quorum",
             )
         if current.kind == MeetingKind.BRANCH_GENERAL and current.votes.exists():
-            # A 党员大会 that voted needs its quorum of members with a vote (第十一条); one that
+            # A 党员大会 that voted needs its quorum of members with a vote (支部工作条例第十一条); one that
             # took no vote is not refused for attendance.
             present_with_vote, voters = vote_quorum(current)
             _refuse_without_quorum(present_with_vote, voters)

@@ -51,7 +51,7 @@ EDITABLE_FIELDS = ["kind", "title", "seats", "term_years", "starts_at", "ends_at
 def voters(org: Organization, on: datetime.date | None = None) -> QuerySet[PartyMember]:
     """Who votes and may stand in ``org``'s election on ``on`` (default today): ``members.voters``,
     the one answer for every vote — its active 正式党员 with those of its party groups, without
-    预备党员 and without members under 留党察看 or with rights suspended (条例第五条)."""
+    预备党员 and without members under 留党察看 or with rights suspended (选举工作条例第五条)."""
     return members_with_a_vote(org, on)
 
 
