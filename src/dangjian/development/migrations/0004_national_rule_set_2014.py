@@ -23,8 +23,10 @@ from dangjian.accounts.roles import grant_builtin_permissions
 
 NAME = "发展党员工作细则（2014）"
 SOURCE = "《中国共产党发展党员工作细则》（中办发〔2014〕33号）"
-# The date the 2014 细则 was issued; steps dated earlier are judged by the earliest set anyway.
-EFFECTIVE_FROM = datetime.date(2014, 6, 10)
+# The date of the 2014 细则: "2014年5月28日，中共中央办公厅印发《中国共产党发展党员工作细则》"
+# (《发展党员工作标准和规范》, ch. 5); the press reported it on 2014-06-11 as issued "近日".
+# Steps dated earlier are judged by the earliest set anyway.
+EFFECTIVE_FROM = datetime.date(2014, 5, 28)
 LOCAL = "本地规定"
 CENTRAL_POLICY = "中央关于共青团推优入党的有关规定"
 VOTE_TEXT = (
