@@ -22,8 +22,12 @@ PINNED: dict[str, list[str]] = {
         "core.view_auditentry",
         "core.view_person",
         "development.add_applicant",
+        # The 组织部 loads and activates the 细则 rule sets (issue 10).
+        "development.add_ruleset",
         "development.change_applicant",
+        "development.change_ruleset",
         "development.view_applicant",
+        "development.view_ruleset",
         "dual_reporting.add_claim",
         "dual_reporting.add_memberreport",
         "dual_reporting.add_servicelog",

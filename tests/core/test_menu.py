@@ -50,13 +50,15 @@ def test_a_system_administrator_without_membership_is_not_offered_to_report_them
 
 def test_the_navbar_keeps_its_order_and_groups(admin):
     # The order the hand-written list had before apps contributed their entries (People moves
-    # to members:person_list and shows once the person pages live there).
+    # to members:person_list and shows once the person pages live there; the 细则 rule sets,
+    # issue 10, follow the development board).
     before = [
         "orgs:org_tree",
         "orgs:area_tree",
         "members:person_list",
         "members:member_list",
         "development:board",
+        "development:rule_set_list",
         "members:transfer_list",
         "dues:index",
         "members:political_birthdays",
