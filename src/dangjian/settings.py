@@ -102,7 +102,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its bundled static files instead of a CDN
     "treebeard",
     "django_tasks",
-    "django_tasks_db",
+    "dangjian.core.task_queue_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",

@@ -99,3 +99,19 @@ def test_admin_pages_link_the_platform_icon_so_the_browser_asks_for_no_favicon_i
     client.force_login(admin)
     page = client.get(reverse("admin:index")).content.decode()
     assert 'rel="icon"' in page and "dangjian/favicon" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_index_has_no_english_left(client, admin):
+    """The walk-through found the task queue's names and the index's hidden headers in English."""
+    client.force_login(admin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "后台任务" in page
+    for english in (
+        "Tasks Database Backend",
+        "Task Results",
+        "Model name",
+        "Add link",
+        "Change or view list link",
+    ):
+        assert english not in page
