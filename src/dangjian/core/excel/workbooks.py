@@ -27,6 +27,19 @@ HEADER_FILL = PatternFill("solid", fgColor="B22222")
 DATE_FORMAT = "yyyy-mm-dd"
 
 
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"): a resident's
+# text "=HYPERLINK(…)" entered on the portal became a live formula in the request export,
+# next to a column of clear mobiles. openpyxl itself stores any string starting with "=" as one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_plain_text(cell: WriteOnlyCell) -> None:
+    """Store ``cell`` as a string with Excel's quote prefix: shown as typed, never evaluated,
+    not even when someone edits the cell and presses Enter."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def _sheet_title(text: Any) -> str:
     """Excel sheet names: at most 31 characters, none of ``[]:*?/\\``."""
     return re.sub(r"[\[\]:*?/\\]", "", str(text))[:31] or "Sheet1"
@@ -157,6 +170,8 @@ def export_workbook(
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str):
                 cell.number_format = "@"
+                if value.startswith(FORMULA_STARTS):
+                    as_plain_text(cell)
             cells.append(cell)
         sheet.append(cells)
         written += 1
