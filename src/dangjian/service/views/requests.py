@@ -87,6 +87,7 @@ DANGER_ACTIONS = {"reject", "return", "send_back", "suspend"}
 DATA_LABELS = {
     "area": gettext_lazy("Grid"),
     "awaiting_location": gettext_lazy("待定位, filed under"),
+    "proof": gettext_lazy("Proven by"),
     "category": gettext_lazy("Category"),
     "rule": gettext_lazy("Time limit"),
     "due_at": gettext_lazy("Due at"),
