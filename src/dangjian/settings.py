@@ -270,8 +270,10 @@ PORTAL_CODES_PER_IP_HOUR = env_int("DANGJIAN_PORTAL_CODES_PER_IP_HOUR", 20)
 PORTAL_SUBMISSIONS_PER_IP_DAY = env_int("DANGJIAN_PORTAL_SUBMISSIONS_PER_IP_DAY", 20)
 # Lookups of tracking codes that do not exist (guessing), per address and hour.
 PORTAL_LOOKUPS_PER_IP_HOUR = env_int("DANGJIAN_PORTAL_LOOKUPS_PER_IP_HOUR", 30)
-# Wrong last-four-digits entries on a request's rating form, per request and hour.
+# Wrong rating links or codes, per request and hour and per client address and hour (counted
+# in the database, so that every app process holds the same limit).
 PORTAL_RATE_ATTEMPTS_PER_HOUR = env_int("DANGJIAN_PORTAL_RATE_ATTEMPTS_PER_HOUR", 5)
+PORTAL_RATE_ATTEMPTS_PER_IP_HOUR = env_int("DANGJIAN_PORTAL_RATE_ATTEMPTS_PER_IP_HOUR", 20)
 # Map tiles (天地图 or an intranet tile server), e.g. https://tiles.example/{z}/{x}/{y}.png;
 # empty: grids are drawn on a blank canvas (no request leaves the intranet).
 TILE_URL = env_str("DANGJIAN_TILE_URL")

@@ -4,7 +4,7 @@ The acceptance journey of issue 4: the resident opens /portal/, reports with a p
 phone's location, verifies the phone with the SMS code (read from a test SMS backend), keeps the
 tracking code and sees the request received; staff then accept, dispatch, handle and approve it
 through the services, the worker runs the periodic service tasks (the rating invitation arrives by
-SMS), and the resident follows the invitation's link, sees 已办结 and rates the service.
+SMS with a one-time rating link), and the resident sees 已办结 and rates through that link.
 
 Screenshots of the submit, track and rate pages at 375 px go to docs/screenshots/ when
 ``DANGJIAN_SCREENSHOTS=1`` is set.
@@ -153,23 +153,25 @@ def test_resident_reports_follows_and_rates_a_request_on_a_phone(
     request_obj.refresh_from_db()
     assert request_obj.rating_invited_at is not None
     invitation = next(text for to, text in outbox if to == PHONE and code in text)
-    link = re.search(r"/portal/track/[^\s，。]+/", invitation).group(0)
+    link = re.search(r"/portal/track/[2-9A-Z]{10}/rate/\?t=[A-Za-z0-9_\-]+", invitation).group(0)
 
-    # The resident follows the invitation, sees 已办结 and the result, and rates.
-    page.goto(link)
+    # The resident looks at the request: 已办结 and the result, no staff names.
+    page.goto(reverse("portal:track", args=[code]))
     expect(page.get_by_role("heading", name="已办结")).to_be_visible()
     expect(page.get_by_text("垃圾已全部清运")).to_be_visible()
     assert_accessible(page)
     for staff_name in ("李", "孙", "处置员"):
         assert staff_name not in page.locator("main").inner_text()
     screenshot(page, "portal-track")
-    page.get_by_role("link", name="评价服务（好差评）").click()
 
+    # The invitation's one-time link is the proof that it is the resident: no digits to type.
+    page.goto(link)
     expect(page.get_by_role("heading", name="评价服务（好差评）")).to_be_visible()
+    expect(page.get_by_text("垃圾已全部清运")).to_be_visible()
     assert_accessible(page)
+    assert page.locator("#id_proof").count() == 0
     page.locator("label[for=level-satisfied]").click()
     page.locator("#id_comment").fill("处理及时，谢谢网格员")
-    page.locator("#id_phone_last4").fill("5678")
     screenshot(page, "portal-rate")
     page.get_by_role("button", name="提交评价").click()
 

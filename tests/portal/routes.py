@@ -1,7 +1,8 @@
 """Permission-table rows for the residents' portal: every page is public (no account needed).
 
 The track and rate pages need a request that exists; ``_portal_request`` files one through the
-service (a public category in 社区A's first grid). Staff personas see the same public pages.
+service (a public category in 社区A's first grid). Staff personas see the same public pages,
+except the rating pages, which refuse a staff session.
 """
 
 from __future__ import annotations
@@ -51,5 +52,23 @@ ROUTES: list[Route] = [
     ),
     Route("portal:track_lookup", anonymous="public"),
     Route("portal:track", in_scope=_portal_request, anonymous="public"),
-    Route("portal:rate", in_scope=_portal_request, anonymous="public"),
+    # Rating is the resident's alone: a signed-in user without staff roles gets the page, a staff
+    # session a 403 explaining why (满意率 counts residents' own ratings only).
+    Route(
+        "portal:rate",
+        in_scope=_portal_request,
+        anonymous="public",
+        persona="resident",
+        denied_persona="secretary_a",
+        two_roles="refused",
+    ),
+    Route(
+        "portal:rate_code",
+        in_scope=_portal_request,
+        method="post",
+        anonymous="public",
+        persona="resident",
+        denied_persona="secretary_a",
+        two_roles="refused",
+    ),
 ]

@@ -19,3 +19,13 @@ def last_code(phone: str) -> str:
             if match:
                 return match.group(0)
     raise AssertionError(f"no code was sent to {phone}: {OUTBOX}")
+
+
+def last_rating_token(phone: str) -> str:
+    """The one-time token of the newest rating link sent to ``phone`` (the ``?t=`` of the link)."""
+    for to, text in reversed(OUTBOX):
+        if to == phone:
+            match = re.search(r"\?t=([A-Za-z0-9_\-]+)", text)
+            if match:
+                return match.group(1)
+    raise AssertionError(f"no rating link was sent to {phone}: {OUTBOX}")

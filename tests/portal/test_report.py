@@ -105,10 +105,13 @@ def test_a_place_outside_every_grid_is_refused_with_a_message(client, service_wo
     assert not ServiceRequest.objects.exists()
 
 
-def test_a_report_without_any_place_asks_for_location_or_grid(client, service_world, outbox):
-    response = report(client, service_world.garbage)
+def test_a_report_without_any_place_asks_for_location_grid_or_address(client, service_world, outbox):
+    response = report(client, service_world.garbage, address="")
 
-    assert "请使用当前位置或选择网格" in response.content.decode()
+    message = gettext(
+        "Please use your location, choose the grid or give the address, so we know where the problem is."
+    )
+    assert message in response.content.decode()
     assert not ServiceRequest.objects.exists()
 
 

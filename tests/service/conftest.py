@@ -148,3 +148,11 @@ def resolved_request(world, service_world, secretary, handler, *, now=None) -> S
     services.report_result(request_obj, by=handler, resolution="已清运", now=now)
     services.approve_result(request_obj, by=secretary, now=now)
     return request_obj
+
+
+def rate_as_resident(
+    request_obj: ServiceRequest, *, level: str, comment: str = "", now=None
+) -> ServiceRequest:
+    """The resident rates with the one-time link of a rating invitation (the only way to rate)."""
+    token = services.issue_rating_link(request_obj, now=now)
+    return services.rate_request(request_obj, level=level, proof=token, comment=comment, now=now)

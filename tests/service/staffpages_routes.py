@@ -20,6 +20,7 @@ from dangjian.service.models import Category, Department, DepartmentMember, Serv
 from tests.permissions import Route
 
 MARK = "routes: 路灯不亮"
+UNPLACED = "routes: 只有地址"
 
 
 def _category() -> Category:
@@ -41,6 +42,24 @@ def _request(area) -> ServiceRequest:
             category=_category(), description=MARK, source=RequestSource.PORTAL, area=area
         )
     return req
+
+
+def _unplaced(area) -> ServiceRequest:
+    """A request reported with an address only (待定位), filed under the community ``area``."""
+    req = ServiceRequest.objects.filter(description=UNPLACED, area=area).first()
+    if req is None:
+        req = services.submit_request(
+            category=_category(),
+            description=UNPLACED,
+            source=RequestSource.PORTAL,
+            area=area,
+            address="幸福路8号",
+        )
+    return req
+
+
+def _place(world) -> dict:
+    return {"version": _unplaced(world.community_a).version, "area": world.grid_a1.code}
 
 
 def _department(code: str, world) -> Department:
@@ -92,6 +111,16 @@ ROUTES: list[Route] = [
         data=_comment,
         allowed_status=302,
         two_roles_outside="302",
+    ),
+    # 定位 of a request 待定位: by the dispatchers of the community it was filed under (302 back to
+    # the request, placed); another community's request is not theirs to see.
+    Route(
+        "service:request_action",
+        in_scope=lambda world: {"pk": _unplaced(world.community_a).pk, "action": "place"},
+        out_of_scope=lambda world: {"pk": _unplaced(world.community_b).pk, "action": "place"},
+        method="post",
+        data=_place,
+        allowed_status=302,
     ),
     Route("service:queue"),
     Route("service:supervised_list"),

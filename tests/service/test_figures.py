@@ -19,7 +19,7 @@ from dangjian.service import figures, services
 from dangjian.service.choices import RequestSource
 from dangjian.service.figures import Period, Scope
 from dangjian.service.models import ServiceRequest
-from tests.service.conftest import at, dispatched_request, file_request
+from tests.service.conftest import at, dispatched_request, file_request, rate_as_resident
 
 MARCH = Period(datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))
 NOW = at("2026-03-20 10:00")
@@ -86,8 +86,8 @@ def march(world, service_world, secretary_a, handler_a1):
     assert early.resolved_at < early.due_at - datetime.timedelta(hours=24)  # the deadline is 3-5 end of day
     assert on_time.resolved_at <= on_time.due_at < on_time.resolved_at + datetime.timedelta(hours=24)
     assert late.resolved_at > late.due_at
-    services.rate_request(early, level="satisfied", now=at("2026-03-03 09:00"))
-    services.rate_request(on_time, level="dissatisfied", now=at("2026-03-05 09:00"))
+    rate_as_resident(early, level="satisfied", now=at("2026-03-03 09:00"))
+    rate_as_resident(on_time, level="dissatisfied", now=at("2026-03-05 09:00"))
     dispatched_request(world, service_world, secretary_a, now=at("2026-03-02 09:00"))
     file_request(world, service_world.garbage, now=at("2026-03-02 09:00"))
     refused = file_request(world, service_world.garbage, now=at("2026-03-02 09:00"))
@@ -361,9 +361,7 @@ def test_after_random_actions_the_rollup_equals_a_recomputation(
         "send_back": lambda r, t: services.send_back(r, by=secretary_a, reason="照片不清楚", now=t),
         "suspend": lambda r, t: services.suspend_request(r, by=secretary_a, reason="等待配件", now=t),
         "resume": lambda r, t: services.resume_request(r, by=secretary_a, now=t),
-        "rate": lambda r, t: services.rate_request(
-            r, level=rng.choice(["satisfied", "very_dissatisfied"]), now=t
-        ),
+        "rate": lambda r, t: rate_as_resident(r, level=rng.choice(["satisfied", "very_dissatisfied"]), now=t),
         "reopen": lambda r, t: services.reopen_request(r, by=secretary_a, reason="居民反映未解决", now=t),
         "recategorize": lambda r, t: services.recategorize_request(
             r, by=secretary_a, category=rng.choice([garbage, elderly]), now=t

@@ -279,8 +279,9 @@ def test_address_naming_a_grid_is_enough_without_coordinates(client, world, serv
     answer = post_request(client, api_key, lat="", long="", address_string="幸福社区第二网格 5号楼东侧")
     assert answer.status_code == 200, answer.content
     stored = ServiceRequest.objects.get(tracking_code=answer.json()[0]["service_request_id"])
-    assert stored.area == world.grid_a2
-    assert post_request(client, api_key, lat="", long="", address_string="某处").status_code == 400
+    assert stored.area == world.grid_a2 and not stored.awaiting_location
+    # Neither coordinates nor an address: nothing to find the place from.
+    assert post_request(client, api_key, lat="", long="", address_string="").status_code == 400
 
 
 def test_missing_description_and_bad_phone_are_400(client, service_world, api_key):

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from dangjian.core.choices import AuditAction
@@ -20,7 +21,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.service import services
 from dangjian.service.choices import RequestSource, RequestState, WhistleState
 from dangjian.service.models import RatingLevel, ServiceRequest, WhistleCall
-from tests.service.conftest import at, dispatched_request, file_request, resolved_request
+from tests.service.conftest import at, dispatched_request, file_request, rate_as_resident, resolved_request
 
 LIST = reverse("service:request_list")
 
@@ -301,7 +302,7 @@ def test_visit_comment_photo_and_follow_up(client, world, service_world, secreta
 
     done = resolved_request(world, service_world, secretary_a, handler_a1)
     bad = RatingLevel.objects.filter(is_bad=True).first()
-    services.rate_request(done, level=bad.code, comment="没清干净")
+    rate_as_resident(done, level=bad.code, comment="没清干净")
     act(client, done, "follow_up", note="已督促二次清运")
     done.refresh_from_db()
     assert done.follow_up_state == "done"
@@ -514,7 +515,11 @@ def test_registering_outside_the_scope_or_in_a_parent_category_is_refused(
     no_grid = client.post(create, base)
 
     assert outside.status_code == 400 and no_grid.status_code == 400
-    assert "请选择网格" in text(no_grid)
+    with translation.override("zh-hans"):
+        asked = gettext(
+            "Please choose the grid, give the latitude and longitude of the place, or its address."
+        )
+    assert asked in text(no_grid)
     assert not ServiceRequest.objects.exists()
 
 

@@ -18,7 +18,7 @@ from dangjian.core.scheduler import registered_jobs
 from dangjian.service import services, tasks
 from dangjian.service.choices import FollowUpState, RequestState, WhistleState
 from dangjian.service.models import ServiceRequest
-from tests.service.conftest import at, dispatched_request, file_request, resolved_request
+from tests.service.conftest import at, dispatched_request, file_request, rate_as_resident, resolved_request
 
 S = RequestState
 MONDAY = "2026-03-02 09:00"  # a working Monday; 垃圾清运's 3 working days end on Thursday 03-05 23:59:59
@@ -182,7 +182,7 @@ def test_residents_are_invited_to_rate_once_some_days_after_resolution(
 
 def test_a_rated_request_is_not_invited(world, service_world, secretary_a, handler_a1):
     request_obj = resolved_request(world, service_world, secretary_a, handler_a1, now=at(MONDAY))
-    services.rate_request(request_obj, level="satisfied", now=at("2026-03-02 12:00"))
+    rate_as_resident(request_obj, level="satisfied", now=at("2026-03-02 12:00"))
 
     assert tasks.invite_ratings_now(at("2026-03-10 09:00")) == 0
 
@@ -195,9 +195,9 @@ def test_archive_takes_rated_long_resolved_and_long_refused_requests(
 ):
     settings.SERVICE_ARCHIVE_AFTER_DAYS = 30
     rated = resolved_request(world, service_world, secretary_a, handler_a1, now=at(MONDAY))
-    services.rate_request(rated, level="very_satisfied", now=at("2026-03-03 09:00"))
+    rate_as_resident(rated, level="very_satisfied", now=at("2026-03-03 09:00"))
     bad = resolved_request(world, service_world, secretary_a, handler_a1, now=at(MONDAY))
-    services.rate_request(bad, level="dissatisfied", comment="没解决", now=at("2026-03-03 09:00"))
+    rate_as_resident(bad, level="dissatisfied", comment="没解决", now=at("2026-03-03 09:00"))
     old_resolved = resolved_request(world, service_world, secretary_a, handler_a1, now=at(MONDAY))
     recent_resolved = resolved_request(
         world, service_world, secretary_a, handler_a1, now=at("2026-03-25 09:00")

@@ -16,7 +16,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.service import deadlines, services
 from dangjian.service.choices import FollowUpState, RequestSource, RequestState, WhistleState
 from dangjian.service.models import ServiceRequest, WhistleCall
-from tests.service.conftest import at, dispatched_request, file_request
+from tests.service.conftest import at, dispatched_request, file_request, rate_as_resident
 from tests.service.test_photos import jpeg_bytes
 
 S = RequestState
@@ -48,8 +48,9 @@ class Flow:
     def new(self, **fields) -> ServiceRequest:
         return file_request(self.world, self.service_world.garbage, **fields)
 
-    def in_state(self, state: str) -> ServiceRequest:
-        request_obj = self.new()
+    def in_state(self, state: str, *, unplaced: bool = False) -> ServiceRequest:
+        # ``unplaced``: reported with an address only in 社区A (待定位), for the 定位 action.
+        request_obj = self.new(area=self.world.community_a, address="幸福路8号") if unplaced else self.new()
         if state == S.REPORTED:
             return request_obj
         if state == S.REJECTED:
@@ -73,7 +74,7 @@ class Flow:
         services.approve_result(request_obj, by=self.dispatcher)
         if state == S.RESOLVED:
             return request_obj
-        services.rate_request(request_obj, level="dissatisfied", comment="拖了好几天")
+        rate_as_resident(request_obj, level="dissatisfied", comment="拖了好几天")
         if state == S.RATED:
             return request_obj
         return services.archive_request(request_obj, by=self.dispatcher)
@@ -91,6 +92,12 @@ def photo_upload() -> SimpleUploadedFile:
 # action → (a state it is allowed from, a state it is refused from, the call, the state after or None)
 ActionCall = Callable[[Flow, ServiceRequest], object]
 CASES: dict[str, tuple[str, str, ActionCall, str | None]] = {
+    "place": (
+        S.REPORTED,
+        S.REJECTED,
+        lambda f, r: services.place_request(r, by=f.dispatcher, grid=f.world.grid_a1),
+        None,
+    ),
     "accept": (S.REPORTED, S.ACCEPTED, lambda f, r: services.accept_request(r, by=f.dispatcher), S.ACCEPTED),
     "reject": (
         S.REPORTED,
@@ -211,7 +218,7 @@ def test_every_action_of_the_state_machine_has_a_case():
 def test_each_action_works_from_an_allowed_state_with_a_timeline_event_and_an_audit_line(flow, action):
     allowed, _refused, call, after = CASES[action]
     assert allowed in services.ACTIONS[action].from_states
-    request_obj = flow.in_state(allowed)
+    request_obj = flow.in_state(allowed, unplaced=action == "place")
     user = flow.handler if services.ACTIONS[action].role == "handle" else flow.dispatcher
     assert services.may(user, action, request_obj)
     audits = AuditEntry.objects.filter(object_id=str(request_obj.pk), note__startswith=f"service.{action}")
@@ -232,7 +239,7 @@ def test_each_action_works_from_an_allowed_state_with_a_timeline_event_and_an_au
 def test_each_action_is_refused_from_a_wrong_state_with_a_message_naming_the_state(flow, action):
     _allowed, refused, call, _after = CASES[action]
     assert refused not in services.ACTIONS[action].from_states
-    request_obj = flow.in_state(refused)
+    request_obj = flow.in_state(refused, unplaced=action == "place")
     version = request_obj.version
     user = flow.handler if services.ACTIONS[action].role == "handle" else flow.dispatcher
     assert not services.may(user, action, request_obj)
@@ -463,7 +470,7 @@ def test_reopen_needs_a_reason(flow, secretary_a):
 def test_a_bad_rating_opens_a_follow_up_that_is_recorded_once(flow, secretary_a):
     request_obj = flow.in_state(S.RESOLVED)
 
-    services.rate_request(request_obj, level="very_dissatisfied", comment="态度不好")
+    rate_as_resident(request_obj, level="very_dissatisfied", comment="态度不好")
 
     assert request_obj.state == S.RATED
     assert request_obj.rating_is_bad is True
@@ -482,12 +489,12 @@ def test_a_bad_rating_opens_a_follow_up_that_is_recorded_once(flow, secretary_a)
 def test_a_good_rating_opens_no_follow_up_and_a_request_is_rated_once(flow):
     request_obj = flow.in_state(S.RESOLVED)
 
-    services.rate_request(request_obj, level="very_satisfied")
+    rate_as_resident(request_obj, level="very_satisfied")
 
     assert request_obj.rating_is_bad is False
     assert request_obj.follow_up_state == FollowUpState.NONE
     with pytest.raises(RuleViolation) as refusal:
-        services.rate_request(request_obj, level="satisfied")
+        rate_as_resident(request_obj, level="satisfied")
     assert refusal.value.rule == "rate.once"
 
 
@@ -495,7 +502,7 @@ def test_rating_before_resolution_is_refused(flow):
     request_obj = flow.in_state(S.IN_PROGRESS)
 
     with pytest.raises(RuleViolation) as refusal:
-        services.rate_request(request_obj, level="satisfied")
+        rate_as_resident(request_obj, level="satisfied")
 
     assert refusal.value.rule == "rate.state"
 

@@ -68,17 +68,33 @@ def public_categories() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def grid_choices() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Active grids grouped by their community (two queries, whatever the number of grids)."""
+    """Active grids grouped by their community (two queries, whatever the number of grids).
+
+    Each group starts with the community itself ("幸福社区（不清楚网格）"): a resident who knows
+    the community but not the grid reports there, and the request waits 待定位 for that
+    community's dispatchers to place it.
+    """
     grids = list(
         Area.objects.filter(kind=AreaKind.GRID, is_active=True).order_by("path").values("pk", "name", "path")
     )
     parent_paths = {grid["path"][: -Area.steplen] for grid in grids}
-    parents = dict(Area.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    parents = {
+        row["path"]: row
+        for row in Area.objects.filter(path__in=parent_paths, kind=AreaKind.COMMUNITY, is_active=True).values(
+            "pk", "name", "path"
+        )
+    }
     groups: dict[str, list[tuple[int, str]]] = {}
     for grid in grids:
-        groups.setdefault(parents.get(grid["path"][: -Area.steplen], ""), []).append(
-            (grid["pk"], grid["name"])
-        )
+        parent = parents.get(grid["path"][: -Area.steplen])
+        name = parent["name"] if parent else ""
+        if name not in groups:
+            groups[name] = (
+                [(parent["pk"], gettext("%(community)s (grid not known)") % {"community": parent["name"]})]
+                if parent
+                else []
+            )
+        groups[name].append((grid["pk"], grid["name"]))
     return list(groups.items())
 
 
@@ -111,7 +127,9 @@ class ReportForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_("Not sure? Use your location instead, or give the address below."),
+        help_text=_(
+            "Not sure? Choose only the community, use your location, or just give the address below."
+        ),
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     contact_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
@@ -148,10 +166,18 @@ class ReportForm(forms.Form):
         latitude, longitude = data.get("latitude"), data.get("longitude")
         if (latitude is None) != (longitude is None):
             data["latitude"] = data["longitude"] = None
-        if data.get("area") is None and data.get("latitude") is None and not self.errors.get("area"):
+        if (
+            data.get("area") is None
+            and data.get("latitude") is None
+            and not (data.get("address") or "").strip()
+            and not self.errors.get("area")
+        ):
             self.add_error(
                 "area",
-                gettext("Please use your location or choose the grid, so we know where the problem is."),
+                gettext(
+                    "Please use your location, choose the grid or give the address, "
+                    "so we know where the problem is."
+                ),
             )
         return data
 
@@ -162,7 +188,12 @@ class ReportForm(forms.Form):
     @property
     def area_obj(self) -> Area | None:
         area_id = self.cleaned_data.get("area")
-        return Area.objects.filter(pk=area_id, kind=AreaKind.GRID).first() if area_id else None
+        # A community means "somewhere in it": the request waits 待定位 there.
+        if not area_id:
+            return None
+        return Area.objects.filter(
+            pk=area_id, kind__in=[AreaKind.GRID, AreaKind.COMMUNITY], is_active=True
+        ).first()
 
     def location(self) -> tuple[Decimal | None, Decimal | None]:
         return self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
@@ -198,12 +229,18 @@ class RateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    phone_last4 = forms.CharField(
-        label=_("Last four digits of the mobile number you gave"),
-        min_length=4,
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}", "autocomplete": "off"}),
+    # The proof only the resident has: the token of the invitation's link (a hidden field), or
+    # the 6-digit code sent to the request's phone on request. Staff never see either.
+    proof = forms.CharField(
+        label=_("Rating code from the text message"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
         help_text=_("So that only the person who reported the problem can rate it."),
+        error_messages={
+            "required": _("Please enter the code sent to your phone, or open the link in the text message.")
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
     path("track/<str:code>/rate/", views.rate, name="rate"),
+    path("track/<str:code>/rate/code/", views.rate_code, name="rate_code"),
 ]

@@ -1,5 +1,6 @@
 """The residents' pages (no account, no staff navigation, phone first): report a problem with a
-verified phone, track it by its code, and rate it once resolved.
+verified phone (or only an address), track it by its code, and rate it once resolved with the
+proof sent to that phone.
 
 Every change goes through ``service.services`` (as the resident: ``source=portal``); the pages
 show only what a resident may see (no staff names, no internal notes, never the phone). Abuse is
@@ -9,7 +10,6 @@ limited per client address and per phone (``portal.ratelimit``); beyond a limit 
 from __future__ import annotations
 
 import functools
-import hmac
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.core.errors import RuleViolation
+from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.personal import MOBILE, mask
 from dangjian.portal import ratelimit, verification
 from dangjian.portal.forms import RateForm, ReportForm, SendCodeForm, TrackLookupForm
@@ -200,14 +200,24 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _staff_refused(request: HttpRequest, found: ServiceRequest, message: str) -> HttpResponse:
+    """A signed-in staff user may not rate (满意率 counts residents' own ratings only)."""
+    if request.headers.get("HX-Request"):
+        return render(request, "portal/_code_status.html", {"error": message}, status=403)
+    return render(request, "portal/rate_staff.html", {"req": found, "message": message}, status=403)
+
+
 @limited
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    """评价 by the resident: the last four digits of the contact phone prove it is them."""
+    """评价 by the resident, proven by the invitation's one-time link (``?t=``) or a code sent to
+    the request's phone; never by a staff session (``services.rate_request``)."""
     found = _find(request, code)
     if found is None:
         return _not_found(request, code)
     context = {"req": found, "status": public_status(found)}
+    if services.holds_staff_role(request.user):
+        return _staff_refused(request, found, _staff_message())
     if found.rated_at is not None:
         context["rating"] = RatingLevel.objects.filter(code=found.rating_level).first()
         return render(request, "portal/rate_done.html", context)
@@ -215,25 +225,61 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "portal/rate_not_yet.html", context)
     if not found.contact_phone_masked:
         return render(request, "portal/rate_no_phone.html", context)
-    form = RateForm(request.POST or None)
+    token = (request.POST.get("t") or request.GET.get("t") or "").strip()[:64]
+    form = RateForm(request.POST or None, initial={"proof": token})
     if request.method == "POST" and form.is_valid():
-        key = found.tracking_code
-        ratelimit.check("rate-code", key, limit=settings.PORTAL_RATE_ATTEMPTS_PER_HOUR, period=HOUR)
-        if not hmac.compare_digest(form.cleaned_data["phone_last4"], found.contact_phone_masked[-4:]):
-            ratelimit.hit("rate-code", key, limit=settings.PORTAL_RATE_ATTEMPTS_PER_HOUR, period=HOUR)
-            form.add_error(
-                "phone_last4",
-                gettext("These are not the last four digits of the mobile number given with this request."),
+        try:
+            services.rate_request(
+                found,
+                level=form.cleaned_data["level"],
+                proof=form.cleaned_data["proof"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                client=ratelimit.ip_of(request),
             )
+        except services.TooManyAttempts as error:
+            raise ratelimit.RateLimited("rate", error.period) from error
+        except PermissionDenied as error:
+            return _staff_refused(request, found, error.message)
+        except RuleViolation as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            token = ""  # a refused link is not offered again: the code box shows instead
         else:
-            try:
-                services.rate_request(
-                    found, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"]
-                )
-            except RuleViolation as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, gettext("Thank you for your rating."))
-                return redirect(reverse("portal:track", args=[found.tracking_code]))
-    context["form"] = form
+            messages.success(request, gettext("Thank you for your rating."))
+            return redirect(reverse("portal:track", args=[found.tracking_code]))
+    context.update({"form": form, "token": token, "phone": found.contact_phone_masked})
     return render(request, "portal/rate.html", context)
+
+
+def _staff_message() -> str:
+    return gettext(
+        "Staff accounts cannot rate requests: the satisfaction rate counts only residents' own "
+        "ratings. Sign out, and let the resident rate with the link or code sent to their phone."
+    )
+
+
+@limited
+@require_POST
+def rate_code(request: HttpRequest, code: str) -> HttpResponse:
+    """htmx: send a rating code to the request's phone (never shown); answers the status line."""
+    found = _find(request, code)
+    if found is None:
+        return _not_found(request, code)
+    if services.holds_staff_role(request.user):
+        return _staff_refused(request, found, _staff_message())
+    ratelimit.hit("code-ip", ratelimit.ip_of(request), limit=settings.PORTAL_CODES_PER_IP_HOUR, period=HOUR)
+    if found.contact_phone_hash:
+        ratelimit.hit(
+            "code-phone", found.contact_phone_hash, limit=settings.PORTAL_CODES_PER_PHONE_HOUR, period=HOUR
+        )
+    try:
+        services.send_rating_code(found, by=request.user)
+    except PermissionDenied as error:
+        return _staff_refused(request, found, error.message)
+    except RuleViolation as error:
+        return render(request, "portal/_code_status.html", {"error": error.message})
+    return render(
+        request,
+        "portal/_code_status.html",
+        {"sent_to": found.contact_phone_masked, "minutes": settings.PORTAL_CODE_VALID_MINUTES},
+    )

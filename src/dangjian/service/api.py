@@ -86,8 +86,6 @@ def _detail(request: HttpRequest, request_obj: ServiceRequest) -> ServiceRequest
     request_obj.whistle_calls = list(request_obj.whistles.select_related("department").order_by("called_at"))
     request_obj.photos_list = list(request_obj.photos.order_by("created_at", "id"))
     request_obj.actions = services.available_actions(request.user, request_obj)
-    if services.may(request.user, "comment", request_obj) and request_obj.state == "resolved":
-        request_obj.actions.append("rate")
     return request_obj
 
 
@@ -201,13 +199,10 @@ def _category(payload: ActionIn) -> Category:
     return get_object_or_404(Category, pk=payload.category_id)
 
 
-def _rate(request_obj: ServiceRequest, user, payload: ActionIn) -> ServiceRequest:
-    """Staff record a rating a resident gave by phone or in person; the resident rates on the portal."""
-    if not services.may(user, "comment", request_obj):
-        raise PermissionDenied(
-            gettext("You do not have permission to do this within this scope."), rule="rate.permission"
-        )
-    return services.rate_request(request_obj, level=payload.level, comment=payload.comment, by=user)
+def _grid(payload: ActionIn) -> Area:
+    if payload.area_id is None:
+        raise RuleViolation(gettext("Please choose the grid."), rule="required", field="area_id")
+    return get_object_or_404(Area, pk=payload.area_id)
 
 
 def _whistle_report(request_obj: ServiceRequest, user, payload: ActionIn) -> ServiceRequest:
@@ -227,7 +222,10 @@ def _whistle_report(request_obj: ServiceRequest, user, payload: ActionIn) -> Ser
 
 
 # One line per action: which service function, with which of the payload's fields.
+# No "rate": only the resident rates, on the portal, with the proof sent to their phone
+# (``services.rate_request``); a staff token or session must never produce a 满意率 entry.
 ACTION_CALLS = {
+    "place": lambda r, u, p: services.place_request(r, by=u, grid=_grid(p), note=p.note),
     "accept": lambda r, u, p: services.accept_request(r, by=u, note=p.note),
     "reject": lambda r, u, p: services.reject_request(r, by=u, reason=p.reason),
     "dispatch": lambda r, u, p: services.dispatch_request(r, by=u, note=p.note, **_handler(p)),
@@ -249,7 +247,6 @@ ACTION_CALLS = {
     "visit": lambda r, u, p: services.log_visit(r, by=u, note=p.note),
     "comment": lambda r, u, p: services.add_comment(r, by=u, note=p.note),
     "follow_up": lambda r, u, p: services.record_follow_up(r, by=u, note=p.note),
-    "rate": _rate,
     "whistle_report": _whistle_report,
 }
 
@@ -278,8 +275,9 @@ def request_action(request: HttpRequest, id: int, action: str, payload: ActionIn
     """Take one action (see ``actions`` on the request): accept, reject (reason), dispatch/reassign
     (handler_org_id or handler_department_id; none: the routing table's), start, feedback
     (resolution), return/send_back/suspend/reopen (reason), approve, resume, archive, recategorize
-    (category_id), supervise, whistle (department_id, note), visit, comment, follow_up (note), rate
-    (level, comment), whistle_report (报到 of the caller's called department). Photos: POST
+    (category_id), supervise, whistle (department_id, note), visit, comment, follow_up (note),
+    place (area_id: the grid of a request 待定位), whistle_report (报到 of the caller's called
+    department). There is no rating here: only the resident rates, on the portal. Photos: POST
     /requests/{id}/photos. Send ``version`` to be told (409) when
     someone changed the request since you read it."""
     call = ACTION_CALLS.get(action)

@@ -62,6 +62,7 @@ class RequestAction(models.TextChoices):
     """What a timeline entry records; one per service function."""
 
     SUBMIT = "submit", _("Reported")
+    PLACE = "place", _("Placed in a grid")
     ACCEPT = "accept", _("Accepted")
     REJECT = "reject", _("Not accepted")
     DISPATCH = "dispatch", _("Dispatched")

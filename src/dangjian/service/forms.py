@@ -8,9 +8,12 @@ Every action form carries the request's ``version``: if it changed meanwhile, no
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.orgs.models import Organization
+from dangjian.orgs.choices import AreaKind
+from dangjian.orgs.models import Area, Organization
+from dangjian.orgs.widgets import LookupInput
 from dangjian.service.choices import RequestSource
 from dangjian.service.models import Category, Department
 
@@ -131,8 +134,33 @@ def category_label(category: Category) -> str:
     return f"{category.name}（{category.limit_amount} {category.get_limit_unit_display()}）"
 
 
+class PlaceForm(NoteForm):
+    """定位: the grid a request 待定位 belongs in, typed and picked by name or code."""
+
+    area = forms.ModelChoiceField(
+        label=_("Grid"),
+        queryset=Area.objects.none(),
+        to_field_name="code",
+        help_text=_("Type the name or code of the grid the address lies in and pick it from the list."),
+        widget=LookupInput(reverse_lazy("orgs:area_lookup")),
+        error_messages={
+            "invalid_choice": _(
+                "No active grid where you dispatch requests has the code “%(value)s”; pick one from the list."
+            )
+        },
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.visible_to(user, "service.dispatch_request").filter(
+            kind=AreaKind.GRID, is_active=True
+        )
+        self.order_fields(["area", "note"])
+
+
 # action name → form class of the request page
 ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "place": PlaceForm,
     "accept": NoteForm,
     "reject": ReasonForm,
     "dispatch": HandlerForm,
@@ -176,7 +204,15 @@ class RequestCreateForm(forms.Form):
     description = forms.CharField(
         label=_("Description of the problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=255,
+        help_text=_(
+            "Without a grid or coordinates the address is enough: the request waits 待定位 in your "
+            "community or street until a dispatcher there places it in a grid."
+        ),
+    )
     latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
     contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=64)

@@ -462,16 +462,14 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
                 )
                 % {"lat": latitude, "long": longitude},
             )
-    else:
+    elif address:
+        # GeoReport v2 allows address_string alone (most 12345 transfers have no coordinates): a
+        # grid named in it places the request; otherwise it waits 待定位 for a dispatcher.
         area = _locate_by_address(address)
-        if area is None:
-            raise Open311Error(
-                400,
-                gettext(
-                    "Give lat and long (WGS 84 degrees) of the place; "
-                    "the address_string alone does not name a grid served here."
-                ),
-            )
+    else:
+        raise Open311Error(
+            400, gettext("Give lat and long (WGS 84 degrees) of the place, or its address_string.")
+        )
     name = f"{data.get('last_name', '').strip()}{data.get('first_name', '').strip()}"[:64]
     request_obj = services.submit_request(
         category=category,

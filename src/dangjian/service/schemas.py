@@ -37,6 +37,7 @@ class RequestOut(Schema):
     longitude: Decimal | None
     area_id: int
     area_name: str
+    awaiting_location: bool
     org_id: int | None
     org_name: str
     handler_org_id: int | None
@@ -210,7 +211,11 @@ class RequestCreate(InputSchema):
     category_id: int
     description: str = Field(max_length=5000)
     source: RequestSource = RequestSource.HOTLINE
-    area_id: int | None = Field(None, description="The grid; or give latitude and longitude.")
+    area_id: int | None = Field(
+        None,
+        description="The grid; or give latitude and longitude; or only the address, and the request "
+        "waits 待定位 under this community or street (else under your own) until a dispatcher places it.",
+    )
     latitude: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6)
     longitude: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
     address: str = Field("", max_length=255)
@@ -233,8 +238,7 @@ class ActionIn(InputSchema):
     handler_department_id: int | None = None
     category_id: int | None = None
     department_id: int | None = Field(None, description="吹哨: the department called.")
-    level: str = Field("", max_length=24, description="评价: a rating level code.")
-    comment: str = Field("", max_length=2000)
+    area_id: int | None = Field(None, description="定位: the grid of a request 待定位.")
 
 
 class CategoryNode(Schema):

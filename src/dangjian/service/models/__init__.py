@@ -24,6 +24,8 @@ from dangjian.service.models.configuration import (
 )
 from dangjian.service.models.requests import (
     FigureRollup,
+    RatingAttempt,
+    RatingProof,
     RequestEvent,
     RequestPhoto,
     ServiceRequest,
@@ -38,7 +40,9 @@ __all__ = [
     "DepartmentMember",
     "FigureRollup",
     "Open311Key",
+    "RatingAttempt",
     "RatingLevel",
+    "RatingProof",
     "RequestEvent",
     "RequestPhoto",
     "RoutingRule",

@@ -69,6 +69,11 @@ class ServiceRequest(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     area = models.ForeignKey("orgs.Area", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+")
     area_path = models.CharField(max_length=255, editable=False)
+    # 待定位: reported with an address only (a hotline or 12345 transfer, a resident who did not know
+    # the grid). ``area`` is then the community, street or district it was filed under, not a
+    # grid, so only that node's dispatchers see it, until one of them places it in a grid
+    # (``services.place_request``).
+    awaiting_location = models.BooleanField(_("awaiting location (待定位)"), default=False)
     # The party organization responsible (the community's, found from the area): its superior
     # receives escalations of overdue requests.
     org = models.ForeignKey(
@@ -190,6 +195,12 @@ class ServiceRequest(models.Model):
             models.Index(fields=["created_at"], name="service_req_created"),
             models.Index(fields=["resolved_at"], name="service_req_resolved"),
             models.Index(fields=["assignee", "state"], name="service_req_assignee_state"),
+            # The 待定位 section: the few requests not yet placed in a grid.
+            models.Index(
+                fields=["area_path", "created_at"],
+                condition=Q(awaiting_location=True),
+                name="service_req_unplaced",
+            ),
             # The 督办 list: supervised requests newest first (a small part of all requests).
             models.Index(
                 fields=["-supervised_at", "-id"],
@@ -313,6 +324,61 @@ class WhistleCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} → {self.department}"
+
+
+class RatingProof(models.Model):
+    """A one-time proof that a rating comes from the resident: a link token or an SMS code.
+
+    Sent only to the request's contact phone (the invitation's link, or a code asked for on the
+    rating page), never shown to staff; only a keyed hash is stored. Used once; a rating uses
+    up every proof of its request. The 满意率 is computed from ratings made with one.
+    """
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Rating link")
+        CODE = "code", _("SMS code")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="rating_proofs")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    # A keyed hash of the request and the secret (two codes of one request may repeat digits).
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating proof")
+        verbose_name_plural = _("rating proofs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["request", "secret_hash"], name="service_proof_request")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RatingAttempt(models.Model):
+    """A rating refused for a wrong or expired proof: counted per request and per client address.
+
+    In the database, not the cache, so that the hourly limits hold across every app process
+    (a per-process cache let each process allow its own five guesses).
+    """
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="+")
+    # The client address as a keyed hash (never the address itself).
+    client_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("refused rating attempt")
+        verbose_name_plural = _("refused rating attempts")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="service_attempt_request"),
+            models.Index(fields=["client_hash", "created_at"], name="service_attempt_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class FigureRollup(models.Model):

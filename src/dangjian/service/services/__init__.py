@@ -3,12 +3,13 @@
 Who may act, from which state (``ACTIONS``):
 
 - **dispatchers** — ``service.dispatch_request`` over the request's area or responsible
-  organization (社区/街道 staff): 受理, 不予受理, 分派/改派, 审核 (pass or send back), 挂起/恢复,
+  organization (社区/街道 staff): 定位 (a request 待定位 into its grid), 受理, 不予受理, 分派/改派, 审核 (pass or send back), 挂起/恢复,
   重新打开, 整改 follow-up, 归档, re-categorize;
 - **handlers** — ``service.handle_request`` over the handler organization (or its jurisdiction),
   or membership of the handler department: start, report the result (处置反馈), 退回;
 - **supervisors** — ``service.supervise_request``: 督办 and 吹哨; a department's users 报到;
-- **residents** rate through the portal (by tracking code), and the **system** (tasks) reminds,
+- **residents** rate through the portal with a proof sent to their phone (``rating``), and the
+  **system** (tasks) reminds,
   marks overdue, escalates, invites ratings and archives.
 
 Every change locks the request, checks its state and the actor's right inside the transaction,
@@ -17,8 +18,8 @@ PostgreSQL), a timeline event and an audit line. Two people acting at once: the 
 state already changed and gets a message naming who acted.
 
 Modules: ``rights`` (who may act), ``common`` (the shared locked change, timeline, routing,
-notices), ``intake`` (上报), ``dispatching``, ``handling`` (handlers, 督办, 吹哨), ``records``
-(评价, visits, photos) and ``system`` (the background tasks' steps). Callers import this package.
+notices), ``intake`` (上报), ``dispatching`` (定位 included), ``handling`` (handlers, 督办, 吹哨),
+``rating`` (评价 and its proofs), ``records`` (visits, comments, photos) and ``system`` (the background tasks' steps). Callers import this package.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from dangjian.service.services.dispatching import (
     archive_request,
     bulk_dispatch,
     dispatch_request,
+    place_request,
     reassign_request,
     recategorize_request,
     record_follow_up,
@@ -64,7 +66,15 @@ from dangjian.service.services.handling import (
     whistle_request,
 )
 from dangjian.service.services.intake import submit_request
-from dangjian.service.services.records import add_comment, add_photo, log_visit, rate_request, rating_levels
+from dangjian.service.services.rating import (
+    TooManyAttempts,
+    holds_staff_role,
+    issue_rating_link,
+    rate_request,
+    rating_url,
+    send_rating_code,
+)
+from dangjian.service.services.records import add_comment, add_photo, log_visit, rating_levels
 from dangjian.service.services.rights import (
     ACTIONS,
     DISPATCH,
@@ -108,6 +118,7 @@ __all__ = [
     "VIEW",
     "Action",
     "S",
+    "TooManyAttempts",
     "accept_request",
     "actor_name",
     "add_comment",
@@ -118,8 +129,10 @@ __all__ = [
     "bulk_dispatch",
     "dispatch_request",
     "due_for",
+    "holds_staff_role",
     "invite_rating",
     "is_department_user",
+    "issue_rating_link",
     "log_visit",
     "mark_overdue",
     "mark_whistle_overdue",
@@ -129,8 +142,10 @@ __all__ = [
     "may_see",
     "may_supervise",
     "new_tracking_code",
+    "place_request",
     "rate_request",
     "rating_levels",
+    "rating_url",
     "reassign_request",
     "recategorize_request",
     "record_follow_up",
@@ -144,6 +159,7 @@ __all__ = [
     "route_for",
     "send_back",
     "send_deadline_reminder",
+    "send_rating_code",
     "start_handling",
     "submit_request",
     "supervise_request",

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext
 
-from dangjian.core.errors import RuleViolation
-from dangjian.orgs.models import Organization
+from dangjian.core.errors import PermissionDenied, RuleViolation
+from dangjian.core.scoping import scope_of
+from dangjian.orgs.choices import AreaKind
+from dangjian.orgs.models import Area, Organization
 from dangjian.service import deadlines
 from dangjian.service.choices import (
     FollowUpState,
@@ -27,18 +29,93 @@ from dangjian.service.services.common import (
     _notify_handler,
     _now,
     _required,
+    responsible_org,
     route_for,
 )
-from dangjian.service.services.rights import S
+from dangjian.service.services.rights import DISPATCH, S
 
 # --- dispatcher ------------------------------------------------------------------------------------
 
 
 def accept_request(request_obj: ServiceRequest, *, by, note: str = "", now=None) -> ServiceRequest:
-    """受理: the dispatcher takes the request on (exactly one of several simultaneous attempts wins)."""
+    """受理: the dispatcher takes the request on (exactly one of several simultaneous attempts wins).
+
+    A request 待定位 is placed in a grid first: the grid decides which community takes it on.
+    """
     now = _now(now)
     return _change(
-        request_obj, "accept", by=by, to_state=S.ACCEPTED, fields={"accepted_at": now}, note=note, now=now
+        request_obj,
+        "accept",
+        by=by,
+        to_state=S.ACCEPTED,
+        fields={"accepted_at": now},
+        note=note,
+        now=now,
+        check=_require_placed,
+    )
+
+
+def _require_placed(current: ServiceRequest) -> None:
+    if current.awaiting_location:
+        raise RuleViolation(
+            gettext("This request has no grid yet (待定位); place it in a grid first."),
+            rule="accept.unplaced",
+        )
+
+
+def place_request(request_obj: ServiceRequest, *, by, grid: Area, note: str = "", now=None) -> ServiceRequest:
+    """定位: put a request reported with an address only (待定位) into its grid.
+
+    The dispatcher of the node it was filed under finds the grid from the address; the request
+    then goes where a request reported in that grid goes: its area and responsible organization
+    are the grid's, so it is 新上报 in that community's queue, and 分派 suggests the routing
+    table's handler for the grid. The deadline does not move: it runs from the report, as for
+    every request (``submit_request``), so the time spent 待定位 counts. The grid must lie
+    where the dispatcher may dispatch.
+    """
+    now = _now(now)
+    if grid is None or grid.kind != AreaKind.GRID or not grid.is_active:
+        raise RuleViolation(
+            gettext("Please choose a grid (not a community or street) from the list."),
+            rule="place.grid",
+            field="area",
+        )
+    org = responsible_org(grid)
+    if not scope_of(by).has_perm(
+        DISPATCH, area_path=grid.path, org_path=org.path if org is not None else None
+    ):
+        raise PermissionDenied(
+            gettext(
+                "You may place requests only in grids where you dispatch requests; “%(grid)s” is not one."
+            )
+            % {"grid": grid.name},
+            rule="place.permission",
+        )
+    record: dict = {}
+
+    def check(current: ServiceRequest) -> None:
+        if not current.awaiting_location:
+            raise RuleViolation(
+                gettext("This request is already in the grid “%(grid)s”.") % {"grid": current.area.name},
+                rule="place.placed",
+            )
+        record["area"] = [current.area.name, grid.name]
+
+    return _change(
+        request_obj,
+        "place",
+        by=by,
+        fields={
+            "area": grid,
+            "area_path": grid.path,
+            "awaiting_location": False,
+            "org": org,
+            "org_path": org.path if org is not None else "",
+        },
+        check=check,
+        note=note,
+        data=record,
+        now=now,
     )
 
 

@@ -13,6 +13,7 @@ from dangjian.core.choices import AuditAction
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.scoping import scope_of
 from dangjian.core.validators import validate_mobile
+from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
 from dangjian.service import figures
 from dangjian.service.choices import (
@@ -35,7 +36,50 @@ from dangjian.service.services.common import (
 )
 from dangjian.service.services.rights import REGISTER
 
+# Areas above the grids: a request filed there is not yet placed (待定位).
+UNPLACED_KINDS = (AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY)
+
 # --- report --------------------------------------------------------------------------------------
+
+
+def filing_area(hint: Area | None, *, by=None) -> Area:
+    """Where a request without a grid waits (待定位), and so whose dispatchers must place it.
+
+    Requests are scoped by their area: the dispatchers of a node see the requests whose area
+    lies under it. A request not yet in a grid is filed under the most precise node known:
+
+    1. the community (or street) the resident or the client named (``hint``);
+    2. for staff, the one subtree where they may register requests (a community secretary's
+       community; a street's staff their street), since they took the call for it;
+    3. otherwise the root of the area tree (the district the platform serves), whose
+       dispatchers (the district's staff) place it. With several roots (a city of districts)
+       no single office answers for an unknown address: the request is refused and asks for
+       the grid or the community.
+    """
+    if hint is not None:
+        return hint
+    if by is not None and getattr(by, "is_authenticated", False):
+        roots = scope_of(by).restricted_to(REGISTER).area_paths
+        if len(roots) == 1:
+            found = Area.objects.filter(path=roots[0], is_active=True).first()
+            if found is not None:
+                return found
+        raise RuleViolation(
+            gettext(
+                "You register requests in several places; please choose the grid (or its community) "
+                "so the request reaches the right dispatchers."
+            ),
+            rule="area.required",
+            field="area",
+        )
+    roots = list(Area.objects.get_root_nodes().filter(is_active=True)[:2])
+    if len(roots) != 1:
+        raise RuleViolation(
+            gettext("Please choose the grid or the community, or mark the place on the map."),
+            rule="area.required",
+            field="area",
+        )
+    return roots[0]
 
 
 def submit_request(
@@ -59,6 +103,12 @@ def submit_request(
 
     Staff (hotline, walk-in, patrol, mailbox, 12345) need ``service.add_request`` over the grid.
     Residents (portal, Open311) submit without an account, only in categories public on the portal.
+
+    The grid is ``area``, or the one containing the coordinates. Without either, an address is
+    enough (GeoReport v2 allows ``address_string`` alone; most hotline and 12345 transfers have
+    no coordinates): the request is then filed 待定位 under ``filing_area`` and waits for a
+    dispatcher there to place it. A non-grid ``area`` (the community a resident chose) is that
+    filing area. The deadline is computed now, from the report, as for every request.
     """
     now = _now(now)
     description = _required(description, "description", gettext("a description of the problem"))
@@ -77,16 +127,27 @@ def submit_request(
             rule="category.public",
             field="category",
         )
-    if area is None and latitude is not None and longitude is not None:
+    located = latitude is not None and longitude is not None
+    if area is None and located:
         from dangjian.service.geo import locate_grid
 
         area = locate_grid(latitude, longitude)
-    if area is None:
-        raise RuleViolation(
-            gettext("The place is not inside any grid; choose the grid or mark the place on the map."),
-            rule="area.required",
-            field="area",
-        )
+        if area is None:
+            raise RuleViolation(
+                gettext("The place is not inside any grid; choose the grid or mark the place on the map."),
+                rule="area.required",
+                field="area",
+            )
+    awaiting_location = area is None or area.kind in UNPLACED_KINDS
+    if awaiting_location:
+        if not address.strip():
+            raise RuleViolation(
+                gettext("Please choose the grid, mark the place on the map, or give the address."),
+                rule="area.required",
+                field="area",
+            )
+        area = filing_area(area, by=None if public_source else by)
+        awaiting_location = area.kind in UNPLACED_KINDS
     if contact_phone:
         try:
             validate_mobile(contact_phone)
@@ -110,6 +171,7 @@ def submit_request(
             longitude=longitude,
             area=area,
             area_path=area.path,
+            awaiting_location=awaiting_location,
             org=org,
             org_path=org.path if org is not None else "",
             contact_name=contact_name.strip(),
@@ -141,7 +203,8 @@ def submit_request(
             by_name="" if getattr(by, "is_authenticated", False) else RESIDENT_NAME,
             to_state=RequestState.REPORTED,
             note=RequestSource(source).label,
-            data={"due_at": request_obj.due_at, "category": category.name},
+            data={"due_at": request_obj.due_at, "category": category.name}
+            | ({"awaiting_location": area.name} if awaiting_location else {}),
             now=now,
         )
         audit.record(
@@ -150,7 +213,17 @@ def submit_request(
             by=by if getattr(by, "is_authenticated", False) else None,
             username="" if getattr(by, "is_authenticated", False) else RESIDENT_NAME,
             changes=audit.snapshot(
-                request_obj, ["tracking_code", "source", "category", "area", "state", "due_at", "title"]
+                request_obj,
+                [
+                    "tracking_code",
+                    "source",
+                    "category",
+                    "area",
+                    "awaiting_location",
+                    "state",
+                    "due_at",
+                    "title",
+                ],
             ),
         )
     return request_obj

@@ -39,6 +39,7 @@ S = RequestState
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
+        Action("place", (S.REPORTED,), "dispatch"),
         Action("accept", (S.REPORTED,), "dispatch"),
         Action("reject", (S.REPORTED,), "dispatch"),
         Action("dispatch", (S.ACCEPTED, S.RETURNED), "dispatch"),
@@ -108,6 +109,11 @@ def may(user, action: str, request_obj: ServiceRequest) -> bool:
     if request_obj.state not in spec.from_states:
         return False
     if action == "follow_up" and request_obj.follow_up_state != FollowUpState.OPEN:
+        return False
+    # 待定位: placed in a grid first, accepted by that grid's dispatchers after.
+    if action == "place" and not request_obj.awaiting_location:
+        return False
+    if action == "accept" and request_obj.awaiting_location:
         return False
     return _has_role(user, spec.role, request_obj)
 

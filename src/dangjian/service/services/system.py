@@ -163,14 +163,17 @@ def invite_rating(request_obj: ServiceRequest, *, now=None) -> bool:
             note="service.rating_invited",
         )
     if request_obj.contact_phone:
+        from dangjian.service.services.rating import issue_rating_link, rating_url
         from dangjian.service.sms import send_sms
 
+        # The link carries a one-time token only this phone receives: it is the resident's proof.
+        token = issue_rating_link(request_obj, now=now)
         send_sms(
             request_obj.contact_phone.clear(),
-            gettext("Your request %(code)s has been resolved. Please rate the service: %(link)s")
-            % {
-                "code": request_obj.tracking_code,
-                "link": settings.PUBLIC_URL + reverse("portal:track", args=[request_obj.tracking_code]),
-            },
+            gettext(
+                "Your request %(code)s has been resolved. Please rate the service (this link is for "
+                "you alone and works once): %(link)s"
+            )
+            % {"code": request_obj.tracking_code, "link": rating_url(request_obj, token)},
         )
     return True

@@ -51,6 +51,7 @@ QUEUE_SECTIONS = [
     ("returned", gettext_lazy("Returned (退回)")),
     ("review", gettext_lazy("Awaiting review")),
     ("new", gettext_lazy("New reports")),
+    ("unplaced", gettext_lazy("待定位 (to be placed in a grid)")),
 ]
 QUEUE_EMPTY = {
     "all": gettext_lazy("Nothing is waiting for you. New requests sent to you will appear here."),
@@ -59,6 +60,7 @@ QUEUE_EMPTY = {
     "returned": gettext_lazy("No request has been returned by its handler."),
     "review": gettext_lazy("No handling result is waiting for your review."),
     "new": gettext_lazy("No new report is waiting to be accepted."),
+    "unplaced": gettext_lazy("No request reported with only an address is waiting to be placed in a grid."),
 }
 DISPATCHER_STATES = (S.REPORTED, S.ACCEPTED, S.RETURNED, S.FEEDBACK)
 HANDLER_STATES = (S.DISPATCHED, S.IN_PROGRESS)
@@ -100,7 +102,11 @@ def _section_q(name: str, now: datetime.datetime) -> Q:
     if name == "review":
         return Q(state=S.FEEDBACK)
     if name == "new":
-        return Q(state=S.REPORTED)
+        return Q(state=S.REPORTED, awaiting_location=False)
+    if name == "unplaced":
+        # Reported with an address only: filed under a community, street or district, so only
+        # that node's dispatchers have it in their work (``_queue_q``), until one places it.
+        return Q(state=S.REPORTED, awaiting_location=True)
     return Q()
 
 

@@ -213,9 +213,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         area = grids.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-        if area is None and (data["latitude"] is None or data["longitude"] is None):
-            area_errors.append(_("Please choose the grid, or give the latitude and longitude of the place."))
+        located = data["latitude"] is not None and data["longitude"] is not None
+        if area is None and not located and not data["address"].strip():
+            area_errors.append(
+                _("Please choose the grid, give the latitude and longitude of the place, or its address.")
+            )
         else:
+            # With the address alone (most hotline and 12345 transfers) the request waits 待定位
+            # in the user's community or street until a dispatcher there places it.
             created: list[ServiceRequest] = []
             try:
                 created.append(
@@ -224,8 +229,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
                         description=data["description"],
                         source=data["source"],
                         area=area,
-                        latitude=data["latitude"],
-                        longitude=data["longitude"],
+                        latitude=data["latitude"] if located else None,
+                        longitude=data["longitude"] if located else None,
                         address=data["address"],
                         title=data["title"],
                         contact_name=data["contact_name"],

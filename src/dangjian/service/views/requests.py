@@ -35,6 +35,7 @@ from dangjian.service.forms import (
     ACTION_FORMS,
     CategoryForm,
     HandlerForm,
+    PlaceForm,
     WhistleForm,
     handler_choices,
     handler_value,
@@ -58,6 +59,7 @@ HANDLER_OPTIONS_LIMIT = 200
 LIST_RELATED = ("category", "area", "handler_org", "handler_department", "assignee")
 
 ACTION_LABELS = {
+    "place": gettext_lazy("Place in a grid (定位)"),
     "accept": gettext_lazy("Accept (受理)"),
     "reject": gettext_lazy("Do not accept (不予受理)"),
     "dispatch": gettext_lazy("Dispatch (分派)"),
@@ -83,6 +85,9 @@ ACTION_LABELS = {
 DANGER_ACTIONS = {"reject", "return", "send_back", "suspend"}
 
 DATA_LABELS = {
+    "area": gettext_lazy("Grid"),
+    "awaiting_location": gettext_lazy("待定位, filed under"),
+    "proof": gettext_lazy("Proven by"),
     "category": gettext_lazy("Category"),
     "rule": gettext_lazy("Time limit"),
     "due_at": gettext_lazy("Due at"),
@@ -213,6 +218,8 @@ def _action_forms(user, request_obj: ServiceRequest, actions: list[str]) -> list
             form = WhistleForm(
                 initial=initial, departments=Department.objects.visible_to(user).filter(is_active=True)
             )
+        elif form_class is PlaceForm:
+            form = PlaceForm(initial=initial, user=user)
         else:
             form = form_class(initial=initial)
         forms.append(
@@ -307,7 +314,9 @@ def _run(action: str, request_obj: ServiceRequest, form, user, request: HttpRequ
     data = form.cleaned_data
     note = data.get("note", "") or ""
     reason = data.get("reason", "") or ""
-    if action == "accept":
+    if action == "place":
+        services.place_request(request_obj, by=user, grid=data["area"], note=note)
+    elif action == "accept":
         services.accept_request(request_obj, by=user, note=note)
     elif action == "reject":
         services.reject_request(request_obj, by=user, reason=reason)
@@ -372,6 +381,8 @@ def _bound_form(action: str, request: HttpRequest, request_obj: ServiceRequest):
         )
     if form_class is CategoryForm:
         return CategoryForm(request.POST)
+    if form_class is PlaceForm:
+        return PlaceForm(request.POST, user=request.user)
     return form_class(request.POST, request.FILES)
 
 
