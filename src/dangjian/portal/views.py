@@ -28,6 +28,7 @@ from dangjian.portal.timeline import public_status, public_timeline
 from dangjian.service import services
 from dangjian.service.choices import RequestSource, RequestState
 from dangjian.service.models import RatingLevel, ServiceRequest
+from dangjian.service.public import place_names, public_request
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -187,11 +188,15 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         return _not_found(request, code)
     level = RatingLevel.objects.filter(code=found.rating_level).first() if found.rating_level else None
+    # The code is all it takes to open this page (it may be on a screenshot): the request is shown
+    # by the public rules, and a private category's details not at all (service.public).
+    public = public_request(found, place_names([found]).get(found.area_path, ""))
     return render(
         request,
         "portal/track.html",
         {
             "req": found,
+            "public": public,
             "status": public_status(found),
             "timeline": public_timeline(found),
             "rating": level,
