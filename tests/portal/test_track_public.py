@@ -100,3 +100,7 @@ def test_the_public_request_page_never_names_the_private_one(client, world, serv
     assert both.private.tracking_code not in page
     assert planted.PRIVATE_MARK not in page
     assert 'id="request-private"' not in page
+
+
+def test_a_nul_character_in_a_tracking_code_answers_404_not_500(client, world):
+    assert client.get(reverse("portal:track", args=["AB\u0000CD"])).status_code == 404

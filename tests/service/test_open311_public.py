@@ -194,3 +194,16 @@ def test_the_public_list_costs_the_same_queries_for_3_and_30_requests_in_several
         return len(queries)
 
     assert count_with(3) == count_with(30)
+
+
+def test_extreme_keys_and_codes_answer_4xx_not_500(client, service_world):
+    for key in ("x" * 10_000, "o311_\u0000", "' OR 1=1 --"):
+        assert client.get(url("request_list"), {"api_key": key}).status_code == 403
+    assert client.get(url("request_detail", code="Z" * 300)).status_code == 404
+    assert client.get(url("token_detail", "xml", token="%00")).status_code == 404
+    assert client.get(url("request_list"), {"service_request_id": "," * 500}).status_code == 200
+
+
+def test_a_nul_character_in_a_code_answers_4xx_not_500(client, service_world):
+    assert client.get(url("request_detail", code="AB\u0000CD")).status_code == 404
+    assert client.get(url("request_list"), {"service_request_id": "AB\u0000CD"}).status_code in (200, 400)

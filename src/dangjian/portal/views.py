@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +32,7 @@ from dangjian.service.models import RatingLevel, ServiceRequest
 from dangjian.service.public import place_names, public_request
 
 HOUR = 3600
+PLAUSIBLE_CODE = re.compile(r"[0-9A-Z]{1,16}")
 DAY = 24 * HOUR
 
 
@@ -64,7 +66,7 @@ def _find(request: HttpRequest, code: str) -> ServiceRequest | None:
     code = (code or "").strip().upper()
     found = (
         ServiceRequest.objects.select_related("category").filter(tracking_code=code).first()
-        if 0 < len(code) <= 16
+        if PLAUSIBLE_CODE.fullmatch(code)  # letters and digits only: a NUL byte upsets PostgreSQL
         else None
     )
     if found is None:

@@ -55,6 +55,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Bounded offset paging: deeper pages are refused (narrow the dates instead), so cost stays fixed.
 MAX_OFFSET = 10_000
+# What a tracking code may look like; anything else is not looked up (it cannot match).
+TRACKING_CODE = re.compile(r"[0-9A-Z]{1,16}")
 # The spec: without dates the last 90 days; a range may not span more than 90 days.
 WINDOW = datetime.timedelta(days=90)
 CLOSED_STATES = (RequestState.REJECTED, RequestState.RESOLVED, RequestState.RATED, RequestState.ARCHIVED)
@@ -416,12 +418,17 @@ def _codes(raw: str) -> list[str]:
     return [code.strip() for code in raw.split(",") if code.strip()]
 
 
+def _plausible_code(code: str) -> bool:
+    """Could be a tracking code: letters and digits only (a NUL byte would upset PostgreSQL)."""
+    return bool(TRACKING_CODE.fullmatch(code))
+
+
 def _filtered(request: HttpRequest, keyed: bool) -> QuerySet[ServiceRequest]:
     """The spec's filters: service_request_id (overrides the rest), service_code, dates, status."""
     rows = _requests(keyed)
     ids = _codes(request.GET.get("service_request_id", "").upper())
     if ids:
-        return rows.filter(tracking_code__in=ids[:MAX_PAGE_SIZE])
+        return rows.filter(tracking_code__in=[code for code in ids[:MAX_PAGE_SIZE] if _plausible_code(code)])
     codes = _codes(request.GET.get("service_code", ""))
     if codes:
         rows = rows.filter(category__code__in=codes)
@@ -570,7 +577,8 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _one(code: str, keyed: bool) -> ServiceRequest:
-    request_obj = _requests(keyed).filter(tracking_code=code.strip().upper()).first()
+    wanted = code.strip().upper()
+    request_obj = _requests(keyed).filter(tracking_code=wanted).first() if _plausible_code(wanted) else None
     if request_obj is None:
         raise Open311Error(404, gettext("There is no request with the id “%(id)s”.") % {"id": code})
     return request_obj
