@@ -4,6 +4,7 @@ Categories (under 市容环境 and 民生服务):
 - ``garbage``  垃圾清运: 3 working days, handled by 社区A's first grid branch by default;
 - ``lighting`` 路灯维修: 8 working hours, handled by the department 城管 by default;
 - ``elderly``  独居老人紧急求助: 1 calendar day (全时通), 代办, not public on the portal;
+The two 市容环境 leaves are public-space categories (``requests_public``); 民生服务 ones are private.
 - ``parent``   市容环境 itself (not a leaf: requests cannot be filed under it).
 Personas added: ``handler_a1`` (org staff of 社区A第一网格党支部), ``department_user`` (a user of 城管).
 Grids get square boundaries: grid_a1 around (39.90, 116.40), grid_a2 east of it, grid_b1 further east.
@@ -68,11 +69,12 @@ def service_world(world) -> ServiceWorld:
         grid.boundary = square(west, 39.90)
         grid.save()
     department = Department.objects.create(name="区城管执法局", code="CG", area=world.district)
-    parent = add_category(None, "市容环境", "SR")
+    parent = add_category(None, "市容环境", "SR", requests_public=True)
     garbage = add_category(
         parent,
         "垃圾清运",
         "SR01",
+        requests_public=True,
         limit_amount=3,
         limit_unit=TimeLimitUnit.WORKING_DAYS,
         default_handler_org=world.branch_a1,
@@ -81,6 +83,7 @@ def service_world(world) -> ServiceWorld:
         parent,
         "路灯维修",
         "SR02",
+        requests_public=True,
         limit_amount=8,
         limit_unit=TimeLimitUnit.WORKING_HOURS,
         default_handler_department=department,

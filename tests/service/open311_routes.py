@@ -21,7 +21,8 @@ INSIDE_A1 = {"lat": "39.905", "long": "116.405"}
 
 
 def categories(world) -> Category:
-    """The 垃圾清运 category (SR01, public, handled by 社区A's first grid branch), made once."""
+    """The 垃圾清运 category (SR01, public, requests shown publicly, handled by 社区A's first grid
+    branch), made once."""
     found = Category.objects.filter(code="SR01").first()
     if found is not None:
         return found
@@ -29,11 +30,12 @@ def categories(world) -> Category:
         grid.boundary = square(west, 39.90)
         grid.save()
     Department.objects.get_or_create(code="CG", defaults={"name": "区城管执法局", "area": world.district})
-    parent = add_category(None, "市容环境", "SR")
+    parent = add_category(None, "市容环境", "SR", requests_public=True)
     return add_category(
         parent,
         "垃圾清运",
         "SR01",
+        requests_public=True,
         limit_amount=3,
         limit_unit=TimeLimitUnit.WORKING_DAYS,
         default_handler_org=world.branch_a1,

@@ -2,7 +2,8 @@
 
 Only state changes are shown, with their dates; never who acted, never internal notes. The text
 a resident is owed is added where it belongs: the reason a request was not accepted, the result
-when it was resolved, and their own rating.
+when it was resolved, and their own rating, each with phone and ID numbers removed
+(``core.redaction``: the page opens with the tracking code alone).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.core.redaction import redact
 from dangjian.service.choices import RequestAction, RequestState
 from dangjian.service.models import RequestEvent, ServiceRequest
 
@@ -104,9 +106,9 @@ def public_timeline(request_obj: ServiceRequest) -> list[PublicEvent]:
         # the card does not show it (a request reopened after 办结 still shows the earlier result).
         detail = ""
         if event.action == RequestAction.REJECT and not status.is_rejected:
-            detail = request_obj.rejection_reason
+            detail = redact(request_obj.rejection_reason)
         elif event.action == RequestAction.APPROVE and not status.is_done:
-            detail = request_obj.resolution
+            detail = redact(request_obj.resolution)
         if lines and lines[-1].label == str(PUBLIC_ACTIONS[event.action]) and not detail:
             continue  # a reassignment after a dispatch says nothing new to the resident
         lines.append(PublicEvent(label=str(PUBLIC_ACTIONS[event.action]), at=event.created_at, detail=detail))

@@ -10,6 +10,7 @@ limited per client address and per phone (``portal.ratelimit``); beyond a limit 
 from __future__ import annotations
 
 import functools
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,8 +29,10 @@ from dangjian.portal.timeline import public_status, public_timeline
 from dangjian.service import services
 from dangjian.service.choices import RequestSource, RequestState
 from dangjian.service.models import RatingLevel, ServiceRequest
+from dangjian.service.public import place_names, public_request
 
 HOUR = 3600
+PLAUSIBLE_CODE = re.compile(r"[0-9A-Z]{1,16}")
 DAY = 24 * HOUR
 
 
@@ -63,7 +66,7 @@ def _find(request: HttpRequest, code: str) -> ServiceRequest | None:
     code = (code or "").strip().upper()
     found = (
         ServiceRequest.objects.select_related("category").filter(tracking_code=code).first()
-        if 0 < len(code) <= 16
+        if PLAUSIBLE_CODE.fullmatch(code)  # letters and digits only: a NUL byte upsets PostgreSQL
         else None
     )
     if found is None:
@@ -187,11 +190,15 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         return _not_found(request, code)
     level = RatingLevel.objects.filter(code=found.rating_level).first() if found.rating_level else None
+    # The code is all it takes to open this page (it may be on a screenshot): the request is shown
+    # by the public rules, and a private category's details not at all (service.public).
+    public = public_request(found, place_names([found]).get(found.area_path, ""))
     return render(
         request,
         "portal/track.html",
         {
             "req": found,
+            "public": public,
             "status": public_status(found),
             "timeline": public_timeline(found),
             "rating": level,

@@ -28,8 +28,17 @@ from dangjian.service.models import (
 
 @admin.register(Category)
 class CategoryAdmin(ReadOnlyAdmin):
-    list_display = ["name", "code", "limit_amount", "limit_unit", "service_mode", "is_public", "is_active"]
-    list_filter = ["limit_unit", "service_mode", "is_public", "is_active", "depth"]
+    list_display = [
+        "name",
+        "code",
+        "limit_amount",
+        "limit_unit",
+        "service_mode",
+        "is_public",
+        "requests_public",
+        "is_active",
+    ]
+    list_filter = ["limit_unit", "service_mode", "is_public", "requests_public", "is_active", "depth"]
     search_fields = ["name", "code"]
     list_select_related = ["default_handler_org", "default_handler_department"]
     ordering = ["path"]

@@ -174,6 +174,15 @@ class CategoryForm(forms.Form):
         label=_("Default handler department"), queryset=Department.objects.none(), required=False
     )
     is_public = forms.BooleanField(label=_("Residents may choose it on the portal"), required=False)
+    requests_public = forms.BooleanField(
+        label=_("Its requests may be shown publicly"),
+        required=False,
+        help_text=_(
+            "In the Open311 list without a key and on the portal's status page, with phone and ID "
+            "numbers removed and the place given only as the community. Leave it off for personal "
+            "matters (助残帮扶, 邻里纠纷, family, health)."
+        ),
+    )
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -208,6 +217,7 @@ class CategoryForm(forms.Form):
             "default_handler_org": category.default_handler_org.code if category.default_handler_org else "",
             "default_handler_department": category.default_handler_department_id,
             "is_public": category.is_public,
+            "requests_public": category.requests_public,
             "is_active": category.is_active,
             "version": category.version,
         }

@@ -31,6 +31,7 @@ CATEGORY_FIELDS = (
     "limit_unit",
     "service_mode",
     "is_public",
+    "requests_public",
     "is_active",
 )
 DEPARTMENT_FIELDS = ("name", "code", "area", "phone", "report_limit_amount", "report_limit_unit", "is_active")

@@ -5,7 +5,9 @@ suffix, errors are ``[{"code": 400, "description": "…"}]`` (``<errors><error>`
 ISO 8601 with the offset. Services are the public leaf categories; a request's id and token are
 its tracking code, so a resident can also follow it on the portal. Only public categories are
 exposed, and no personal data (phone, contact name) ever leaves through this interface.
-Submitting needs an ``api_key`` from ``dangjian manage create_open311_key NAME``.
+Submitting needs an ``api_key`` from ``dangjian manage create_open311_key NAME``; reading without
+one gets the public output of ``service.public`` (categories shown publicly only, numbers
+redacted, the community for the address, coordinates to ~100 m, no tracking codes in lists).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
+from dangjian.core.redaction import redact
 from dangjian.core.validators import ANY_DATES
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
@@ -43,6 +46,7 @@ from dangjian.service import services
 from dangjian.service.choices import OPEN_STATES, RequestSource, RequestState
 from dangjian.service.geo import locate_grid
 from dangjian.service.models import Category, Open311Key, ServiceRequest
+from dangjian.service.public import PublicRequest, place_names, public_request, split_media
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +55,11 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Bounded offset paging: deeper pages are refused (narrow the dates instead), so cost stays fixed.
 MAX_OFFSET = 10_000
+# What a tracking code may look like; anything else is not looked up (it cannot match).
+TRACKING_CODE = re.compile(r"[0-9A-Z]{1,16}")
 # The spec: without dates the last 90 days; a range may not span more than 90 days.
 WINDOW = datetime.timedelta(days=90)
 CLOSED_STATES = (RequestState.REJECTED, RequestState.RESOLVED, RequestState.RATED, RequestState.ARCHIVED)
-# A client's media_url is kept as the description's last line (staff open it from the request page).
-MEDIA_LINE = re.compile(r"(?:\A|\n\n)图片链接：(?P<url>\S+)\Z")
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -243,22 +247,32 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 # --- requests ------------------------------------------------------------------------------------
 
 
-def _requests() -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.filter(category__is_public=True).select_related(
-        "category", "org", "handler_org", "handler_department"
-    )
+def _caller_key(request: HttpRequest) -> Open311Key | None:
+    """The key a GET sends as ``api_key`` (a client of the platform), or None for the public.
+
+    A key that is given but wrong is refused rather than read as the public, so that a client
+    with a revoked key notices instead of silently receiving less.
+    """
+    raw = request.GET.get("api_key", "")
+    if not raw.strip():
+        return None
+    key = key_for(raw)
+    if key is None:
+        raise Open311Error(403, gettext("The api_key is missing or not valid."))
+    return key
+
+
+def _requests(keyed: bool) -> QuerySet[ServiceRequest]:
+    """The portal's categories' requests; without a key only those of categories shown publicly."""
+    rows = ServiceRequest.objects.filter(category__is_public=True)
+    if not keyed:
+        rows = rows.filter(category__requests_public=True)
+    return rows.select_related("category", "org", "handler_org", "handler_department")
 
 
 def status_of(state: str) -> str:
     """open while being worked on; closed once 办结 (resolved, rated, archived) or 不予受理."""
     return "open" if state in OPEN_STATES else "closed"
-
-
-def _split_media(description: str) -> tuple[str, str]:
-    match = MEDIA_LINE.search(description)
-    if match is None:
-        return description, ""
-    return description[: match.start()], match.group("url")
 
 
 def _status_notes(request_obj: ServiceRequest) -> str:
@@ -281,13 +295,19 @@ def _notice(request_obj: ServiceRequest) -> str:
     }
 
 
+def _notice_without_code(request_obj: ServiceRequest) -> str:
+    return gettext("Received; it should be resolved by %(due)s.") % {
+        "due": timezone.localtime(request_obj.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def _coordinate(value) -> float | None:
     return float(value) if value is not None else None
 
 
 def request_row(request_obj: ServiceRequest) -> dict:
-    """One request as the spec's fields (no phone, no contact name)."""
-    description, media_url = _split_media(request_obj.description)
+    """One request as the spec's fields for a client with a key (no phone, no contact name)."""
+    description, media_url = split_media(request_obj.description)
     return {
         "service_request_id": request_obj.tracking_code,
         "status": status_of(request_obj.state),
@@ -307,6 +327,50 @@ def request_row(request_obj: ServiceRequest) -> dict:
         "long": _coordinate(request_obj.longitude),
         "media_url": media_url,
     }
+
+
+def public_row(request_obj: ServiceRequest, place: str, *, with_id: bool) -> dict:
+    """One request as the public may see it (``service.public``), in the spec's fields.
+
+    ``with_id`` only when the caller named the request by its tracking code: a list must not
+    hand out codes (a code lets anyone follow and open the rating page of someone's request).
+    The id field stays, empty, so clients that read it do not break.
+    """
+    public: PublicRequest = public_request(request_obj, place)
+    is_open = request_obj.state in OPEN_STATES
+    if not is_open:
+        notice = ""
+    elif with_id:
+        notice = _notice(request_obj)
+    else:
+        notice = _notice_without_code(request_obj)
+    return {
+        "service_request_id": request_obj.tracking_code if with_id else None,
+        "status": status_of(request_obj.state),
+        "status_notes": redact(_status_notes(request_obj)),
+        "service_name": request_obj.category.name,
+        "service_code": request_obj.category.code,
+        "description": public.description,
+        "agency_responsible": _agency(request_obj),
+        "service_notice": notice,
+        "requested_datetime": _iso(request_obj.created_at),
+        "updated_datetime": _iso(request_obj.updated_at),
+        "expected_datetime": _iso(request_obj.due_at),
+        "address": public.place,
+        "address_id": "",
+        "zipcode": "",
+        "lat": public.latitude,
+        "long": public.longitude,
+        "media_url": public.media_url if with_id else "",
+    }
+
+
+def _rows(requests: list[ServiceRequest], keyed: bool, *, with_id: bool) -> list[dict]:
+    """The answer's rows: today's full fields for a key, the public fields otherwise."""
+    if keyed:
+        return [request_row(row) for row in requests]
+    places = place_names(requests)
+    return [public_row(row, places.get(row.area_path, ""), with_id=with_id) for row in requests]
 
 
 def _moment(name: str, raw: str) -> datetime.datetime:
@@ -354,12 +418,17 @@ def _codes(raw: str) -> list[str]:
     return [code.strip() for code in raw.split(",") if code.strip()]
 
 
-def _filtered(request: HttpRequest) -> QuerySet[ServiceRequest]:
+def _plausible_code(code: str) -> bool:
+    """Could be a tracking code: letters and digits only (a NUL byte would upset PostgreSQL)."""
+    return bool(TRACKING_CODE.fullmatch(code))
+
+
+def _filtered(request: HttpRequest, keyed: bool) -> QuerySet[ServiceRequest]:
     """The spec's filters: service_request_id (overrides the rest), service_code, dates, status."""
-    rows = _requests()
+    rows = _requests(keyed)
     ids = _codes(request.GET.get("service_request_id", "").upper())
     if ids:
-        return rows.filter(tracking_code__in=ids[:MAX_PAGE_SIZE])
+        return rows.filter(tracking_code__in=[code for code in ids[:MAX_PAGE_SIZE] if _plausible_code(code)])
     codes = _codes(request.GET.get("service_code", ""))
     if codes:
         rows = rows.filter(category__code__in=codes)
@@ -388,6 +457,7 @@ def _filtered(request: HttpRequest) -> QuerySet[ServiceRequest]:
 
 
 def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    keyed = _caller_key(request) is not None
     page = _bounded_int(request, "page", 1, MAX_OFFSET)
     page_size = _bounded_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     offset = (page - 1) * page_size
@@ -395,8 +465,10 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(
             400, gettext("This page is too deep; narrow start_date and end_date instead of paging further.")
         )
-    rows = _filtered(request).order_by("-created_at", "-id")[offset : offset + page_size]
-    return _answer(fmt, "service_requests", "request", [request_row(row) for row in rows])
+    rows = list(_filtered(request, keyed).order_by("-created_at", "-id")[offset : offset + page_size])
+    # Asked by their codes, the caller already holds them; a plain listing hands none out.
+    named = bool(_codes(request.GET.get("service_request_id", "")))
+    return _answer(fmt, "service_requests", "request", _rows(rows, keyed, with_id=named))
 
 
 def _locate_by_address(address: str) -> Area | None:
@@ -502,8 +574,9 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _request_list(request, fmt)
 
 
-def _one(code: str) -> ServiceRequest:
-    request_obj = _requests().filter(tracking_code=code.strip().upper()).first()
+def _one(code: str, keyed: bool) -> ServiceRequest:
+    wanted = code.strip().upper()
+    request_obj = _requests(keyed).filter(tracking_code=wanted).first() if _plausible_code(wanted) else None
     if request_obj is None:
         raise Open311Error(404, gettext("There is no request with the id “%(id)s”.") % {"id": code})
     return request_obj
@@ -512,14 +585,15 @@ def _one(code: str) -> ServiceRequest:
 @require_GET
 @_answering_errors
 def request_detail(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """GET requests/{id}: one request (the id is its tracking code)."""
-    return _answer(fmt, "service_requests", "request", [request_row(_one(code))])
+    """GET requests/{id}: one request (the id is its tracking code), reduced without a key."""
+    keyed = _caller_key(request) is not None
+    return _answer(fmt, "service_requests", "request", _rows([_one(code, keyed)], keyed, with_id=True))
 
 
 @require_GET
 @_answering_errors
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     """GET tokens/{token}: the request id behind a token (both are the tracking code)."""
-    request_obj = _one(token)
+    request_obj = _one(token, _caller_key(request) is not None)
     row = {"service_request_id": request_obj.tracking_code, "token": request_obj.tracking_code}
     return _answer(fmt, "service_requests", "request", [row])

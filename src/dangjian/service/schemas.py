@@ -249,6 +249,7 @@ class CategoryNode(Schema):
     depth: int
     is_active: bool
     is_public: bool
+    requests_public: bool
     limit_amount: int
     limit_unit: str
     service_mode: str

@@ -7,7 +7,14 @@ import random
 
 from dangjian.orgs.models import Area, Organization
 from dangjian.service.demo_data.common import Leaf_
-from dangjian.service.demo_data.tables import CATEGORIES, DEPARTMENTS, SEASONS, WH
+from dangjian.service.demo_data.tables import (
+    CATEGORIES,
+    DEPARTMENTS,
+    PUBLIC_SPACE_GROUPS,
+    PUBLIC_SPACE_LEAVES,
+    SEASONS,
+    WH,
+)
 from dangjian.service.models import (
     Category,
     Department,
@@ -44,7 +51,10 @@ def seed_configuration(generator, district: Area) -> tuple[dict[str, Department]
         departments[code] = department
     if not Category.objects.exists():
         for top_code, top_name, leaves in CATEGORIES:
-            top = _add_category(None, top_name, top_code, description=f"{top_name}类诉求")
+            shown = top_code in PUBLIC_SPACE_GROUPS
+            top = _add_category(
+                None, top_name, top_code, description=f"{top_name}类诉求", requests_public=shown
+            )
             for code, name, amount, unit, mode, public, handler, _w, _s, text in leaves:
                 _add_category(
                     Category.objects.get(pk=top.pk),
@@ -55,6 +65,7 @@ def seed_configuration(generator, district: Area) -> tuple[dict[str, Department]
                     limit_unit=unit,
                     service_mode=mode,
                     is_public=public,
+                    requests_public=shown or code in PUBLIC_SPACE_LEAVES,
                     default_handler_department=departments.get(handler),
                 )
     specs = {leaf[0]: leaf for _code, _name, leaves in CATEGORIES for leaf in leaves}

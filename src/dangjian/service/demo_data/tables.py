@@ -137,6 +137,11 @@ CATEGORIES: list[tuple[str, str, list[Leaf]]] = [
     ),
 ]
 # fmt: on
+# Categories whose requests are shown publicly (redacted, place coarsened): the public-space
+# groups and leaves, as the data migration service/0008 marks an existing tree. 助残帮扶, 邻里纠纷,
+# family, health and personal matters stay private.
+PUBLIC_SPACE_GROUPS = {"SR", "HW", "SZ"}
+PUBLIC_SPACE_LEAVES = {"ZA03"}
 SEASONS = {
     "": [1.0] * 12,
     "summer": [0.3, 0.3, 0.5, 0.8, 1.2, 1.8, 2.2, 2.2, 1.5, 0.8, 0.4, 0.3],

@@ -99,8 +99,8 @@ class Category(TreeNode):
     """A kind of request (e.g. 市容环境 → 垃圾清运); the tree is configured by admins.
 
     Each category says who handles it by default, how long handling may take and in which unit
-    (working days, working hours, or calendar days for 全时通 categories), the service mode, and
-    whether residents may choose it on the portal.
+    (working days, working hours, or calendar days for 全时通 categories), the service mode,
+    whether residents may choose it on the portal, and whether its requests are shown publicly.
     """
 
     description = models.TextField(_("description"), blank=True, default="")
@@ -128,6 +128,19 @@ class Category(TreeNode):
         _("service mode"), max_length=16, choices=ServiceMode.choices, default=ServiceMode.ORDINARY
     )
     is_public = models.BooleanField(_("public on the residents' portal"), default=True)
+    # Whether its requests may be seen by anyone: Open311 without a key lists them and the portal's
+    # status page shows their text (both redacted, place coarsened; docs/open311.md). Off unless
+    # an administrator decides otherwise: personal matters (助残帮扶, 邻里纠纷, family, health)
+    # must never appear in a public list.
+    requests_public = models.BooleanField(
+        _("requests shown publicly"),
+        default=False,
+        help_text=_(
+            "Its requests appear in public outputs (the Open311 list without a key, the portal's "
+            "status page), with phone and ID numbers removed and the place coarsened to the "
+            "community. Leave it off for personal matters such as 助残帮扶, 邻里纠纷, family or health."
+        ),
+    )
 
     class Meta:
         verbose_name = _("request category")
