@@ -104,3 +104,18 @@ def test_the_public_request_page_never_names_the_private_one(client, world, serv
 
 def test_a_nul_character_in_a_tracking_code_answers_404_not_500(client, world):
     assert client.get(reverse("portal:track", args=["AB\u0000CD"])).status_code == 404
+
+
+def test_the_rating_page_of_a_private_request_does_not_name_its_category(
+    client, world, service_world, secretary_a, handler_a1
+):
+    """The rating page also opens with the code alone (it then asks for the proof)."""
+    both = plant_both(world, service_world)
+    resolve(both.private, world, secretary_a, handler_a1)
+    resolve(both.public, world, secretary_a, handler_a1)
+
+    private_page = client.get(reverse("portal:rate", args=[both.private.tracking_code])).content.decode()
+    public_page = client.get(reverse("portal:rate", args=[both.public.tracking_code])).content.decode()
+
+    assert both.private.category.name not in private_page
+    assert both.public.category.name in public_page

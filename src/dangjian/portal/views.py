@@ -29,7 +29,7 @@ from dangjian.portal.timeline import public_status, public_timeline
 from dangjian.service import services
 from dangjian.service.choices import RequestSource, RequestState
 from dangjian.service.models import RatingLevel, ServiceRequest
-from dangjian.service.public import place_names, public_request
+from dangjian.service.public import place_names, public_request, shown_publicly
 
 HOUR = 3600
 PLAUSIBLE_CODE = re.compile(r"[0-9A-Z]{1,16}")
@@ -222,7 +222,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     found = _find(request, code)
     if found is None:
         return _not_found(request, code)
-    context = {"req": found, "status": public_status(found)}
+    # The category of a private request (助残帮扶, 邻里纠纷) is not shown to whoever holds the code.
+    context = {"req": found, "status": public_status(found), "category_shown": shown_publicly(found.category)}
     if services.holds_staff_role(request.user):
         return _staff_refused(request, found, _staff_message())
     if found.rated_at is not None:
