@@ -15,13 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from dangjian.development.choices import OPEN_STATES as APPLICANT_OPEN
 from dangjian.development.models import Applicant
-from dangjian.dues.ledger import add_months, last_due_month
-from dangjian.dues.models import DuesPayment, DuesReduction
 from dangjian.elections.models import Election
 from dangjian.life.choices import MeetingState
-from dangjian.life.models import CadenceRule
 from dangjian.members.models import GridWorker, PartyMember, Transfer
 from dangjian.orgs.models import Organization
 from dangjian.service.choices import OPEN_STATES, RequestAction, RequestState
@@ -29,6 +25,7 @@ from dangjian.service.models import RequestEvent, ServiceRequest
 from tests.life.helpers import plain_meeting
 from tests.service.conftest import file_request
 from tests.workbench.data import build, grid_post, street_secretary
+from tests.workbench.expected import expected_meetings, expected_others, expected_sections
 
 HOME = reverse("home")
 
@@ -48,98 +45,6 @@ def todos(client) -> dict[str, object]:
 
 def card_keys(response) -> set[str]:
     return {card.key for card, _html in response.context["cards"]}
-
-
-def under(path: str, prefix: str) -> bool:
-    return bool(path) and path.startswith(prefix)
-
-
-# --- independent recomputations -------------------------------------------------------------------
-
-
-def expected_sections(org: Organization) -> dict[str, int]:
-    """The queue's sections over requests the org is responsible for, recomputed in Python."""
-    now = timezone.now()
-    window = datetime.timedelta(hours=settings.SERVICE_REMIND_BEFORE_HOURS)
-    dispatcher = {RequestState.REPORTED, RequestState.ACCEPTED, RequestState.RETURNED, RequestState.FEEDBACK}
-    counts = dict.fromkeys(("overdue", "due_soon", "returned", "review", "new"), 0)
-    for item in ServiceRequest.objects.all():
-        if not under(item.org_path, org.path) or item.state not in dispatcher:
-            continue
-        running = item.state in OPEN_STATES and item.state != RequestState.SUSPENDED
-        counts["overdue"] += running and item.due_at < now
-        counts["due_soon"] += running and now <= item.due_at <= now + window
-        counts["returned"] += item.state == RequestState.RETURNED
-        counts["review"] += item.state == RequestState.FEEDBACK
-        counts["new"] += item.state == RequestState.REPORTED
-    return counts
-
-
-def expected_others(org: Organization) -> dict[str, int]:
-    today = timezone.localdate()
-    month_start = today.replace(day=1)
-    month_end = add_months(month_start, 1)
-    last = last_due_month()
-    paid = set(DuesPayment.objects.filter(month=last).values_list("member_id", flat=True))
-    waived = {
-        row.member_id
-        for row in DuesReduction.objects.filter(state="approved", is_waiver=True)
-        if row.from_month <= last <= row.to_month
-    }
-    behind = [
-        member
-        for member in PartyMember.objects.filter(is_active=True).select_related("org")
-        if member.org.path.startswith(org.path)
-        and member.pk not in paid
-        and member.pk not in waived
-        and (member.joined_on is None or member.joined_on < add_months(last, 1))
-    ]
-    applicants = [
-        a
-        for a in Applicant.objects.select_related("org")
-        if a.org.path.startswith(org.path) and a.state in APPLICANT_OPEN
-    ]
-    return {
-        "members.transfers_in": sum(
-            1
-            for letter in Transfer.objects.select_related("to_org")
-            if letter.state == "initiated" and letter.to_org and letter.to_org.path.startswith(org.path)
-        ),
-        "development.late": sum(
-            1 for a in applicants if a.next_due_is_deadline and a.next_due_on and a.next_due_on < today
-        ),
-        "development.due": sum(
-            1 for a in applicants if a.next_due_on and month_start <= a.next_due_on < month_end
-        ),
-        "dues.behind": len(behind),
-        "elections.voting": sum(
-            1
-            for e in Election.objects.select_related("org")
-            if e.state == "voting" and e.org.path.startswith(org.path)
-        ),
-    }
-
-
-def expected_meetings(org: Organization) -> dict[str, int]:
-    """Per required kind: organizations of the subtree that must hold it and have not closed
-    enough of it (with minutes) in its running cadence period."""
-    from dangjian.life.compliance import running_cadence_periods
-    from dangjian.life.models import Meeting
-
-    windows = running_cadence_periods(timezone.localdate())
-    result = {}
-    for rule in CadenceRule.objects.filter(is_active=True):
-        start, end = windows[rule.period].bounds()
-        owing = 0
-        for unit in Organization.objects.filter(
-            path__startswith=org.path, is_active=True, kind__in=rule.org_kinds
-        ):
-            held = Meeting.objects.filter(
-                org=unit, kind=rule.kind, state=MeetingState.CLOSED, starts_at__gte=start, starts_at__lt=end
-            ).exclude(minutes="")
-            owing += held.count() < rule.minimum_count
-        result[f"life.{rule.kind}"] = owing
-    return result
 
 
 # --- the secretary -----------------------------------------------------------------------------
@@ -360,7 +265,11 @@ def test_a_user_with_nothing_waiting_sees_an_empty_state(client, resident):
     response = client.get(HOME)
     assert response.context["todos"] == []
     assert 'data-section="todos"' in response.content.decode()
-    assert "Nothing is waiting for you." in response.content.decode()
+    html = response.content.decode()
+    todos_section = html[
+        html.index('data-section="todos"') : html.index("</section>", html.index('data-section="todos"'))
+    ]
+    assert "dj-empty" in todos_section
 
 
 def test_quick_links_are_kept_but_come_after_the_work(client, world, secretary_a):

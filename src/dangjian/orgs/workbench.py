@@ -82,15 +82,17 @@ def rollup_card(user) -> dict | None:
     )
     sources = rollup_for(user, root, children)
     groups = [{"label": str(source.label), "columns": columns} for source, columns in sources if columns]
-    flat = [column for group in groups for column in group["columns"]]
+    flat = [(group["label"], column) for group in groups for column in group["columns"]]
     rows, quiet = [], 0
     for child in children:
-        cells = [{"column": column, "cell": column.cells.get(child.pk)} for column in flat]
+        cells = [
+            {"group": group, "column": column, "cell": column.cells.get(child.pk)} for group, column in flat
+        ]
         if any(item["cell"] for item in cells):
             rows.append({"org": child, "cells": cells})
         else:
             quiet += 1
-    return {"root": root, "groups": groups, "columns": flat, "rows": rows, "quiet": quiet}
+    return {"root": root, "groups": groups, "rows": rows, "quiet": quiet}
 
 
 ROLLUP_CARD = DashboardCard(

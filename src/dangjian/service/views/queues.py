@@ -83,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     org = None
     raw_org = request.GET.get("org", "")
     if raw_org:
-        if not raw_org.isdigit():
+        if not raw_org.isdigit() or int(raw_org) >= 2**31:
             raise Http404
         org = get_object_or_404(Organization.objects.visible_to(request.user), pk=int(raw_org))
         work = work.filter(org_path__startswith=org.path)
