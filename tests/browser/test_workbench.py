@@ -19,6 +19,16 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse 9"  # tests.factories.UserFactory's password
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Aggregates the 工作台 caches for a minute are computed afresh for each test's records."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 

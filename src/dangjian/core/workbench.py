@@ -63,3 +63,24 @@ def with_query(base: str, **params: Any) -> str:
     """``base?params`` with empty parameters left out."""
     query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
     return f"{base}?{query}" if query else base
+
+
+# Aggregates over a whole street or district (the 三会一课 still to hold, the key figures of a
+# year) scan tens of thousands of rows; a 工作台 opened many times a day reads them from the cache
+# for this long, and says when they were computed (DESIGN.md principle 7: "counts are estimated
+# or cached where exact counts would scan").
+CACHE_SECONDS = 60
+
+
+def cached(key: str, compute: Any, seconds: int = CACHE_SECONDS) -> tuple[Any, Any]:
+    """``(value, computed at)`` of ``compute()``, kept in the cache for ``seconds`` under ``key``
+    (a picklable value)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    hit = cache.get(f"workbench:{key}")
+    if hit is not None:
+        return hit
+    result = (compute(), timezone.now())
+    cache.set(f"workbench:{key}", result, seconds)
+    return result

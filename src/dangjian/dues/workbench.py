@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import columns, count_by_child, with_query
+from dangjian.core.workbench import cached, columns, count_by_child, with_query
 from dangjian.dues.figures import in_arrears
 from dangjian.dues.ledger import last_due_month
 from dangjian.members.models import PartyMember
@@ -18,15 +18,12 @@ VIEW = "dues.view_duespayment"
 KINDS = ("behind", "six")
 
 
-def _members(user, six: bool):
-    return in_arrears(PartyMember.objects.visible_to(user, VIEW), last_due_month(), six=six)
-
-
-def _labels() -> dict[str, str]:
-    return {
-        "behind": gettext("Members behind with their dues"),
-        "six": gettext("Members six months without paying dues"),
-    }
+def _arrears(user, kind: str):
+    """Members in arrears of one kind among those the user may read (``in_arrears``, the arrears
+    page's definition). Filtered, not counted with a FILTER clause: PostgreSQL answers the
+    NOT EXISTS of a filter with an anti-join, but of a FILTER with a subplan per member (eight
+    times slower over a district's 40,000 members)."""
+    return in_arrears(PartyMember.objects.visible_to(user, VIEW), last_due_month(), six=kind == "six")
 
 
 def _url(six: bool, org_pk: int | None = None) -> str:
@@ -34,23 +31,32 @@ def _url(six: bool, org_pk: int | None = None) -> str:
 
 
 def arrears_todo(user) -> list[TodoItem]:
-    labels = _labels()
-    return [
-        TodoItem(labels[kind], _members(user, kind == "six").count(), _url(kind == "six"), key=f"dues.{kind}")
-        for kind in KINDS
-    ]
+    """Members behind and six months behind; a district's counts are kept for ``CACHE_SECONDS``."""
+    counts, _at = cached(
+        f"dues:{user.pk}:{last_due_month()}", lambda: {kind: _arrears(user, kind).count() for kind in KINDS}
+    )
+    labels = {
+        "behind": gettext("Members behind with their dues"),
+        "six": gettext("Members six months without paying dues"),
+    }
+    return [TodoItem(labels[kind], counts[kind], _url(kind == "six"), key=f"dues.{kind}") for kind in KINDS]
 
 
 def arrears_rollup(user, parent, children) -> list[RollupColumn]:
+    def compute() -> dict[str, dict[int, dict[str, int]]]:
+        return {
+            kind: count_by_child(_arrears(user, kind), "org__path", parent, children, n=Count("pk"))
+            for kind in KINDS
+        }
+
+    counted, _at = cached(f"dues-rollup:{user.pk}:{parent.pk}:{last_due_month()}", compute)
     labels = {"behind": gettext("Behind"), "six": gettext("Six months")}
     result = []
     for kind in KINDS:
-        six = kind == "six"
-        counted = count_by_child(_members(user, six), "org__path", parent, children, n=Count("pk"))
         result += columns(
-            counted,
+            counted[kind],
             [("n", f"dues.{kind}", labels[kind])],
-            lambda _name, child_pk, six=six: _url(six, child_pk),
+            lambda _name, child_pk, six=kind == "six": _url(six, child_pk),
         )
     return result
 

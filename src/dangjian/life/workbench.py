@@ -15,9 +15,9 @@ from django.utils.translation import gettext, gettext_lazy
 from dangjian.core.periods import Period
 from dangjian.core.registry import RollupCell, RollupColumn, TodoItem, TodoSource
 from dangjian.core.scoping import scope_of
-from dangjian.core.workbench import with_query
+from dangjian.core.workbench import cached, with_query
 from dangjian.life import compliance
-from dangjian.life.choices import CadencePeriod
+from dangjian.life.choices import CadencePeriod, MeetingKind
 from dangjian.life.forms import MISSING_ANY
 from dangjian.orgs.models import Organization
 
@@ -25,22 +25,38 @@ VIEW = "life.view_meeting"
 CADENCES = (CadencePeriod.MONTH, CadencePeriod.QUARTER, CadencePeriod.YEAR)
 
 
-def _outstanding(user, root: Organization) -> list[tuple[str, Period, list, list]]:
-    """Per running cadence period: (cadence, window, its rules, the outstanding units). Three
-    queries per cadence at most, computed once per request for the to-dos and the roll-up."""
-    cache = user.__dict__.setdefault("_life_outstanding", {})
-    if root.pk not in cache:
-        rules = compliance.active_rules()
-        windows = compliance.running_cadence_periods(timezone.localdate())
-        result = []
-        for cadence in CADENCES:
-            cadence_rules = [rule for rule in rules if rule.period == cadence]
-            if cadence_rules:
-                window = windows[cadence]
-                units = compliance.outstanding(root, window, rules=cadence_rules)
-                result.append((cadence, window, cadence_rules, units))
-        cache[root.pk] = result
-    return cache[root.pk]
+def _compute(
+    root_pk: int, path: str
+) -> list[tuple[str, Period, list[str], list[tuple[str, tuple[str, ...]]]]]:
+    """Per running cadence period: (cadence, window, the kinds required, and each organization's
+    path with the kinds it is short of). Three queries per cadence at most."""
+    root = Organization(pk=root_pk, path=path)
+    rules = compliance.active_rules()
+    windows = compliance.running_cadence_periods(timezone.localdate())
+    result = []
+    for cadence in CADENCES:
+        cadence_rules = [rule for rule in rules if rule.period == cadence]
+        if cadence_rules:
+            window = windows[cadence]
+            units = compliance.outstanding(root, window, rules=cadence_rules)
+            short = [
+                (unit.path, tuple(entry.kind for entry in unit.kinds if entry.missing))
+                for unit in units
+                if unit.missing_total
+            ]
+            result.append((cadence, window, [rule.kind for rule in cadence_rules], short))
+    return result
+
+
+def _outstanding(user, root: Organization):
+    """``_compute`` of ``root``, once per request for the to-dos and the roll-up, and from the
+    cache for ``CACHE_SECONDS`` (a district's subtree is thousands of branches)."""
+    memo = user.__dict__.setdefault("_life_outstanding", {})
+    if root.pk not in memo:
+        memo[root.pk], _at = cached(
+            f"life:{root.pk}:{root.path}:{timezone.localdate()}", lambda: _compute(root.pk, root.path)
+        )
+    return memo[root.pk]
 
 
 def _label(cadence: str, what: str) -> str:
@@ -71,15 +87,15 @@ def meetings_todo(user) -> list[TodoItem]:
     if root is None:
         return []
     items = []
-    for cadence, window, rules, units in _outstanding(user, root):
-        for rule in rules:
-            count = sum(1 for unit in units if (entry := unit.get(rule.kind)) and entry.missing)
+    for cadence, window, kinds, short in _outstanding(user, root):
+        for kind in kinds:
+            count = sum(1 for _path, missing in short if kind in missing)
             items.append(
                 TodoItem(
-                    _label(cadence, str(rule.get_kind_display())),
+                    _label(cadence, str(MeetingKind(kind).label)),
                     count,
-                    _url(root.pk, window, rule.kind),
-                    key=f"life.{rule.kind}",
+                    _url(root.pk, window, kind),
+                    key=f"life.{kind}",
                 )
             )
     return items
@@ -92,11 +108,11 @@ def meetings_rollup(user, parent: Organization, children: list[Organization]) ->
     length = len(children[0].path)
     by_path = {child.path: child.pk for child in children}
     result = []
-    for cadence, window, _rules, units in _outstanding(user, parent):
+    for cadence, window, _kinds, short in _outstanding(user, parent):
         counts: dict[int, int] = {}
-        for unit in units:
-            child_pk = by_path.get(unit.path[:length])
-            if child_pk is not None and unit.missing_total:
+        for path, _missing in short:
+            child_pk = by_path.get(path[:length])
+            if child_pk is not None:
                 counts[child_pk] = counts.get(child_pk, 0) + 1
         result.append(
             RollupColumn(

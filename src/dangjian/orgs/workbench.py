@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from dangjian.core.periods import Period
 from dangjian.core.registry import DashboardCard, registry, rollup_for
 from dangjian.core.scoping import scope_of
+from dangjian.core.workbench import cached
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -128,8 +129,7 @@ def key_figures_card(user) -> dict | None:
     period = key_figures_period()
     scope = scope_of(user)
     area_path = root.jurisdiction.path if root.jurisdiction_id else None
-    shared: dict[Any, Any] = {}
-    figures = []
+    shown = []
     for key, dated in KEY_FIGURES:
         figure = registry["figures"].get(key)
         if figure is None:
@@ -138,28 +138,45 @@ def key_figures_card(user) -> dict | None:
             figure.permission, org_path=root.path, area_path=area_path
         ):
             continue
-        counts = getattr(figure, "counts", None)
-        if counts is not None:
-            if counts not in shared:
-                shared[counts] = counts(root, period)
-            value = figure.pick(shared[counts])
-        else:
-            value = figure.compute(root, period)
-        figures.append(
-            {
-                "key": key,
-                "label": figure.label,
-                "description": figure.description,
-                "value": value,
-                "shown": _shown(key, value),
-                "url": figure.records_url(root, period),
-                "dated": dated,
-                "group": gettext("三会一课") if key.startswith("life.") else "",
-            }
-        )
+        shown.append((key, dated, figure))
+
+    def compute() -> dict[str, Any]:
+        shared: dict[Any, Any] = {}
+        values = {}
+        for key, _dated, figure in shown:
+            counts = getattr(figure, "counts", None)
+            if counts is not None:
+                if counts not in shared:
+                    shared[counts] = counts(root, period)
+                values[key] = figure.pick(shared[counts])
+            else:
+                values[key] = figure.compute(root, period)
+        return values
+
+    keys = ",".join(key for key, _dated, _figure in shown)
+    values, computed_at = cached(f"figures:{root.pk}:{root.path}:{period.label}:{keys}", compute)
+    figures = [
+        {
+            "key": key,
+            "label": figure.label,
+            "description": figure.description,
+            "value": values[key],
+            "shown": _shown(key, values[key]),
+            "url": figure.records_url(root, period),
+            "dated": dated,
+            "group": gettext("三会一课") if key.startswith("life.") else "",
+        }
+        for key, dated, figure in shown
+    ]
     if not figures:
         return None
-    return {"root": root, "period": period, "period_last": period.last_day, "figures": figures}
+    return {
+        "root": root,
+        "period": period,
+        "period_last": period.last_day,
+        "figures": figures,
+        "computed_at": computed_at,
+    }
 
 
 KEY_FIGURES_CARD = DashboardCard(

@@ -128,23 +128,36 @@ URGENCY_COLUMNS = ("overdue", "due_soon", "later")
 
 def grid_card(user) -> dict | None:
     """我的网格 on the 工作台: each grid's open requests by urgency and the requests visited today,
-    each count opening the request list filtered to exactly those requests (two queries)."""
+    each count opening the request list filtered to exactly those requests (three queries)."""
     grids = my_grids(user)
     if not grids:
         return None
     now = timezone.now()
     today = timezone.localdate()
+    # The areas in the grids (the grids and anything below them), so the requests are found by
+    # their indexed area, not by a prefix of their copied path (which a LIKE cannot use in a
+    # database with a non-C collation): the same requests the request list's ``area`` filter shows.
+    grid_of: dict[int, int] = {}
+    for grid in grids:
+        grid_of[grid.pk] = grid.pk
+    place = Q(pk__in=[])
+    for grid in grids:
+        place |= Q(path__startswith=grid.path)
+    for area_id, path in Area.objects.filter(place).values_list("pk", "path"):
+        for grid in grids:
+            if path.startswith(grid.path):
+                grid_of[area_id] = grid.pk
+    by_grid: dict[int, list[int]] = {}
+    for area_id, grid_pk in grid_of.items():
+        by_grid.setdefault(grid_pk, []).append(area_id)
     which = Case(
-        *(When(area_path__startswith=grid.path, then=Value(grid.pk)) for grid in grids),
+        *(When(area_id__in=ids, then=Value(grid_pk)) for grid_pk, ids in by_grid.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
-    place = Q(pk__in=[])
-    for grid in grids:
-        place |= Q(area_path__startswith=grid.path)
     rows = (
         ServiceRequest.objects.visible_to(user)
-        .filter(place)
+        .filter(area_id__in=list(grid_of))
         .order_by()
         .annotate(grid_id=which)
         .values("grid_id")
