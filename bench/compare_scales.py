@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument(
         "--suite",
         default="trees",
-        help="trees or members (see bench_trees.py --suite), or service (bench_service.py --json)",
+        help="trees or members (see bench_trees.py --suite), service (bench_service.py --json) or workbench",
     )
     args = parser.parse_args()
     tables = {scale: load(scale, args.db, args.suite) for scale in args.scales}

@@ -270,6 +270,23 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
             shoot(page, "service-map", width, full_page=False)
 
 
+# The 工作台 of each demo role (issue 11): what waits, with counts that open the records.
+WORKBENCH_ROLES = ["zzb_admin", "jd_shuji", "sq_shuji", "wgy", "bm_handler", "dangyuan"]
+
+
+def workbenches(page: Page, base: str, width: str, only: set[str] | None) -> None:
+    for username in WORKBENCH_ROLES:
+        name = f"workbench-{username}"
+        if only is not None and name not in only and "workbench" not in only:
+            continue
+        sign_in(page, base, username)
+        # A phone shows the page without sideways scrolling (cards stack, tables become rows).
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            print(f"{name} {width}: scrolls sideways by {overflow} px", file=sys.stderr)
+        shoot(page, name, width)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
@@ -305,7 +322,9 @@ def main() -> int:
                         is_mobile=width == "phone",
                         locale="zh-CN",
                     )
-                    pages(context.new_page(), base, width, set(args.only.split(",")) if args.only else None)
+                    only = set(args.only.split(",")) if args.only else None
+                    pages(context.new_page(), base, width, only)
+                    workbenches(context.new_page(), base, width, only)
                     context.close()
                 browser.close()
         finally:

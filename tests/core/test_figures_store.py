@@ -27,6 +27,10 @@ EXPECTED = {
     "development.steps_due",
     "development.steps_late",
     "dual_reporting.members_reported",
+    "members.active_members",
+    "members.grid_workers",
+    "members.grid_workers_members",
+    "members.grid_worker_member_share",
 }
 
 

@@ -42,5 +42,6 @@ PLACES_CARD = DashboardCard(
     title=_("Where your roles apply"),
     template="accounts/cards/places.html",
     provider=places,
-    order=10,
+    # After the cards of the work itself: the 工作台 leads with what waits.
+    order=90,
 )

@@ -119,20 +119,50 @@ class DashboardCard:
 
 @dataclass(frozen=True)
 class TodoItem:
+    """One "waiting for you" line: ``count`` records, which ``url`` lists (exactly those)."""
+
     label: str
+    count: int
+    url: str
+    # A stable name (``service.overdue``) for tests and the roll-up's columns; the group is the
+    # source's label, filled in by ``dashboard_for``.
+    key: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class RollupCell:
+    """One cell of the 工作台's roll-up: a child node's count and the page listing those records."""
+
     count: int
     url: str
 
 
 @dataclass(frozen=True)
+class RollupColumn:
+    """One to-do counted per child node of the user's organization: ``cells`` by child pk (a child
+    without records has no cell and shows 0)."""
+
+    key: str
+    label: str
+    cells: dict[int, RollupCell]
+
+
+@dataclass(frozen=True)
 class TodoSource:
-    """What is waiting for a user in one app: ``items(user)`` returns ``TodoItem`` rows."""
+    """What is waiting for a user in one app: ``items(user)`` returns ``TodoItem`` rows.
+
+    ``rollup(user, parent, children)``, when given, answers the same to-dos counted per child of
+    ``parent`` (a street's communities, a district's streets): one ``RollupColumn`` per to-do, at
+    a fixed number of queries (a ``GROUP BY`` of the child's path prefix, not a query per child).
+    """
 
     key: str
     label: str | Promise
     items: Callable[[Any], list[TodoItem]]
     permission: str = LOGGED_IN
     order: int = 50
+    rollup: Callable[[Any, Any, list[Any]], list[RollupColumn]] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,11 +313,35 @@ def dashboard_for(request: Any) -> tuple[list[tuple[DashboardCard, str]], list[T
         context = card.provider(user)
         if context is not None:
             cards.append((card, render_to_string(card.template, context, request=request)))
+    return cards, todos_for(user)
+
+
+def todos_for(user: Any) -> list[TodoItem]:
+    """What waits for ``user``, source by source (each item tagged with its source's label as
+    ``group``); lines with nothing waiting are left out."""
+    from dataclasses import replace
+
     todos: list[TodoItem] = []
     for source in sorted(registry["todo_sources"].values(), key=lambda source: (source.order, source.key)):
         if holds(user, source.permission):
-            todos.extend(item for item in source.items(user) if item.count)
-    return cards, todos
+            todos.extend(
+                replace(item, group=item.group or str(source.label))
+                for item in source.items(user)
+                if item.count
+            )
+    return todos
+
+
+def rollup_for(user: Any, parent: Any, children: list[Any]) -> list[tuple[TodoSource, list[RollupColumn]]]:
+    """The to-dos of every source that can count them per child of ``parent``, in order."""
+    shown = []
+    for source in sorted(registry["todo_sources"].values(), key=lambda source: (source.order, source.key)):
+        if source.rollup is None or not holds(user, source.permission):
+            continue
+        columns = source.rollup(user, parent, children)
+        if columns:
+            shown.append((source, columns))
+    return shown
 
 
 def register_figure(figure: Figure) -> Figure:

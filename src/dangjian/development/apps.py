@@ -16,6 +16,7 @@ class DevelopmentConfig(AppConfig):
             register_audited_models,
             register_menu_entries,
             register_role_permissions,
+            register_todo_source,
         )
         from dangjian.development import figures
         from dangjian.development.history import development_history
@@ -44,3 +45,6 @@ class DevelopmentConfig(AppConfig):
             ),
         )
         register_audited_models(*self.get_models())
+        from dangjian.development.workbench import PIPELINE_TODO
+
+        register_todo_source(PIPELINE_TODO)

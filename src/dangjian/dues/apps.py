@@ -16,6 +16,7 @@ class DuesConfig(AppConfig):
             register_audited_models,
             register_menu_entries,
             register_role_permissions,
+            register_todo_source,
         )
         from dangjian.dues import figures, history, letter
         from dangjian.dues.roles import ROLE_PERMISSIONS
@@ -28,3 +29,6 @@ class DuesConfig(AppConfig):
             MenuEntry("dues:index", _("Party dues"), "members", "dues.view_duespayment", order=40)
         )
         register_audited_models(*self.get_models())
+        from dangjian.dues.workbench import ARREARS_TODO
+
+        register_todo_source(ARREARS_TODO)

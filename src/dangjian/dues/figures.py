@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.periods import Period
 from dangjian.core.registry import Figure, register_figure
-from dangjian.dues.ledger import add_months, behind, last_due_month, leaving, month_of
+from dangjian.dues.ledger import add_months, behind_q, last_due_month, leaving_q, month_of
 from dangjian.members.models import PartyMember
 
 VIEW = "dues.view_duespayment"
@@ -29,11 +29,17 @@ def arrears_month(period: Period, today: datetime.date | None = None) -> datetim
     return min(month_of(period.last_day), last_due_month(today))
 
 
+def arrears_q(month: datetime.date, *, six: bool = False) -> Q:
+    """The condition of ``in_arrears`` over members, for a filtered count (the 工作台 counts both
+    kinds of arrears in one query)."""
+    on = add_months(month, 1)
+    return leaving_q(on) if six else behind_q(on)
+
+
 def in_arrears(members: QuerySet, month: datetime.date, *, six: bool = False) -> QuerySet:
     """Members of ``members`` who have not paid ``month`` (with ``six``: nor the five months
     before it, without an approved reduction): what the arrears page lists and the figures count."""
-    on = add_months(month, 1)
-    return leaving(members, on) if six else behind(members, on)
+    return members.filter(arrears_q(month, six=six))
 
 
 def _subtree(node) -> QuerySet:

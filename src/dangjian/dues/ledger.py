@@ -156,8 +156,9 @@ def arrears_window(today: datetime.date | None = None) -> tuple[datetime.date, d
     return add_months(last, 1 - ARREARS_WINDOW_MONTHS), last
 
 
-def behind(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
-    """Members whose last month that is over is unpaid and not waived: those in arrears now."""
+def behind_q(today: datetime.date | None = None) -> Q:
+    """Members whose last month that is over is unpaid and not waived: those in arrears now
+    (a condition over members, for a filter or a filtered count)."""
     last = last_due_month(today)
     paid = DuesPayment.objects.filter(member=OuterRef("pk"), month=last)
     waived = DuesReduction.objects.filter(
@@ -168,15 +169,21 @@ def behind(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
         to_month__gte=last,
     )
     return (
-        members.filter(is_active=True)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(last, 1)))
-        .exclude(Exists(paid))
-        .exclude(Exists(waived))
+        Q(is_active=True)
+        & (Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(last, 1)))
+        & ~Q(Exists(paid))
+        & ~Q(Exists(waived))
     )
 
 
-def leaving(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
-    """Members with the last six months that are over all unpaid and no approved reduction in them."""
+def behind(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    """Members whose last month that is over is unpaid and not waived: those in arrears now."""
+    return members.filter(behind_q(today))
+
+
+def leaving_q(today: datetime.date | None = None) -> Q:
+    """Members with the last six months that are over all unpaid and no approved reduction in
+    them (a condition over members)."""
     last = last_due_month(today)
     start = add_months(last, 1 - LEAVING_STREAK)
     paid = DuesPayment.objects.filter(member=OuterRef("pk"), month__gte=start, month__lte=last)
@@ -184,8 +191,13 @@ def leaving(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
         member=OuterRef("pk"), state=ReductionState.APPROVED, from_month__lte=last, to_month__gte=start
     )
     return (
-        members.filter(is_active=True)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(start, 1)))
-        .exclude(Exists(paid))
-        .exclude(Exists(excused))
+        Q(is_active=True)
+        & (Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(start, 1)))
+        & ~Q(Exists(paid))
+        & ~Q(Exists(excused))
     )
+
+
+def leaving(members: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    """Members with the last six months that are over all unpaid and no approved reduction in them."""
+    return members.filter(leaving_q(today))

@@ -16,6 +16,7 @@ class ElectionsConfig(AppConfig):
             register_audited_models,
             register_menu_entries,
             register_role_permissions,
+            register_todo_source,
         )
         from dangjian.elections.roles import ROLE_PERMISSIONS
 
@@ -24,3 +25,6 @@ class ElectionsConfig(AppConfig):
             MenuEntry("elections:election_list", _("Elections"), "life", "elections.view_election", order=30)
         )
         register_audited_models(*self.get_models())
+        from dangjian.elections.workbench import BALLOTS_TODO
+
+        register_todo_source(BALLOTS_TODO)

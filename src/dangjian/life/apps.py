@@ -13,8 +13,9 @@ class LifeConfig(AppConfig):
             register_audited_models,
             register_menu_entries,
             register_role_permissions,
+            register_todo_source,
         )
-        from dangjian.life import figures, history
+        from dangjian.life import figures, history, workbench
         from dangjian.life.roles import ROLE_PERMISSIONS
 
         history.register()
@@ -25,3 +26,4 @@ class LifeConfig(AppConfig):
             MenuEntry("life:compliance", _("Meeting compliance"), "life", "life.view_meeting", order=20),
         )
         register_audited_models(*self.get_models())
+        register_todo_source(workbench.MEETINGS_TODO)

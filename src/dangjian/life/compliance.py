@@ -278,6 +278,41 @@ def compliance(
     return result
 
 
+def outstanding(
+    root: Organization, window: Period, *, rules: list[CadenceRule] | None = None
+) -> list[UnitCompliance]:
+    """What is still to be held in a cadence period that is running: the compliance of ``window``
+    (exactly one month, quarter or year) for the rules of that cadence, counted as if the period
+    had ended, so each kind short of its minimum shows as missing. The 工作台's "三会一课 still to
+    hold this month" and the compliance page it links to (``?outstanding=1``) both read it."""
+    rules = active_rules() if rules is None else rules
+    rules = [rule for rule in rules if cadence_periods(rule.period, window) == [(window.start, window.end)]]
+    return compliance(root, window, rules=rules, now=_aware(window.end))
+
+
+def running_cadence_periods(today: datetime.date) -> dict[str, Period]:
+    """The cadence periods (this month, this quarter, this year) that contain ``today``."""
+    return {
+        CadencePeriod.MONTH: Period.month(today.year, today.month),
+        CadencePeriod.QUARTER: Period.quarter(today.year, (today.month - 1) // 3 + 1),
+        CadencePeriod.YEAR: Period.year(today.year),
+    }
+
+
+def default_root(user, permission: str = "life.view_meeting") -> Organization | None:
+    """The organization the compliance page shows when none is named: the user's topmost one
+    under ``permission`` (the first by path when they hold several), or the tree's root."""
+    from dangjian.core.scoping import scope_of
+
+    scope = scope_of(user)
+    visible = Organization.objects.visible_to(user, permission)
+    if scope.is_global:
+        roots = visible.filter(depth=1)
+    else:
+        roots = visible.filter(path__in=scope.restricted_to(permission).org_paths)
+    return roots.order_by("path").first()
+
+
 def holds_meetings(org: Organization, rules: list[CadenceRule]) -> bool:
     """Whether ``org`` itself must hold meetings by some rule (a branch or a party group)."""
     return any(org.kind in rule.org_kinds for rule in rules)

@@ -195,6 +195,10 @@ class AttachmentForm(forms.Form):
     )
 
 
+# The compliance filter's value for "organizations missing some kind" (the 工作台's roll-up).
+MISSING_ANY = "any"
+
+
 class CompliancePeriodForm(forms.Form):
     """The report period of the compliance view: a year, optionally one quarter of it (or, from
     a figure's records link, ``start``/``end`` within one calendar year)."""
@@ -214,6 +218,8 @@ class CompliancePeriodForm(forms.Form):
     )
     start = forms.DateField(required=False, widget=forms.HiddenInput)
     end = forms.DateField(required=False, widget=forms.HiddenInput)
+    # From the 工作台: the running cadence period counted as if it had ended (what is still to hold).
+    outstanding = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, rules=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,8 +231,13 @@ class CompliancePeriodForm(forms.Form):
         ]
         self.fields["missing"].choices = [
             ("", _("Any")),
+            (MISSING_ANY, _("Some kind missing")),
             *((rule.kind, rule.get_kind_display()) for rule in rules),
         ]
+
+    @property
+    def is_outstanding(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("outstanding"))
 
     def period(self) -> Period:
         """The chosen year (this year by default), or one quarter of it."""

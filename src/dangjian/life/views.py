@@ -37,6 +37,7 @@ from dangjian.life import compliance, services, silence
 from dangjian.life import figures as life_figures
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState
 from dangjian.life.forms import (
+    MISSING_ANY,
     AttachmentForm,
     AttendanceForm,
     CompliancePeriodForm,
@@ -325,9 +326,7 @@ def _root_org(request, permission: str = "life.view_meeting") -> Organization:
         except (ValueError, Organization.DoesNotExist) as error:
             raise Http404 from error
     else:
-        granted = scope.restricted_to(permission)
-        roots = visible.filter(depth=1) if scope.is_global else visible.filter(path__in=granted.org_paths)
-        org = roots.order_by("path").first()
+        org = compliance.default_root(request.user, permission)
         if org is None:
             raise Http404
     require(request.user, permission, org)
@@ -338,14 +337,20 @@ def _compliance_rows(request, org: Organization):
     rules = compliance.active_rules()
     form = CompliancePeriodForm(request.GET or None, rules=rules)
     window = form.period()
-    units = compliance.compliance(org, window, rules=rules)
     data = form.cleaned_data if form.is_valid() else {}
+    if data.get("outstanding"):
+        units = compliance.outstanding(org, window, rules=rules)
+    else:
+        units = compliance.compliance(org, window, rules=rules)
     missing_kind = data.get("missing") or ""
-    rows = [
-        unit
-        for unit in units
-        if not missing_kind or (unit.get(missing_kind) and unit.get(missing_kind).missing)
-    ]
+    if missing_kind == MISSING_ANY:
+        rows = [unit for unit in units if unit.missing_total]
+    else:
+        rows = [
+            unit
+            for unit in units
+            if not missing_kind or (unit.get(missing_kind) and unit.get(missing_kind).missing)
+        ]
     if data.get("sort") == "missing":
         rows.sort(key=lambda unit: (-unit.missing_total, unit.path))
     return form, window, rules, units, rows, missing_kind
@@ -382,7 +387,9 @@ def compliance_view(request):
         "rules": rules,
         "missing_kind": missing_kind,
         "late_after_days": compliance.LATE_AFTER.days,
-        "figures": _store_figures(org, window, units),
+        # The figures count ended cadence periods; "still to hold" counts the running one.
+        "figures": [] if form.is_outstanding else _store_figures(org, window, units),
+        "outstanding": form.is_outstanding,
     }
     if compliance.holds_meetings(org, rules):
         context["units"] = units

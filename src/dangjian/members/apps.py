@@ -15,8 +15,17 @@ class MembersConfig(AppConfig):
             register_menu_entries,
             register_org_panel,
             register_role_permissions,
+            register_todo_source,
         )
-        from dangjian.members import history_transfers, ledger_history, org_facts, org_membership, placements
+        from dangjian.members import (
+            figures,
+            history_transfers,
+            ledger_history,
+            org_facts,
+            org_membership,
+            placements,
+            workbench,
+        )
         from dangjian.members.roles import ROLE_PERMISSIONS
 
         history_transfers.register()
@@ -42,3 +51,5 @@ class MembersConfig(AppConfig):
         register_audited_models(*self.get_models())
         register_org_panel(org_facts.ORG_MEMBERS_PANEL)
         register_area_panel(org_facts.AREA_WORKERS_PANEL)
+        figures.register_figures()
+        register_todo_source(workbench.TRANSFERS_TODO)

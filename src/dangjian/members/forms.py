@@ -59,6 +59,8 @@ class TransferFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("All states")), *TransferState.choices], required=False
     )
+    # One organization's subtree (the 工作台's roll-up by community links to it).
+    org = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class OutgoingForm(forms.Form):

@@ -25,7 +25,9 @@ from dangjian.core.registry import render_panels
 from dangjian.core.scoping import scope_of
 from dangjian.core.search import search_in_name_order
 from dangjian.core.services import REVEALABLE, reveal_personal_data
+from dangjian.members.figures import area_path_of, grid_workers_q
 from dangjian.members.models import GridWorker, PartyMember, Resident
+from dangjian.orgs.models import Area, Organization
 
 # A query that is a whole ID number (18 characters, or the old 15 digits) or a mobile number is
 # looked up exactly through the keyed hash; anything else is a name search.
@@ -71,8 +73,29 @@ def person_list(request):
     people = Person.objects.visible_to(request.user).only(
         "name", "gender", "birth_date", "id_number_masked", "mobile_masked", "name_pinyin"
     )
+    grid_node, grid_param, members_only = None, "", request.GET.get("member") == "yes"
+    for name, model in (("grid_area", Area), ("grid_org", Organization)):
+        raw = request.GET.get(name, "")
+        if raw.isdigit() and int(raw) < 2**31:
+            grid_node = get_object_or_404(model.objects.visible_to(request.user), pk=int(raw))
+            grid_param = name
+            break
+    if grid_node is not None:
+        # The records of the grid-worker figures (``members.figures``): the same definition.
+        path = area_path_of(grid_node)
+        people = people.filter(grid_workers_q(path, members_only=members_only)) if path else people.none()
     page = paginate(request, search_people(people, query))
-    return render(request, "members/person_list.html", {"page": page, "query": query})
+    return render(
+        request,
+        "members/person_list.html",
+        {
+            "page": page,
+            "query": query,
+            "grid_node": grid_node,
+            "grid_param": grid_param,
+            "members_only": members_only,
+        },
+    )
 
 
 def _visible_person(request, pk: int) -> Person:

@@ -74,6 +74,7 @@ def transfer_list(request):
         raise PageForbidden(VIEW)
     form = TransferFilterForm(request.GET or None)
     transfers = _transfers(request.user)
+    org = None
     if form.is_valid():
         if form.cleaned_data["state"]:
             transfers = transfers.filter(state=form.cleaned_data["state"])
@@ -82,6 +83,17 @@ def transfer_list(request):
             transfers = transfers.filter(scope.q(ORG, "to_org__path"))
         elif direction == "out":
             transfers = transfers.filter(scope.q(ORG, "from_org__path"))
+        if form.cleaned_data["org"]:
+            org = get_object_or_404(
+                Organization.objects.visible_to(request.user, VIEW), pk=form.cleaned_data["org"]
+            )
+            side = {"in": "to_org__path", "out": "from_org__path"}
+            if direction in side:
+                transfers = transfers.filter(**{f"{side[direction]}__startswith": org.path})
+            else:
+                transfers = transfers.filter(
+                    Q(from_org__path__startswith=org.path) | Q(to_org__path__startswith=org.path)
+                )
         if form.cleaned_data["kind"]:
             transfers = transfers.filter(direction=form.cleaned_data["kind"])
         if form.cleaned_data["member"]:
@@ -97,6 +109,7 @@ def transfer_list(request):
         {
             "form": form,
             "page": page,
+            "org": org,
             "today": timezone.localdate(),
             "can_register": scope.has_any("members.add_transfer"),
         },

@@ -11,9 +11,11 @@ class OrgsConfig(AppConfig):
         from dangjian.core.registry import (
             MenuEntry,
             register_audited_models,
+            register_dashboard_card,
             register_menu_entries,
             register_role_permissions,
         )
+        from dangjian.orgs import workbench
         from dangjian.orgs.roles import ROLE_PERMISSIONS
 
         register_role_permissions(ROLE_PERMISSIONS)
@@ -22,3 +24,5 @@ class OrgsConfig(AppConfig):
             MenuEntry("orgs:area_tree", _("Grids"), "trees", "orgs.view_area", order=20),
         )
         register_audited_models(*self.get_models())
+        register_dashboard_card(workbench.ROLLUP_CARD)
+        register_dashboard_card(workbench.KEY_FIGURES_CARD)

@@ -12,9 +12,12 @@ class ServiceConfig(AppConfig):
             LOGGED_IN,
             MenuEntry,
             register_audited_models,
+            register_dashboard_card,
             register_menu_entries,
             register_role_permissions,
+            register_todo_source,
         )
+        from dangjian.service import workbench
         from dangjian.service.figures import registry as figure_registry
         from dangjian.service.roles import ROLE_PERMISSIONS
         from dangjian.service.views.requests import may_read_requests
@@ -59,3 +62,5 @@ class ServiceConfig(AppConfig):
         )
         register_audited_models(*self.get_models())
         figure_registry.register_figures()
+        register_todo_source(workbench.QUEUE_TODO)
+        register_dashboard_card(workbench.GRID_CARD)

@@ -96,6 +96,19 @@ class RequestFilterSet(django_filters.FilterSet):
     supervised = django_filters.ChoiceFilter(
         label=_("Supervised (督办)"), choices=YES_NO[1:], empty_label=_("All"), method="filter_supervised"
     )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgency"),
+        choices=[
+            ("overdue", _("Overdue now")),
+            ("due_soon", _("Due soon")),
+            ("later", _("Open, not due soon")),
+        ],
+        empty_label=_("All"),
+        method="filter_urgency",
+    )
+    visited_on = django_filters.DateFilter(
+        validators=[ANY_DATES], label=_("Visit logged on"), method="filter_visited_on", widget=_DateInput
+    )
     figure = django_filters.ChoiceFilter(
         label=_("Figure"),
         choices=[(name, FIGURE_LABELS[name]) for name in selectors.FIGURES],
@@ -161,6 +174,12 @@ class RequestFilterSet(django_filters.FilterSet):
         if value == "true":
             return queryset.filter(selectors.figure_q("overdue"))
         return queryset.exclude(selectors.figure_q("overdue"))
+
+    def filter_urgency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(selectors.urgency_q(value, timezone.now()))
+
+    def filter_visited_on(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(selectors.visited_q(value))
 
     def filter_supervised(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(is_supervised=value == "true")

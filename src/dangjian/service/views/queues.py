@@ -3,14 +3,12 @@ list, and 报到 by a called department."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
-from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import ORG, scope_of
+from dangjian.core.scoping import scope_of
 from dangjian.orgs.models import Organization
 from dangjian.service import selectors, services
 from dangjian.service.choices import OPEN_STATES, WhistleState
@@ -35,7 +33,6 @@ from dangjian.service.models import (
 )
 from dangjian.service.views.requests import (
     HANDLER_OPTIONS_LIMIT,
-    S,
     readable_requests,
     require_reader,
     with_marks,
@@ -62,52 +59,6 @@ QUEUE_EMPTY = {
     "new": gettext_lazy("No new report is waiting to be accepted."),
     "unplaced": gettext_lazy("No request reported with only an address is waiting to be placed in a grid."),
 }
-DISPATCHER_STATES = (S.REPORTED, S.ACCEPTED, S.RETURNED, S.FEEDBACK)
-HANDLER_STATES = (S.DISPATCHED, S.IN_PROGRESS)
-
-
-def _queue_q(user, department_ids: list[int]) -> Q:
-    """The user's work: what their organizations or departments handle, and what they dispatch."""
-    scope = scope_of(user)
-    if scope.is_global:
-        return Q(state__in=DISPATCHER_STATES + HANDLER_STATES)
-    handle = Q(pk__in=[])
-    dispatch = Q(pk__in=[])
-    for grant in scope.grants:
-        if services.HANDLE in grant.permissions:
-            if grant.tree == ORG:
-                handle |= Q(handler_org_path__startswith=grant.path)
-            else:
-                handle |= Q(handler_org__jurisdiction__path__startswith=grant.path)
-        if services.DISPATCH in grant.permissions:
-            if grant.tree == ORG:
-                dispatch |= Q(org_path__startswith=grant.path)
-            else:
-                dispatch |= Q(area_path__startswith=grant.path)
-    if department_ids:
-        handle |= Q(handler_department_id__in=department_ids)
-    return (handle & Q(state__in=HANDLER_STATES)) | (dispatch & Q(state__in=DISPATCHER_STATES))
-
-
-def _section_q(name: str, now: datetime.datetime) -> Q:
-    window = datetime.timedelta(hours=settings.SERVICE_REMIND_BEFORE_HOURS)
-    if name == "due_soon":
-        return Q(
-            state__in=[s for s in OPEN_STATES if s != S.SUSPENDED], due_at__gte=now, due_at__lte=now + window
-        )
-    if name == "overdue":
-        return selectors.figure_q("overdue", now=now)
-    if name == "returned":
-        return Q(state=S.RETURNED)
-    if name == "review":
-        return Q(state=S.FEEDBACK)
-    if name == "new":
-        return Q(state=S.REPORTED, awaiting_location=False)
-    if name == "unplaced":
-        # Reported with an address only: filed under a community, street or district, so only
-        # that node's dispatchers have it in their work (``_queue_q``), until one places it.
-        return Q(state=S.REPORTED, awaiting_location=True)
-    return Q()
 
 
 def _bulk_handler_options(user) -> tuple[QuerySet, QuerySet]:
@@ -126,11 +77,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     section = request.GET.get("section", "all")
     if section not in dict(QUEUE_SECTIONS):
         section = "all"
-    work = readable_requests(request.user, department_ids).filter(_queue_q(request.user, department_ids))
-    counts = work.aggregate(
-        **{name: Count("pk", filter=_section_q(name, now)) for name, _label in QUEUE_SECTIONS}
+    work = readable_requests(request.user, department_ids).filter(
+        selectors.queue_q(request.user, department_ids)
     )
-    rows = with_marks(work.filter(_section_q(section, now))).order_by("due_at", "id")
+    # ``?org=``: the part of the queue one organization (with its subtree) is responsible for, as
+    # the 工作台's roll-up by community links to it.
+    org = None
+    raw_org = request.GET.get("org", "")
+    if raw_org:
+        if not raw_org.isdigit() or int(raw_org) >= 2**31:
+            raise Http404
+        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=int(raw_org))
+        work = work.filter(org_path__startswith=org.path)
+    counts = work.aggregate(
+        **{name: Count("pk", filter=selectors.section_q(name, now)) for name, _label in QUEUE_SECTIONS}
+    )
+    rows = with_marks(work.filter(selectors.section_q(section, now))).order_by("due_at", "id")
     page = paginate(request, rows)
     whistles = []
     if department_ids:
@@ -160,6 +122,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 for name, label in QUEUE_SECTIONS
             ],
             "section": section,
+            "org": org,
             "empty_message": str(QUEUE_EMPTY[section]) % {"hours": settings.SERVICE_REMIND_BEFORE_HOURS},
             "page": page,
             "now": now,
