@@ -492,7 +492,7 @@ def my_service(member: PartyMember, today: datetime.date | None = None) -> MySer
     claims = list(
         claims_query.select_related("report__community").order_by("-claimed_on", "-id")[:CLAIMS_SHOWN]
     )
-    claim_count = len(claims) if len(claims) < CLAIMS_SHOWN else claims_query.count()
+    claim_count = claims_query.count()
     confirmed = Q(confirmed_at__isnull=False)
     hours = ServiceLog.objects.filter(report__member=member).aggregate(
         year=Sum("hours", filter=confirmed & Q(served_on__year=today.year)),
