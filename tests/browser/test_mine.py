@@ -37,7 +37,9 @@ def screenshot(page: Page, name: str, width: str) -> None:
 
 
 def assert_no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 

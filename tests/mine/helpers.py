@@ -135,7 +135,9 @@ def plant(member: PartyMember, tag: str, count: int, *, community: Area | None =
         )
     if community is not None:
         report = MemberReport.objects.create(
-            member=member, community=community, reported_on=timezone.localdate() - datetime.timedelta(days=400)
+            member=member,
+            community=community,
+            reported_on=timezone.localdate() - datetime.timedelta(days=400),
         )
         for offset in range(count):
             claim = Claim.objects.create(

@@ -27,11 +27,15 @@ def as_member(world) -> dict:
 
 def todays_meeting(world) -> dict:
     """A meeting of 社区A's grid branch in its check-in window, secretary_a (if there) expected."""
-    member = _secretary_as_member(world) or PartyMember.objects.create(person=_person("甲党员"), org=world.branch_a1)
+    member = _secretary_as_member(world) or PartyMember.objects.create(
+        person=_person("甲党员"), org=world.branch_a1
+    )
     return {"pk": meeting_with([member], "今日主题党日", starts_in=datetime.timedelta(minutes=5)).pk}
 
 
 def other_branch_meeting(world) -> dict:
+    """A meeting of 社区B's branch in its window, secretary_a (a member of 社区A) not expected."""
+    _secretary_as_member(world)
     member = PartyMember.objects.create(person=_person("乙党员"), org=world.branch_b1)
     return {"pk": meeting_with([member], "社区B主题党日", starts_in=datetime.timedelta(minutes=5)).pk}
 

@@ -104,7 +104,9 @@ def test_checking_in_to_a_meeting_i_am_not_expected_at_is_404(client, world):
     other = member_user(world.branch_a1, "member_other", "李他人")
     theirs = meeting_with([other.person.membership], "他人的会议", starts_in=-datetime.timedelta(minutes=5))
     elsewhere = member_user(world.branch_b1, "member_b", "王外支部")
-    foreign = meeting_with([elsewhere.person.membership], "外支部会议", starts_in=-datetime.timedelta(minutes=5))
+    foreign = meeting_with(
+        [elsewhere.person.membership], "外支部会议", starts_in=-datetime.timedelta(minutes=5)
+    )
     client.force_login(me)
     for pk in (theirs.pk, foreign.pk, 999_999_999, 9_223_372_036_854_775_807):
         response = client.post(reverse("mine:meeting_checkin", kwargs={"pk": pk}))

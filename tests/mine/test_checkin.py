@@ -21,7 +21,9 @@ def test_a_member_checks_in_to_todays_meeting_from_mine(client, world):
     me = member_user(world.branch_a1, "member_a", "张党员")
     other = member_user(world.branch_a1, "member_other", "李他人")
     meeting = meeting_with(
-        [me.person.membership, other.person.membership], "今日主题党日", starts_in=datetime.timedelta(minutes=10)
+        [me.person.membership, other.person.membership],
+        "今日主题党日",
+        starts_in=datetime.timedelta(minutes=10),
     )
     client.force_login(me)
     overview = client.get(reverse("mine:index")).content.decode()
