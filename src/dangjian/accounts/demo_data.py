@@ -77,27 +77,14 @@ def generate_demo_users(generator: Generator) -> int:
 def create_demo_applicant(anchors) -> User | None:
     """The demo login of an applicant: ``shenqingren``, an 入党积极分子 with dated steps.
 
-    The development step (which runs after the other demo users) made the applicants; this picks
-    the first open 积极分子 file of the demo member's grid branch (else of any branch) whose person
-    has no login yet, so 我的 shows a file with steps and what comes next. No role: an applicant
-    has no staff right; 我的 opens for the linked person. None when the data has no such file or
-    the username is taken.
+    The development step (which runs after the other demo users) chose the person, an open
+    积极分子 file of the demo grid branch with steps (``anchors.applicant``), so 我的 shows a file
+    and what comes next. No role: an applicant has no staff right; 我的 opens for the linked
+    person. None when the data has no such file or the username is taken.
     """
-    from dangjian.development.choices import ApplicantState, Stage
-    from dangjian.development.models import Applicant
-
-    if User.objects.filter(username="shenqingren").exists():
+    person = anchors.applicant
+    if person is None or User.objects.filter(username="shenqingren").exists():
         return None
-    files = Applicant.objects.filter(
-        stage=Stage.ACTIVIST, state=ApplicantState.ACTIVE, person__user__isnull=True
-    ).select_related("person")
-    applicant = None
-    if anchors.grid_branch is not None:
-        applicant = files.filter(org=anchors.grid_branch).order_by("applied_on", "pk").first()
-    applicant = applicant or files.order_by("org__path", "applied_on", "pk").first()
-    if applicant is None:
-        return None
-    person = applicant.person
     surname = person.name[:1]
     user = User(
         username="shenqingren",
