@@ -37,6 +37,7 @@ FLOORS: dict[str, int] = {
     "elections": 5,  # may use life
     "portal": 6,
     "dashboard": 6,
+    "mine": 6,  # a member's own pages: reads the domain apps, none reads it
 }
 
 # (module relative to src/dangjian, the app it reaches up to) -> why it may.

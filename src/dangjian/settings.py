@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "dangjian.elections",
     "dangjian.service",
     "dangjian.portal",
+    "dangjian.mine",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/", include("dangjian.portal.urls")),
+    path("mine/", include("dangjian.mine.urls")),
     path("open311/v2/", include("dangjian.service.open311_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

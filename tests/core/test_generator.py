@@ -265,6 +265,7 @@ class TestCommunityScale:
             "bm_handler",
             "dangyuan",
             "jumin",
+            "shenqingren",
         ]
         for _label, username, password, _sees in DEMO_LOGINS:
             assert client.login(username=username, password=password), username
@@ -317,3 +318,10 @@ class TestCommunityScale:
         assert resident.person.residences.get().area.kind == AreaKind.BUILDING
         assert not hasattr(resident.person, "membership")
         assert not scope_of(resident).has_any("orgs.view_area")
+
+        applicant = user("shenqingren")
+        development_file = applicant.person.party_applications.get()
+        assert development_file.stage == "activist" and development_file.is_open
+        assert development_file.records.count() >= 3  # application, talk, activist (and reports)
+        assert not hasattr(applicant.person, "membership")
+        assert not applicant.role_assignments.exists()

@@ -72,3 +72,32 @@ def create_demo_users(anchors) -> list[User]:
 def generate_demo_users(generator: Generator) -> int:
     """The demo logins, once the trees and people they are attached to exist."""
     return len(create_demo_users(generator.anchors))
+
+
+def create_demo_applicant(anchors) -> User | None:
+    """The demo login of an applicant: ``shenqingren``, an 入党积极分子 with dated steps.
+
+    The development step (which runs after the other demo users) chose the person, an open
+    积极分子 file of the demo grid branch with steps (``anchors.applicant``), so 我的 shows a file
+    and what comes next. No role: an applicant has no staff right; 我的 opens for the linked
+    person. None when the data has no such file or the username is taken.
+    """
+    person = anchors.applicant
+    if person is None or User.objects.filter(username="shenqingren").exists():
+        return None
+    surname = person.name[:1]
+    user = User(
+        username="shenqingren",
+        person=person,
+        last_name=surname,
+        first_name=person.name.removeprefix(surname),
+        password=make_password(DEMO_PASSWORD),
+    )
+    user.save()
+    return user
+
+
+@generator_step("demo applicant login", order=11)
+def generate_demo_applicant(generator: Generator) -> int:
+    """The applicant's demo login, once the development step has made the files."""
+    return 1 if create_demo_applicant(generator.anchors) is not None else 0

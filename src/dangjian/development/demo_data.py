@@ -14,7 +14,9 @@ import datetime
 import random
 from collections import defaultdict
 
+from dangjian.accounts.models import User
 from dangjian.core.generator.steps import generator_step
+from dangjian.core.models import Person
 from dangjian.development import rules
 from dangjian.development.choices import ApplicantSource, ApplicantState, Stage
 from dangjian.development.models import Applicant, RuleSet, StepDefinition, StepRecord
@@ -228,4 +230,28 @@ def generate_development(generator) -> int:
         if code in by_code
     ]
     generator.insert(StepRecord, records, "development: step records")
+    generator.anchors.applicant = demo_applicant(generator, applicants, files)
     return len(applicants) + len(records) + sum(1 for m in new_members if m is not None)
+
+
+def demo_applicant(generator, applicants: list[Applicant], files: list) -> Person | None:
+    """The person of the applicant demo login (``accounts.demo_data``): an open 积极分子 file with
+    at least three dated steps, of the demo member's grid branch if it has one, else of any
+    branch; never a person who already has a login (an adult resident may be a demo user)."""
+    taken = set(User.objects.filter(person__isnull=False).values_list("person_id", flat=True))
+    candidates = [
+        (
+            applicant.org.path != getattr(generator.anchors.grid_branch, "path", None),
+            applicant.org.path,
+            applicant.applied_on,
+            applicant.person_id,
+        )
+        for applicant, (_branch, _person, _applied, _source, steps) in zip(applicants, files, strict=True)
+        if applicant.stage == Stage.ACTIVIST
+        and applicant.state == ApplicantState.ACTIVE
+        and len(steps) >= 3
+        and applicant.person_id not in taken
+    ]
+    if not candidates:
+        return None
+    return Person.objects.get(pk=min(candidates)[3])

@@ -117,6 +117,8 @@ class Anchors:
     member: Draft | None = None
     building: Any = None
     resident: Draft | None = None
+    # A person with an open 积极分子 file, set by the development step, for the applicant login.
+    applicant: Any = None
 
 
 class Generator:

@@ -19,4 +19,5 @@ DEMO_LOGINS: list[tuple[str, str, str, str]] = [
     ),
     ("党员", "dangyuan", DEMO_PASSWORD, "所在党支部和网格的基本信息"),
     ("居民", "jumin", DEMO_PASSWORD, "居民服务页面，没有管理权限"),
+    ("入党积极分子", "shenqingren", DEMO_PASSWORD, "“我的”：本人的发展进程和下一步"),
 ]
