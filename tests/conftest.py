@@ -26,6 +26,17 @@ from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
 from dangjian.orgs.models import Area, Organization
 from tests.factories import UserFactory, add_area, add_org, assign
 
+
+@pytest.fixture(autouse=True)
+def _an_empty_cache_per_test():
+    """The 工作台 caches street- and district-wide counts for a minute and the portal counts
+    attempts in the cache: no test may read what an earlier one left there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # Reference data that migrations load (the working-day calendar, 好差评 levels, the national
 # development steps, the 三会一课 cadences). A transactional test (browser, concurrency) ends with
 # a flush that empties every table, so the tests after it would run against a platform without
