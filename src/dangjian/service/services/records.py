@@ -18,7 +18,7 @@ from dangjian.service.models import (
     ServiceRequest,
 )
 from dangjian.service.services.common import NOTIFY_BAD_RATING, RESIDENT_NAME, _change, _now, _required
-from dangjian.service.services.rights import S
+from dangjian.service.services.rights import VIEW, S
 
 # --- residents and staff records -------------------------------------------------------------------
 
@@ -76,6 +76,8 @@ def rate_request(
             body=comment.strip(),
             link=reverse("service:request_detail", args=[request_obj.pk]),
             org=request_obj.org,
+            permission=VIEW,
+            obj=request_obj,
             dedupe_key=f"service-bad-rating:{request_obj.pk}:{request_obj.reopen_count}",
         )
     return request_obj
