@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.accounts.forms import LoginForm, TokenCreateForm
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.tokens import issue_token, revoke_token
-from dangjian.core.errors import RuleViolation
+from dangjian.core.errors import RuleViolation, too_many_requests
 
 
 class LoginView(auth_views.LoginView):
@@ -22,6 +23,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = False
+
+    def form_invalid(self, form):
+        """A locked account answers 429 (the site's page saying why and for how long), not the form."""
+        if form.has_error(NON_FIELD_ERRORS, "locked"):
+            minutes = form.lock_minutes or 15
+            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=minutes * 60)
+        return super().form_invalid(form)
 
 
 login = LoginView.as_view()

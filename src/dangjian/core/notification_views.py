@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core.errors import NotFound
 from dangjian.core.notifications import for_user, mark_all_read, mark_read, open_target, read_by
 from dangjian.core.pagination import paginate
 
@@ -23,7 +23,7 @@ def _visible(request, pk: int):
     """A notice the user may read; 404 otherwise (not theirs, or their role no longer reaches it)."""
     notification = for_user(request.user).filter(pk=pk).first()
     if notification is None:
-        raise Http404(
+        raise NotFound(
             _(
                 "This notice does not exist, or it is not addressed to you: your roles do not (or no "
                 "longer) allow you to read it."
