@@ -26,3 +26,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site's frame and the reader's language (core.errors); the API and Open311
+# keep JSON answers, the portal gets its own frame.
+handler403 = "dangjian.core.errors.permission_denied"
+handler404 = "dangjian.core.errors.page_not_found"
+handler500 = "dangjian.core.errors.server_error"

@@ -19,8 +19,14 @@ def _token_of(username: str) -> dict:
 ROUTES: list[Route] = [
     Route("accounts:login", anonymous="public"),
     Route("accounts:logout", method="post", allowed_status=302),
-    Route("accounts:token_list"),
-    Route("accounts:token_create", method="post", data=lambda world: {"name": "routes"}),
+    # Not for a resident (nor a plain 党员): their roles give the API nothing (tokens.may_use_api).
+    Route("accounts:token_list", denied_persona="resident"),
+    Route(
+        "accounts:token_create",
+        method="post",
+        data=lambda world: {"name": "routes"},
+        denied_persona="resident",
+    ),
     Route(
         "accounts:token_revoke",
         in_scope=lambda world: _token_of("secretary_a"),

@@ -42,7 +42,10 @@ def test_four_failures_still_allow_the_right_password(client, member):
 def test_after_five_failures_even_the_right_password_is_refused_with_a_clear_message(client, member):
     _fail(client, "zhangwei", 5)
     response = _login(client, "zhangwei", PASSWORD)
-    assert response.status_code == 200
+    # 429 in the site's frame, saying why and when to try again (issue 11 point 4).
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+    assert "dj-navbar" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert "该账号登录失败次数过多" in response.content.decode()
     assert "请在 15 分钟后重试" in response.content.decode()
@@ -51,8 +54,8 @@ def test_after_five_failures_even_the_right_password_is_refused_with_a_clear_mes
 def test_lockout_counts_failures_by_mobile_and_by_username_together(client, member):
     _fail(client, "zhangwei", 3)
     _fail(client, "13812345678", 2)
-    assert _login(client, "zhangwei", PASSWORD).status_code == 200
-    assert _login(client, "13812345678", PASSWORD).status_code == 200
+    assert _login(client, "zhangwei", PASSWORD).status_code == 429
+    assert _login(client, "13812345678", PASSWORD).status_code == 429
 
 
 def test_refused_attempts_are_audited_but_do_not_extend_the_lockout(client, member):

@@ -94,3 +94,40 @@ def test_token_list_costs_the_same_queries_for_3_and_30_tokens(client, secretary
             assert client.get(reverse("accounts:token_list")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _party_member(world):
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import UserFactory, assign
+
+    user = UserFactory(username="plain_member")
+    assign(user, BuiltinRole.PARTY_MEMBER, world.branch_a1)
+    return user
+
+
+def test_a_plain_party_member_and_a_resident_are_neither_offered_nor_given_the_token_page(
+    client, world, resident
+):
+    from dangjian.core.context_processors import menu_for
+
+    for user in (_party_member(world), resident):
+        client.force_login(user)
+        home = client.get(reverse("home")).content.decode()
+        refused = client.get(reverse("accounts:token_list"))
+        assert reverse("accounts:token_list") not in home
+        assert refused.status_code == 403 and "dj-error-page" in refused.content.decode()
+        assert client.post(reverse("accounts:token_create"), {"name": "x"}).status_code == 403
+        assert not ApiToken.objects.filter(user=user).exists()
+        request = type("R", (), {"user": user, "path": "/"})()
+        assert "accounts:token_list" not in [entry.url_name for entry in menu_for(request)]
+
+
+def test_a_party_member_who_is_also_staff_somewhere_gets_the_token_page(client, world):
+    from dangjian.accounts.choices import BuiltinRole
+    from tests.factories import assign
+
+    user = _party_member(world)
+    assign(user, BuiltinRole.GRID_WORKER, world.grid_a1)
+    client.force_login(user)
+
+    assert client.get(reverse("accounts:token_list")).status_code == 200

@@ -50,16 +50,19 @@ def test_workbench_needs_a_sign_in(client, db):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_workbench_lists_recent_notifications_as_waiting(client, secretary_a, world):
-    from dangjian.core.notifications import notify
+def test_workbench_lists_unread_notifications_as_waiting(client, secretary_a, world):
+    from dangjian.core.notifications import mark_read, notify
 
-    notify(kind="test", title="社区A提醒", org=world.branch_a1)
-    notify(kind="test", title="社区B提醒", org=world.branch_b1)  # not secretary_a's
+    notify(kind="test", title="社区A提醒", org=world.branch_a1, permission="members.view_partymember")
+    read = notify(kind="test", title="已读", org=world.branch_a1, permission="members.view_partymember")
+    notify(kind="test", title="社区B提醒", org=world.branch_b1, permission="members.view_partymember")
+    mark_read(secretary_a, read)
     client.force_login(secretary_a)
     response = client.get(reverse("home"))
-    # Other apps' to-dos (三会一课 still to hold, …) are there too; the notifications line counts one.
-    [item] = [item for item in response.context["todos"] if item.url == reverse("core:notification_list")]
-    assert item.count == 1 and item.url == reverse("core:notification_list")
+    # Other apps' to-dos (三会一课 still to hold, …) are there too; the notices line counts one.
+    url = reverse("core:notification_list") + "?unread=1"
+    [item] = [item for item in response.context["todos"] if item.url == url]
+    assert item.count == 1
 
 
 def test_workbench_costs_the_same_queries_for_one_role_and_for_five(client, secretary_a, world):

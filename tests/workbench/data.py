@@ -28,7 +28,7 @@ from tests.members.transfers import member_in, open_transfer
 from tests.service.conftest import file_request
 
 # A request's state and deadline, in turn: the queue's six sections and a request due later.
-SHAPES = ["new", "returned", "review", "overdue", "due_soon", "later", "unplaced"]
+SHAPES = ["new", "unplaced", "returned", "review", "overdue", "due_soon", "later"]
 
 
 @dataclass

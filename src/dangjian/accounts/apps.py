@@ -26,8 +26,13 @@ class AccountsConfig(AppConfig):
         from dangjian.accounts import signals  # noqa: F401
 
         register_role_permissions(ROLE_PERMISSIONS)
+        from dangjian.accounts.tokens import may_use_api
+
+        # Only for roles the API has records for: not a resident, not a plain 党员 (tokens.may_use_api).
         register_menu_entries(
-            MenuEntry("accounts:token_list", _("API tokens"), "system", LOGGED_IN, order=30)
+            MenuEntry(
+                "accounts:token_list", _("API tokens"), "system", LOGGED_IN, order=30, condition=may_use_api
+            )
         )
         register_audited_models(*self.get_models())
         register_dashboard_card(PLACES_CARD)

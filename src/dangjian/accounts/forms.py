@@ -45,6 +45,9 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
+    # Minutes left of a lockout found by ``clean`` (None: not locked), for the 429 answer's Retry-After.
+    lock_minutes: int | None = None
+
     def clean(self):
         username = self.cleaned_data.get("username")
         if username and self.cleaned_data.get("password") is not None:
@@ -52,6 +55,7 @@ class LoginForm(AuthenticationForm):
             if until is not None:
                 services.record_failed_login(username, refused=True)
                 minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+                self.lock_minutes = minutes
                 raise forms.ValidationError(
                     self.error_messages["locked"], code="locked", params={"minutes": minutes}
                 )

@@ -17,6 +17,31 @@ from dangjian.core.errors import PermissionDenied
 TOKEN_PREFIX = "dj_"
 
 
+def may_use_api(user) -> bool:
+    """Whether the user's roles give the API something to work with, so a token is worth having.
+
+    The API serves the platform's records to scripts and other systems under the caller's roles.
+    A resident holds no role, and a plain 党员's role (party_member) only lets them see their own
+    branch and report themselves, which they do on the pages; neither gets the token page. Anyone
+    holding a permission beyond those of the two self-service roles does (secretaries, staff,
+    grid workers, department handlers, administrators).
+    """
+    from dangjian.accounts.choices import BuiltinRole
+    from dangjian.accounts.roles import builtin_role_permissions
+    from dangjian.core.scoping import scope_of
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    scope = scope_of(user)
+    if scope.is_global:
+        return True
+    roles = builtin_role_permissions()
+    self_service = roles[BuiltinRole.PARTY_MEMBER.value] | roles[BuiltinRole.RESIDENT.value]
+    return any(grant.permissions - self_service for grant in scope.grants)
+
+
 def issue_token(
     user: User, name: str, *, by: User, expires_at: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:

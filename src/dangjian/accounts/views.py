@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as PageForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.forms import LoginForm, TokenCreateForm
 from dangjian.accounts.models import ApiToken
-from dangjian.accounts.tokens import issue_token, revoke_token
-from dangjian.core.errors import RuleViolation
+from dangjian.accounts.tokens import issue_token, may_use_api, revoke_token
+from dangjian.core.errors import RuleViolation, too_many_requests
 
 
 class LoginView(auth_views.LoginView):
@@ -23,10 +25,27 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = False
 
+    def form_invalid(self, form):
+        """A locked account answers 429 (the site's page saying why and for how long), not the form."""
+        if form.has_error(NON_FIELD_ERRORS, "locked"):
+            minutes = form.lock_minutes or 15
+            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=minutes * 60)
+        return super().form_invalid(form)
+
 
 login = LoginView.as_view()
 # POST only (Django's LogoutView refuses GET), so a link on another site cannot sign users out.
 logout = auth_views.LogoutView.as_view()
+
+
+def _require_api_rights(request) -> None:
+    if not may_use_api(request.user):
+        raise PageForbidden(
+            _(
+                "API tokens are for staff whose roles work with the platform's records through scripts "
+                "or other systems; your roles do not include such work. Everything you can do is on the pages."
+            )
+        )
 
 
 def _token_page(request, form: TokenCreateForm, *, new_token: str = "", status: int = 200):
@@ -43,6 +62,7 @@ def _token_page(request, form: TokenCreateForm, *, new_token: str = "", status: 
 @login_required
 @never_cache
 def token_list(request):
+    _require_api_rights(request)
     return _token_page(request, TokenCreateForm())
 
 
@@ -51,6 +71,7 @@ def token_list(request):
 @require_POST
 def token_create(request):
     """Issue a token and show it once, in the response itself (never stored or redirected)."""
+    _require_api_rights(request)
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
         return _token_page(request, form, status=400)

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         """Core's navbar groups and its own pages; every other app contributes from its ``ready()``."""
-        from dangjian.core.notifications import recent_todo
+        from dangjian.core.notifications import badge_label, unread_todo
         from dangjian.core.registry import (
             LOGGED_IN,
             STAFF,
@@ -35,9 +35,11 @@ class CoreConfig(AppConfig):
         ):
             register_menu_group(group)
         register_menu_entries(
-            MenuEntry("core:notification_list", _("Notifications"), "notifications", LOGGED_IN),
+            MenuEntry(
+                "core:notification_list", _("Notifications"), "notifications", LOGGED_IN, badge=badge_label
+            ),
             MenuEntry("core:audit_list", _("Audit log"), "system", "core.view_auditentry", order=10),
             MenuEntry("admin:index", _("Administration"), "system", STAFF, order=20),
         )
         register_audited_models(*self.get_models())
-        register_todo_source(TodoSource("notifications", _("Notifications"), recent_todo, order=90))
+        register_todo_source(TodoSource("notifications", _("Notifications"), unread_todo, order=90))

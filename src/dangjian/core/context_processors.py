@@ -25,6 +25,7 @@ class NavEntry:
     active: bool
     url_name: str = ""
     group: str = ""
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class NavGroup:
     @property
     def active(self) -> bool:
         return any(entry.active for entry in self.entries)
+
+    @property
+    def has_badge(self) -> bool:
+        return any(entry.badge for entry in self.entries)
 
 
 def _allowed(user, scope, entry: MenuEntry) -> bool:
@@ -74,6 +79,7 @@ def menu_for(request) -> list[NavEntry]:
                 active=request.path.startswith(url),
                 url_name=entry.url_name,
                 group=entry.group,
+                badge=entry.badge(user) if entry.badge is not None else "",
             )
         )
     return entries

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
@@ -274,9 +275,13 @@ class Notification(models.Model):
 
     Reminders of due pipeline steps, 静默支部 flags to the superior, 政治生日 greetings, dues
     arrears: time-based work writes them from tasks (``core.notifications.notify``); people read
-    them in their inbox. An org notification is seen by whoever's scope covers ``org_path`` (the
-    org and those above it). ``dedupe_key`` makes a daily task idempotent: the same reminder is
-    never written twice.
+    them in their inbox. An org notification is read by whoever holds ``permission`` (the one its
+    link's page asks) over ``org_path`` (the org and those above it): a plain 党员 of a branch
+    holds no committee permission there, so the branch's arrears and 自行脱党 warnings naming
+    other members never reach them. ``object_type``/``object_id`` name the record the link opens,
+    so opening the notice checks again that the reader still sees it. ``dedupe_key`` makes a
+    daily task idempotent: the same reminder is never written twice. Who has read a notice is in
+    ``NotificationRead`` (an org notice is shared, so it cannot carry one read flag).
     """
 
     user = models.ForeignKey(
@@ -289,13 +294,21 @@ class Notification(models.Model):
     )
     org_path = models.CharField(_("organization path"), max_length=255, blank=True, default="", db_index=True)
     org_name = models.CharField(_("organization"), max_length=200, blank=True, default="")
+    permission = models.CharField(
+        _("permission"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("What a reader must hold over the organization to receive it (app_label.codename)."),
+    )
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True, default="")
     link = models.CharField(_("link"), max_length=500, blank=True, default="")
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(_("object ID"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -303,6 +316,7 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["permission", "org_path"], name="core_notice_audience_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -314,3 +328,34 @@ class Notification(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.org_path, "")
+
+
+class NotificationRead(models.Model):
+    """That one user has read one notification (opened it or marked it read).
+
+    Org notifications are shared by everyone whose role reaches the office, so each reader keeps
+    their own mark: one secretary reading the arrears notice leaves it unread for the other. The
+    unique pair is also the index the unread count reads (one ``NOT EXISTS`` per page).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="notification_reads",
+    )
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="reads"
+    )
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification read")
+        verbose_name_plural = _("notifications read")
+        ordering = ["-read_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notification"], name="core_notification_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.notification_id}"

@@ -1,23 +1,35 @@
-"""The notifications inbox: reminders and flags addressed to the user or to organizations in
-their scope (``core.notifications``), unread first, and marking them read.
+"""The notifications inbox: reminders and flags addressed to the user, or to an office whose
+notices the user's roles allow (``core.notifications``), unread first, and marking them read.
 
-An organization's notification is shared by everyone whose scope covers the organization, so
-marking it read marks it for all of them: the office handles a reminder once.
+Each reader keeps their own read marks: an org notice read by one secretary stays unread for the
+other. Opening a notice marks it read and follows its link only after checking again that the
+reader may open it; otherwise the page explains why in plain words instead of a 403 or 404.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core.notifications import for_user
+from dangjian.core.errors import NotFound
+from dangjian.core.notifications import for_user, mark_all_read, mark_read, open_target, read_by
 from dangjian.core.pagination import paginate
+
+
+def _visible(request, pk: int):
+    """A notice the user may read; 404 otherwise (not theirs, or their role no longer reaches it)."""
+    notification = for_user(request.user).filter(pk=pk).first()
+    if notification is None:
+        raise NotFound(
+            _(
+                "This notice does not exist, or it is not addressed to you: your roles do not (or no "
+                "longer) allow you to read it."
+            )
+        )
+    return notification
 
 
 @login_required
@@ -25,31 +37,44 @@ from dangjian.core.pagination import paginate
 def notification_list(request):
     """The user's notifications, unread first and then newest first; a fixed number of queries."""
     unread_only = request.GET.get("unread") == "1"
-    notifications = for_user(request.user)
+    notifications = for_user(request.user).annotate(is_read=read_by(request.user))
     if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    ordered = notifications.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
+        notifications = notifications.filter(is_read=False)
+    ordered = notifications.order_by("is_read", "-created_at", "-id")
     page = paginate(request, ordered)
     return render(request, "core/notification_list.html", {"page": page, "unread_only": unread_only})
 
 
 @login_required
+@require_GET
+def notification_open(request, pk: int):
+    """Open a notice: mark it read and follow its link when the reader may still open it, else
+    explain (the record moved out of their scope, their role changed) instead of a 403/404."""
+    notification = _visible(request, pk)
+    mark_read(request.user, notification)
+    target = open_target(request.user, notification)
+    if target.url:
+        return redirect(target.url)
+    return render(
+        request, "core/notification_open.html", {"notification": notification, "refusal": target.refusal}
+    )
+
+
+@login_required
 @require_POST
 def notification_read(request, pk: int):
-    """Mark one notification read and follow its link when asked (404 for one the user may not see)."""
-    notification = get_object_or_404(for_user(request.user), pk=pk)
-    if notification.read_at is None:
-        for_user(request.user).filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    link = notification.link
-    if request.POST.get("follow") and link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
-        return redirect(link)
+    """Mark one notification read; with ``follow``, open it as ``notification_open`` does."""
+    notification = _visible(request, pk)
+    if request.POST.get("follow"):
+        return redirect("core:notification_open", pk=notification.pk)
+    mark_read(request.user, notification)
     return redirect("core:notification_list")
 
 
 @login_required
 @require_POST
 def notification_read_all(request):
-    """Mark every unread notification the user can see as read."""
-    count = for_user(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    """Mark every unread notification the user can see as read (for this user only)."""
+    count = mark_all_read(request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("core:notification_list")

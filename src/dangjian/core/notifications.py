@@ -1,23 +1,35 @@
 """Writing and reading notifications (reminders and flags shown in a user's inbox).
 
-Tasks call ``notify`` for an organization's office (everyone whose scope covers it sees it) or
-for one user. A ``dedupe_key`` such as ``"pipeline-due:42:2026-11-24"`` makes a task safe to run
+Tasks call ``notify`` for an organization's office or for one user. An office's notice carries
+the permission of the page its link opens (``permission="dues.view_duespayment"``): it reaches
+only readers whose role carries that permission over the organization, so a plain 党员 of a
+branch never receives the committee's arrears, 自行脱党 or development notices naming other
+members. The audience is computed again on every read (``for_user``), so a reader who loses the
+role stops seeing the notice, and opening one (``open_target``) checks that the linked record is
+still visible. A ``dedupe_key`` such as ``"pipeline-due:42:2026-11-24"`` makes a task safe to run
 twice: the second write is skipped.
+
+Each reader keeps their own read marks (``NotificationRead``): an org notice is shared, so one
+secretary reading it leaves it unread for another.
 """
 
 from __future__ import annotations
 
-import datetime
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from dangjian.core.models import Notification
+from dangjian.core.models import Notification, NotificationRead
 from dangjian.core.registry import TodoItem
-from dangjian.core.scoping import scope_of
+from dangjian.core.scoping import ORG, Scope, scope_of
+
+# The navbar badge counts at most this many and then shows "99+": its query stays bounded.
+BADGE_LIMIT = 99
 
 
 def notify(
@@ -28,11 +40,24 @@ def notify(
     link: str = "",
     org=None,
     user=None,
+    permission: str = "",
+    obj: models.Model | tuple[str, int] | None = None,
     dedupe_key: str | None = None,
 ) -> Notification | None:
-    """Write one notification for ``org`` (an Organization) or ``user``; None when deduplicated."""
+    """Write one notification for ``org`` (an Organization's office) or ``user``; None when deduplicated.
+
+    An office's notice needs ``permission``, the one its link's page asks (``"app_label.codename"``):
+    only readers holding it over ``org`` receive it. ``obj`` is the record the link opens (a model
+    instance, or ``("app_label.model", pk)``), checked again when the notice is opened.
+    """
     if (org is None) == (user is None):
         raise ValueError("A notification goes to exactly one organization or one user.")
+    if org is not None and "." not in permission:
+        raise ValueError(
+            f"The notice {kind!r} to an organization needs the permission its link's page asks "
+            "(permission='app_label.codename'): without it every member of the organization would read it."
+        )
+    object_type, object_id = _object_ref(obj)
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
@@ -41,10 +66,13 @@ def notify(
                 user=user,
                 org_path=org.path if org is not None else "",
                 org_name=(org.name if org is not None else "")[:200],
+                permission=permission,
                 kind=kind,
                 title=title[:200],
                 body=body,
                 link=link,
+                object_type=object_type,
+                object_id=object_id,
                 dedupe_key=dedupe_key or None,
             )
     except IntegrityError:
@@ -52,29 +80,147 @@ def notify(
         return None
 
 
+def _object_ref(obj) -> tuple[str, int | None]:
+    if obj is None:
+        return "", None
+    if isinstance(obj, tuple):
+        label, pk = obj
+        return label.lower(), int(pk)
+    return obj._meta.label_lower, obj.pk
+
+
+def audience_q(scope: Scope) -> Q:
+    """Office notices ``scope`` reaches: on each organization subtree it holds a role on, those
+    whose permission that role carries. One condition per assignment, whatever the notices."""
+    permissions_by_path: dict[str, set[str]] = {}
+    for grant in scope.grants:
+        if grant.tree == ORG and grant.permissions:
+            permissions_by_path.setdefault(grant.path, set()).update(grant.permissions)
+    query = Q(pk__in=[])
+    for path, permissions in sorted(permissions_by_path.items()):
+        query |= Q(org_path__startswith=path, permission__in=sorted(permissions))
+    return query
+
+
 def for_user(user) -> QuerySet[Notification]:
-    """The notifications ``user`` may read: their own and those of organizations in their scope."""
+    """The notifications ``user`` may read: their own, and their offices' whose permission they hold.
+
+    A system administrator reads every office's notices. Computed from the user's roles at the
+    time of reading: a notice stops showing as soon as the role that carried its permission is gone.
+    """
     scope = scope_of(user)
-    personal = Q(user=user)
+    personal = Q(user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     if scope.is_global:
         return Notification.objects.filter(personal | ~Q(org_path=""))
     if not scope.grants:
         return Notification.objects.filter(personal)
-    return Notification.objects.filter(personal | Notification.scope_q(scope))
+    return Notification.objects.filter(personal | (audience_q(scope) & ~Q(org_path="")))
 
 
-# How far back the 工作台 counts notifications as new: there is no read flag, so "new" is "recent".
-RECENT_DAYS = 7
+def read_by(user) -> Exists:
+    """``Exists`` of the user's read mark on the outer notification (for annotate/filter)."""
+    return Exists(NotificationRead.objects.filter(user=user, notification=OuterRef("pk")))
 
 
-def recent_todo(user) -> list[TodoItem]:
-    """The 工作台's to-do line for notifications of the last ``RECENT_DAYS`` days (one query)."""
-    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    count = for_user(user).filter(created_at__gte=since).count()
+def unread_for(user) -> QuerySet[Notification]:
+    return for_user(user).filter(~read_by(user))
+
+
+def unread_count(user, *, limit: int | None = None) -> int:
+    """How many notices ``user`` has not read (one query); with ``limit``, counts at most limit + 1."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    unread = unread_for(user)
+    if limit is not None:
+        unread = unread.values("pk")[: limit + 1]
+    return unread.count()
+
+
+def badge_label(user) -> str:
+    """The navbar badge of 消息提醒: the unread count, "99+" beyond, "" when nothing is unread."""
+    count = unread_count(user, limit=BADGE_LIMIT)
+    if not count:
+        return ""
+    return f"{BADGE_LIMIT}+" if count > BADGE_LIMIT else str(count)
+
+
+def mark_read(user, notification: Notification) -> None:
+    """Record that ``user`` read ``notification`` (once; reading again changes nothing)."""
+    NotificationRead.objects.bulk_create(
+        [NotificationRead(user=user, notification=notification)], ignore_conflicts=True
+    )
+
+
+def mark_all_read(user) -> int:
+    """Mark every notice ``user`` may read and has not read as read; returns how many."""
+    ids = list(unread_for(user).values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        NotificationRead.objects.bulk_create(
+            [NotificationRead(user=user, notification_id=pk) for pk in ids[start : start + 1000]],
+            ignore_conflicts=True,
+        )
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where opening a notice leads: ``url`` to follow, or ``refusal`` to explain instead."""
+
+    url: str = ""
+    refusal: str = ""
+
+
+def open_target(user, notification: Notification) -> Target:
+    """Check again, as the notice is opened, that the reader may follow its link.
+
+    The reader must still hold the notice's permission over its organization (for an office's
+    notice) and still see the linked record under that permission; otherwise a Chinese
+    explanation replaces the 403 or 404 the link would give.
+    """
+    link = notification.link
+    if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return Target(refusal=gettext("This notice has no page to open; everything it says is shown here."))
+    scope = scope_of(user)
+    if notification.org_path and not scope.has_perm(notification.permission, org_path=notification.org_path):
+        return Target(
+            refusal=gettext(
+                "Your roles no longer allow you to open what this notice is about. If you still handle "
+                "it, ask your organization's administrator for the role."
+            )
+        )
+    if (
+        notification.object_type
+        and notification.object_id is not None
+        and not _still_visible(user, notification)
+    ):
+        return Target(
+            refusal=gettext(
+                "The record this notice is about no longer exists or is no longer within your scope "
+                "(for example, it was moved to another organization). Nothing more needs to be done here."
+            )
+        )
+    return Target(url=link)
+
+
+def _still_visible(user, notification: Notification) -> bool:
+    try:
+        model = apps.get_model(notification.object_type)
+    except (LookupError, ValueError):
+        return False
+    manager = model._default_manager
+    queryset = manager.all()
+    if not hasattr(queryset, "visible_to"):
+        return queryset.filter(pk=notification.object_id).exists()
+    action = notification.permission or "view"
+    return queryset.visible_to(user, action).filter(pk=notification.object_id).exists()
+
+
+def unread_todo(user) -> list[TodoItem]:
+    """The 工作台's to-do line "未读消息": notices the user may read and has not (one query)."""
     return [
         TodoItem(
-            label=gettext("Notifications of the last 7 days"),
-            count=count,
-            url=reverse("core:notification_list"),
+            label=gettext("Unread notifications"),
+            count=unread_count(user),
+            url=reverse("core:notification_list") + "?unread=1",
         )
     ]

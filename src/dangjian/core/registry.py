@@ -59,6 +59,8 @@ class MenuEntry:
     ``condition(user)``, when given, must also hold: for pages whose view asks more than a
     permission held somewhere (the work queue also opens for department members; 我要报到 only for
     a user who is a party member), so the menu never offers a page that answers 403.
+    ``badge(user)``, when given, is a short text shown beside the label ("" for none), such as
+    消息提醒's unread count; it runs once per page that shows the menu, so it must cost one query.
     """
 
     url_name: str
@@ -67,6 +69,7 @@ class MenuEntry:
     permission: str
     order: int = 50
     condition: Callable[[Any], bool] | None = None
+    badge: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<id:pk>/", views.audit_detail, name="audit_detail"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/<id:pk>/", notification_views.notification_open, name="notification_open"),
     path("notifications/<id:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]

@@ -60,7 +60,17 @@ def send_reminders(today: datetime.date | None = None) -> int:
                 title = gettext("Due: “%(step)s” of %(name)s can be recorded from %(date)s") % values
         else:
             continue
-        if notify(kind=kind, title=title, link=link, org=applicant.org, dedupe_key=key) is not None:
+        written_notice = notify(
+            kind=kind,
+            title=title,
+            link=link,
+            org=applicant.org,
+            # The applicant's page: the committee's, not every member's of the branch.
+            permission="development.view_applicant",
+            obj=applicant,
+            dedupe_key=key,
+        )
+        if written_notice is not None:
             written += 1
     return written
 

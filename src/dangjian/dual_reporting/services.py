@@ -528,6 +528,12 @@ def confirm_log(log: ServiceLog, *, by) -> ServiceLog:
 # --- yearly feedback --------------------------------------------------------------------------
 
 
+def _view_permission(subject: Subject) -> str:
+    if isinstance(subject, MemberReport):
+        return "dual_reporting.view_memberreport"
+    return "dual_reporting.view_unitpairing"
+
+
 def _detail_url(subject: Subject) -> str:
     if isinstance(subject, MemberReport):
         return reverse("dual_reporting:report_detail", kwargs={"pk": subject.pk})
@@ -606,6 +612,9 @@ def send_feedback(subject: Subject, *, by, year: int, rating: str, text: str = "
             },
             body=feedback.text,
             link=_detail_url(subject),
+            # The report's or pairing's page asks it; the member reported about never reads it here.
+            permission=_view_permission(subject),
+            obj=subject,
             dedupe_key=f"dual-feedback-{type(subject).__name__.lower()}-{subject.pk}-{year}",
         )
     return feedback

@@ -48,6 +48,9 @@ def notify_six_month_arrears(today: datetime.date | None = None) -> int:
                 )
                 % {"name": member.person.name, "org": member.org.name, "months": LEAVING_STREAK},
                 link=reverse("dues:arrears_list") + f"?six=1&org={member.org_id}",
+                # The arrears list asks for it; a plain 党员 of the branch must not read of another's arrears.
+                permission="dues.view_duespayment",
+                obj=member,
                 dedupe_key=f"dues-six-months:{member.pk}:{last_paid}",
             )
             written += notice is not None

@@ -52,6 +52,9 @@ def flag_silent_branches_now(now=None) -> int:
                 % {"name": branch.name, "last": last},
                 link=reverse("life:compliance") + f"?org={branch.org_id}",
                 org=superior,
+                # The compliance page of the branch asks for it (life.views._root_org).
+                permission="life.view_meeting",
+                obj=("orgs.organization", branch.org_id),
                 dedupe_key=f"life-silent:{branch.org_id}:{since}",
             )
             written += note is not None

@@ -153,6 +153,9 @@ def send_political_birthday_notices(today: datetime.date) -> tuple[int, int]:
             title=gettext("%(count)s political birthdays next week") % {"count": len(members)},
             body="\n".join(lines),
             link=link,
+            # The 政治生日 page lists members under this permission (members.views.political_birthdays).
+            permission="members.view_partymember",
+            obj=org,
             dedupe_key=f"political-birthdays:{org.pk}:{monday.isoformat()}",
         )
         reminders += written is not None

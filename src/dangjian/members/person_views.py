@@ -11,7 +11,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -165,8 +165,11 @@ def person_reveal(request, pk: int, field: str):
         value = reveal_personal_data(
             person, field, by=request.user, reason=request.POST.get("reason", "")[:200]
         )
-    except PermissionDenied:
-        return HttpResponseForbidden(_("You are not allowed to see this person's personal information."))
+    except PermissionDenied as error:
+        # The site's 403 page (core.errors) says why; htmx shows its own short message.
+        raise DjangoPermissionDenied(
+            _("You are not allowed to see this person's personal information.")
+        ) from error
     if request.headers.get("HX-Request") == "true":
         return render(request, "core/_revealed_value.html", {"value": value, "field": field})
     return _person_page(request, person, revealed={field: value})

@@ -29,7 +29,7 @@ from dangjian.service.models import (
     RoutingRule,
     ServiceRequest,
 )
-from dangjian.service.services.rights import ACTIONS, _deny, _has_role
+from dangjian.service.services.rights import ACTIONS, VIEW, _deny, _has_role
 
 # Notification kinds (the inbox groups by them).
 NOTIFY_REMINDER = "service.reminder"
@@ -249,7 +249,21 @@ def _notify_handler(request_obj: ServiceRequest, template: str, kind: str, now: 
             department_id=request_obj.handler_department_id
         ).values_list("user_id", flat=True):
             notifications.notify(
-                kind=kind, title=title, link=link, user=_user(user_id), dedupe_key=f"{stamp}:{user_id}"
+                kind=kind,
+                title=title,
+                link=link,
+                user=_user(user_id),
+                permission=VIEW,
+                obj=request_obj,
+                dedupe_key=f"{stamp}:{user_id}",
             )
     elif request_obj.handler_org_id is not None:
-        notifications.notify(kind=kind, title=title, link=link, org=request_obj.handler_org, dedupe_key=stamp)
+        notifications.notify(
+            kind=kind,
+            title=title,
+            link=link,
+            org=request_obj.handler_org,
+            permission=VIEW,
+            obj=request_obj,
+            dedupe_key=stamp,
+        )

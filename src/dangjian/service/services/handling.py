@@ -29,7 +29,7 @@ from dangjian.service.services.common import (
     _required,
     _user,
 )
-from dangjian.service.services.rights import S, is_department_user
+from dangjian.service.services.rights import VIEW, S, is_department_user
 
 # --- handler ------------------------------------------------------------------------------------------
 
@@ -146,6 +146,8 @@ def whistle_request(
             body=note,
             link=reverse("service:request_detail", args=[request_obj.pk]),
             user=_user(user_id),
+            permission=VIEW,
+            obj=request_obj,
             dedupe_key=f"service-whistle:{calls[0].pk}:{user_id}",
         )
     return calls[0]

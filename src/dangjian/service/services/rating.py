@@ -26,7 +26,7 @@ from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.service.choices import FollowUpState
 from dangjian.service.models import DepartmentMember, RatingAttempt, RatingLevel, RatingProof, ServiceRequest
 from dangjian.service.services.common import NOTIFY_BAD_RATING, RESIDENT_NAME, _change, _now
-from dangjian.service.services.rights import S
+from dangjian.service.services.rights import VIEW, S
 
 CODE_LENGTH = 6
 WINDOW = datetime.timedelta(hours=1)
@@ -261,6 +261,8 @@ def _record_rating(
             body=comment.strip(),
             link=reverse("service:request_detail", args=[request_obj.pk]),
             org=request_obj.org,
+            permission=VIEW,
+            obj=request_obj,
             dedupe_key=f"service-bad-rating:{request_obj.pk}:{request_obj.reopen_count}",
         )
     return request_obj

@@ -31,7 +31,7 @@ from dangjian.service.services.common import (
     _notify_handler,
     _now,
 )
-from dangjian.service.services.rights import S
+from dangjian.service.services.rights import VIEW, S
 
 # --- system (tasks) -------------------------------------------------------------------------------
 
@@ -105,6 +105,8 @@ def mark_overdue(request_obj: ServiceRequest, *, now=None) -> bool:
             title=title,
             link=link,
             org=org,
+            permission=VIEW,
+            obj=request_obj,
             dedupe_key=f"service-overdue:{request_obj.pk}:{org.pk}:{request_obj.reopen_count}",
         )
     return True
@@ -139,6 +141,8 @@ def mark_whistle_overdue(call: WhistleCall, *, now=None) -> bool:
             % {"department": call.department.name, "code": call.request.tracking_code},
             link=reverse("service:request_detail", args=[call.request_id]),
             org=call.request.org,
+            permission=VIEW,
+            obj=call.request,
             dedupe_key=f"service-whistle-overdue:{call.pk}",
         )
     return True
