@@ -84,6 +84,7 @@ def queue_rollup(user, parent, children) -> list[RollupColumn]:
         "returned": gettext("Returned"),
         "review": gettext("To review"),
         "new": gettext("New"),
+        "unplaced": gettext("待定位"),
     }
     base = reverse("service:queue")
     return columns(
