@@ -135,3 +135,21 @@ def test_hours_count_only_my_confirmed_service(client, me, other):
     member = me.person.membership
     total = sum(log.hours for log in member.community_reports.get().service_logs.all())
     assert f'data-figure="hours-total">{total}<' in page
+
+
+def test_arrears_total_counts_only_months_with_a_declared_amount_and_says_how_many_lack_one(me):
+    from dangjian.dues.ledger import arrears_window
+    from dangjian.mine.selectors import my_dues
+
+    member = me.person.membership
+    found = my_dues(member)
+    first, last = arrears_window()
+    paid = set(member.dues_payments.values_list("month", flat=True))
+    unpaid = [month for month in found.arrears if month.month not in paid]
+    assert len(unpaid) == len(found.arrears)
+    this_year = [month for month in unpaid if month.month.year == current_month().year]
+    earlier = [month for month in unpaid if month.month.year < current_month().year]
+    assert found.arrears_total == sum(month.amount for month in this_year)
+    assert all(month.amount == Decimal("40.00") for month in this_year)
+    assert found.arrears_without_amount == len(earlier) > 0
+    assert all(first <= month.month <= last for month in found.arrears)
