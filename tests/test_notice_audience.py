@@ -212,7 +212,7 @@ SCENARIOS: dict[str, Callable] = {
     "service.services.system:mark_overdue": _service_overdue,
     "service.services.system:mark_whistle_overdue": _service_whistle,
     "service.services.handling:whistle_request": _service_whistle,
-    "service.services.rating:rate_request": _service_bad_rating,
+    "service.services.rating:_record_rating": _service_bad_rating,
 }
 
 
