@@ -426,6 +426,8 @@ def map_page(request):
         "data_url": reverse("service:map_data") + "?" + query.urlencode(),
         "tile_url": settings.TILE_URL,
         "labels": {
+            # The legend's heading: the figure the grids are coloured by.
+            "legend_title": str({name: label for name, label, _better in MAP_FIGURES}[figure]),
             "no_data": _("No data"),
             "grid_figures": _("Figures of this grid"),
             "grid_requests": _("Requests behind this number"),
