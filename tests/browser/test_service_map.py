@@ -109,6 +109,9 @@ def test_the_grid_map_of_a_street_draws_every_grid_on_a_desktop(
 ):
     grids = _street_with_grids(world, service_world)
     log_in(desktop_page, "district_admin", PASSWORD)
+    # At 1280 px the figures' tables show every column.
+    desktop_page.goto(reverse("service:figures") + f"?node={world.street.pk}")
+    assert desktop_page.locator("table.dj-figure-table").first.locator("thead th:visible").count() == 8
     _check_map(desktop_page, world, grids, 1280)
     # a grid's popup links to its figures
     desktop_page.locator("#dj-map path.leaflet-interactive").first.click(force=True)
@@ -125,4 +128,13 @@ def test_the_grid_map_and_the_figures_work_on_a_phone(phone_page, world, service
     expect(phone_page.locator("main h1")).to_contain_text("诉求数据统计")
     expect(phone_page.locator("[data-figure-link]")).to_have_count(7)
     assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    # The breakdown tables keep 满意率, 办理时长 and 当前超期 in view without sideways scrolling.
+    table = phone_page.locator("table.dj-figure-table").first
+    headers = [text.strip() for text in table.locator("thead th:visible").all_inner_texts()]
+    assert headers[1:] == ["满意率", "平均办理时长（工作小时）", "当前超期"], headers
+    assert table.locator("tbody tr").first.locator("td:visible").count() == 3
+    for region in phone_page.locator("div.table-responsive:has(table.dj-figure-table)").all():
+        assert region.evaluate("element => element.scrollWidth <= element.clientWidth"), (
+            "a table scrolls sideways"
+        )
     assert_accessible(phone_page)
