@@ -29,8 +29,10 @@
   var GOOD_TO_BAD = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
   var LIGHT_TO_DARK = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
   var EMPTY = "#d9d9d9";
-  // A grid's name is written on it once it is at least this wide on screen (px).
-  var LABEL_MIN_WIDTH = 64;
+  // A grid's name is written on it when it fits: wrapped to the grid's width on screen, at about
+  // this many px per character and per line (.dj-grid-name in map.html), and three characters a line at least.
+  var LABEL_CHAR_PX = 12;
+  var LABEL_LINE_PX = 16;
 
   // Classes are built on the values as shown (a rate to 0.1 %, a count whole), so a grid's colour
   // always matches the number its tooltip shows, and each legend row ends one step below the next
@@ -123,11 +125,19 @@
         grids.eachLayer(function (layer) {
           var bounds = layer.getBounds();
           if (!view.intersects(bounds)) return;
-          var width = map.latLngToContainerPoint(bounds.getNorthEast()).x -
-            map.latLngToContainerPoint(bounds.getSouthWest()).x;
-          if (width < LABEL_MIN_WIDTH) return;
+          var northEast = map.latLngToContainerPoint(bounds.getNorthEast());
+          var southWest = map.latLngToContainerPoint(bounds.getSouthWest());
+          var width = northEast.x - southWest.x - 8;
+          var height = southWest.y - northEast.y - 8;
+          var name = layer.feature.properties.name;
+          var perLine = Math.floor(width / LABEL_CHAR_PX);
+          if (perLine < 3 || Math.ceil(name.length / perLine) * LABEL_LINE_PX > height) return;
           L.marker(bounds.getCenter(), {
-            icon: L.divIcon({ className: "dj-grid-name", html: "<span>" + escapeHtml(layer.feature.properties.name) + "</span>", iconSize: null }),
+            icon: L.divIcon({
+              className: "dj-grid-name",
+              html: '<span style="max-width:' + Math.round(width) + 'px">' + escapeHtml(name) + "</span>",
+              iconSize: null,
+            }),
             interactive: false,
             keyboard: false,
           }).addTo(names);
@@ -157,7 +167,7 @@
       var legend = L.control({ position: "bottomright" });
       legend.onAdd = function () {
         var div = L.DomUtil.create("div", "dj-legend");
-        var rows = ['<strong class="d-block">' + escapeHtml(labels.legend_title) + "</strong>"];
+        var rows = [];
         scale.ranges(values, rate).forEach(function (range) {
           var text;
           if (range.to === null) text = "≥ " + show(range.from);
@@ -166,7 +176,7 @@
           rows.push('<span data-range><i style="background:' + colour(range.from) + '"></i>' + escapeHtml(text) + "</span>");
         });
         rows.push('<span><i style="background:' + EMPTY + '"></i>' + escapeHtml(labels.no_data) + "</span>");
-        div.innerHTML = rows.join("<br>");
+        div.innerHTML = "<strong class=\"d-block\">" + escapeHtml(labels.legend_title) + "</strong>" + rows.join("<br>");
         return div;
       };
       legend.addTo(map);
