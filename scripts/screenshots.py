@@ -63,6 +63,9 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
         return only is None or name in only
 
     page.context.clear_cookies()
+    if want("landing"):  # the front door for a visitor who is not signed in: portal or login
+        page.goto(f"{base}/")
+        shoot(page, "landing", width)
     if want("login"):
         page.goto(f"{base}/accounts/login/")
         shoot(page, "login", width)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -10,10 +12,14 @@ import sys
 import threading
 import time
 import unicodedata
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from dangjian.cli import format_table
+
+ROOT = Path(__file__).resolve().parent.parent
 
 START_TIMEOUT_SECONDS = 240
 STOP_TIMEOUT_SECONDS = 30
@@ -113,6 +119,28 @@ def test_demo_serves_the_login_page_in_chinese_and_ctrl_c_stops_every_process(tm
         assert status == 200
         assert content_type.startswith("text/css")
 
+        # The residents' door: printed with the port asked for, and / leads there.
+        assert f"http://127.0.0.1:{port}/portal/" in demo.output
+        status, _type, landing = fetch(f"http://127.0.0.1:{port}/")
+        assert status == 200 and 'href="/portal/" data-door="portal"' in landing
+        # The banner is the last thing printed before the server's own lines: no start-up noise
+        # (the worker's first round of jobs) after it.
+        banner_start = demo.output.index("dangjian is running at")
+        assert not re.search(
+            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO ", demo.output[banner_start:], re.M
+        ), demo.output
+
+        # A refused request logs one line, not a traceback.
+        assert refused_as_resident(f"http://127.0.0.1:{port}") == 403
+        deadline = time.monotonic() + 30
+        while (
+            "Forbidden (Permission denied): /core/audit/" not in demo.output and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        assert "Forbidden (Permission denied): /core/audit/" in demo.output, demo.output
+        time.sleep(0.5)  # a traceback would follow its warning line at once
+        assert "Traceback" not in demo.output, demo.output
+
         demo.process.send_signal(signal.SIGINT)
         assert demo.process.wait(STOP_TIMEOUT_SECONDS) == 0, demo.output
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
@@ -124,6 +152,25 @@ def test_demo_serves_the_login_page_in_chinese_and_ctrl_c_stops_every_process(tm
         if demo.process.poll() is None:
             demo.process.kill()
             demo.process.wait()
+
+
+def refused_as_resident(base: str) -> int:
+    """Sign in as the demo's resident (no staff rights) and open the audit log: the status."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base}/accounts/login/", timeout=30) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "jumin", "password": "dangjian-demo-2026"}
+    ).encode()
+    login = urllib.request.Request(
+        f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    opener.open(login, timeout=30).close()
+    try:
+        with opener.open(f"{base}/core/audit/", timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def own_env(data_dir: Path) -> dict[str, str]:
@@ -229,7 +276,27 @@ def test_manage_passes_its_arguments_to_django(tmp_path):
     assert "System check identified" in result.stdout
 
 
-def test_help_lists_the_commands_and_documents_the_environment_variables():
+def readme_environment_variables() -> set[str]:
+    """The names in the README's configuration table (``…_END_HOUR`` after ``…_START_HOUR`` in a
+    cell expands to the full name), and any DANGJIAN_* named elsewhere in the README."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    names: set[str] = set()
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        previous = ""
+        for name in re.findall(r"`([^`]+)`", line.split("|")[1]):
+            if name.startswith("…"):
+                suffix = name[1:]
+                name = "_".join(previous.split("_")[: -suffix.count("_")]) + suffix
+            names.add(name)
+            previous = name
+    names |= set(re.findall(r"\bDANGJIAN_[A-Z0-9_]*[A-Z0-9]\b", readme))
+    return names
+
+
+def test_help_lists_the_commands_and_every_environment_variable_of_the_readme_on_one_line_each():
     result = subprocess.run(
         [sys.executable, "-m", "dangjian", "--help"], capture_output=True, text=True, timeout=60
     )
@@ -237,19 +304,21 @@ def test_help_lists_the_commands_and_documents_the_environment_variables():
     assert result.returncode == 0
     for command in ["demo", "serve", "generate", "worker", "manage"]:
         assert command in result.stdout
-    for name in [
+    documented = readme_environment_variables()
+    assert {
         "DANGJIAN_DATA_DIR",
         "DATABASE_URL",
         "REDIS_URL",
-        "DANGJIAN_SECRET_KEY",
-        "DANGJIAN_ENCRYPTION_KEY",
-        "DANGJIAN_ALLOWED_HOSTS",
-        "DANGJIAN_TILE_URL",
-        "DANGJIAN_DEBUG",
-        "DANGJIAN_TRUST_PROXY",
-        "DANGJIAN_CSRF_TRUSTED_ORIGINS",
-    ]:
-        assert name in result.stdout
+        "DANGJIAN_SERVICE_OFFICE_END_HOUR",
+    } <= documented
+    environment = result.stdout.split("environment:\n", 1)[1].splitlines()
+    listed = {}
+    for line in environment:
+        match = re.fullmatch(r"  ([A-Z][A-Z0-9_]+) +(\S.*)", line)
+        assert match, f"not one variable with its meaning on one line: {line!r}"
+        listed[match.group(1)] = match.group(2)
+    assert set(listed) == documented
+    assert all("(default: " in meaning for meaning in listed.values())
 
 
 def display_column(line: str, text: str) -> int:

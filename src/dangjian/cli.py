@@ -26,26 +26,77 @@ DEMO_WORKERS = 2
 READY_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 10
 
-ENVIRONMENT_HELP = """\
-environment:
-  DANGJIAN_DATA_DIR               data directory: SQLite database, generated keys, uploads,
-                                  collected static files (default: ./dangjian-data)
-  DATABASE_URL                    database, e.g. postgres://user:pass@host:5432/dangjian
-                                  (default: SQLite in the data directory)
-  REDIS_URL                       Redis for the shared cache, sessions and task queue (RQ; the worker
-                                  then runs an RQ worker), e.g. redis://127.0.0.1:6379/0
-  DANGJIAN_SECRET_KEY             Django secret key (default: generated into the data directory)
-  DANGJIAN_ENCRYPTION_KEY         Fernet key(s) for ID numbers and phones, comma-separated; the
-                                  first encrypts, the others still decrypt (key rotation)
-                                  (default: generated into the data directory; back it up)
-  DANGJIAN_LOOKUP_KEY             key of the hashes that find people by ID number or phone; never
-                                  changes (default: generated into the data directory; back it up)
-  DANGJIAN_ALLOWED_HOSTS          host names served, comma-separated (default: 127.0.0.1,localhost)
-  DANGJIAN_CSRF_TRUSTED_ORIGINS   origins allowed to post forms behind a proxy, e.g. https://dj.example.gov.cn
-  DANGJIAN_TRUST_PROXY            trust X-Forwarded-For from your own reverse proxy (default: false)
-  DANGJIAN_TILE_URL               map tile URL template (天地图 or an intranet server; default: none)
-  DANGJIAN_DEBUG                  Django debug mode; never in production (default: false)
-"""
+# Every environment variable the README's configuration table documents, one line each in
+# ``--help`` (tests/test_cli.py compares the two): (name, meaning, default).
+ENVIRONMENT: list[tuple[str, str, str]] = [
+    (
+        "DANGJIAN_DATA_DIR",
+        "data directory: SQLite database, generated keys, uploads, static files",
+        "./dangjian-data",
+    ),
+    (
+        "DATABASE_URL",
+        "database, e.g. postgres://user:pass@host:5432/dangjian",
+        "SQLite in the data directory",
+    ),
+    (
+        "REDIS_URL",
+        "shared cache, sessions and task queue (RQ), e.g. redis://127.0.0.1:6379/0",
+        "local memory",
+    ),
+    ("DANGJIAN_SECRET_KEY", "Django secret key", "generated into the data directory"),
+    (
+        "DANGJIAN_ENCRYPTION_KEY",
+        "Fernet key(s) for ID numbers and phones, comma-separated; the first encrypts",
+        "generated; back it up",
+    ),
+    (
+        "DANGJIAN_LOOKUP_KEY",
+        "key of the hashes that find people by ID number or phone; never changes",
+        "generated; back it up",
+    ),
+    ("DANGJIAN_ALLOWED_HOSTS", "host names served, comma-separated", "127.0.0.1,localhost"),
+    (
+        "DANGJIAN_CSRF_TRUSTED_ORIGINS",
+        "origins allowed to post forms behind a proxy, e.g. https://dj.example.gov.cn",
+        "none",
+    ),
+    ("DANGJIAN_TRUST_PROXY", "trust X-Forwarded-For from your own reverse proxy", "false"),
+    (
+        "DANGJIAN_TILE_URL",
+        "map tile URL template (天地图 or an intranet server)",
+        "none: grids on a blank canvas",
+    ),
+    (
+        "DANGJIAN_PUBLIC_URL",
+        "the address residents reach the platform at, for links in text messages",
+        "none",
+    ),
+    (
+        "DANGJIAN_SMS_BACKEND",
+        "import path of a send(phone, text) function for codes and rating invitations",
+        "write them to the log",
+    ),
+    (
+        "DANGJIAN_SERVICE_EARLY_MARGIN_HOURS",
+        "提前办结: resolved at least this many hours before the deadline",
+        "24",
+    ),
+    ("DANGJIAN_SERVICE_RATING_INVITE_DAYS", "days after 办结 the resident is invited to rate", "3"),
+    ("DANGJIAN_SERVICE_OFFICE_START_HOUR", "hour office hours start, for working-hour time limits", "9"),
+    ("DANGJIAN_SERVICE_OFFICE_END_HOUR", "hour office hours end", "17"),
+    ("DANGJIAN_TRANSFER_VALID_DAYS", "days a transfer letter (组织关系介绍信) stays valid", "90"),
+    ("DANGJIAN_DEBUG", "Django debug mode; never in production", "false"),
+]
+
+
+def _environment_help() -> str:
+    width = max(len(name) for name, _meaning, _default in ENVIRONMENT) + 2
+    lines = [f"  {name:<{width}}{meaning} (default: {default})" for name, meaning, default in ENVIRONMENT]
+    return "environment:\n" + "\n".join(lines) + "\n"
+
+
+ENVIRONMENT_HELP = _environment_help()
 
 
 def _setup_django() -> None:
@@ -149,6 +200,45 @@ def _stop_group(pgid: int, children: Sequence[subprocess.Popen]) -> None:
         child.wait()
 
 
+def _run_first_worker_round(env: dict[str, str]) -> None:
+    """Run the periodic jobs' first round (reminders, overdue marks, rating invitations …) before
+    the server starts, so its log lines come before the banner instead of burying it."""
+    print("Running the background jobs once…", flush=True)
+    subprocess.run([sys.executable, "-m", "dangjian", "manage", "worker", "--once"], env=env, check=False)
+
+
+def _quiet_worker_env(env: dict[str, str]) -> dict[str, str]:
+    """The demo's worker logs warnings only (unless DANGJIAN_LOG_LEVEL says otherwise): a line per
+    task every few minutes would scroll the banner away, while the text messages a resident
+    needs (verification codes, rating links: warnings of ``dangjian.sms``) still show."""
+    return {**env, "DANGJIAN_LOG_LEVEL": os.environ.get("DANGJIAN_LOG_LEVEL", "WARNING")}
+
+
+def demo_banner(url: str, logins: Sequence[Sequence[str]]) -> str:
+    """What the demo prints once the server answers: the two doors (residents' portal, staff
+    login), the logins of the demo users, and where the demo's text messages appear."""
+    doors = format_table(
+        ["入口 Entrance", "地址 Address"],
+        [
+            ["居民服务 Residents' portal (no account)", f"{url}portal/"],
+            ["工作人员登录 Staff login", f"{url}accounts/login/"],
+        ],
+    )
+    lines = ["", f"dangjian is running at {url}", "", doors]
+    if logins:
+        lines += [
+            "",
+            format_table(["角色 Role", "用户名 Username", "密码 Password", "说明 Description"], logins),
+        ]
+    lines += [
+        "",
+        "No text message leaves the demo: a resident's verification code and rating link appear below",
+        "as a log line (dangjian.sms).",
+        "Press Ctrl-C to stop.",
+    ]
+    return "\n".join(lines)
+
+
 class _Stop(Exception):
     """Raised by the signal handler to leave the supervision loop."""
 
@@ -173,10 +263,11 @@ def demo(args: argparse.Namespace) -> int:
     from django.db import connections
 
     connections.close_all()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    _run_first_worker_round(env)
 
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
     server_command = [
         sys.executable,
         "-m",
@@ -208,7 +299,7 @@ def demo(args: argparse.Namespace) -> int:
         pgid = server.pid
         worker = subprocess.Popen(
             [sys.executable, "-m", "dangjian", "worker"],
-            env=env,
+            env=_quiet_worker_env(env),
             process_group=pgid,
             preexec_fn=_set_parent_death_signal,
         )
@@ -218,14 +309,7 @@ def demo(args: argparse.Namespace) -> int:
         if not _wait_until_answering(url + "accounts/login/", children):
             print(f"The server did not start on {url}; see the messages above.", file=sys.stderr)
             return 1
-        print()
-        print(f"dangjian is running at {url}", flush=True)
-        logins = _demo_logins()
-        if logins:
-            print()
-            print(format_table(["角色 Role", "用户名 Username", "密码 Password", "说明 Description"], logins))
-        print()
-        print("Press Ctrl-C to stop.", flush=True)
+        print(demo_banner(url, _demo_logins()), flush=True)
         while True:
             for child in children:
                 if child.poll() is not None:

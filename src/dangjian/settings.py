@@ -227,7 +227,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Refused requests (4xx) log one line, without the traceback Django attaches (core/log_filters.py).
+    "filters": {"refusals": {"()": "dangjian.core.log_filters.NoTracebackForRefusals"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("DANGJIAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -21,7 +21,7 @@ def _audit_line_without_place(world) -> dict:
 
 
 ROUTES: list[Route] = [
-    Route("home"),
+    Route("home", anonymous="public"),  # an anonymous visitor gets the landing page (two doors)
     Route("core:audit_list", persona="district_admin", denied_persona="secretary_a"),
     Route(
         "core:audit_detail",

@@ -151,3 +151,29 @@ def test_meeting_page_shows_the_qr_code_only_while_check_in_is_open(client, worl
     assert "<svg" in open_body and open_meeting.check_in_token in open_body
     assert "<svg" not in later_body and later.check_in_token not in later_body
     assert timezone.now() < later.starts_at
+
+
+def test_the_qr_code_note_states_the_day_of_the_window_not_only_its_times(
+    client, world, secretary_a, member_a
+):
+    import re
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    meeting = plain_meeting(world.branch_a1, "支部委员会", starts_in=datetime.timedelta(minutes=10))
+    opens, closes = services.check_in_window(meeting)
+    client.force_login(secretary_a)
+
+    page = client.get(
+        reverse("life:meeting_detail", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    note = re.search(r'id="check-in-window">(.*?)</p>', page, re.S).group(1)
+    opens, closes = timezone.localtime(opens), timezone.localtime(closes)
+    if opens.date() == closes.date():  # "on Dec. 6, 2026, from 09:30 to 11:00"
+        with translation.override("en"):
+            assert date_format(opens, "DATE_FORMAT") in note
+    else:  # a window across midnight: "from 2026-12-06 23:05 to 2026-12-07 01:35"
+        assert opens.strftime("%Y-%m-%d") in note and closes.strftime("%Y-%m-%d") in note
+    assert opens.strftime("%H:%M") in note and closes.strftime("%H:%M") in note

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
@@ -96,3 +97,20 @@ def test_a_file_that_is_not_an_image_is_refused(request_obj):
     assert refusal.value.field == "photo"
     assert not RequestPhoto.objects.exists()
     assert not request_obj.events.filter(action="photo").exists()
+
+
+def test_the_timeline_names_a_photos_kind_in_chinese_not_by_its_code(client, request_obj, secretary_a):
+    services.add_photo(
+        request_obj,
+        upload=SimpleUploadedFile("a.jpg", jpeg_bytes(64, 48, gps=False), content_type="image/jpeg"),
+        kind=PhotoKind.RESULT,
+        by=secretary_a,
+    )
+    client.force_login(secretary_a)
+
+    page = client.get(
+        reverse("service:request_detail", args=[request_obj.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "照片类型：处置结果" in page
+    assert "照片类型：result" not in page

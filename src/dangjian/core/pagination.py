@@ -3,8 +3,12 @@
 A district's tables hold hundreds of thousands of residents and audit lines, where a
 ``COUNT(*)`` for "page 3 of 14,000" scans the whole filtered table on every page view
 (DESIGN.md, principle 7). Pages here fetch ``per_page + 1`` rows with a bounded offset: the
-extra row says whether a next page exists, and pages show "第 N 页" with previous/next links
-instead of a total.
+extra row says whether a next page exists, and pages show "第 N 页" with previous/next links.
+
+The list's size is shown as a total where that is cheap and as an estimate where it is not
+(``Page.total``): on the last page the total is known without a query; otherwise one count
+bounded to ``COUNT_LIMIT`` rows ("共 N 条"); past that bound, PostgreSQL's planner estimate
+("约 N 条"), or "超过 10,000 条" on a database without one.
 
 Use in a view::
 
@@ -27,17 +31,83 @@ the queryset are honoured: the page costs one query plus one per prefetch, alway
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import QuerySet
 
 PAGE_PARAMETER = "page"
 # Deep offsets get slower on every database; past this many rows the user is asked to narrow
 # the search instead of paging further (nobody reads page 2,000 of a list).
 MAX_OFFSET = 10_000
+# A list is counted exactly up to this many rows (a bounded scan); a longer one is estimated.
+COUNT_LIMIT = 10_000
+# A search read in name order (``core.search.NameOrderSearch``) counts by its own id scans, which
+# cost more per row than a COUNT: past this many matches it says "more than".
+SEARCH_COUNT_LIMIT = 1_000
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows a list holds: ``count`` exactly, about (``estimated``), or more than it."""
+
+    count: int
+    estimated: bool = False
+    at_least: bool = False
+
+
+def _planner_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows ``queryset`` returns (its EXPLAIN, no scan); None elsewhere."""
+    if queryset.db and not queryset.query.is_sliced:
+        from django.db import connections
+
+        if connections[queryset.db].vendor != "postgresql":
+            return None
+        try:
+            plan = json.loads(queryset.order_by().explain(format="json"))
+        except (DatabaseError, ValueError, TypeError):
+            return None
+        if isinstance(plan, list) and plan and isinstance(plan[0], dict):
+            rows = plan[0].get("Plan", {}).get("Plan Rows")
+            return int(rows) if isinstance(rows, int | float) else None
+    return None
+
+
+def _two_figures(number: int) -> int:
+    """An estimate rounded to two significant figures (712,345 → 710,000): no false precision."""
+    digits = len(str(number))
+    return round(number, -(digits - 2)) if digits > 2 else number
+
+
+def count_rows(queryset: QuerySet | Sequence[Any]) -> Total | None:
+    """The size of a list at a bounded cost: exact up to ``COUNT_LIMIT`` rows, estimated past it;
+    None for a source that can be neither counted nor measured cheaply."""
+    bounded_count = getattr(queryset, "bounded_count", None)
+    if bounded_count is not None:
+        count = bounded_count(SEARCH_COUNT_LIMIT + 1)
+        if count <= SEARCH_COUNT_LIMIT:
+            return Total(count)
+        return Total(SEARCH_COUNT_LIMIT, at_least=True)
+    if not isinstance(queryset, QuerySet):
+        try:
+            return Total(len(queryset))
+        except TypeError:
+            return None
+    # Ordering costs a sort of every matching row before the limit applies; a count needs none,
+    # except under DISTINCT, where the ordering's columns are part of what is distinct.
+    counted = queryset if queryset.query.distinct else queryset.order_by()
+    count = counted[: COUNT_LIMIT + 1].count()
+    if count <= COUNT_LIMIT:
+        return Total(count)
+    estimate = _planner_estimate(queryset)
+    if estimate is not None:
+        return Total(_two_figures(max(estimate, COUNT_LIMIT + 1)), estimated=True)
+    return Total(COUNT_LIMIT, at_least=True)
 
 
 @dataclass
@@ -51,6 +121,10 @@ class Page:
     # True when the requested page lay beyond MAX_OFFSET and the last reachable page is shown.
     is_capped: bool = False
     parameter: str = PAGE_PARAMETER
+    # What was paged, for ``total`` (counted only when a template asks for it), and whether this
+    # page holds its last rows (then the total is known without counting).
+    source: QuerySet | Sequence[Any] | None = field(default=None, repr=False)
+    is_last: bool = False
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
@@ -79,6 +153,15 @@ class Page:
 
     def end_index(self) -> int:
         return (self.number - 1) * self.per_page + len(self.object_list)
+
+    @cached_property
+    def total(self) -> Total | None:
+        """The list's size: free on its last page, one bounded count (or an estimate) otherwise."""
+        if self.is_last and (self.object_list or self.number == 1):
+            return Total(self.end_index())
+        if self.source is None:
+            return None
+        return count_rows(self.source)
 
 
 def _page_number(raw: str | None, last_allowed: int) -> tuple[int, bool]:
@@ -117,4 +200,6 @@ def paginate(
         has_next=has_next,
         is_capped=capped,
         parameter=parameter,
+        source=queryset,
+        is_last=len(rows) <= per_page,
     )

@@ -291,6 +291,11 @@ class NameOrderSearch:
                 ids.append(pk)
         return ids[:stop]
 
+    def bounded_count(self, limit: int) -> int:
+        """How many rows match, counted up to ``limit`` (the list's "共 N 条"): the same two id
+        scans as a page, stopped at ``limit``, so the count is exactly what paging would show."""
+        return len(self._ids(limit))
+
     def __getitem__(self, item: slice) -> list:
         if not isinstance(item, slice) or item.stop is None or item.step is not None:
             raise TypeError("NameOrderSearch takes a bounded slice")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
@@ -29,13 +30,26 @@ def _url_or_none(name: str, **kwargs) -> str | None:
 # --- Workbench -------------------------------------------------------------------------------
 
 
-@login_required
 @require_safe
 def home(request):
     """The workbench: the cards and to-dos apps contribute (registry ``dashboard_cards`` and
-    ``todo_sources``: where the user's roles apply, recent notifications, …) and the sections."""
+    ``todo_sources``: where the user's roles apply, recent notifications, …) and the sections.
+    An anonymous visitor gets the landing page instead of a redirect to the login form."""
+    if not request.user.is_authenticated:
+        return landing(request)
     cards, todos = dashboard_for(request)
     return render(request, "core/home.html", {"cards": cards, "todos": todos})
+
+
+def landing(request):
+    """The front door for a visitor who is not signed in: residents go to the portal (no account
+    needed), staff to the login form. It names nobody and reads no records, so it is safe to
+    show to anyone; the portal's door is left out when the portal app is not installed."""
+    return render(
+        request,
+        "core/landing.html",
+        {"portal_url": _url_or_none("portal:index"), "login_url": resolve_url(settings.LOGIN_URL)},
+    )
 
 
 # --- Audit log -------------------------------------------------------------------------------

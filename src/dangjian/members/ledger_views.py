@@ -117,6 +117,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "export_query": keep.urlencode(),
             "can_add": scope_of(request.user).has_any(ADD),
             "filtered": bool(_active_filters(request, filterset)),
+            # Counted on the phone's folded filter panel's button ("筛选 2").
+            "filter_count": len(_active_filters(request, filterset)),
             "today": today,
         },
     )

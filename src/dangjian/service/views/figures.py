@@ -171,6 +171,12 @@ LINE_FIGURES = [
 ]
 
 
+# The columns a phone keeps (375 px holds the name and three numbers): how residents rated the
+# work, how long it took and what is late now; the counts and the other rates are in the cards
+# above the tables and in every column from 768 px.
+PHONE_FIGURES = frozenset({"service.satisfaction_rate", "service.average_hours", "service.overdue"})
+
+
 def _cells(
     row_figures: figures.Figures, scope: figures.Scope, period: Period, *, overdue: bool = True
 ) -> list[dict]:
@@ -179,7 +185,7 @@ def _cells(
     cells = []
     for key, note in LINE_FIGURES:
         if key == "service.overdue" and not overdue:
-            cells.append({"text": "—", "url": "", "title": ""})
+            cells.append({"text": "—", "url": "", "title": "", "phone": True})
             continue
         title = f"{getattr(row_figures, note[0])} / {getattr(row_figures, note[1])}" if note else ""
         cells.append(
@@ -187,19 +193,27 @@ def _cells(
                 "text": _shown(key, row_figures),
                 "url": figure_url(LIST_FIGURE[key], scope, period),
                 "title": title,
+                "phone": key in PHONE_FIGURES,
             }
         )
     return cells
 
 
 COLUMNS = [
-    pgettext_lazy("service figure", "Received"),
-    pgettext_lazy("service figure", "Resolved"),
-    gettext_lazy("On-time resolution rate"),
-    gettext_lazy("Early resolution rate"),
-    gettext_lazy("Satisfaction rate"),
-    gettext_lazy("Average handling time (working hours)"),
-    gettext_lazy("Overdue now"),
+    {"label": label, "phone": key in PHONE_FIGURES}
+    for (key, _note), label in zip(
+        LINE_FIGURES,
+        [
+            pgettext_lazy("service figure", "Received"),
+            pgettext_lazy("service figure", "Resolved"),
+            gettext_lazy("On-time resolution rate"),
+            gettext_lazy("Early resolution rate"),
+            gettext_lazy("Satisfaction rate"),
+            gettext_lazy("Average handling time (working hours)"),
+            gettext_lazy("Overdue now"),
+        ],
+        strict=True,
+    )
 ]
 
 
@@ -426,6 +440,8 @@ def map_page(request):
         "data_url": reverse("service:map_data") + "?" + query.urlencode(),
         "tile_url": settings.TILE_URL,
         "labels": {
+            # The legend's heading: the figure the grids are coloured by.
+            "legend_title": str({name: label for name, label, _better in MAP_FIGURES}[figure]),
             "no_data": _("No data"),
             "grid_figures": _("Figures of this grid"),
             "grid_requests": _("Requests behind this number"),

@@ -30,7 +30,7 @@ from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolati
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.models import Organization
 from dangjian.service import services
-from dangjian.service.choices import OPEN_STATES, RequestState, TimeLimitUnit, WhistleState
+from dangjian.service.choices import OPEN_STATES, PhotoKind, RequestState, TimeLimitUnit, WhistleState
 from dangjian.service.forms import (
     ACTION_FORMS,
     CategoryForm,
@@ -98,6 +98,8 @@ DATA_LABELS = {
     "kind": gettext_lazy("Photo kind"),
     "to": gettext_lazy("To"),
 }
+# Event data stored as a choice's code ("report"), shown by its label ("上报时").
+DATA_CHOICES = {"kind": PhotoKind}
 
 
 # --- who reads what ---------------------------------------------------------------------------------
@@ -185,6 +187,8 @@ def _data_rows(event) -> list[dict]:
             rows.append({"label": label, "old": _as_time(value[0]), "new": _as_time(value[1])})
         elif isinstance(value, bool):
             rows.append({"label": label, "value": _("Yes") if value else _("No")})
+        elif key in DATA_CHOICES and value in DATA_CHOICES[key].values:
+            rows.append({"label": label, "value": DATA_CHOICES[key](value).label})
         else:
             rows.append({"label": label, "value": _as_time(value)})
     return rows

@@ -29,18 +29,50 @@
   var GOOD_TO_BAD = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
   var LIGHT_TO_DARK = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
   var EMPTY = "#d9d9d9";
+  // A grid's name is written on it when it fits: wrapped to the grid's width on screen, at about
+  // this many px per character and per line (.dj-grid-name in map.html), and three characters a line at least.
+  var LABEL_CHAR_PX = 12;
+  var LABEL_LINE_PX = 16;
 
-  function classes(values) {
-    var sorted = values.slice().sort(function (a, b) { return a - b; });
-    var breaks = [];
-    for (var i = 1; i < 5; i++) breaks.push(sorted[Math.floor((i * sorted.length) / 5)]);
-    return breaks.filter(function (value, index) { return index === 0 || value !== breaks[index - 1]; });
-  }
-  function classOf(value, breaks) {
-    var index = 0;
-    while (index < breaks.length && value >= breaks[index]) index++;
-    return index;
-  }
+  // Classes are built on the values as shown (a rate to 0.1 %, a count whole), so a grid's colour
+  // always matches the number its tooltip shows, and each legend row ends one step below the next
+  // row's start: 0, 1–4, 5–9, ≥ 10 (not 0–5, 5–10, where 5 would sit in two rows).
+  var scale = {
+    step: function (rate) { return rate ? 0.001 : 1; },
+    shown: function (value, rate) {
+      if (value === null) return null;
+      return rate ? Math.round(value * 1000) / 1000 : Math.round(value);
+    },
+    breaks: function (values) {
+      var sorted = values.slice().sort(function (a, b) { return a - b; });
+      var breaks = [];
+      for (var i = 1; i < 5; i++) breaks.push(sorted[Math.floor((i * sorted.length) / 5)]);
+      // Distinct, and above the smallest value (a break at the minimum would leave a class empty).
+      return breaks.filter(function (value, index) {
+        return value > sorted[0] && (index === 0 || value !== breaks[index - 1]);
+      });
+    },
+    classOf: function (value, breaks) {
+      var index = 0;
+      while (index < breaks.length && value >= breaks[index]) index++;
+      return index;
+    },
+    // The legend's rows, lowest first: {from, to} (to null for the open-ended last row).
+    ranges: function (values, rate) {
+      if (!values.length) return [];
+      var step = scale.step(rate);
+      var breaks = scale.breaks(values);
+      var starts = [Math.min.apply(null, values)].concat(breaks);
+      var largest = Math.max.apply(null, values);
+      return starts.map(function (from, index) {
+        if (index + 1 < starts.length) {
+          return { from: from, to: Math.round((starts[index + 1] - step) * 1000) / 1000 };
+        }
+        return { from: from, to: from === largest ? from : null };
+      });
+    },
+  };
+  window.djMapScale = scale; // for the browser tests of the legend's ranges
 
   fetch(element.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
@@ -50,18 +82,18 @@
     .then(function (data) {
       var rate = /_rate$/.test(data.figure);
       var values = data.features
-        .map(function (f) { return f.properties.value; })
+        .map(function (f) { return scale.shown(f.properties.value, rate); })
         .filter(function (v) { return v !== null; });
-      var breaks = values.length ? classes(values) : [];
+      var breaks = values.length ? scale.breaks(values) : [];
       var palette;
       if (data.higher_is_better === null) palette = LIGHT_TO_DARK;
       else if (data.higher_is_better) palette = GOOD_TO_BAD.slice().reverse();
       else palette = GOOD_TO_BAD;
-      var scale = breaks.length + 1;
+      var classCount = breaks.length + 1;
       function colour(value) {
         if (value === null) return EMPTY;
-        var index = classOf(value, breaks);
-        return palette[Math.round((index * (palette.length - 1)) / Math.max(scale - 1, 1))];
+        var index = scale.classOf(scale.shown(value, rate), breaks);
+        return palette[Math.round((index * (palette.length - 1)) / Math.max(classCount - 1, 1))];
       }
       function show(value) {
         if (value === null) return labels.no_data;
@@ -82,6 +114,36 @@
           layer.bindTooltip(escapeHtml(p.name) + " · " + escapeHtml(show(p.value)), { sticky: true });
         },
       }).addTo(map);
+
+      // Grid names written on the grids that are wide enough on screen to hold one, in view;
+      // redrawn after each zoom or pan (a street's hundred grids are too small for names until
+      // zoomed in; a community's few carry them at once).
+      var names = L.layerGroup().addTo(map);
+      function drawNames() {
+        names.clearLayers();
+        var view = map.getBounds();
+        grids.eachLayer(function (layer) {
+          var bounds = layer.getBounds();
+          if (!view.intersects(bounds)) return;
+          var northEast = map.latLngToContainerPoint(bounds.getNorthEast());
+          var southWest = map.latLngToContainerPoint(bounds.getSouthWest());
+          var width = northEast.x - southWest.x - 8;
+          var height = southWest.y - northEast.y - 8;
+          var name = layer.feature.properties.name;
+          var perLine = Math.floor(width / LABEL_CHAR_PX);
+          if (perLine < 3 || Math.ceil(name.length / perLine) * LABEL_LINE_PX > height) return;
+          L.marker(bounds.getCenter(), {
+            icon: L.divIcon({
+              className: "dj-grid-name",
+              html: '<span style="max-width:' + Math.round(width) + 'px">' + escapeHtml(name) + "</span>",
+              iconSize: null,
+            }),
+            interactive: false,
+            keyboard: false,
+          }).addTo(names);
+        });
+      }
+      map.on("zoomend moveend", drawNames);
 
       var canvas = L.canvas({ padding: 0.2 });
       data.points.forEach(function (point) {
@@ -106,14 +168,15 @@
       legend.onAdd = function () {
         var div = L.DomUtil.create("div", "dj-legend");
         var rows = [];
-        var bounds = [values.length ? Math.min.apply(null, values) : null].concat(breaks);
-        for (var i = 0; i < bounds.length; i++) {
-          if (bounds[i] === null) continue;
-          var upper = i + 1 < bounds.length ? " – " + show(bounds[i + 1]) : "+";
-          rows.push('<i style="background:' + colour(bounds[i]) + '"></i>' + escapeHtml(show(bounds[i]) + upper));
-        }
-        rows.push('<i style="background:' + EMPTY + '"></i>' + escapeHtml(labels.no_data));
-        div.innerHTML = rows.join("<br>");
+        scale.ranges(values, rate).forEach(function (range) {
+          var text;
+          if (range.to === null) text = "≥ " + show(range.from);
+          else if (range.to === range.from) text = show(range.from);
+          else text = show(range.from) + "–" + show(range.to);
+          rows.push('<span data-range><i style="background:' + colour(range.from) + '"></i>' + escapeHtml(text) + "</span>");
+        });
+        rows.push('<span><i style="background:' + EMPTY + '"></i>' + escapeHtml(labels.no_data) + "</span>");
+        div.innerHTML = "<strong class=\"d-block\">" + escapeHtml(labels.legend_title) + "</strong>" + rows.join("<br>");
         return div;
       };
       legend.addTo(map);
@@ -121,6 +184,7 @@
       if (data.features.length) {
         map.fitBounds(grids.getBounds(), { padding: [10, 10] });
       }
+      drawNames();
       var text = data.features.length
         ? format(labels.status, { grids: data.features.length, points: data.points.length })
         : labels.no_grids;
