@@ -6,8 +6,8 @@ A district's tables hold hundreds of thousands of residents and audit lines, whe
 extra row says whether a next page exists, and pages show "第 N 页" with previous/next links.
 
 The list's size is shown as a total where that is cheap and as an estimate where it is not
-(``Page.total``): on the last page the total is known without a query; otherwise one count
-bounded to ``COUNT_LIMIT`` rows ("共 N 条"); past that bound, PostgreSQL's planner estimate
+(``Page.total``): one count bounded to ``COUNT_LIMIT`` rows on every page, so a short list costs
+what a long one does ("共 N 条"); past that bound, PostgreSQL's planner estimate
 ("约 N 条"), or "超过 10,000 条" on a database without one.
 
 Use in a view::
@@ -156,10 +156,15 @@ class Page:
 
     @cached_property
     def total(self) -> Total | None:
-        """The list's size: free on its last page, one bounded count (or an estimate) otherwise."""
-        if self.is_last and (self.object_list or self.number == 1):
-            return Total(self.end_index())
+        """The list's size: one bounded count (or an estimate), on every page.
+
+        The last page could know it without a query, but then a short list would cost one query
+        fewer than a long one, and a page's cost must not depend on the data (DESIGN.md,
+        principle 7); a list of plain rows (no queryset) is counted by its length.
+        """
         if self.source is None:
+            if self.is_last and (self.object_list or self.number == 1):
+                return Total(self.end_index())
             return None
         return count_rows(self.source)
 

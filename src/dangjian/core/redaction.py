@@ -3,7 +3,7 @@
 Residents write their mobile, a neighbour's landline or an ID number into a description, and
 handlers sometimes copy them into a result. Public outputs (Open311 without a key, the portal's
 status page) pass every free text through ``redact`` first, so such strings never leave the
-platform in clear (个人信息保护法 第二十八条: ID numbers are sensitive personal information).
+platform in clear (个人信息保护法: ID numbers are sensitive personal information).
 
 The patterns are deliberately narrow: dates (2026-11-24), times, amounts (1,380.00元), tracking
 codes (no 0 or 1 in their alphabet) and short numbers survive. Full-width digits count as digits.
