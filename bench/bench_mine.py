@@ -20,17 +20,21 @@ With ``--json`` the results go to ``bench/results/<scale>-<database>-mine.json``
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import platform
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_trees import RESULTS_DIR, Case, Result, describe_data, measure, print_table, setup_django
+from bench_trees import (
+    RESULTS_DIR,
+    Case,
+    Result,
+    describe_data,
+    measure,
+    print_table,
+    setup_django,
+    write_results,
+)
 
 TARGET_MS = 200
 PERSONAS = {"dangyuan": "party member", "shenqingren": "applicant"}
@@ -92,21 +96,9 @@ def main() -> None:
     print(f"{data['dues_payments']:,} dues payments, {data['attendances']:,} attendance rows")
     print_table(results, data, args.repeat, TARGET_MS)
     if args.json:
-        RESULTS_DIR.mkdir(exist_ok=True)
-        path = RESULTS_DIR / f"{data['scale']}-{data['database']}-mine.json"
-        payload = {
-            "data": data,
-            "repeat": args.repeat,
-            "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-            },
-            "results": [asdict(result) for result in results],
-        }
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        print(f"written {path}")
+        write_results(
+            RESULTS_DIR / f"{data['scale']}-{data['database']}-mine.json", data, args.repeat, results
+        )
 
 
 if __name__ == "__main__":

@@ -308,6 +308,24 @@ def print_table(results: list[Result], data: dict, repeat: int, target_ms: int =
         )
 
 
+def write_results(path: Path, data: dict, repeat: int, results: list[Result]) -> None:
+    """Write one run's figures, with the data and the machine they were measured on, as JSON."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    payload = {
+        "data": data,
+        "repeat": repeat,
+        "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "results": [asdict(result) for result in results],
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    print(f"written {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per URL (default 30)")
@@ -327,22 +345,10 @@ def main() -> None:
     results = run(args.repeat, args.suite)
     print_table(results, data, args.repeat, SUITES[args.suite][1])
     if args.json:
-        RESULTS_DIR.mkdir(exist_ok=True)
         suffix = "" if args.suite == "trees" else f"-{args.suite}"
-        path = RESULTS_DIR / f"{data['scale']}-{data['database']}{suffix}.json"
-        payload = {
-            "data": data,
-            "repeat": args.repeat,
-            "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-            },
-            "results": [asdict(result) for result in results],
-        }
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        print(f"written {path}")
+        write_results(
+            RESULTS_DIR / f"{data['scale']}-{data['database']}{suffix}.json", data, args.repeat, results
+        )
 
 
 if __name__ == "__main__":
