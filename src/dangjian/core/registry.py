@@ -109,6 +109,20 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class PortalLink:
+    """An entry of the residents' portal home page: a public page another app serves.
+
+    Public pages take no account and no permission; ``url_name`` must open for anyone.
+    """
+
+    key: str
+    url_name: str
+    label: str | Promise
+    description: str | Promise = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class DashboardCard:
     """A card of a role's 工作台: ``provider(user)`` returns its context or None to hide it."""
 
@@ -219,6 +233,8 @@ registry = Registry(
     person_placements={},  # key -> PersonPlacement (how people are scoped: core.models.Person)
     person_saved_hooks={},  # key -> callable(person, created) run after Person.save
     org_membership={},  # key -> OrgMembership (the ledger's answers to orgs' committee rules)
+    mine_sections={},  # key -> Panel (a card on 我的: provider(me, user), me a mine.selectors.Me)
+    portal_links={},  # key -> PortalLink (what the residents' portal offers beside reporting)
 )
 
 
@@ -270,6 +286,21 @@ def render_panels(store: str, obj: Any, request: Any) -> list[tuple[Panel, str]]
         (panel, render_to_string(panel.template, context, request=request))
         for panel, context in panels(store, obj, request.user)
     ]
+
+
+def register_mine_section(panel: Panel) -> Panel:
+    """A card of 我的 after the built-in ones; ``provider(me, user)`` gets the signed-in Me."""
+    registry["mine_sections"][panel.key] = panel
+    return panel
+
+
+def register_portal_link(link: PortalLink) -> PortalLink:
+    registry["portal_links"][link.key] = link
+    return link
+
+
+def portal_links() -> list[PortalLink]:
+    return sorted(registry["portal_links"].values(), key=lambda link: (link.order, link.key))
 
 
 def register_area_panel(panel: Panel) -> Panel:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.errors import RuleViolation
 from dangjian.core.pagination import paginate
+from dangjian.core.registry import render_panels
 from dangjian.dual_reporting.services import is_self_service, may_report_self
 from dangjian.life import services as life_services
 from dangjian.life.models import Attendance
@@ -52,6 +53,7 @@ def index(request):
     context["transfers"] = selectors.my_transfers(me)
     if me.applicant is not None and me.applicant.is_open:
         context["development"] = selectors.my_development(me.applicant)
+    context["sections"] = render_panels("mine_sections", me, request)
     return render(request, "mine/index.html", context)
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.personal import MOBILE, mask
+from dangjian.core.registry import portal_links
 from dangjian.portal import ratelimit, verification
 from dangjian.portal.forms import RateForm, ReportForm, SendCodeForm, TrackLookupForm
 from dangjian.portal.timeline import public_status, public_timeline
@@ -77,7 +78,7 @@ def _find(request: HttpRequest, code: str) -> ServiceRequest | None:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/index.html", {"lookup_form": TrackLookupForm()})
+    return render(request, "portal/index.html", {"lookup_form": TrackLookupForm(), "links": portal_links()})
 
 
 @limited
