@@ -31,6 +31,10 @@ FLOORS: dict[str, int] = {
     "service": 4,
     # Apps the issue announces; listed so they land on their floor the day they arrive.
     "volunteering": 4,
+    "service_posts": 4,  # 服务岗 / 党员先锋岗 and their 领岗协议书
+    "help_pairs": 4,  # 帮扶对子
+    "jobs": 4,  # 就业: postings, seekers, training
+    "activities": 5,  # volunteer activities, the one hours ledger, 证明 and points: reads volunteering
     "evaluation": 4,
     "publicity": 4,
     "learning": 4,

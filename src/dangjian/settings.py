@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "dangjian.service",
     "dangjian.portal",
     "dangjian.mine",
+    "dangjian.volunteering",
 ]
 
 MIDDLEWARE = [
