@@ -17,6 +17,7 @@ urlpatterns = [
     path("development/", include("dangjian.development.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("dual-reporting/", include("dangjian.dual_reporting.urls")),
+    path("volunteering/", include("dangjian.volunteering.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/", include("dangjian.portal.urls")),

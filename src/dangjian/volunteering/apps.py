@@ -12,5 +12,9 @@ class VolunteeringConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.core.registry import register_audited_models
+        from dangjian.volunteering import ledger, lists, matchmaking
 
         register_audited_models(*self.get_models())
+        ledger.register()
+        lists.register()
+        matchmaking.register()
