@@ -5,11 +5,13 @@ costs one query per source whatever the number of communities or records (DESIGN
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from dangjian.core.registry import RollupCell, RollupColumn
 
@@ -84,3 +86,29 @@ def cached(key: str, compute: Any, seconds: int = CACHE_SECONDS) -> tuple[Any, A
     result = (compute(), timezone.now())
     cache.set(f"workbench:{key}", result, seconds)
     return result
+
+
+# A street's or the district's to-dos (arrears over tens of thousands of members, 三会一课 over
+# thousands of branches) are read from per-organization snapshots the worker refreshes every
+# SNAPSHOT_EVERY (dues.ArrearsSnapshot, life.OutstandingSnapshot): a wide 工作台 then sums a few
+# thousand rows instead of aggregating a million, even on the first visit of the minute. A
+# snapshot older than SNAPSHOT_MAX_AGE (no worker running) is not used: the page computes live.
+# Narrow scopes (a community, a branch) always count live, so a secretary sees a payment she
+# has just recorded.
+SNAPSHOT_EVERY = datetime.timedelta(minutes=5)
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=15)
+WIDE_DEPTH = 2  # a grant on a street (area or org tree) or above makes a scope wide
+
+
+def is_wide(user: Any, permission: str) -> bool:
+    """Whether ``user``'s grants of ``permission`` cover a street or more (or everything)."""
+    from dangjian.core.scoping import scope_of
+    from dangjian.core.tree import PATH_STEP
+
+    scope = scope_of(user).restricted_to(permission)
+    return scope.is_global or any(len(grant.path) <= WIDE_DEPTH * PATH_STEP for grant in scope.grants)
+
+
+def snapshot_is_fresh(computed_at: Any) -> bool:
+    """Whether a snapshot computed at ``computed_at`` (None: none exists) may still be shown."""
+    return computed_at is not None and computed_at >= timezone.now() - SNAPSHOT_MAX_AGE

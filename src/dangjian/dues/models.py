@@ -249,3 +249,29 @@ class DuesReduction(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.member.org.path, "")
+
+
+class ArrearsSnapshot(models.Model):
+    """Members in arrears in one organization for the last month that is over, counted by the
+    worker (``dues.tasks.refresh_arrears_snapshot``) so a street's or district's 工作台 sums a few
+    thousand rows instead of testing every member's payments (core.workbench, "snapshots").
+
+    Every organization gets a row, zero or not, so the rows of a scope say when they were
+    counted. A member is visible exactly where their organization is (PartyMember.scope_q and
+    Organization.scope_q agree), so summing the rows of the visible organizations gives the
+    count the arrears page lists, as of ``computed_at``.
+    """
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    behind = models.PositiveIntegerField(default=0)
+    six = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("arrears snapshot")
+        verbose_name_plural = _("arrears snapshots")
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_arrears_snapshot_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m}: {self.behind}/{self.six}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from dangjian.core.scheduler import periodic
+from dangjian.core.workbench import SNAPSHOT_EVERY
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +27,12 @@ def six_month_arrears_notices() -> int:
     if count:
         logger.info("Notified branches of %s members with six months of unpaid dues.", count)
     return count
+
+
+@periodic(every=SNAPSHOT_EVERY)
+@task()
+def refresh_arrears_snapshot() -> int:
+    """Recount the arrears of every organization for the wide 工作台 (dues.snapshot)."""
+    from dangjian.dues.snapshot import refresh_arrears_snapshot as refresh
+
+    return refresh()

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import cached, columns, count_by_child, with_query
+from dangjian.core.workbench import cached, columns, count_by_child, is_wide, with_query
 from dangjian.dues.figures import in_arrears
 from dangjian.dues.ledger import last_due_month
+from dangjian.dues.snapshot import snapshot_by_child, snapshot_counts
 from dangjian.members.models import PartyMember
 
 VIEW = "dues.view_duespayment"
@@ -30,11 +31,19 @@ def _url(six: bool, org_pk: int | None = None) -> str:
     return with_query(reverse("dues:arrears_list"), org=org_pk, six=1 if six else None)
 
 
+def _live_counts(user) -> dict[str, int]:
+    return {kind: _arrears(user, kind).count() for kind in KINDS}
+
+
 def arrears_todo(user) -> list[TodoItem]:
-    """Members behind and six months behind; a district's counts are kept for ``CACHE_SECONDS``."""
-    counts, _at = cached(
-        f"dues:{user.pk}:{last_due_month()}", lambda: {kind: _arrears(user, kind).count() for kind in KINDS}
-    )
+    """Members behind and six months behind: for a street or district from the worker's
+    snapshot, else counted live (and kept for ``CACHE_SECONDS``)."""
+    month = last_due_month()
+    from_snapshot = snapshot_counts(user, month) if is_wide(user, VIEW) else None
+    if from_snapshot is not None:
+        counts, _at = from_snapshot
+    else:
+        counts, _at = cached(f"dues:{user.pk}:{month}", lambda: _live_counts(user))
     labels = {
         "behind": gettext("Members behind with their dues"),
         "six": gettext("Members six months without paying dues"),
@@ -49,7 +58,10 @@ def arrears_rollup(user, parent, children) -> list[RollupColumn]:
             for kind in KINDS
         }
 
-    counted, _at = cached(f"dues-rollup:{user.pk}:{parent.pk}:{last_due_month()}", compute)
+    month = last_due_month()
+    counted = snapshot_by_child(user, month, parent, children) if is_wide(user, VIEW) else None
+    if counted is None:
+        counted, _at = cached(f"dues-rollup:{user.pk}:{parent.pk}:{month}", compute)
     labels = {"behind": gettext("Behind"), "six": gettext("Six months")}
     result = []
     for kind in KINDS:

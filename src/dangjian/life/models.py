@@ -293,3 +293,33 @@ class MeetingAttachment(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.meeting.org.path, "")
+
+
+class OutstandingSnapshot(models.Model):
+    """The kinds of meeting one organization is still short of in a running cadence period (this
+    month, quarter or year), counted by the worker (``life.tasks.refresh_outstanding_snapshot``)
+    so a street's or district's 工作台 reads a few thousand rows instead of grouping every
+    meeting of the period (core.workbench, "snapshots").
+
+    Every organization that must hold meetings gets a row per running cadence, short of
+    something or not, so the rows of a subtree say when they were counted.
+    """
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    cadence = models.CharField(_("cadence"), max_length=8, choices=CadencePeriod.choices)
+    window_start = models.DateField(_("period start"))
+    missing = models.JSONField(_("kinds still to hold"), default=list)
+    is_short = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("meetings still to hold (snapshot)")
+        verbose_name_plural = _("meetings still to hold (snapshot)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "cadence", "window_start"], name="life_outstanding_snapshot_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.cadence} {self.window_start}: {self.missing}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from dangjian.core.scheduler import periodic
+from dangjian.core.workbench import SNAPSHOT_EVERY
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +70,12 @@ def flag_silent_branches() -> int:
     if count:
         logger.info("Flagged %s silent branches to their superior organizations.", count)
     return count
+
+
+@periodic(every=SNAPSHOT_EVERY)
+@task()
+def refresh_outstanding_snapshot() -> int:
+    """Recount the 三会一课 still to hold of every organization for the wide 工作台 (life.snapshot)."""
+    from dangjian.life.snapshot import refresh_outstanding_snapshot as refresh
+
+    return refresh()

@@ -15,10 +15,11 @@ from django.utils.translation import gettext, gettext_lazy
 from dangjian.core.periods import Period
 from dangjian.core.registry import RollupCell, RollupColumn, TodoItem, TodoSource
 from dangjian.core.scoping import scope_of
-from dangjian.core.workbench import cached, with_query
+from dangjian.core.workbench import WIDE_DEPTH, cached, with_query
 from dangjian.life import compliance
 from dangjian.life.choices import CadencePeriod, MeetingKind
 from dangjian.life.forms import MISSING_ANY
+from dangjian.life.snapshot import snapshot_outstanding
 from dangjian.orgs.models import Organization
 
 VIEW = "life.view_meeting"
@@ -49,13 +50,18 @@ def _compute(
 
 
 def _outstanding(user, root: Organization):
-    """``_compute`` of ``root``, once per request for the to-dos and the roll-up, and from the
-    cache for ``CACHE_SECONDS`` (a district's subtree is thousands of branches)."""
+    """``_compute`` of ``root``, once per request for the to-dos and the roll-up: for a street or
+    the district from the worker's snapshot (a district's subtree is thousands of branches),
+    else live and then from the cache for ``CACHE_SECONDS``."""
     memo = user.__dict__.setdefault("_life_outstanding", {})
     if root.pk not in memo:
-        memo[root.pk], _at = cached(
-            f"life:{root.pk}:{root.path}:{timezone.localdate()}", lambda: _compute(root.pk, root.path)
-        )
+        from_snapshot = snapshot_outstanding(root) if root.depth <= WIDE_DEPTH else None
+        if from_snapshot is not None:
+            memo[root.pk] = from_snapshot
+        else:
+            memo[root.pk], _at = cached(
+                f"life:{root.pk}:{root.path}:{timezone.localdate()}", lambda: _compute(root.pk, root.path)
+            )
     return memo[root.pk]
 
 
