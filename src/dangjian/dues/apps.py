@@ -28,7 +28,10 @@ class DuesConfig(AppConfig):
         register_menu_entries(
             MenuEntry("dues:index", _("Party dues"), "members", "dues.view_duespayment", order=40)
         )
-        register_audited_models(*self.get_models())
+        # The snapshot is recomputed by the worker, never edited: nothing to audit.
+        register_audited_models(
+            *(model for model in self.get_models() if model.__name__ != "ArrearsSnapshot")
+        )
         from dangjian.dues.workbench import ARREARS_TODO
 
         register_todo_source(ARREARS_TODO)

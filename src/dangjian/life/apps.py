@@ -25,5 +25,8 @@ class LifeConfig(AppConfig):
             MenuEntry("life:meeting_list", _("Meetings"), "life", "life.view_meeting", order=10),
             MenuEntry("life:compliance", _("Meeting compliance"), "life", "life.view_meeting", order=20),
         )
-        register_audited_models(*self.get_models())
+        # The snapshot is recomputed by the worker, never edited: nothing to audit.
+        register_audited_models(
+            *(model for model in self.get_models() if model.__name__ != "OutstandingSnapshot")
+        )
         register_todo_source(workbench.MEETINGS_TODO)

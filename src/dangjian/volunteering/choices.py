@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Weekly availability is a bit mask of 21 slots: day 0 (Monday) … 6 (Sunday) × slot 0 (morning),
 # 1 (afternoon), 2 (evening); bit ``day * 3 + slot``. Two masks overlap when their AND is not 0,
@@ -22,7 +23,7 @@ def slot_bit(day: int, slot: int) -> int:
 
 class VolunteerState(models.TextChoices):
     ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
+    PAUSED = "paused", pgettext_lazy("volunteer state", "Paused")
     LEFT = "left", _("Left")
 
 
@@ -52,7 +53,7 @@ class NeedSource(models.TextChoices):
 
 
 class NeedState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("need state", "Open")
     ASSIGNED = "assigned", _("Assigned")
     MET = "met", _("Met")
     CLOSED = "closed", _("Closed without service")
@@ -61,7 +62,7 @@ class NeedState(models.TextChoices):
 class ResourceKind(models.TextChoices):
     UNIT = "unit", _("Co-building unit")  # 共建单位
     VENUE = "venue", _("Venue")
-    MATERIAL = "material", _("Materials")
+    MATERIAL = "material", pgettext_lazy("resource kind", "Materials")
     TEAM = "team", _("Volunteer team")
     OTHER = "other", _("Other")
 
