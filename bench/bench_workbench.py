@@ -9,7 +9,10 @@ login (``admin``, ``zzb_admin``, ``jd_shuji``, ``sq_shuji``, ``wgy``, ``bm_handl
 role, and the same query count at every scale (``compare_scales.py --suite workbench``). The
 street- and district-wide aggregates (三会一课 still to hold, the key figures) are cached for a
 minute (``core.workbench.CACHE_SECONDS``); ``--cold`` empties the cache before every request to
-time their computation.
+time their computation. A street's or the district's arrears and 三会一课 still to hold come from
+the snapshots the worker refreshes every five minutes (``core.workbench.SNAPSHOT_EVERY``); the
+bench refreshes them first, as the worker would, and prints how long each refresh took
+(``--no-snapshots`` times the page without them: every wide count computed live).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_bench_district \\
         .venv/bin/python bench/bench_workbench.py --repeat 30 --json
@@ -74,6 +77,32 @@ def run(repeat: int, personas: list[str], cold: bool = False) -> list[Result]:
     return results
 
 
+def refresh_snapshots() -> dict[str, float]:
+    """Run the worker's snapshot jobs once, as it does every five minutes; their times in ms."""
+    import time
+
+    from dangjian.dues.snapshot import refresh_arrears_snapshot
+    from dangjian.life.snapshot import refresh_outstanding_snapshot
+
+    times = {}
+    for name, refresh in (("arrears", refresh_arrears_snapshot), ("meetings", refresh_outstanding_snapshot)):
+        started = time.perf_counter()
+        rows = refresh()
+        times[name] = round((time.perf_counter() - started) * 1000, 1)
+        print(
+            f"snapshot refresh ({name}): {rows:,} rows in {times[name]:,.1f} ms (the worker, every 5 minutes)"
+        )
+    return times
+
+
+def drop_snapshots() -> None:
+    from dangjian.dues.models import ArrearsSnapshot
+    from dangjian.life.models import OutstandingSnapshot
+
+    ArrearsSnapshot.objects.all().delete()
+    OutstandingSnapshot.objects.all().delete()
+
+
 def describe_workbench() -> dict:
     from dangjian.service.models import ServiceRequest
 
@@ -94,16 +123,25 @@ def main() -> None:
         help="empty the cache before every request (the aggregates cached for a minute are computed each time)",
     )
     parser.add_argument(
+        "--no-snapshots",
+        action="store_true",
+        help="delete the worker's snapshots first: the wide arrears and meetings counts are computed live",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="also write bench/results/<scale>-<db>-workbench.json"
     )
     args = parser.parse_args()
     setup_django()
     data = describe_workbench()
+    if args.no_snapshots:
+        drop_snapshots()
+    else:
+        data["snapshot_refresh_ms"] = refresh_snapshots()
     results = run(args.repeat, args.user or list(PERSONAS), cold=args.cold)
     print(f"{data['requests']:,} requests")
     print_table(results, data, args.repeat, TARGET_MS)
     if args.json:
-        suffix = "-cold" if args.cold else ""
+        suffix = ("-cold" if args.cold else "") + ("-no-snapshots" if args.no_snapshots else "")
         write_results(
             RESULTS_DIR / f"{data['scale']}-{data['database']}-workbench{suffix}.json",
             data,
