@@ -83,9 +83,15 @@ def refresh_snapshots() -> dict[str, float]:
 
     from dangjian.dues.snapshot import refresh_arrears_snapshot
     from dangjian.life.snapshot import refresh_outstanding_snapshot
+    from dangjian.orgs.snapshot import refresh_key_figure_snapshot
 
     times = {}
-    for name, refresh in (("arrears", refresh_arrears_snapshot), ("meetings", refresh_outstanding_snapshot)):
+    jobs = (
+        ("arrears", refresh_arrears_snapshot),
+        ("meetings", refresh_outstanding_snapshot),
+        ("key figures", refresh_key_figure_snapshot),
+    )
+    for name, refresh in jobs:
         started = time.perf_counter()
         rows = refresh()
         times[name] = round((time.perf_counter() - started) * 1000, 1)
@@ -98,9 +104,10 @@ def refresh_snapshots() -> dict[str, float]:
 def drop_snapshots() -> None:
     from dangjian.dues.models import ArrearsSnapshot
     from dangjian.life.models import OutstandingSnapshot
+    from dangjian.orgs.models import KeyFigureSnapshot
 
-    ArrearsSnapshot.objects.all().delete()
-    OutstandingSnapshot.objects.all().delete()
+    for model in (ArrearsSnapshot, OutstandingSnapshot, KeyFigureSnapshot):
+        model.objects.all().delete()
 
 
 def describe_workbench() -> dict:

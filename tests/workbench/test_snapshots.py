@@ -148,3 +148,43 @@ def test_refreshing_twice_keeps_one_row_per_organization(world, runs):
         dues_snapshot.refresh_arrears_snapshot()
     assert ArrearsSnapshot.objects.count() == Organization.objects.count()
     assert set(ArrearsSnapshot.objects.values_list("month", flat=True)) == {last_due_month()}
+
+
+def test_the_key_figures_from_the_snapshot_equal_the_live_ones(world, service_world):
+    from dangjian.orgs import snapshot as orgs_snapshot
+    from dangjian.orgs.workbench import KEY_FIGURES, key_figures_period
+
+    build(world, service_world, 6)
+    root = Organization.objects.get(pk=world.street_org.pk)
+    period = key_figures_period()
+    keys = [key for key, _dated in KEY_FIGURES]
+    assert orgs_snapshot.snapshot_key_figures(root, period, keys) is None
+
+    written = orgs_snapshot.refresh_key_figure_snapshot()
+
+    assert (
+        written == Organization.objects.filter(kind__in=("district_committee", "working_committee")).count()
+    )
+    values, _at = orgs_snapshot.snapshot_key_figures(root, period, keys)
+    live = orgs_snapshot.compute_key_figures(root, period, keys)
+    assert values == live
+    assert set(values) == set(keys)
+    assert {key: type(value) for key, value in values.items()} == {
+        key: type(value) for key, value in live.items()
+    }
+
+
+def test_the_street_page_shows_the_same_key_figures_from_the_snapshot(client, world, service_world):
+    from dangjian.orgs import snapshot as orgs_snapshot
+
+    build(world, service_world, 6)
+    client.force_login(street_secretary(world))
+    pattern = r'data-figure="([^"]+)">.*?fs-4 fw-semibold">([^<]+)<'
+    live = dict(re.findall(pattern, client.get(HOME).content.decode(), re.S))
+    orgs_snapshot.refresh_key_figure_snapshot()
+    from django.core.cache import cache
+
+    cache.clear()
+    from_snapshot = dict(re.findall(pattern, client.get(HOME).content.decode(), re.S))
+
+    assert live and from_snapshot == live

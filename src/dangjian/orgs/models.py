@@ -153,3 +153,29 @@ class CommitteeMember(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return self.committee.audit_scope_paths()
+
+
+class KeyFigureSnapshot(models.Model):
+    """The key figures of a street's or the district's 工作台 (受理量, 按时办结率, 满意率, 三会一课,
+    members, grid workers) for one period, computed by the worker
+    (``orgs.tasks.refresh_key_figure_snapshot``) so the card does not aggregate a year of records
+    on the first visit of the minute (core.workbench, "snapshots"). ``values`` holds every key
+    figure by store key, encoded by ``orgs.snapshot`` (a rate keeps its exact decimal)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    values = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("key figures (snapshot)")
+        verbose_name_plural = _("key figures (snapshot)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "period_start", "period_end"], name="orgs_key_figure_snapshot_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.period_start}–{self.period_end}"

@@ -21,6 +21,7 @@ from dangjian.core.scoping import scope_of
 from dangjian.core.workbench import cached
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.snapshot import compute_key_figures, snapshot_key_figures
 
 # Organizations whose secretaries and admins look at the level below as a whole: a 街道党工委
 # over its communities, a 区委 over its streets. A community's secretary works the records.
@@ -122,7 +123,8 @@ def _shown(key: str, value: Any) -> str:
 def key_figures_card(user) -> dict | None:
     """受理量, 按时办结率, 满意率, 三会一课, members, grid workers and their share who are members, of
     the user's street or district, read from the figures store (a figure not registered, or one
-    the user may not read over the node, is left out)."""
+    the user may not read over the node, is left out): from the worker's snapshot while it is
+    fresh, else computed and cached for a minute."""
     root = _root(user)
     if root is None:
         return None
@@ -140,21 +142,15 @@ def key_figures_card(user) -> dict | None:
             continue
         shown.append((key, dated, figure))
 
-    def compute() -> dict[str, Any]:
-        shared: dict[Any, Any] = {}
-        values = {}
-        for key, _dated, figure in shown:
-            counts = getattr(figure, "counts", None)
-            if counts is not None:
-                if counts not in shared:
-                    shared[counts] = counts(root, period)
-                values[key] = figure.pick(shared[counts])
-            else:
-                values[key] = figure.compute(root, period)
-        return values
-
-    keys = ",".join(key for key, _dated, _figure in shown)
-    values, computed_at = cached(f"figures:{root.pk}:{root.path}:{period.label}:{keys}", compute)
+    keys = [key for key, _dated, _figure in shown]
+    from_snapshot = snapshot_key_figures(root, period, keys)
+    if from_snapshot is not None:
+        values, computed_at = from_snapshot
+    else:
+        values, computed_at = cached(
+            f"figures:{root.pk}:{root.path}:{period.label}:{','.join(keys)}",
+            lambda: compute_key_figures(root, period, keys),
+        )
     figures = [
         {
             "key": key,
