@@ -70,13 +70,17 @@ def snapshot_by_child(
     user, month: datetime.date, parent, children
 ) -> dict[str, dict[int, dict[str, int]]] | None:
     """Per child of ``parent``: the snapshot's counts of each kind (``count_by_child``'s shape),
-    or None when the snapshot is missing or stale. Two queries."""
-    latest = (
-        _visible_rows(user, month).filter(org__path__startswith=parent.path).aggregate(at=Max("computed_at"))
-    )
-    if not snapshot_is_fresh(latest["at"]):
-        return None
+    or None when the snapshot is missing or stale. One query (the rows of one refresh share
+    their ``computed_at``)."""
     counted = count_by_child(
-        _visible_rows(user, month), "org__path", parent, children, behind=Sum("behind"), six=Sum("six")
+        _visible_rows(user, month),
+        "org__path",
+        parent,
+        children,
+        behind=Sum("behind"),
+        six=Sum("six"),
+        at=Max("computed_at"),
     )
+    if not counted or not all(snapshot_is_fresh(row["at"]) for row in counted.values()):
+        return None
     return {kind: {pk: {"n": row[kind]} for pk, row in counted.items()} for kind in ("behind", "six")}
