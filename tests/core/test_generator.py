@@ -249,6 +249,38 @@ class TestCommunityScale:
         with pytest.raises(CommandError):
             run_generate("--scale", "community")
 
+    def test_add_steps_runs_only_the_named_steps_with_the_demo_anchors_read_back(self, community):
+        from dangjian.core.generator.build import Generator
+        from dangjian.core.generator.scales import SCALES
+        from dangjian.core.generator.steps import generator_step
+        from dangjian.core.registry import registry
+
+        seen = []
+
+        @generator_step("added-later", order=99)
+        def added_later(generator) -> int:
+            seen.append(generator.anchors)
+            return 0
+
+        people = Person.objects.count()
+        try:
+            Generator(SCALES["community"], 7, log=lambda line: None).add_steps(["added-later"])
+        finally:
+            registry["generator_steps"].pop("added-later")
+
+        assert Person.objects.count() == people  # no other step ran
+        [anchors] = seen
+        dangyuan = User.objects.get(username="dangyuan")
+        assert anchors.member.person == dangyuan.person
+        assert anchors.grid_branch == dangyuan.role_assignments.get().org
+        assert anchors.community_org == User.objects.get(username="sq_shuji").role_assignments.get().org
+        assert anchors.street_org == User.objects.get(username="jd_shuji").role_assignments.get().org
+        assert anchors.district_org.depth == 1
+
+    def test_add_steps_refuses_an_unknown_step(self, community):
+        with pytest.raises(CommandError, match="no-such-step"):
+            run_generate("--scale", "community", "--add-steps", "no-such-step")
+
     def test_generator_writes_one_import_audit_line_with_its_scale_and_seed(self, community):
         entry = AuditEntry.objects.get()
         assert entry.action == AuditAction.IMPORT

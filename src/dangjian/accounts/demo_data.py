@@ -15,7 +15,7 @@ from dangjian.accounts.models import Role, RoleAssignment, User
 from dangjian.core.generator.build import Generator
 from dangjian.core.generator.logins import DEMO_LOGINS, DEMO_PASSWORD
 from dangjian.core.generator.people import Draft
-from dangjian.core.generator.steps import generator_step
+from dangjian.core.generator.steps import anchor_loader, generator_step
 from dangjian.orgs.models import Organization
 
 
@@ -101,3 +101,35 @@ def create_demo_applicant(anchors) -> User | None:
 def generate_demo_applicant(generator: Generator) -> int:
     """The applicant's demo login, once the development step has made the files."""
     return 1 if create_demo_applicant(generator.anchors) is not None else 0
+
+
+@anchor_loader("demo_logins")
+def load_demo_anchors(generator) -> None:
+    """The anchors of a database generated earlier, from the demo logins' role assignments
+    (``generate --add-steps``); a person anchor becomes a ``Draft`` without the clear mobile."""
+    from dangjian.orgs.models import Area, Organization
+
+    def draft(person) -> Draft | None:
+        if person is None:
+            return None
+        age = (generator.today - person.birth_date).days // 365 if person.birth_date else 40
+        return Draft(person=person, age=age, gender=person.gender, surname=person.name[:1], mobile="")
+
+    nodes = {}
+    for assignment in RoleAssignment.objects.filter(
+        user__username__in=["jd_shuji", "sq_shuji", "wgy", "dangyuan", "jumin"], is_active=True
+    ).select_related("org", "area", "user__person"):
+        nodes[assignment.user.username] = (assignment.org or assignment.area, assignment.user.person)
+    anchors = generator.anchors
+    anchors.district_org = Organization.objects.filter(depth=1).order_by("path").first()
+    anchors.district = Area.objects.filter(depth=1).order_by("path").first()
+    anchors.street_org, street_secretary = nodes.get("jd_shuji", (None, None))
+    anchors.community_org, community_secretary = nodes.get("sq_shuji", (None, None))
+    anchors.grid, grid_leader = nodes.get("wgy", (None, None))
+    anchors.grid_branch, member = nodes.get("dangyuan", (None, None))
+    anchors.building, resident = nodes.get("jumin", (None, None))
+    anchors.street_secretary, anchors.community_secretary = (
+        draft(street_secretary),
+        draft(community_secretary),
+    )
+    anchors.grid_leader, anchors.member, anchors.resident = draft(grid_leader), draft(member), draft(resident)

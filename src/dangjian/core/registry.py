@@ -222,6 +222,7 @@ registry = Registry(
     audited_models={},  # "app_label.model" -> verbose name (the audit page's filter)
     periodic_jobs={},  # task name -> core.scheduler.PeriodicJob
     generator_steps={},  # step name -> core.generator.steps.GeneratorStep
+    generator_anchor_loaders={},  # name -> callable(generator) filling anchors (generate --add-steps)
     member_history_sections={},  # key -> members.history.HistoryProvider
     letter_providers={},  # key -> callable (what the printed transfer letter asks other apps)
     org_panels={},  # key -> Panel

@@ -15,10 +15,18 @@ from dangjian.core.generator.scales import SCALES, Scale
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "SCALES", "Scale", "generate"]
 
 
-def generate(scale: str | Scale, seed: int = 2026, *, log: Callable[[str], None] = print):
-    """Build the data of ``scale`` into an empty database; returns the per-stage ``Stats``."""
+def generate(
+    scale: str | Scale,
+    seed: int = 2026,
+    *,
+    log: Callable[[str], None] = print,
+    add_steps: list[str] | None = None,
+):
+    """Build the data of ``scale`` into an empty database (or, with ``add_steps``, run only those
+    steps on a database generated earlier); returns the per-stage ``Stats``."""
     from dangjian.core.generator.build import Generator
 
     if isinstance(scale, str):
         scale = SCALES[scale]
-    return Generator(scale, seed, log=log).run()
+    generator = Generator(scale, seed, log=log)
+    return generator.add_steps(add_steps) if add_steps else generator.run()

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from dangjian.core.generator.people import Draft, PersonMaker
 from dangjian.core.generator.scales import SCALE_NAMES_ZH, Scale
 from dangjian.core.generator.steps import registered_steps
+from dangjian.core.registry import registry
 from dangjian.core.tree import PATH_ALPHABET, PATH_STEP
 
 BATCH_SIZE = 2000
@@ -146,6 +147,37 @@ class Generator:
         self.state: dict[str, Any] = {}
 
     # --- the run ----------------------------------------------------------------------------
+    def add_steps(self, names: list[str]) -> Stats:
+        """Run only the steps ``names`` on a database generated earlier (at this scale): a step
+        an app added after the benchmark database was built, without regenerating a district
+        (twenty minutes). The demo logins' anchors are read back from their role assignments."""
+        steps = {step.name: step for step in registered_steps()}
+        unknown = sorted(set(names) - set(steps))
+        if unknown:
+            raise ValueError(
+                f"unknown generator steps: {', '.join(unknown)} (known: {', '.join(sorted(steps))})"
+            )
+        started = time.perf_counter()
+        with transaction.atomic():
+            self.load_anchors()
+            for step in sorted((steps[name] for name in names), key=lambda step: (step.order, step.name)):
+                with self.stats.stage(step.name):
+                    self.stats.rows[step.name] += step.function(self) or 0
+                self.log(
+                    f"  {step.name}: {self.stats.rows[step.name]:,} in {self.stats.seconds[step.name]:.1f} s"
+                )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.log(f"Done in {time.perf_counter() - started:.1f} s")
+        return self.stats
+
+    def load_anchors(self) -> None:
+        """The anchors of a generated database, read back by the apps that set them
+        (``@anchor_loader`` functions, e.g. from the demo logins' role assignments)."""
+        for load in registry["generator_anchor_loaders"].values():
+            load(self)
+
     def run(self) -> Stats:
         started = time.perf_counter()
         self.log(

@@ -43,3 +43,14 @@ def generator_step(name: str, *, order: int = 50) -> Callable:
 def registered_steps() -> list[GeneratorStep]:
     autodiscover_modules("demo_data")
     return sorted(registry["generator_steps"].values(), key=lambda step: (step.order, step.name))
+
+
+def anchor_loader(name: str) -> Callable:
+    """Register a function that fills ``generator.anchors`` from a database generated earlier
+    (``generate --add-steps``): the app that sets an anchor in a full run reads it back."""
+
+    def decorate(function: Callable) -> Callable:
+        registry["generator_anchor_loaders"][name] = function
+        return function
+
+    return decorate

@@ -24,8 +24,23 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Do nothing if any area exists already (used by the demo command)."),
         )
+        parser.add_argument(
+            "--add-steps",
+            default="",
+            help=_(
+                "Comma-separated generator steps to run on a database generated earlier at this scale "
+                "(for a step added since)."
+            ),
+        )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, **options) -> None:
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, add_steps: str = "", **options) -> None:
+        if add_steps:
+            names = [name.strip() for name in add_steps.split(",") if name.strip()]
+            try:
+                generate(scale, seed, log=self.stdout.write, add_steps=names)
+            except ValueError as error:
+                raise CommandError(str(error)) from None
+            return
         # The first step (``orgs.demo_data``'s areas) refuses a database that holds areas or
         # organizations, before anything is written; the whole run is one transaction.
         try:
