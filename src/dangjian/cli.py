@@ -398,6 +398,18 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("backup", "--output", args.output)
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("restore", args.backup)
+    return 0
+
+
 def worker(args: argparse.Namespace) -> int:
     _setup_django()
     _call("worker")
@@ -448,6 +460,18 @@ def build_parser() -> argparse.ArgumentParser:
     generate_parser.add_argument("--scale", choices=["community", "district", "city"], required=True)
     generate_parser.add_argument("--seed", type=int, default=None)
     generate_parser.set_defaults(handler=generate)
+
+    backup_parser = commands.add_parser(
+        "backup", help="back up the database and uploaded files (consistent while running; keys kept apart)"
+    )
+    backup_parser.add_argument("--output", required=True, help="directory to write the backup under")
+    backup_parser.set_defaults(handler=backup)
+
+    restore_parser = commands.add_parser(
+        "restore", help="restore a backup into an empty database and verify every table and file"
+    )
+    restore_parser.add_argument("backup", help="the backup directory written by dangjian backup")
+    restore_parser.set_defaults(handler=restore)
 
     worker_parser = commands.add_parser(
         "worker", help="run background tasks and the periodic scheduler until SIGTERM"
