@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Weekly availability is a bit mask of 21 slots: day 0 (Monday) … 6 (Sunday) × slot 0 (morning),
 # 1 (afternoon), 2 (evening); bit ``day * 3 + slot``. Two masks overlap when their AND is not 0,
@@ -21,9 +22,10 @@ def slot_bit(day: int, slot: int) -> int:
 
 
 class VolunteerState(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    LEFT = "left", _("Left")
+    # With a context: the bare "Active" and "Paused" are a member's and a request's words.
+    ACTIVE = "active", pgettext_lazy("volunteer state", "Active")
+    PAUSED = "paused", pgettext_lazy("volunteer state", "Paused")
+    LEFT = "left", pgettext_lazy("volunteer state", "Left")
 
 
 class TeamKind(models.TextChoices):

@@ -166,6 +166,19 @@ class Volunteer(InTwoTrees):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "sort_name", "search_tokens"}
         super().save(*args, **kwargs)
+        # The entry places its person in the trees (ledger.placements): keep Person.scope_keys in
+        # step, in the same transaction, as a home or a membership does.
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys([self.person_id])
+
+    def delete(self, *args, **kwargs):
+        person_id = self.person_id
+        result = super().delete(*args, **kwargs)
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys([person_id])
+        return result
 
     @classmethod
     def fill_sort_names(cls, queryset=None) -> int:

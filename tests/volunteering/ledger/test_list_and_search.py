@@ -29,7 +29,9 @@ def test_a_secretary_sees_the_volunteers_of_her_community_only(client, world, se
     assert _names(client) == ["张二", "张一"]  # pinyin order: zhang er, zhang yi
 
 
-def test_the_grid_post_elsewhere_does_not_widen_the_secretarys_ledger(client, world, secretary_a_grid_worker_b):
+def test_the_grid_post_elsewhere_does_not_widen_the_secretarys_ledger(
+    client, world, secretary_a_grid_worker_b
+):
     volunteer(world.grid_a1, world.org_a, "李甲")
     volunteer(world.grid_b1, world.branch_b1, "李乙")  # in her grid in 社区B: the grid post reads it
     volunteer(world.community_b, world.org_b, "李丙")  # elsewhere in 社区B: nobody of hers reads it

@@ -20,7 +20,7 @@ def register() -> None:
         register_role_permissions,
         registry,
     )
-    from dangjian.volunteering.ledger import services
+    from dangjian.volunteering.ledger import placements, services
     from dangjian.volunteering.ledger.registry import (
         MINE_SECTION,
         PERSON_PANEL,
@@ -31,6 +31,7 @@ def register() -> None:
     from dangjian.volunteering.roles import ROLE_PERMISSIONS
 
     register_role_permissions(ROLE_PERMISSIONS)
+    placements.register()
     register_menu_group(MenuGroup("volunteering", _("Volunteering"), order=45))
     register_menu_entries(
         MenuEntry(

@@ -207,7 +207,7 @@ def volunteer_create(request: HttpRequest, payload: VolunteerCreate) -> Status:
     if not scope_of(user).has_any(services.ADD):
         raise PermissionDenied(gettext("You do not have permission to register volunteers."), rule="scope")
     if payload.person_id is not None:
-        person = get_object_or_404(Person.objects.visible_to(user), pk=payload.person_id)
+        person = get_object_or_404(Person.objects.visible_to(user, services.ADD), pk=payload.person_id)
     else:
         person, _created = services.register_person(
             by=user, name=payload.name, id_number=payload.id_number, mobile=payload.mobile

@@ -27,7 +27,7 @@ from dangjian.core.scoping import check_perm, scope_of
 from dangjian.dual_reporting.services import community_containing, community_org_of
 from dangjian.members.ledger_services import check_id_number, check_mobile
 from dangjian.members.models import PartyMember, Resident
-from dangjian.members.person_matching import find_person
+from dangjian.members.person_matching import registered_elsewhere
 from dangjian.orgs.models import Area, Organization
 from dangjian.volunteering.choices import ALL_WEEK, TeamKind, VolunteerState
 from dangjian.volunteering.models import Skill, Team, Volunteer
@@ -171,9 +171,13 @@ def register_person(
         raise RuleViolation(gettext("Enter the volunteer's name."), rule="name_required", field="name")
     id_number = check_id_number(id_number)
     mobile = check_mobile(mobile)
-    person = find_person(id_number, by=by, lock=True)
-    if person is not None:
-        return person, False
+    registered = Person.objects.with_id_number(id_number).select_for_update().first()
+    if registered is not None:
+        # Someone the caller may register (scoping by action: a role held elsewhere for another
+        # purpose does not count) is linked; anyone else gets the neutral answer naming nobody.
+        if not Person.objects.visible_to(by, ADD).filter(pk=registered.pk).exists():
+            raise registered_elsewhere()
+        return registered, False
     person = Person(
         name=name, gender=gender or id_number_gender(id_number), birth_date=id_number_birth_date(id_number)
     )

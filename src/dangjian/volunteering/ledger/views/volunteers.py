@@ -206,7 +206,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 
         def register() -> Volunteer:
             if person_value:
-                person = Person.objects.visible_to(user).filter(pk=person_value).first()
+                person = Person.objects.visible_to(user, services.ADD).filter(pk=person_value).first()
                 if person is None:
                     raise RuleViolation(_("Choose the person from the search results."), field="person")
             else:
@@ -224,14 +224,14 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     people: list[Person] = []
     if query:
         people = list(
-            Person.objects.visible_to(user)
+            Person.objects.visible_to(user, services.ADD)
             .search(query)
             .exclude(pk__in=Volunteer.objects.values("person_id"))
             .only("pk", "name", "id_number_masked", "mobile_masked")
             .order_by("name_pinyin", "id")[:PEOPLE_SEARCH_LIMIT]
         )
     elif person_value.isdigit():
-        people = list(Person.objects.visible_to(user).filter(pk=person_value)[:1])
+        people = list(Person.objects.visible_to(user, services.ADD).filter(pk=person_value)[:1])
     area_query, areas = area_options(request, services.ADD, str(form.data.get("area") or ""))
     return render(
         request,
