@@ -46,10 +46,8 @@ def test_the_figure_counts_active_volunteers_in_both_trees_and_opens_them(client
 
 def test_the_person_panel_shows_the_entry_to_who_may_see_it(world, secretary_a, secretary_b):
     made = volunteer(world.grid_a1, world.org_a, "戊")
-    shown = dict((panel.key, context) for panel, context in panels("person_panels", made.person, secretary_a))
-    hidden = dict(
-        (panel.key, context) for panel, context in panels("person_panels", made.person, secretary_b)
-    )
+    shown = {panel.key: context for panel, context in panels("person_panels", made.person, secretary_a)}
+    hidden = {panel.key: context for panel, context in panels("person_panels", made.person, secretary_b)}
 
     assert shown["volunteering.ledger"]["volunteer"] == made
     assert "volunteering.ledger" not in hidden
