@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.volunteering.choices import ALL_WEEK, TeamKind, VolunteerState
 from dangjian.volunteering.ledger.filters import DAY_LABELS, slot_choices
@@ -83,7 +84,7 @@ class StaffEntryForm(EntryForm):
 class NewPersonForm(forms.Form):
     """A person not yet registered: name, ID number (one person per ID number) and mobile."""
 
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("volunteer ledger", "Name"), max_length=64)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
 
@@ -108,4 +109,6 @@ class TeamForm(forms.Form):
     )
     area = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("volunteer team", "Active"), required=False, initial=True
+    )

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.errors import RuleViolation
@@ -83,7 +83,14 @@ def _names(value: Any) -> list[str]:
 
 
 VOLUNTEER_COLUMNS = [
-    text_column("name", _("Name"), required=True, max_length=64, example="张伟", width=12),
+    text_column(
+        "name",
+        pgettext_lazy("volunteer ledger", "Name"),
+        required=True,
+        max_length=64,
+        example="张伟",
+        width=12,
+    ),
     code_column(
         "id_number", _("ID number"), required=True, max_length=18, example="110105199001011234", width=22
     ),
