@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 
 from dangjian.core.generator.steps import generator_step
-from dangjian.core.models import Person
 from dangjian.members.models import PartyMember, Resident
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
@@ -82,10 +81,9 @@ def generate_volunteers(generator) -> int:
         return 0
     skills = list(Skill.objects.filter(is_active=True).values_list("pk", flat=True).order_by("pk"))
     homes = list(
-        Resident.objects.filter(is_current=True)
-        .values_list("person_id", "area_id", "area__path")
-        .order_by("person_id")
+        Resident.objects.filter(is_current=True).values_list("person_id", "area_id").order_by("person_id")
     )
+    area_paths = dict(Area.objects.values_list("pk", "path"))
     members = dict(PartyMember.objects.filter(is_active=True).values_list("person_id", "pk"))
     anchor = _anchor_person_id(generator)
     target = max(1, round(len(homes) * VOLUNTEER_SHARE))
@@ -99,14 +97,9 @@ def generate_volunteers(generator) -> int:
     if anchor is not None and anchor not in chosen_ids:
         chosen += [home for home in member_homes if home[0] == anchor]
     chosen.sort()
-    names = {
-        pk: (pinyin, tokens)
-        for pk, pinyin, tokens in Person.objects.filter(pk__in=[home[0] for home in chosen]).values_list(
-            "pk", "name_pinyin", "search_tokens"
-        )
-    }
     volunteers: list[Volunteer] = []
-    for person_id, area_id, path in chosen:
+    for person_id, area_id in chosen:
+        path = area_paths[area_id]
         community = _community_of(path, by_path)
         org = community_orgs.get(community) if community is not None else None
         if org is None:
@@ -116,7 +109,6 @@ def generate_volunteers(generator) -> int:
         ]
         if person_id == anchor:
             state = VolunteerState.ACTIVE
-        sort_name, tokens = names.get(person_id, ("", ""))
         volunteers.append(
             Volunteer(
                 person_id=person_id,
@@ -129,11 +121,12 @@ def generate_volunteers(generator) -> int:
                 availability=_availability(rng),
                 state=state,
                 registered_on=today - datetime.timedelta(days=rng.randint(0, 4 * 365)),
-                sort_name=sort_name,
-                search_tokens=tokens,
             )
         )
     generator.insert(Volunteer, volunteers, "volunteers")
+    # bulk_create skips save(): copy the people's sort keys and search tokens in one UPDATE (a
+    # list of 100,000 ids would pass PostgreSQL's limit of 65,535 parameters).
+    Volunteer.fill_sort_names(Volunteer.objects.filter(sort_name=""))
 
     skill_links = []
     if skills:
@@ -178,7 +171,7 @@ def _teams(generator, volunteers, by_path, community_orgs) -> tuple[list[Team], 
             teams.append(team)
             community_teams.setdefault(pk, []).append(team)
     generator.insert(Team, teams, "volunteer teams")
-    paths = dict(Area.objects.filter(pk__in={v.area_id for v in volunteers}).values_list("pk", "path"))
+    paths = dict(Area.objects.values_list("pk", "path"))  # 15,000 areas in a district
     links = []
     for volunteer in volunteers:
         if volunteer.state == VolunteerState.LEFT:

@@ -147,3 +147,34 @@ def test_the_list_costs_the_same_queries_for_3_and_30_volunteers(
 
     assert few == many
     assert few_search == many_search
+
+
+def _queries(client, url: str, **params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_a_volunteers_page_and_the_team_pages_cost_the_same_for_few_and_many(client, world, secretary_a):
+    skills = [skill("理发"), skill("医疗护理", "医疗健康"), skill("法律咨询", "法律与政策")]
+    ours = team(world.grid_a1, world.org_a, "幸福队")
+    member = PartyMember.objects.create(person=PersonFactory(name="党员页"), org=world.branch_a1)
+    made = volunteer(
+        world.grid_a1, world.org_a, person=member.person, party_member=member, skills=skills[:1], teams=[ours]
+    )
+    client.force_login(secretary_a)
+    detail = reverse("volunteering:volunteer_detail", args=[made.pk])
+    team_page = reverse("volunteering:team_detail", args=[ours.pk])
+    teams = reverse("volunteering:team_list")
+
+    few = [_queries(client, detail), _queries(client, team_page), _queries(client, teams)]
+    made.skills.set(skills)
+    for number in range(20):
+        volunteer(world.grid_a1, world.org_a, f"队员{number}", teams=[ours])
+        team(world.grid_a1, world.org_a, f"队伍{number}")
+    many = [_queries(client, detail), _queries(client, team_page), _queries(client, teams)]
+
+    assert few == many
