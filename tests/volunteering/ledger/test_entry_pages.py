@@ -204,6 +204,10 @@ def test_teams_offered_on_the_form_are_those_of_the_scope(client, world, secreta
     made = volunteer(world.grid_a1, world.org_a, "杨队员")
     client.force_login(secretary_a)
 
-    form = client.get(reverse("volunteering:volunteer_edit", args=[made.pk])).context["form"]
+    url = reverse("volunteering:volunteer_edit", args=[made.pk])
+    form = client.get(url).context["form"]
 
     assert [t.name for t in form.fields["teams"].queryset] == ["幸福队"]
+    ours = form.fields["teams"].queryset.get()
+    response = client.post(url, {"capacity_hours": 4, "version": made.version, "teams": [ours.pk]})
+    assert response.status_code == 302 and list(made.teams.all()) == [ours]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import has_perm_over, scope_of
 from dangjian.dual_reporting.choices import ReportState
 from dangjian.dual_reporting.models import MemberReport
+from dangjian.dual_reporting.services import community_containing
 from dangjian.orgs.models import Area, Organization
 from dangjian.volunteering.choices import VolunteerState
 from dangjian.volunteering.ledger import services
@@ -94,7 +96,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx (mobiles masked), audited with its filters."""
     require_anywhere(request.user, services.VIEW)
-    filterset = filtered(request.GET, _list_queryset(request.user))
+    filterset = filtered(request.GET, _list_queryset(request.user).prefetch_related("teams"))
     return excel_views.export_response(
         VOLUNTEER_SPEC,
         volunteer_export_rows(volunteer_rows(filterset)),
@@ -184,8 +186,16 @@ def _state_actions(volunteer: Volunteer) -> list[tuple[str, str, str]]:
     ]
 
 
-def _teams_for(user):
-    return Team.objects.visible_to(user).filter(is_active=True).select_related("area").order_by("name", "id")
+def _teams_for(user, volunteer: Volunteer | None = None):
+    """The teams offered on the form: the user's active teams; for an entry, those of its
+    community and the ones it is already in (a district's 1,300 teams are no list to tick)."""
+    teams = Team.objects.visible_to(user).filter(is_active=True)
+    if volunteer is not None:
+        community = community_containing(volunteer.area)
+        if community is not None:
+            current = list(volunteer.teams.values_list("pk", flat=True))
+            teams = teams.filter(Q(area__path__startswith=community.path) | Q(pk__in=current))
+    return teams.order_by("name", "id")
 
 
 @login_required
@@ -198,8 +208,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     person_value = str(request.POST.get("person") or request.GET.get("person") or "")
     new_person = NewPersonForm(request.POST if posted and not person_value else None)
-    teams = _teams_for(user)
-    form = StaffEntryForm(request.POST or None, teams=teams[:200])
+    form = StaffEntryForm(request.POST or None, teams=_teams_for(user))
     created: list[Volunteer] = []
     if posted and form.is_valid() and (person_value or new_person.is_valid()):
         area = chosen_area(request, services.ADD, form.cleaned_data.get("area"))
@@ -267,7 +276,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "area": volunteer.area_id,
         "version": volunteer.version,
     }
-    form = StaffEntryForm(request.POST or None, initial=initial, teams=_teams_for(user)[:200])
+    form = StaffEntryForm(request.POST or None, initial=initial, teams=_teams_for(user, volunteer))
     if request.method == "POST" and form.is_valid():
         fields = form.entry_fields()
         area_value = form.cleaned_data.get("area")
