@@ -9,6 +9,7 @@ import random
 from django.utils import timezone
 
 from dangjian.core.person_scope import refresh_scope_keys
+from dangjian.core.search import search_in_name_order
 from dangjian.members.models import PartyMember, Resident
 from dangjian.volunteering.choices import TeamKind
 from dangjian.volunteering.demo_data import generate_volunteers
@@ -48,3 +49,7 @@ def test_the_generator_writes_volunteers_with_skills_teams_and_members(world):
     assert Team.objects.filter(kind=TeamKind.WARM_GROUP).count() == 3  # one per grid
     assert Team.objects.filter(kind=TeamKind.SERVICE_TEAM).count() == 4  # two per community
     assert Volunteer.teams.through.objects.exists()
+    # The copies of the names are filled after the bulk insert, so the ledger's search finds them.
+    sample = volunteers[0]
+    found = search_in_name_order(Volunteer.objects.all(), sample.person.name, key="sort_name")
+    assert sample.pk in [row.pk for row in found[:50]]
