@@ -22,9 +22,10 @@ def slot_bit(day: int, slot: int) -> int:
 
 
 class VolunteerState(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # With a context: the bare "Active" and "Paused" are a member's and a request's words.
+    ACTIVE = "active", pgettext_lazy("volunteer state", "Active")
     PAUSED = "paused", pgettext_lazy("volunteer state", "Paused")
-    LEFT = "left", _("Left")
+    LEFT = "left", pgettext_lazy("volunteer state", "Left")
 
 
 class TeamKind(models.TextChoices):
@@ -53,7 +54,7 @@ class NeedSource(models.TextChoices):
 
 
 class NeedState(models.TextChoices):
-    OPEN = "open", pgettext_lazy("need state", "Open")
+    OPEN = "open", _("Open")
     ASSIGNED = "assigned", _("Assigned")
     MET = "met", _("Met")
     CLOSED = "closed", _("Closed without service")
@@ -62,7 +63,7 @@ class NeedState(models.TextChoices):
 class ResourceKind(models.TextChoices):
     UNIT = "unit", _("Co-building unit")  # 共建单位
     VENUE = "venue", _("Venue")
-    MATERIAL = "material", pgettext_lazy("resource kind", "Materials")
+    MATERIAL = "material", _("Materials")
     TEAM = "team", _("Volunteer team")
     OTHER = "other", _("Other")
 

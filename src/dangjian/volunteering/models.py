@@ -131,15 +131,70 @@ class Volunteer(InTwoTrees):
         _("state"), max_length=8, choices=VolunteerState.choices, default=VolunteerState.ACTIVE
     )
     registered_on = models.DateField(_("registered on"))
+    # The person's pinyin sort key and search tokens, copied here as the member ledger does
+    # (PartyMember.sort_name): the ledger walks volunteers in name order on one index and a name
+    # search reads this table's own search index instead of matching every person and joining.
+    # Kept in step by ``save``, by the person-saved hook (ledger.register) and by
+    # ``fill_sort_names`` after bulk inserts.
+    sort_name = models.CharField(_("pinyin sort key"), max_length=255, blank=True, default="", editable=False)
+    search_tokens = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
-        ordering = ["person__name_pinyin", "id"]
-        indexes = [models.Index(fields=["area", "state"], name="volunteering_vol_area_idx")]
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(fields=["area", "state"], name="volunteering_vol_area_idx"),
+            models.Index(fields=["sort_name", "id"], name="volunteering_vol_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def save(self, *args, **kwargs):
+        if self.person_id is not None:
+            person = self._state.fields_cache.get("person")
+            if person is not None and person.pk == self.person_id:
+                self.sort_name, self.search_tokens = person.name_pinyin, person.search_tokens
+            else:
+                from dangjian.core.models import Person
+
+                self.sort_name, self.search_tokens = Person.objects.filter(pk=self.person_id).values_list(
+                    "name_pinyin", "search_tokens"
+                ).first() or ("", "")
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sort_name", "search_tokens"}
+        super().save(*args, **kwargs)
+        # The entry places its person in the trees (ledger.placements): keep Person.scope_keys in
+        # step, in the same transaction, as a home or a membership does.
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys([self.person_id])
+
+    def delete(self, *args, **kwargs):
+        person_id = self.person_id
+        result = super().delete(*args, **kwargs)
+        from dangjian.core.person_scope import refresh_scope_keys
+
+        refresh_scope_keys([person_id])
+        return result
+
+    @classmethod
+    def fill_sort_names(cls, queryset=None) -> int:
+        """Copy the people's sort keys and search tokens to volunteers written by ``bulk_create``."""
+        from dangjian.core.models import Person
+
+        queryset = cls.objects.all() if queryset is None else queryset
+        person = Person.objects.filter(pk=models.OuterRef("person_id"))
+        return queryset.update(
+            sort_name=models.Subquery(person.values("name_pinyin")[:1]),
+            search_tokens=models.Subquery(person.values("search_tokens")[:1]),
+        )
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.party_member_id is not None
 
 
 class Project(InTwoTrees):

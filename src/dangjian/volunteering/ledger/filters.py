@@ -1,0 +1,137 @@
+"""Filters of the volunteer ledger, shared by the list page, the export, the figure's records
+and the API: skill, area or organization subtree, team, state, party member, a free time slot,
+and the name search (简/繁/pinyin/initials, or a whole ID number by its keyed hash).
+
+The name search comes last and orders the rows itself (``core.search.search_in_name_order`` on
+the volunteer's own copy of the sort key and tokens), so a common surname (张, 王, 李) costs a
+bounded scan whatever the size of the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.models import Person
+from dangjian.core.search import search_in_name_order
+from dangjian.orgs.models import Area, Organization
+from dangjian.volunteering.choices import DAYS_PER_WEEK, SLOTS_PER_DAY, VolunteerState
+from dangjian.volunteering.models import Skill, Team, Volunteer
+
+ID_NUMBER_QUERY = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+DAY_LABELS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+SLOT_LABELS = [_("Morning"), _("Afternoon"), _("Evening")]
+# The list's default: those in the ledger now (active or paused), not those who left.
+CURRENT = "current"
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [
+        (str(day * SLOTS_PER_DAY + slot), f"{DAY_LABELS[day]} {SLOT_LABELS[slot]}")
+        for day in range(DAYS_PER_WEEK)
+        for slot in range(SLOTS_PER_DAY)
+    ]
+
+
+def _skill_choices():
+    return [(str(pk), name) for pk, name in Skill.objects.filter(is_active=True).values_list("pk", "name")]
+
+
+class VolunteerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="filter_nothing")
+    skill = django_filters.ModelChoiceFilter(
+        label=_("Skill"),
+        queryset=Skill.objects.filter(is_active=True),
+        field_name="skills",
+        empty_label=_("Any skill"),
+    )
+    area = django_filters.NumberFilter(label=_("Area"), method="filter_area", widget=forms.HiddenInput)
+    org = django_filters.NumberFilter(label=_("Organization"), method="filter_org", widget=forms.HiddenInput)
+    team = django_filters.NumberFilter(label=_("Team"), method="filter_team", widget=forms.HiddenInput)
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[*VolunteerState.choices, ("all", _("All"))],
+        method="filter_state",
+        empty_label=_("Active or paused"),
+    )
+    party = django_filters.ChoiceFilter(
+        label=_("Party member"),
+        choices=[("yes", _("Party members")), ("no", _("Not party members"))],
+        method="filter_party",
+        empty_label=_("All"),
+    )
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), field_name="registered_on", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    slot = django_filters.ChoiceFilter(
+        label=_("Available"), choices=slot_choices, method="filter_slot", empty_label=_("Any time")
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = ["q", "skill", "area", "org", "team", "state", "party", "slot", "registered_from"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_node: Area | None = None
+        self.org_node: Organization | None = None
+        self.team_node: Team | None = None
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.exclude(state=VolunteerState.LEFT)
+        return queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the search orders the rows: see ``volunteer_rows``
+
+    def filter_area(self, queryset, name, value):
+        node = Area.objects.filter(pk=value).only("path", "name").first()
+        self.area_node = node
+        return queryset.none() if node is None else queryset.filter(area__path__startswith=node.path)
+
+    def filter_org(self, queryset, name, value):
+        node = Organization.objects.filter(pk=value).only("path", "name").first()
+        self.org_node = node
+        return queryset.none() if node is None else queryset.filter(org__path__startswith=node.path)
+
+    def filter_team(self, queryset, name, value):
+        self.team_node = Team.objects.filter(pk=value).only("name").first()
+        return queryset.filter(teams=value)
+
+    def filter_state(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(state=value)
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(party_member__isnull=value != "yes")
+
+    def filter_slot(self, queryset, name, value):
+        bit = 1 << int(value)
+        return queryset.alias(in_slot=F("availability").bitand(bit)).filter(in_slot__gt=0)
+
+
+def volunteer_rows(filterset: VolunteerFilterSet):
+    """The filtered volunteers in pinyin order, searched by name or ID number when asked.
+
+    Returns a queryset, or a ``NameOrderSearch`` (bounded slices only) for a surname.
+    """
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    text = (filterset.form.cleaned_data.get("q") or "").strip()[:100] if filterset.is_valid() else ""
+    compact = text.replace(" ", "").replace("-", "")
+    if ID_NUMBER_QUERY.match(compact):
+        people = Person.objects.with_id_number(compact).values("pk")
+        return queryset.filter(person__in=people).order_by("sort_name", "id")
+    return search_in_name_order(queryset, text, key="sort_name")
+
+
+def active_filters(params, filterset: VolunteerFilterSet) -> dict[str, str]:
+    return {name: value for name, value in params.items() if name in filterset.filters and value}
+
+
+def filtered(params, queryset: QuerySet) -> VolunteerFilterSet:
+    return VolunteerFilterSet(params, queryset=queryset)
