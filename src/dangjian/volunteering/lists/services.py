@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dangjian.accounts.choices import BuiltinRole
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
@@ -181,6 +182,13 @@ def _category(value: str) -> str:
     if value not in NeedCategory.values:
         raise RuleViolation(gettext("Choose a category."), rule="category", field="category")
     return value
+
+
+def need_source_for(user) -> str:
+    """A need recorded by a grid worker (the role held anywhere) says so; else by staff."""
+    if user.role_assignments.filter(is_active=True, role__code=BuiltinRole.GRID_WORKER).exists():
+        return NeedSource.GRID_WORKER
+    return NeedSource.STAFF
 
 
 # --- needs (需求清单) ---------------------------------------------------------------------------

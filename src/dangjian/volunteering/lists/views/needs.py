@@ -120,12 +120,6 @@ def _from_request(request) -> ServiceRequest | None:
     )
 
 
-def _source_for(user) -> str:
-    """A need recorded by a grid worker (the role held anywhere) says so; else by staff."""
-    holds_grid_post = user.role_assignments.filter(is_active=True, role__code="grid_worker").exists()
-    return NeedSource.GRID_WORKER if holds_grid_post else NeedSource.STAFF
-
-
 @login_required
 def need_create(request):
     """Record a need; ``?from_request=<pk>`` turns a service request the user can see into one."""
@@ -144,7 +138,7 @@ def need_create(request):
             form,
             lambda: services.create_need(
                 by=user,
-                source=_source_for(user),
+                source=services.need_source_for(user),
                 service_request=service_request,
                 **fields,
             ),
