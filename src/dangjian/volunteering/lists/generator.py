@@ -100,10 +100,10 @@ def _keeping_created_at(*models):
             field.auto_now_add = True
 
 
-def _moment(rng, day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time(rng.randint(8, 19), rng.randint(0, 59)))
-    )
+def _moment(rng, day: datetime.date, now: datetime.datetime) -> datetime.datetime:
+    """A working-hours moment of ``day``, never later than now (today's may not have come yet)."""
+    moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 19), rng.randint(0, 59)))
+    return min(timezone.make_aware(moment), now)
 
 
 def _after(rng, moment: datetime.datetime, days: int, now: datetime.datetime) -> datetime.datetime:
@@ -202,7 +202,7 @@ def generate_lists(generator) -> int:
                     ends_on=ends_on,
                     places="党群服务中心及各小区",
                     state=state,
-                    created_at=_moment(rng, starts_on),
+                    created_at=_moment(rng, starts_on, now),
                 )
             )
         for _ in range(RESOURCES_PER_COMMUNITY):
@@ -214,7 +214,7 @@ def generate_lists(generator) -> int:
                     kind=kind,
                     name=rng.choice(RESOURCES[kind]),
                     capacity=rng.choice(["", "30人", "50人", "100件"]),
-                    created_at=_moment(rng, today - datetime.timedelta(days=rng.randint(30, 900))),
+                    created_at=_moment(rng, today - datetime.timedelta(days=rng.randint(30, 900)), now),
                 )
             )
     with _keeping_created_at(Project, Resource, Need, Wish):
@@ -234,7 +234,7 @@ def generate_lists(generator) -> int:
                 state = rng.choices(NEED_STATES, NEED_WEIGHTS)[0]
                 if state == NeedState.ASSIGNED and not helpers:
                     state = NeedState.OPEN
-                created = _moment(rng, today - datetime.timedelta(days=rng.randint(0, 365)))
+                created = _moment(rng, today - datetime.timedelta(days=rng.randint(0, 365)), now)
                 need = Need(
                     area_id=grid,
                     org_id=org,
@@ -277,7 +277,7 @@ def generate_lists(generator) -> int:
                 continue
             for _ in range(WISHES_PER_GRID):
                 state = rng.choices(WISH_STATES, WISH_WEIGHTS)[0]
-                created = _moment(rng, today - datetime.timedelta(days=rng.randint(0, 300)))
+                created = _moment(rng, today - datetime.timedelta(days=rng.randint(0, 300)), now)
                 code = _code(rng)
                 while code in codes:
                     code = _code(rng)
