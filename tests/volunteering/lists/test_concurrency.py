@@ -46,7 +46,7 @@ def _race(acts) -> list:
                 results.append("database is locked")
         except RuleViolation as error:
             results.append(error)
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
+        except Exception as error:
             results.append(error)
         finally:
             connections.close_all()
