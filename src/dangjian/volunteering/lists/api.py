@@ -119,19 +119,24 @@ class WishOut(Schema):
     version: int
 
 
-def _paged(item):
-    class PageOut(Schema):
-        items: list[item]
-        next: int | None = Field(None, description=NEXT)
-
-    PageOut.__name__ = f"{item.__name__.removesuffix('Out')}Page"
-    return PageOut
+class NeedPage(Schema):
+    items: list[NeedOut]
+    next: int | None = Field(None, description=NEXT)
 
 
-NeedPage = _paged(NeedOut)
-ResourcePage = _paged(ResourceOut)
-ProjectPage = _paged(ProjectOut)
-WishPage = _paged(WishOut)
+class ResourcePage(Schema):
+    items: list[ResourceOut]
+    next: int | None = Field(None, description=NEXT)
+
+
+class ProjectPage(Schema):
+    items: list[ProjectOut]
+    next: int | None = Field(None, description=NEXT)
+
+
+class WishPage(Schema):
+    items: list[WishOut]
+    next: int | None = Field(None, description=NEXT)
 
 
 class PageParams(Schema):
