@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from dangjian.accounts.choices import BuiltinRole
 from dangjian.core import audit
@@ -312,7 +312,7 @@ def update_need(
         check_perm(by, "volunteering.change_need", current)
         _check_version(current, version)
         if current.state not in OPEN_NEED_STATES:
-            raise _state_refusal(current, gettext("edited"))
+            raise _state_refusal(current, pgettext("refused action", "edited"))
         before = audit.snapshot(current, NEED_FIELDS)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -341,7 +341,7 @@ def assign_need(need: Need, volunteer: Volunteer, by, *, version: int | None = N
         check_perm(by, "volunteering.change_need", current)
         _check_version(current, version)
         if current.state != NeedState.OPEN:
-            raise _state_refusal(current, gettext("assigned"))
+            raise _state_refusal(current, pgettext("refused action", "assigned"))
         volunteer = Volunteer.objects.select_related("person").get(pk=volunteer.pk)
         if volunteer.state != VolunteerState.ACTIVE:
             raise RuleViolation(
@@ -369,7 +369,7 @@ def unassign_need(need: Need, by, *, version: int | None = None) -> Need:
         check_perm(by, "volunteering.change_need", current)
         _check_version(current, version)
         if current.state != NeedState.ASSIGNED:
-            raise _state_refusal(current, gettext("unassigned"))
+            raise _state_refusal(current, pgettext("refused action", "unassigned"))
         before = {"state": current.state, "volunteer": str(current.volunteer)}
         _save_change(
             Need, current, before, {"state": NeedState.OPEN, "volunteer": None, "assigned_at": None}, by=by
@@ -386,7 +386,7 @@ def mark_need_met(need: Need, *, by, outcome: str, version: int | None = None) -
         check_perm(by, "volunteering.change_need", current)
         _check_version(current, version)
         if current.state not in OPEN_NEED_STATES:
-            raise _state_refusal(current, gettext("marked met"))
+            raise _state_refusal(current, pgettext("refused action", "marked met"))
         before = {"state": current.state, "outcome": current.outcome}
         _save_change(
             Need,
@@ -407,7 +407,7 @@ def close_need(need: Need, *, by, reason: str, version: int | None = None) -> Ne
         check_perm(by, "volunteering.change_need", current)
         _check_version(current, version)
         if current.state not in OPEN_NEED_STATES:
-            raise _state_refusal(current, gettext("closed"))
+            raise _state_refusal(current, pgettext("refused action", "closed"))
         before = {"state": current.state, "outcome": current.outcome}
         _save_change(Need, current, before, {"state": NeedState.CLOSED, "outcome": reason}, by=by)
     _follow(need, current)
@@ -608,7 +608,7 @@ def publish_wish(wish: Wish, *, by, version: int | None = None) -> Wish:
         check_perm(by, "volunteering.change_wish", current)
         _check_version(current, version)
         if current.state != WishState.SUBMITTED:
-            raise _state_refusal(current, gettext("published"))
+            raise _state_refusal(current, pgettext("refused action", "published"))
         _save_change(
             Wish,
             current,
@@ -637,7 +637,7 @@ def claim_wish(wish: Wish, *, by) -> Wish:
                 rule="already_claimed",
             )
         if current.state != WishState.PUBLISHED:
-            raise _state_refusal(current, gettext("claimed"))
+            raise _state_refusal(current, pgettext("refused action", "claimed"))
         if current.resident_id == member.person_id:
             raise RuleViolation(gettext("You cannot claim your own wish."), rule="own_wish")
         _save_change(
@@ -666,7 +666,7 @@ def release_wish(wish: Wish, *, by) -> Wish:
                 gettext("Only the member who claimed this wish can do this."), rule="claimer"
             )
         if current.state != WishState.CLAIMED:
-            raise _state_refusal(current, gettext("given back"))
+            raise _state_refusal(current, pgettext("refused action", "given back"))
         _save_change(
             Wish,
             current,
@@ -688,7 +688,7 @@ def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
                 gettext("Only the member who claimed this wish can do this."), rule="claimer"
             )
         if current.state != WishState.CLAIMED:
-            raise _state_refusal(current, gettext("marked fulfilled"))
+            raise _state_refusal(current, pgettext("refused action", "marked fulfilled"))
         _save_change(
             Wish,
             current,
@@ -713,7 +713,7 @@ def confirm_wish(wish: Wish, *, by=None, note: str = "", by_resident: bool = Fal
         if not by_resident:
             check_perm(by, "volunteering.change_wish", current)
         if current.state != WishState.FULFILLED:
-            raise _state_refusal(current, gettext("confirmed"))
+            raise _state_refusal(current, pgettext("refused action", "confirmed"))
         _save_change(
             Wish,
             current,
@@ -740,7 +740,7 @@ def withdraw_wish(wish: Wish, *, by=None, reason: str = "", by_resident: bool = 
         if not by_resident:
             check_perm(by, "volunteering.change_wish", current)
         if current.state not in WITHDRAWABLE:
-            raise _state_refusal(current, gettext("withdrawn"))
+            raise _state_refusal(current, pgettext("refused action", "withdrawn"))
         _save_change(
             Wish,
             current,
