@@ -168,3 +168,22 @@ def test_the_lookup_form_finds_a_wish_by_code(client, world):
     wish = wish_a(world)
     response = client.get(reverse("volunteering:public_wish_lookup"), {"code": wish.tracking_code.lower()})
     assert response["Location"] == reverse("volunteering:public_wish_track", args=[wish.tracking_code])
+
+
+@pytest.mark.parametrize("url_name", ["volunteering:public_need_list", "volunteering:public_wish_list"])
+def test_public_lists_cost_the_same_for_3_and_30_rows(client, world, django_assert_max_num_queries, url_name):
+    def add(count):
+        for number in range(count):
+            need_a(world, title=f"公开需求{number}", is_public=True)
+            wish_a(world, title=f"心愿{number}", state=WishState.PUBLISHED)
+
+    add(3)
+    client.get(reverse(url_name))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(url_name))
+    add(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse(url_name))

@@ -116,3 +116,19 @@ def test_the_portal_home_links_the_lists(client, db):
 def test_the_generator_step_is_registered_after_the_ledger():
     step = registry["generator_steps"]["volunteering_lists"]
     assert step.order == 75
+
+
+def test_the_mine_card_costs_the_same_for_few_and_many_claims(world, django_assert_max_num_queries):
+    from dangjian.mine.selectors import Me
+    from dangjian.volunteering.lists.mine import my_wishes_section
+
+    member = member_user(world, "member_a")
+    me = Me(user=member, person=member.person, member=None, applicant=None)
+    for number in range(2):
+        wish_a(world, title=f"心愿{number}", state=WishState.CLAIMED, claimed_by=member.person)
+    with django_assert_max_num_queries(2):
+        my_wishes_section(me, member)
+    for number in range(20):
+        wish_a(world, title=f"更多{number}", state=WishState.CLAIMED, claimed_by=member.person)
+    with django_assert_max_num_queries(2):
+        assert len(my_wishes_section(me, member)["wishes"]) == 5

@@ -138,7 +138,7 @@ def _state_refusal(row, action: str) -> RuleViolation:
     )
 
 
-def _save_change(model, current, before: dict, changes: dict, *, by, note: str = "", username: str = ""):
+def _save_change(current, before: dict, changes: dict, *, by, note: str = "", username: str = ""):
     """Write ``changes`` on the locked ``current`` with its version bumped, and the audit line."""
     for name, value in changes.items():
         setattr(current, name, value)
@@ -352,7 +352,6 @@ def assign_need(need: Need, volunteer: Volunteer, by, *, version: int | None = N
             )
         before = {"state": current.state, "volunteer": None}
         _save_change(
-            Need,
             current,
             before,
             {"state": NeedState.ASSIGNED, "volunteer": volunteer, "assigned_at": timezone.now()},
@@ -372,7 +371,7 @@ def unassign_need(need: Need, by, *, version: int | None = None) -> Need:
             raise _state_refusal(current, pgettext("refused action", "unassigned"))
         before = {"state": current.state, "volunteer": str(current.volunteer)}
         _save_change(
-            Need, current, before, {"state": NeedState.OPEN, "volunteer": None, "assigned_at": None}, by=by
+            current, before, {"state": NeedState.OPEN, "volunteer": None, "assigned_at": None}, by=by
         )
     _follow(need, current)
     return current
@@ -389,7 +388,6 @@ def mark_need_met(need: Need, *, by, outcome: str, version: int | None = None) -
             raise _state_refusal(current, pgettext("refused action", "marked met"))
         before = {"state": current.state, "outcome": current.outcome}
         _save_change(
-            Need,
             current,
             before,
             {"state": NeedState.MET, "outcome": outcome, "met_at": timezone.now()},
@@ -409,7 +407,7 @@ def close_need(need: Need, *, by, reason: str, version: int | None = None) -> Ne
         if current.state not in OPEN_NEED_STATES:
             raise _state_refusal(current, pgettext("refused action", "closed"))
         before = {"state": current.state, "outcome": current.outcome}
-        _save_change(Need, current, before, {"state": NeedState.CLOSED, "outcome": reason}, by=by)
+        _save_change(current, before, {"state": NeedState.CLOSED, "outcome": reason}, by=by)
     _follow(need, current)
     return current
 
@@ -610,7 +608,6 @@ def publish_wish(wish: Wish, *, by, version: int | None = None) -> Wish:
         if current.state != WishState.SUBMITTED:
             raise _state_refusal(current, pgettext("refused action", "published"))
         _save_change(
-            Wish,
             current,
             {"state": current.state},
             {"state": WishState.PUBLISHED, "published_at": timezone.now()},
@@ -641,7 +638,6 @@ def claim_wish(wish: Wish, *, by) -> Wish:
         if current.resident_id == member.person_id:
             raise RuleViolation(gettext("You cannot claim your own wish."), rule="own_wish")
         _save_change(
-            Wish,
             current,
             {"state": current.state, "claimed_by": None},
             {"state": WishState.CLAIMED, "claimed_by": member.person, "claimed_at": timezone.now()},
@@ -668,7 +664,6 @@ def release_wish(wish: Wish, *, by) -> Wish:
         if current.state != WishState.CLAIMED:
             raise _state_refusal(current, pgettext("refused action", "given back"))
         _save_change(
-            Wish,
             current,
             {"state": current.state, "claimed_by": str(current.claimed_by)},
             {"state": WishState.PUBLISHED, "claimed_by": None, "claimed_at": None},
@@ -690,7 +685,6 @@ def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
         if current.state != WishState.CLAIMED:
             raise _state_refusal(current, pgettext("refused action", "marked fulfilled"))
         _save_change(
-            Wish,
             current,
             {"state": current.state, "proof": ""},
             {"state": WishState.FULFILLED, "proof": proof, "fulfilled_at": timezone.now()},
@@ -715,7 +709,6 @@ def confirm_wish(wish: Wish, *, by=None, note: str = "", by_resident: bool = Fal
         if current.state != WishState.FULFILLED:
             raise _state_refusal(current, pgettext("refused action", "confirmed"))
         _save_change(
-            Wish,
             current,
             {"state": current.state},
             {
@@ -742,7 +735,6 @@ def withdraw_wish(wish: Wish, *, by=None, reason: str = "", by_resident: bool = 
         if current.state not in WITHDRAWABLE:
             raise _state_refusal(current, pgettext("refused action", "withdrawn"))
         _save_change(
-            Wish,
             current,
             {"state": current.state},
             {
