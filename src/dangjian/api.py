@@ -31,6 +31,7 @@ from dangjian.members.ledger_api import router as ledger_router
 from dangjian.orgs.api import router as orgs_router
 from dangjian.service.api import router as service_router
 from dangjian.volunteering.ledger.api import router as volunteering_ledger_router
+from dangjian.volunteering.lists.api import router as volunteering_lists_router
 
 logger = logging.getLogger("django.request")
 
@@ -155,3 +156,4 @@ api.add_router("/elections", elections_router)
 api.add_router("/dues", dues_router)
 api.add_router("/service", service_router)
 api.add_router("/volunteering", volunteering_ledger_router)
+api.add_router("/volunteering", volunteering_lists_router)

@@ -329,6 +329,13 @@ class Wish(InTwoTrees):
     proof = models.TextField(_("proof of fulfilment"), blank=True, default="")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmation_note = models.CharField(_("confirmation"), max_length=200, blank=True, default="")
+    # Given to the resident at submission (like a request's tracking code): with it they follow
+    # the wish, confirm its fulfilment or withdraw it on the portal, without an account.
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("micro-wish")
