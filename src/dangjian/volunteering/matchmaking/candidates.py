@@ -1,0 +1,152 @@
+"""Ranked volunteers for one need (推荐志愿者): a bounded candidate set read by SQL, scored in Python.
+
+The candidates are active volunteers of the need's street whom the user may see, taken from
+a few indexed reads, each with a limit: those living in the need's grid, in its community and in
+its street, those with one of the skills asked, and those of the community free when the need
+can be served. Only
+these few hundred rows are loaded and scored, so the cost stays the same whatever the street's
+size; a fixed number of queries, none per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch
+
+from dangjian.orgs.choices import AreaKind
+from dangjian.orgs.models import Area
+from dangjian.volunteering.choices import NeedState, VolunteerState
+from dangjian.volunteering.matchmaking.scoring import Fit, distance_level, fit
+from dangjian.volunteering.models import Need, Skill, Volunteer
+
+NEAR_LIMIT = 200
+SKILL_LIMIT = 200
+TIME_LIMIT = 100
+STREET_LIMIT = 100
+SUGGESTIONS = 10
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a need lies: the paths of its grid, community and street ("" where it lies above)."""
+
+    grid: str = ""
+    community: str = ""
+    street: str = ""
+
+    @property
+    def nearest(self) -> str:
+        return self.grid or self.community or self.street
+
+
+@dataclass(frozen=True)
+class Candidate:
+    volunteer: Volunteer
+    fit: Fit
+
+    @property
+    def score(self) -> int:
+        return self.fit.score
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.fit.reasons()
+
+
+def place_of(area: Area) -> Place:
+    """The grid, community and street an area lies in (itself included), in one query."""
+    step = area.steplen
+    paths = [area.path[:end] for end in range(step, len(area.path) + 1, step)]
+    kinds = dict(
+        Area.objects.filter(
+            path__in=paths, kind__in=[AreaKind.GRID, AreaKind.COMMUNITY, AreaKind.STREET]
+        ).values_list("kind", "path")
+    )
+    return Place(
+        grid=kinds.get(AreaKind.GRID, ""),
+        community=kinds.get(AreaKind.COMMUNITY, ""),
+        street=kinds.get(AreaKind.STREET, ""),
+    )
+
+
+def current_loads(volunteer_ids) -> dict[int, int]:
+    """Needs assigned to each volunteer and not yet met (one grouped query)."""
+    rows = (
+        Need.objects.filter(volunteer_id__in=volunteer_ids, state=NeedState.ASSIGNED)
+        .order_by()
+        .values("volunteer_id")
+        .annotate(held=Count("id"))
+        .values_list("volunteer_id", "held")
+    )
+    return dict(rows)
+
+
+def candidate_ids(need: Need, user, place: Place, skill_ids: list[int]) -> set[int]:
+    """The bounded candidate set: near (grid, community, street), skilled, or free at the need's
+    times, each read with its limit."""
+    base = (
+        Volunteer.objects.visible_to(user, "view")
+        .filter(state=VolunteerState.ACTIVE, area__path__startswith=place.street or place.nearest)
+        .order_by()
+    )
+    ids: set[int] = set()
+    # Nearest first: the grid, the community, then the rest of the street, each with its limit.
+    for path in (place.grid, place.community):
+        if path:
+            ids.update(base.filter(area__path__startswith=path).values_list("id", flat=True)[:NEAR_LIMIT])
+    if place.street and place.street != place.nearest:
+        ids.update(base.values_list("id", flat=True)[:STREET_LIMIT])
+    if skill_ids:
+        ids.update(base.filter(skills__in=skill_ids).values_list("id", flat=True).distinct()[:SKILL_LIMIT])
+    if need.availability and place.community:
+        ids.update(
+            base.filter(area__path__startswith=place.community)
+            .annotate(common=F("availability").bitand(need.availability))
+            .filter(common__gt=0)
+            .values_list("id", flat=True)[:TIME_LIMIT]
+        )
+    return ids
+
+
+def suggestions(need: Need, user, limit: int = SUGGESTIONS) -> list[Candidate]:
+    """The ``limit`` best volunteers for ``need`` among those ``user`` may see, best first.
+
+    Ties go to the nearer volunteer, then to the one holding fewer needs, then to the earlier
+    registered (lower id), so the list is the same on every reading.
+    """
+    skills = list(need.skills.values_list("id", "name"))
+    skill_ids = [pk for pk, _name in skills]
+    place = place_of(need.area)
+    ids = candidate_ids(need, user, place, skill_ids)
+    if not ids:
+        return []
+    volunteers = (
+        Volunteer.objects.filter(id__in=ids)
+        .select_related("person", "area")
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.filter(id__in=skill_ids), to_attr="matched_skills")
+        )
+    )
+    loads = current_loads(ids)
+    wanted = set(skill_ids)
+    candidates = []
+    for volunteer in volunteers:
+        matched = volunteer.matched_skills
+        candidates.append(
+            Candidate(
+                volunteer,
+                fit(
+                    need_skills=wanted,
+                    volunteer_skills={skill.pk for skill in matched},
+                    distance=distance_level(volunteer.area.path, place.grid, place.community, place.street),
+                    need_availability=need.availability,
+                    volunteer_availability=volunteer.availability,
+                    load=loads.get(volunteer.pk, 0),
+                    capacity_hours=volunteer.capacity_hours,
+                    skill_names=tuple(skill.name for skill in matched),
+                ),
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, -c.fit.distance, c.fit.load, c.volunteer.pk))
+    return candidates[:limit]
