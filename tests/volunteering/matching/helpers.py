@@ -17,6 +17,8 @@ from dangjian.accounts.choices import BuiltinRole
 from dangjian.accounts.models import Role
 from dangjian.orgs.models import Area, Organization
 from dangjian.volunteering.choices import NeedCategory, NeedState
+from dangjian.volunteering.matchmaking.choices import ProposalState
+from dangjian.volunteering.matchmaking.models import MatchProposal, ProposedPair
 from dangjian.volunteering.models import Need, Skill, Volunteer
 from tests.factories import PersonFactory
 
@@ -80,8 +82,9 @@ def need_in_a(world) -> Need:
 
 
 def need_in_b(world) -> Need:
-    found = Need.objects.filter(area=world.grid_b1, state=NeedState.OPEN, title="修水管").first()
-    return found or need(world.grid_b1, world.org_b, "修水管")
+    """In 社区B but above its grid: outside secretary_a's scope and outside any grid post there."""
+    found = Need.objects.filter(area=world.community_b, state=NeedState.OPEN, title="修水管").first()
+    return found or need(world.community_b, world.org_b, "修水管")
 
 
 def volunteer_in_a(world) -> Volunteer:
@@ -91,4 +94,22 @@ def volunteer_in_a(world) -> Volunteer:
 
 def volunteer_in_b(world) -> Volunteer:
     found = Volunteer.objects.filter(person__name="陈志愿").first()
-    return found or volunteer(world.grid_b1, world.org_b, "陈志愿")
+    return found or volunteer(world.community_b, world.org_b, "陈志愿")
+
+
+def proposal_for(area: Area, need_obj: Need, volunteer_obj: Volunteer, by=None) -> MatchProposal:
+    """A draft proposal of ``area`` with one pair, written directly."""
+    found = MatchProposal.objects.filter(area=area, state=ProposalState.DRAFT).first()
+    if found is not None:
+        return found
+    proposal = MatchProposal.objects.create(area=area, open_needs=1, volunteers_considered=1, created_by=by)
+    ProposedPair.objects.create(proposal=proposal, need=need_obj, volunteer=volunteer_obj, score=80, slots=2)
+    return proposal
+
+
+def proposal_in_a(world) -> MatchProposal:
+    return proposal_for(world.community_a, need_in_a(world), volunteer_in_a(world))
+
+
+def proposal_in_b(world) -> MatchProposal:
+    return proposal_for(world.community_b, need_in_b(world), volunteer_in_b(world))
