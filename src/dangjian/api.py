@@ -30,6 +30,7 @@ from dangjian.members.api import router as members_router
 from dangjian.members.ledger_api import router as ledger_router
 from dangjian.orgs.api import router as orgs_router
 from dangjian.service.api import router as service_router
+from dangjian.volunteering.matchmaking.api import router as matchmaking_router
 
 logger = logging.getLogger("django.request")
 
@@ -153,3 +154,4 @@ api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)
 api.add_router("/dues", dues_router)
 api.add_router("/service", service_router)
+api.add_router("/volunteering", matchmaking_router)
