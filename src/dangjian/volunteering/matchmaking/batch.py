@@ -1,9 +1,10 @@
 """The platform's path to a batch proposal: the open needs of a scope and the volunteers of its
-street read from the database in a few flat queries, every pair scored with numpy in blocks, the
-best ``TOP_K`` volunteers of each need kept as the allowed pairs, and the solver run over them.
+street read from the database in a few flat queries, the best ``TOP_K`` volunteers of each need
+found with numpy (ring by ring outward from the need's grid, exact, see ``_top_pairs``) as the
+allowed pairs, and the solver run over them.
 
-Memory stays at one block of needs × the street's volunteers (``BLOCK`` rows) plus the kept edges;
-the database is read with ``values_list`` (no model instances) and no query per row.
+Memory stays at one block of needs × one ring of volunteers plus the kept pairs; the database
+is read with ``values_list`` (no model instances) and no query per row.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dangjian.volunteering.matchmaking.scoring import (
     MAX_SCORE,
     NeedArrays,
     VolunteerArrays,
-    score_table,
+    pair_parts,
 )
 from dangjian.volunteering.models import Need, Volunteer
 
@@ -112,6 +113,85 @@ def _skill_words(owner_rows: dict[int, int], links, bit_of: dict[int, int], coun
     return table
 
 
+def _groups(keys: np.ndarray) -> dict[int, np.ndarray]:
+    """Row indexes by key value (one sort, no loop over rows)."""
+    order = np.argsort(keys, kind="stable")
+    values, starts = np.unique(keys[order], return_index=True)
+    return {int(value): part for value, part in zip(values, np.split(order, starts[1:]), strict=True)}
+
+
+def _best_of(scores: np.ndarray, cols: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best columns of each row of ``scores`` (padded with −1 where a row has fewer)."""
+    rows = scores.shape[0]
+    if scores.shape[1] > k:
+        at = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        return cols[at] if cols.ndim == 1 else np.take_along_axis(cols, at, axis=1), np.take_along_axis(
+            scores, at, axis=1
+        )
+    pad = k - scores.shape[1]
+    full_cols = np.broadcast_to(cols, scores.shape) if cols.ndim == 1 else cols
+    return (
+        np.concatenate([full_cols, np.full((rows, pad), -1, dtype=np.int64)], axis=1),
+        np.concatenate([scores, np.full((rows, pad), -1, dtype=np.int16)], axis=1),
+    )
+
+
+def _top_pairs(needs: NeedArrays, volunteers: VolunteerArrays, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each need's ``k`` best volunteers (columns) and their scores, −1 where there are fewer.
+
+    Exact without scoring every pair: volunteers are taken ring by ring — the need's grid, the
+    rest of its community, the rest of the street — and a ring is skipped for the needs whose
+    k-th best score already reaches the most anyone in that ring could score (distance caps it:
+    90 in the community, 80 in the street). In a large street most needs stop at their community.
+    """
+    n = needs.grid.shape[0]
+    best_cols = np.full((n, k), -1, dtype=np.int64)
+    best_scores = np.full((n, k), -1, dtype=np.int16)
+    by_grid = _groups(volunteers.grid)
+    by_community = _groups(volunteers.community)
+    everyone = np.arange(volunteers.grid.shape[0])
+    empty = np.empty(0, dtype=np.int64)
+    group_keys = np.stack([needs.community, needs.grid], axis=1)
+    _unique, group_of = np.unique(group_keys, axis=0, return_inverse=True)
+    for rows in _groups(group_of.ravel()).values():
+        community, grid = int(needs.community[rows[0]]), int(needs.grid[rows[0]])
+        in_grid = by_grid.get(grid, empty) if grid >= 0 else empty
+        in_community = by_community.get(community, empty) if community >= 0 else empty
+        rings = [
+            (in_grid, MAX_SCORE),
+            (
+                in_community[volunteers.grid[in_community] != grid] if grid >= 0 else in_community,
+                MAX_SCORE - 10,
+            ),
+            (
+                everyone[volunteers.community != community]
+                if community >= 0
+                else np.setdiff1d(everyone, in_grid),
+                MAX_SCORE - 20,
+            ),
+        ]
+        for start in range(0, rows.size, BLOCK):
+            block = rows[start : start + BLOCK]
+            for cols, ring_best in rings:
+                if cols.size == 0:
+                    continue
+                # Needs whose k-th best already reaches what this ring can give are done.
+                open_rows = block[best_scores[block].min(axis=1) < ring_best]
+                if open_rows.size == 0:
+                    break
+                scores = pair_parts(needs, volunteers, open_rows[:, None], cols[None, :])["score"].astype(
+                    np.int16
+                )
+                ring_cols, ring_scores = _best_of(scores, cols, k)
+                merged_cols, merged_scores = _best_of(
+                    np.concatenate([best_scores[open_rows], ring_scores], axis=1),
+                    np.concatenate([best_cols[open_rows], ring_cols], axis=1),
+                    k,
+                )
+                best_cols[open_rows], best_scores[open_rows] = merged_cols, merged_scores
+    return best_cols, best_scores
+
+
 def plan(scope: Area, user, *, top_k: int = TOP_K) -> Plan:
     """The optimal assignment of the open needs of ``scope`` that ``user`` may change, to the
     active volunteers of its street that ``user`` may see, within each volunteer's free capacity."""
@@ -191,41 +271,27 @@ def plan(scope: Area, user, *, top_k: int = TOP_K) -> Plan:
     if keep.size == 0:
         return Plan(scope, street, len(need_rows), len(volunteer_rows), [], 0)
 
-    k = min(top_k, keep.size)
-    columns: dict[str, list[np.ndarray]] = {
-        name: [] for name in ("need", "volunteer", "score", "matched", "wanted", "distance", "overlap")
-    }
-    for start in range(0, len(need_rows), BLOCK):
-        rows = slice(start, min(start + BLOCK, len(need_rows)))
-        table = score_table(needs, volunteers, rows)
-        count = table["score"].shape[0]
-        if k < keep.size:
-            best = np.argpartition(-table["score"], k - 1, axis=1)[:, :k]
-        else:
-            best = np.tile(np.arange(k), (count, 1))
-        row_index = np.arange(count)[:, None]
-        columns["need"].append(np.repeat(np.arange(start, start + count), k))
-        columns["volunteer"].append(best.ravel())
-        for name in ("score", "matched", "wanted", "distance", "overlap"):
-            columns[name].append(np.ascontiguousarray(table[name][row_index, best]).ravel())
-    edge = {name: np.concatenate(parts) for name, parts in columns.items()}
-    edges = np.column_stack([edge["need"], edge["volunteer"], MAX_SCORE - edge["score"]]).astype(np.float64)
-    solved = assign_sparse(len(need_rows), keep.size, edges, free[keep])
+    best_cols, best_scores = _top_pairs(needs, volunteers, min(top_k, keep.size))
+    chosen = best_scores >= 0
+    edge_needs = np.nonzero(chosen)[0]
+    edge_cols = best_cols[chosen]
+    edges = np.column_stack([edge_needs, edge_cols, MAX_SCORE - best_scores[chosen]]).astype(np.float64)
+    solved = np.array(assign_sparse(len(need_rows), keep.size, edges, free[keep]), dtype=np.intp).reshape(
+        -1, 2
+    )
+    parts = pair_parts(needs, volunteers, solved[:, 0], solved[:, 1])
     pairs = []
-    for need_row, column in solved:
-        # Need ``need_row``'s k edges lie together, in the order of ``best``.
-        block = slice(need_row * k, need_row * k + k)
-        at = need_row * k + int(np.nonzero(edge["volunteer"][block] == column)[0][0])
+    for at, (need_row, column) in enumerate(solved):
         volunteer_row = keep[column]
         pairs.append(
             PlannedPair(
                 need_id=need_ids[need_row],
                 volunteer_id=int(volunteer_ids[volunteer_row]),
-                score=int(edge["score"][at]),
-                skill_matched=int(edge["matched"][at]),
-                skill_wanted=int(edge["wanted"][at]),
-                distance=int(edge["distance"][at]),
-                slots_overlap=int(edge["overlap"][at]),
+                score=int(parts["score"][at]),
+                skill_matched=int(parts["matched"][at]),
+                skill_wanted=int(parts["wanted"][at]),
+                distance=int(parts["distance"][at]),
+                slots_overlap=int(parts["overlap"][at]),
                 load=int(load[volunteer_row]),
                 slots=int(slots[volunteer_row]),
             )

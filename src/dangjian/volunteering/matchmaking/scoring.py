@@ -166,6 +166,26 @@ def fit(
 
 
 # --- many pairs at once (the batch) -----------------------------------------------------------
+#
+# The same arithmetic on numpy arrays, in uint8 (every part and the sum fit: the maximum is 100),
+# through small lookup tables instead of divisions. ``pair_parts`` takes index arrays that
+# broadcast: a block of needs (r × 1) against a ring of volunteers (1 × c), or the chosen pairs
+# (two aligned 1-D arrays).
+
+# SKILL_TABLE[wanted, matched]: the skill points (a need wants at most MAX_WANTED skills here).
+MAX_WANTED = 63
+SKILL_TABLE = np.array(
+    [
+        [SKILL_POINTS if w == 0 else SKILL_POINTS * min(m, w) // w for m in range(MAX_WANTED + 1)]
+        for w in range(MAX_WANTED + 1)
+    ],
+    dtype=np.uint8,
+)
+# TIME_TABLE[overlapping slots] for a need with stated times (21 slots at most).
+TIME_TABLE = np.array(
+    [TIME_POINTS * min(o, TIME_SLOTS_FOR_FULL) // TIME_SLOTS_FOR_FULL for o in range(33)], dtype=np.uint8
+)
+DISTANCE_TABLE = np.array([DISTANCE_POINTS[level] for level in range(4)], dtype=np.uint8)
 
 
 @dataclass
@@ -177,6 +197,11 @@ class NeedArrays:
     community: np.ndarray  # (n,) int64, -1 when above a community
     availability: np.ndarray  # (n,) uint32
 
+    def __post_init__(self) -> None:
+        wanted = np.bitwise_count(self.skill_words).sum(axis=1)
+        self.wanted = np.minimum(wanted, MAX_WANTED).astype(np.intp)
+        self.any_time = self.availability == 0
+
 
 @dataclass
 class VolunteerArrays:
@@ -187,46 +212,42 @@ class VolunteerArrays:
     load: np.ndarray  # (m,) int64
     slots: np.ndarray  # (m,) int64
 
+    def __post_init__(self) -> None:
+        free = np.maximum(0, self.slots - self.load)
+        self.load_points = (LOAD_POINTS * free // np.maximum(1, self.slots)).astype(np.uint8)
 
-def _popcount(values: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(values).astype(np.int32)
 
-
-def score_table(needs: NeedArrays, volunteers: VolunteerArrays, rows: slice) -> dict[str, np.ndarray]:
-    """The parts and score of every (need in ``rows``, volunteer) pair, each a (rows × m) array.
+def pair_parts(
+    needs: NeedArrays, volunteers: VolunteerArrays, need_index, volunteer_index
+) -> dict[str, np.ndarray]:
+    """The score and its parts of the pairs (need_index, volunteer_index), broadcast together.
 
     Every volunteer is taken to be in the needs' street (the batch reads only those), so the
     distance is at least "same street".
     """
-    wanted = _popcount(needs.skill_words[rows]).sum(axis=1)[:, None]
-    matched = np.zeros((wanted.shape[0], volunteers.skill_words.shape[0]), dtype=np.int32)
+    matched = np.zeros(np.broadcast_shapes(np.shape(need_index), np.shape(volunteer_index)), dtype=np.uint8)
     for word in range(needs.skill_words.shape[1]):
-        matched += _popcount(needs.skill_words[rows, word][:, None] & volunteers.skill_words[None, :, word])
-    skill = np.where(wanted == 0, SKILL_POINTS, SKILL_POINTS * matched // np.maximum(wanted, 1))
-
-    grid = needs.grid[rows][:, None]
-    community = needs.community[rows][:, None]
-    same_grid = (grid >= 0) & (grid == volunteers.grid[None, :])
-    same_community = (community >= 0) & (community == volunteers.community[None, :])
-    distance = np.where(same_grid, SAME_GRID, np.where(same_community, SAME_COMMUNITY, SAME_STREET))
-    distance_points = np.where(
-        same_grid, DISTANCE_POINTS[SAME_GRID], np.where(same_community, DISTANCE_POINTS[SAME_COMMUNITY], 10)
+        matched += np.bitwise_count(
+            needs.skill_words[need_index, word] & volunteers.skill_words[volunteer_index, word]
+        )
+    wanted = needs.wanted[need_index]
+    skill = SKILL_TABLE[wanted, np.minimum(matched, MAX_WANTED)]
+    grid = needs.grid[need_index]
+    community = needs.community[need_index]
+    same_grid = (grid >= 0) & (grid == volunteers.grid[volunteer_index])
+    same_community = (community >= 0) & (community == volunteers.community[volunteer_index])
+    distance = np.where(
+        same_grid,
+        np.uint8(SAME_GRID),
+        np.where(same_community, np.uint8(SAME_COMMUNITY), np.uint8(SAME_STREET)),
     )
-
-    need_times = needs.availability[rows][:, None]
-    overlap = _popcount(need_times & volunteers.availability[None, :])
-    time_points = np.where(
-        need_times == 0,
-        TIME_POINTS,
-        TIME_POINTS * np.minimum(overlap, TIME_SLOTS_FOR_FULL) // TIME_SLOTS_FOR_FULL,
-    )
-    free = np.maximum(0, volunteers.slots - volunteers.load)
-    load_points = (LOAD_POINTS * free // np.maximum(1, volunteers.slots))[None, :]
-    score = skill + distance_points + time_points + load_points
+    overlap = np.bitwise_count(needs.availability[need_index] & volunteers.availability[volunteer_index])
+    time = np.where(needs.any_time[need_index], np.uint8(TIME_POINTS), TIME_TABLE[overlap])
+    score = skill + DISTANCE_TABLE[distance] + time + volunteers.load_points[volunteer_index]
     return {
-        "score": score.astype(np.int32),
+        "score": score,
         "matched": matched,
-        "wanted": np.broadcast_to(wanted, matched.shape),
+        "wanted": np.broadcast_to(wanted, score.shape),
         "distance": distance,
         "overlap": overlap,
     }
