@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
 from dangjian.volunteering.choices import NeedState, VolunteerState
 from dangjian.volunteering.matchmaking.scoring import Fit, distance_level, fit
-from dangjian.volunteering.models import Need, Skill, Volunteer
+from dangjian.volunteering.models import Need, Volunteer
 
-NEAR_LIMIT = 200
-SKILL_LIMIT = 200
+NEAR_LIMIT = 150
+SKILL_LIMIT = 150
 TIME_LIMIT = 100
-STREET_LIMIT = 100
+STREET_LIMIT = 50
 SUGGESTIONS = 10
 
 
@@ -121,32 +121,37 @@ def suggestions(need: Need, user, limit: int = SUGGESTIONS) -> list[Candidate]:
     ids = candidate_ids(need, user, place, skill_ids)
     if not ids:
         return []
-    volunteers = (
-        Volunteer.objects.filter(id__in=ids)
-        .select_related("person", "area")
-        .prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.filter(id__in=skill_ids), to_attr="matched_skills")
-        )
+    # Score from plain values (no model instances), then load only the winners.
+    rows = Volunteer.objects.filter(id__in=ids).values_list(
+        "id", "area__path", "availability", "capacity_hours"
     )
+    held: dict[int, set[int]] = {}
+    if skill_ids:
+        links = Volunteer.skills.through.objects.filter(volunteer_id__in=ids, skill_id__in=skill_ids)
+        for volunteer_id, skill_id in links.values_list("volunteer_id", "skill_id"):
+            held.setdefault(volunteer_id, set()).add(skill_id)
     loads = current_loads(ids)
     wanted = set(skill_ids)
-    candidates = []
-    for volunteer in volunteers:
-        matched = volunteer.matched_skills
-        candidates.append(
-            Candidate(
-                volunteer,
+    names = dict(skills)
+    scored = []
+    for volunteer_id, path, availability, capacity_hours in rows:
+        has = held.get(volunteer_id, set())
+        scored.append(
+            (
+                volunteer_id,
                 fit(
                     need_skills=wanted,
-                    volunteer_skills={skill.pk for skill in matched},
-                    distance=distance_level(volunteer.area.path, place.grid, place.community, place.street),
+                    volunteer_skills=has,
+                    distance=distance_level(path, place.grid, place.community, place.street),
                     need_availability=need.availability,
-                    volunteer_availability=volunteer.availability,
-                    load=loads.get(volunteer.pk, 0),
-                    capacity_hours=volunteer.capacity_hours,
-                    skill_names=tuple(skill.name for skill in matched),
+                    volunteer_availability=availability,
+                    load=loads.get(volunteer_id, 0),
+                    capacity_hours=capacity_hours,
+                    skill_names=tuple(names[pk] for pk in skill_ids if pk in has),
                 ),
             )
         )
-    candidates.sort(key=lambda c: (-c.score, -c.fit.distance, c.fit.load, c.volunteer.pk))
-    return candidates[:limit]
+    scored.sort(key=lambda item: (-item[1].score, -item[1].distance, item[1].load, item[0]))
+    best = scored[:limit]
+    volunteers = Volunteer.objects.select_related("person", "area").in_bulk([pk for pk, _fit in best])
+    return [Candidate(volunteers[pk], result) for pk, result in best]
