@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACCEPTED = "accepted", _("Accepted")
-    DISCARDED = "discarded", _("Discarded")
+    DRAFT = "draft", pgettext_lazy("matching proposal state", "Draft")
+    ACCEPTED = "accepted", pgettext_lazy("matching proposal state", "Accepted")
+    DISCARDED = "discarded", pgettext_lazy("matching proposal state", "Discarded")
 
 
 class DistanceLevel(models.IntegerChoices):
