@@ -139,7 +139,9 @@ def synthesize(street, want_needs: int, want_volunteers: int) -> dict:
     grids = list(Area.objects.filter(path__startswith=street.path, kind=AreaKind.GRID).order_by("path"))
     places = grids or [street]
     org = (
-        Organization.objects.filter(jurisdiction__path__startswith=street.path).order_by("depth", "path").first()
+        Organization.objects.filter(jurisdiction__path__startswith=street.path)
+        .order_by("depth", "path")
+        .first()
         or Organization.objects.order_by("path").first()
     )
     skills = list(Skill.objects.filter(is_active=True).values_list("id", flat=True)[:40])
@@ -203,6 +205,20 @@ def synthesize(street, want_needs: int, want_volunteers: int) -> dict:
         ],
         batch_size=5000,
     )
+    # The planner's statistics must see the new rows, as they would on a database in use
+    # (ANALYZE runs inside a transaction on PostgreSQL; SQLite plans without it).
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and (add_needs or add_volunteers):
+        with connection.cursor() as cursor:
+            for table in (
+                "core_person",
+                "volunteering_need",
+                "volunteering_need_skills",
+                "volunteering_volunteer",
+                "volunteering_volunteer_skills",
+            ):
+                cursor.execute(f"ANALYZE {table}")
     return {
         "needs_in_database": have_needs,
         "volunteers_in_database": have_volunteers,
@@ -230,9 +246,11 @@ def bench_platform(want_needs: int, want_volunteers: int, repeat: int) -> tuple[
             user, who = bench_user()
             report["user"] = who
             report.update(synthesize(street, want_needs, want_volunteers))
-            source = "synthesized in a throwaway transaction" if report["needs_synthesized"] or report[
-                "volunteers_synthesized"
-            ] else "from the database"
+            source = (
+                "synthesized in a throwaway transaction"
+                if report["needs_synthesized"] or report["volunteers_synthesized"]
+                else "from the database"
+            )
             report["data"] = source
             plan, plan_seconds = timed(lambda: batch.plan(street, user))
             report.update(
@@ -255,7 +273,24 @@ def bench_platform(want_needs: int, want_volunteers: int, repeat: int) -> tuple[
                 .order_by("id")
                 .values_list("id", flat=True)[:: max(1, plan.open_needs // 5)][:5]
             )
+            from bench_trees import percentile
+
+            from dangjian.volunteering.matchmaking.candidates import suggestions
+
             for need_id in needs:
+                # The ranking alone (no page around it), then the page.
+                need = Need.objects.select_related("area").get(pk=need_id)
+                timings = []
+                for _ in range(repeat):
+                    _ranked, seconds = timed(lambda need=need: suggestions(need, user))
+                    timings.append(seconds * 1000)
+                report.setdefault("ranking_only_ms", []).append(
+                    {
+                        "need": need_id,
+                        "median": round(sorted(timings)[len(timings) // 2], 1),
+                        "p95": round(percentile(timings, 0.95), 1),
+                    }
+                )
                 url = reverse("volunteering:need_suggestions", args=[need_id])
                 status, median, p95, queries = measure(client, url, repeat)
                 key = f"volunteering:need_suggestions [need {need_id}]"
@@ -276,7 +311,9 @@ def main() -> None:
     parser.add_argument("--per-need", type=int, default=30, help="allowed pairs per need in (a)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per need in (c)")
     parser.add_argument("--solver-only", action="store_true", help="run (a) only, without a database")
-    parser.add_argument("--json", action="store_true", help="also write bench/results/<scale>-<db>-matching.json")
+    parser.add_argument(
+        "--json", action="store_true", help="also write bench/results/<scale>-<db>-matching.json"
+    )
     args = parser.parse_args()
 
     setup_django()
@@ -309,6 +346,10 @@ def main() -> None:
         f"{platform['process_peak_rss_mib']} MiB {'(under' if ok_memory else '(OVER'} 2 GiB)"
     )
     print(f"(c) one need's suggestions, {args.repeat} requests each, on {data['database']}:")
+    for ranking in platform.get("ranking_only_ms", []):
+        print(
+            f"    ranking alone (candidates.suggestions), need {ranking['need']}: median {ranking['median']} ms, p95 {ranking['p95']} ms"
+        )
     for result in results:
         if result.status != "ok":
             print(f"    {result.key}: {result.status}")
@@ -320,7 +361,9 @@ def main() -> None:
         )
     if args.json:
         data.update(solver=solver, platform=platform)
-        write_results(RESULTS_DIR / f"{data['scale']}-{data['database']}-matching.json", data, args.repeat, results)
+        write_results(
+            RESULTS_DIR / f"{data['scale']}-{data['database']}-matching.json", data, args.repeat, results
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
 from dangjian.volunteering.choices import NeedState, VolunteerState
-from dangjian.volunteering.matchmaking.scoring import Fit, distance_level, fit
+from dangjian.volunteering.matchmaking.scoring import LOAD_POINTS, Fit, distance_level, fit
 from dangjian.volunteering.models import Need, Volunteer
 
 NEAR_LIMIT = 150
@@ -82,31 +82,35 @@ def current_loads(volunteer_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def candidate_ids(need: Need, user, place: Place, skill_ids: list[int]) -> set[int]:
-    """The bounded candidate set: near (grid, community, street), skilled, or free at the need's
-    times, each read with its limit."""
+ROW = ("id", "area__path", "availability", "capacity_hours")
+
+
+def candidate_rows(need: Need, user, place: Place, skill_ids: list[int]) -> dict[int, tuple]:
+    """The bounded candidate set, as (id, area path, availability, capacity) rows by id: near
+    (grid, community, street), skilled, or free at the need's times, each read with its limit."""
     base = (
         Volunteer.objects.visible_to(user, "view")
         .filter(state=VolunteerState.ACTIVE, area__path__startswith=place.street or place.nearest)
         .order_by()
     )
-    ids: set[int] = set()
+    reads = []
     # Nearest first: the grid, the community, then the rest of the street, each with its limit.
     for path in (place.grid, place.community):
         if path:
-            ids.update(base.filter(area__path__startswith=path).values_list("id", flat=True)[:NEAR_LIMIT])
+            reads.append(base.filter(area__path__startswith=path).values_list(*ROW)[:NEAR_LIMIT])
     if place.street and place.street != place.nearest:
-        ids.update(base.values_list("id", flat=True)[:STREET_LIMIT])
+        reads.append(base.values_list(*ROW)[:STREET_LIMIT])
     if skill_ids:
-        ids.update(base.filter(skills__in=skill_ids).values_list("id", flat=True).distinct()[:SKILL_LIMIT])
+        skilled = Volunteer.skills.through.objects.filter(skill_id__in=skill_ids).values("volunteer_id")
+        reads.append(base.filter(id__in=skilled).values_list(*ROW)[:SKILL_LIMIT])
     if need.availability and place.community:
-        ids.update(
+        reads.append(
             base.filter(area__path__startswith=place.community)
             .annotate(common=F("availability").bitand(need.availability))
             .filter(common__gt=0)
-            .values_list("id", flat=True)[:TIME_LIMIT]
+            .values_list(*ROW)[:TIME_LIMIT]
         )
-    return ids
+    return {row[0]: row for read in reads for row in read}
 
 
 def suggestions(need: Need, user, limit: int = SUGGESTIONS) -> list[Candidate]:
@@ -118,39 +122,39 @@ def suggestions(need: Need, user, limit: int = SUGGESTIONS) -> list[Candidate]:
     skills = list(need.skills.values_list("id", "name"))
     skill_ids = [pk for pk, _name in skills]
     place = place_of(need.area)
-    ids = candidate_ids(need, user, place, skill_ids)
-    if not ids:
+    rows = candidate_rows(need, user, place, skill_ids)
+    if not rows:
         return []
     # Score from plain values (no model instances), then load only the winners.
-    rows = Volunteer.objects.filter(id__in=ids).values_list(
-        "id", "area__path", "availability", "capacity_hours"
-    )
     held: dict[int, set[int]] = {}
     if skill_ids:
-        links = Volunteer.skills.through.objects.filter(volunteer_id__in=ids, skill_id__in=skill_ids)
+        links = Volunteer.skills.through.objects.filter(volunteer_id__in=list(rows), skill_id__in=skill_ids)
         for volunteer_id, skill_id in links.values_list("volunteer_id", "skill_id"):
             held.setdefault(volunteer_id, set()).add(skill_id)
-    loads = current_loads(ids)
     wanted = set(skill_ids)
     names = dict(skills)
-    scored = []
-    for volunteer_id, path, availability, capacity_hours in rows:
+
+    def fit_of(row: tuple, load: int) -> Fit:
+        volunteer_id, path, availability, capacity_hours = row
         has = held.get(volunteer_id, set())
-        scored.append(
-            (
-                volunteer_id,
-                fit(
-                    need_skills=wanted,
-                    volunteer_skills=has,
-                    distance=distance_level(path, place.grid, place.community, place.street),
-                    need_availability=need.availability,
-                    volunteer_availability=availability,
-                    load=loads.get(volunteer_id, 0),
-                    capacity_hours=capacity_hours,
-                    skill_names=tuple(names[pk] for pk in skill_ids if pk in has),
-                ),
-            )
+        return fit(
+            need_skills=wanted,
+            volunteer_skills=has,
+            distance=distance_level(path, place.grid, place.community, place.street),
+            need_availability=need.availability,
+            volunteer_availability=availability,
+            load=load,
+            capacity_hours=capacity_hours,
+            skill_names=tuple(names[pk] for pk in skill_ids if pk in has),
         )
+
+    # The load gives at most LOAD_POINTS: only volunteers within that of the limit-th best
+    # score without it can make the list, so only their loads are read.
+    unloaded = sorted(((fit_of(row, 0).score - LOAD_POINTS, pk) for pk, row in rows.items()), reverse=True)
+    floor = unloaded[min(limit, len(unloaded)) - 1][0] - LOAD_POINTS
+    contenders = [pk for partial, pk in unloaded if partial >= floor]
+    loads = current_loads(contenders)
+    scored = [(pk, fit_of(rows[pk], loads.get(pk, 0))) for pk in contenders]
     scored.sort(key=lambda item: (-item[1].score, -item[1].distance, item[1].load, item[0]))
     best = scored[:limit]
     volunteers = Volunteer.objects.select_related("person", "area").in_bulk([pk for pk, _fit in best])
