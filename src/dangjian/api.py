@@ -32,6 +32,7 @@ from dangjian.orgs.api import router as orgs_router
 from dangjian.service.api import router as service_router
 from dangjian.volunteering.ledger.api import router as volunteering_ledger_router
 from dangjian.volunteering.lists.api import router as volunteering_lists_router
+from dangjian.volunteering.matchmaking.api import router as matchmaking_router
 
 logger = logging.getLogger("django.request")
 
@@ -157,3 +158,4 @@ api.add_router("/dues", dues_router)
 api.add_router("/service", service_router)
 api.add_router("/volunteering", volunteering_ledger_router)
 api.add_router("/volunteering", volunteering_lists_router)
+api.add_router("/volunteering", matchmaking_router)

@@ -345,3 +345,7 @@ class Wish(InTwoTrees):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The matching part keeps its own models (batch proposals); imported here so Django loads them.
+from dangjian.volunteering.matchmaking.models import MatchProposal, ProposedPair  # noqa: E402, F401
