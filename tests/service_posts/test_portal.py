@@ -166,3 +166,27 @@ def test_a_renewed_agreement_lists_only_its_newest_version(client, world, secret
     assert (
         reverse("service_posts_portal:agreement", kwargs={"code": second.code}) in old_page.content.decode()
     )
+
+
+def test_the_public_list_costs_the_same_queries_for_3_and_for_12_posts(client, world, secretary_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.service_posts.helpers import member_of
+
+    def fill(start: int, count: int) -> None:
+        for index in range(start, start + count):
+            confirmed(
+                post_at(world.org_a, f"岗{index}"), member_of(world.branch_a1, f"员{index}")[0], secretary_a
+            )
+
+    fill(0, 3)
+    url = reverse("service_posts_portal:post_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    fill(3, 9)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert "岗11" in page.content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
