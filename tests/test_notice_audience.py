@@ -202,6 +202,22 @@ def _service_bad_rating(world, request) -> None:
     rate_as_resident(resolved, level="dissatisfied", comment="没人来", now=at("2026-03-03 09:00"))
 
 
+def _post_claimed(world, request) -> None:
+    from dangjian.service_posts import services
+    from tests.service_posts.helpers import member_of, post_at
+
+    _member, user = member_of(world.branch_a1, "领岗甲")
+    services.claim_post(post_at(world.org_a), by=user)
+
+
+def _post_confirmed(world, request) -> None:
+    from dangjian.service_posts import services
+    from tests.service_posts.helpers import claimed, member_of, post_at
+
+    member, _user = member_of(world.branch_a1, "领岗乙")
+    services.confirm_claim(claimed(post_at(world.org_a), member), by=request.getfixturevalue("secretary_a"))
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -213,6 +229,8 @@ SCENARIOS: dict[str, Callable] = {
     "service.services.system:mark_whistle_overdue": _service_whistle,
     "service.services.handling:whistle_request": _service_whistle,
     "service.services.rating:_record_rating": _service_bad_rating,
+    "service_posts.services:_notify_office": _post_claimed,
+    "service_posts.services:_notify_member": _post_confirmed,
 }
 
 

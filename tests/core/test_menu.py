@@ -67,6 +67,8 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "life:compliance",
         "elections:election_list",
         "dual_reporting:index",
+        "service_posts:post_list",
+        "service_posts:claim_list",
         "service:request_list",
         "service:queue",
         "service:supervised_list",
@@ -90,4 +92,14 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
 def test_a_secretary_sees_the_groups_in_the_navbar_order(secretary_a):
     groups = [group.label for group in group_entries(_menu(secretary_a))]
     # "Tiny app" is the test app's own group (tests/tinyapp), placed by its order.
-    assert groups == ["组织与网格", "党员", "组织生活", "双报到", "为民服务", "消息提醒", "Tiny app", "系统"]
+    assert groups == [
+        "组织与网格",
+        "党员",
+        "组织生活",
+        "双报到",
+        "志愿服务",
+        "为民服务",
+        "消息提醒",
+        "Tiny app",
+        "系统",
+    ]
