@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "dangjian.portal",
     "dangjian.mine",
     "dangjian.volunteering",
+    "dangjian.activities",
 ]
 
 MIDDLEWARE = [
