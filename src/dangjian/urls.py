@@ -18,6 +18,7 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("dual-reporting/", include("dangjian.dual_reporting.urls")),
     path("volunteering/", include("dangjian.volunteering.urls")),
+    path("activities/", include("dangjian.activities.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/", include("dangjian.portal.urls")),

@@ -7,9 +7,9 @@ import datetime
 
 from django.utils import timezone
 
+from dangjian.accounts.models import User
 from dangjian.activities.choices import ActivityState, HoursSource
 from dangjian.activities.models import Activity, HoursRecord, RewardItem, SignUp
-from dangjian.accounts.models import User
 from dangjian.core.models import Person
 from tests.factories import PersonFactory, UserFactory
 
