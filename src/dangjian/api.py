@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
+from dangjian.activities.api import router as activities_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
@@ -153,3 +154,4 @@ api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)
 api.add_router("/dues", dues_router)
 api.add_router("/service", service_router)
+api.add_router("/activities", activities_router)
