@@ -102,7 +102,9 @@ def checkin(request, pk: int, token: str):
             if row.checked_out_at:
                 messages.success(request, _("Checked out. Thank you for your service!"))
             else:
-                messages.success(request, _("You are checked in. Welcome!"))
+                messages.success(
+                    request, _("You are checked in to the activity. Thank you for volunteering!")
+                )
         return redirect("activities:checkin", pk=activity.pk, token=token)
     row = SignUp.objects.filter(activity=activity, person_id=person_id).first() if person_id else None
     refusal = signups.check_in_refusal(activity, person_id=person_id)
