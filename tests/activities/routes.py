@@ -26,6 +26,14 @@ def resident_is_a_person(world) -> None:
         user.save(update_fields=["person"])
 
 
+def person_in_a(world):
+    from dangjian.members.models import Resident
+
+    person = PersonFactory(name="居住甲")
+    Resident.objects.create(person=person, area=world.building_a1)
+    return person
+
+
 def _person(name: str):
     return PersonFactory(name=name)
 
@@ -164,6 +172,18 @@ ROUTES: list[Route] = [
         denied_persona=GRID,
     ),
     Route("activities:hours_list", denied_persona=GRID),
+    *_both(
+        "activities:hours_create",
+        lambda world: {},
+        None,
+        lambda world: {
+            "person": person_in_a(world).pk,
+            "org": world.org_a.pk,
+            "served_on": timezone.localdate().isoformat(),
+            "content": "助老",
+            "hours": "2",
+        },
+    ),
     *_both(
         "activities:hours_correct",
         lambda world: {"pk": record_in(world.org_a, world).pk},

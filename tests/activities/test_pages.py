@@ -208,3 +208,40 @@ def test_an_issued_certificate_is_not_changed_by_a_later_correction(world, secre
     issued = ledger.issue_certificate(ledger.request_certificate(by=user, org=world.org_a), by=secretary_a)
     ledger.correct_hours(original, by=secretary_a, hours="1", reason="更正")
     assert Certificate.objects.get(pk=issued.pk).total_hours == Decimal("3.0")
+
+
+def test_staff_find_a_person_and_enter_hours(client, secretary_a, world):
+    from tests.activities.routes import person_in_a
+
+    person = person_in_a(world)
+    client.force_login(secretary_a)
+    page = client.get(reverse("activities:hours_create"), {"q": "居住甲"}).content.decode()
+    assert f'value="{person.pk}"' in page
+    response = client.post(
+        reverse("activities:hours_create"),
+        {
+            "person": person.pk,
+            "org": world.org_a.pk,
+            "served_on": timezone.localdate().isoformat(),
+            "content": "助残",
+            "hours": "1.5",
+        },
+    )
+    assert response.status_code == 302
+    assert HoursRecord.objects.get(person=person).hours == Decimal("1.5")
+
+
+def test_staff_cannot_enter_hours_for_someone_they_do_not_see(client, secretary_a, world):
+    stranger = volunteer("stranger", "陌生人").person
+    client.force_login(secretary_a)
+    client.post(
+        reverse("activities:hours_create"),
+        {
+            "person": stranger.pk,
+            "org": world.org_a.pk,
+            "served_on": timezone.localdate().isoformat(),
+            "content": "x",
+            "hours": "1",
+        },
+    )
+    assert not HoursRecord.objects.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +71,30 @@ class CertificateRequestForm(forms.Form):
     def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs if orgs is not None else Organization.objects.none()
+
+
+class HoursEntryForm(forms.Form):
+    """Staff enter service the platform did not see; the person is picked from a search."""
+
+    person = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Recording organization"), queryset=Organization.objects.none())
+    served_on = forms.DateField(label=_("Served on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    content = forms.CharField(label=_("Service content"), max_length=500)
+    hours = forms.DecimalField(
+        label=_("Hours actually served"), min_value=Decimal("0.1"), max_value=24, decimal_places=1
+    )
+
+    def __init__(self, *args, user=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user, "activities.add_hoursrecord")
+            .filter(is_active=True)
+            .order_by("path")
+        )
+
+    def service_fields(self) -> dict:
+        return {
+            key: self.cleaned_data[key] for key in ["person", "org", "served_on", "place", "content", "hours"]
+        }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sign-ups/<id:pk>/confirm/", staff.signup_confirm, name="signup_confirm"),
     path("sign-ups/<id:pk>/cancel/", mine.signup_cancel, name="signup_cancel"),
     path("hours/", staff.hours_list, name="hours_list"),
+    path("hours/add/", staff.hours_create, name="hours_create"),
     path("hours/<id:pk>/correct/", staff.hours_correct, name="hours_correct"),
     path("certificates/", staff.certificate_list, name="certificate_list"),
     path("certificates/<id:pk>/issue/", staff.certificate_issue, name="certificate_issue"),

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from dangjian.activities import selectors
 from dangjian.activities.choices import ActivityState, SignUpState
-from dangjian.activities.forms import ActivityForm, ConfirmHoursForm, CorrectHoursForm
+from dangjian.activities.forms import ActivityForm, ConfirmHoursForm, CorrectHoursForm, HoursEntryForm
 from dangjian.activities.models import Activity, Certificate, HoursRecord, SignUp
 from dangjian.activities.services import ledger, signups
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import has_perm_over, scope_of
 from dangjian.orgs.models import Organization
@@ -281,7 +282,51 @@ def hours_list(request):
     if request.GET.get("members") == "1":
         records = records.filter(person__membership__is_active=True)
     page = paginate(request, records.order_by("-served_on", "-id"))
-    return render(request, "activities/hours_list.html", {"page": page, "org": org, "year": year})
+    return render(
+        request,
+        "activities/hours_list.html",
+        {
+            "page": page,
+            "org": org,
+            "year": year,
+            "can_add": scope_of(request.user).has_any("activities.add_hoursrecord"),
+        },
+    )
+
+
+SEARCH_LIMIT = 20
+
+
+@login_required
+def hours_create(request):
+    """Staff enter service the platform did not see (on paper, another team's list): the person is
+    found by name or pinyin among the people they see; confirmed at once, with its points."""
+    _require_any(request.user, "activities.add_hoursrecord")
+    people = Person.objects.visible_to(request.user)
+    form = HoursEntryForm(
+        request.POST or None, user=request.user, people=people, initial={"served_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        record = _apply(form, lambda: ledger.record_hours(by=request.user, **form.service_fields()))
+        if record is not None:
+            messages.success(
+                request,
+                _("Recorded %(hours)s hours for %(name)s.")
+                % {"hours": record.hours, "name": record.person.name},
+            )
+            return redirect(f"{reverse('activities:hours_list')}?org={record.org_id}")
+    query = (request.GET.get("q") or "").strip()
+    candidates: list[Person] = []
+    if query:
+        candidates = list(people.search(query)[:SEARCH_LIMIT])
+    elif request.method == "POST" and str(form.data.get("person") or "").isdigit():
+        candidates = list(people.filter(pk=form.data["person"])[:1])
+    options = [(person.pk, person.name, person.mobile_masked) for person in candidates]
+    return render(
+        request,
+        "activities/hours_form.html",
+        {"form": form, "options": options, "chosen": str(form.data.get("person") or ""), "query": query},
+    )
 
 
 @login_required
