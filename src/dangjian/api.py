@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
+from dangjian.activities.api import router as activities_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
@@ -160,3 +161,4 @@ api.add_router("/volunteering", volunteering_ledger_router)
 api.add_router("/volunteering", volunteering_lists_router)
 api.add_router("/volunteering", matchmaking_router)
 api.add_router("/posts", "dangjian.service_posts.api.router")
+api.add_router("/activities", activities_router)

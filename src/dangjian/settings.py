@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "dangjian.mine",
     "dangjian.volunteering",
     "dangjian.service_posts",
+    "dangjian.activities",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dual-reporting/", include("dangjian.dual_reporting.urls")),
     path("volunteering/", include("dangjian.volunteering.urls")),
     path("posts/", include("dangjian.service_posts.urls")),
+    path("activities/", include("dangjian.activities.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/posts/", include("dangjian.service_posts.public_urls")),

@@ -29,6 +29,7 @@ from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm, scope_of
 from dangjian.dual_reporting.choices import ClaimKind, ClaimState, FeedbackRating, ReportState
 from dangjian.dual_reporting.models import Claim, MemberReport, ServiceLog, UnitPairing, YearlyFeedback
+from dangjian.dual_reporting.signals import service_log_confirmed
 from dangjian.members.choices import MemberCategory
 from dangjian.members.models import PartyMember, Resident
 from dangjian.orgs.choices import AreaKind
@@ -522,6 +523,8 @@ def confirm_log(log: ServiceLog, *, by) -> ServiceLog:
         log.confirmed_at = timezone.now()
         log.save(update_fields=["confirmed_by", "confirmed_at"])
         audit.record(AuditAction.UPDATE, log, by=by, changes={"confirmed": [False, True]})
+        # Inside the transaction: the hours ledger posts its record with the confirmation, or neither.
+        service_log_confirmed.send(sender=ServiceLog, service_log=log, by=by)
     return log
 
 

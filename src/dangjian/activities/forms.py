@@ -1,0 +1,100 @@
+"""Forms of the activities pages; each hands its cleaned data to a service function."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.choices import AreaKind
+from dangjian.orgs.models import Area, Organization
+from dangjian.volunteering.models import Skill
+
+ADD = "activities.add_activity"
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000)
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Skills wanted"), queryset=Skill.objects.filter(is_active=True), required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    is_public = forms.BooleanField(label=_("Show on the residents' portal to join"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user, ADD).filter(is_active=True).order_by("path")
+        )
+        self.fields["area"].queryset = (
+            Area.objects.visible_to(user, ADD)
+            .filter(kind__in=[AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.GRID])
+            .order_by("path")
+        )
+        if editing:
+            del self.fields["org"]
+            del self.fields["area"]
+
+
+class ConfirmHoursForm(forms.Form):
+    hours = forms.DecimalField(label=_("Hours served"), min_value=0, max_value=24, decimal_places=1)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CorrectHoursForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Hours actually served"),
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        help_text=_("0 if the service did not take place."),
+    )
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+    effective = forms.DecimalField(widget=forms.HiddenInput, decimal_places=1, required=False)
+
+
+class CertificateRequestForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Recording organization"), queryset=Organization.objects.none())
+    purpose = forms.CharField(label=_("Purpose (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs if orgs is not None else Organization.objects.none()
+
+
+class HoursEntryForm(forms.Form):
+    """Staff enter service the platform did not see; the person is picked from a search."""
+
+    person = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Recording organization"), queryset=Organization.objects.none())
+    served_on = forms.DateField(label=_("Served on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    content = forms.CharField(label=_("Service content"), max_length=500)
+    hours = forms.DecimalField(
+        label=_("Hours actually served"), min_value=Decimal("0.1"), max_value=24, decimal_places=1
+    )
+
+    def __init__(self, *args, user=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user, "activities.add_hoursrecord")
+            .filter(is_active=True)
+            .order_by("path")
+        )
+
+    def service_fields(self) -> dict:
+        return {
+            key: self.cleaned_data[key] for key in ["person", "org", "served_on", "place", "content", "hours"]
+        }
