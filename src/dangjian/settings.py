@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "dangjian.portal",
     "dangjian.mine",
     "dangjian.volunteering",
+    "dangjian.help_pairs",
+    "dangjian.jobs",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("dual-reporting/", include("dangjian.dual_reporting.urls")),
     path("volunteering/", include("dangjian.volunteering.urls")),
+    path("help-pairs/", include("dangjian.help_pairs.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/", include("dangjian.portal.urls")),
