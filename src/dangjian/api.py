@@ -25,6 +25,8 @@ from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.dues.api import router as dues_router
 from dangjian.elections.api import router as elections_router
+from dangjian.help_pairs.api import router as help_pairs_router
+from dangjian.jobs.api import router as jobs_router
 from dangjian.life.api import router as life_router
 from dangjian.members.api import router as members_router
 from dangjian.members.ledger_api import router as ledger_router
@@ -153,3 +155,5 @@ api.add_router("/dual-reporting", dual_reporting_router)
 api.add_router("/elections", elections_router)
 api.add_router("/dues", dues_router)
 api.add_router("/service", service_router)
+api.add_router("/help-pairs", help_pairs_router)
+api.add_router("/jobs", jobs_router)
