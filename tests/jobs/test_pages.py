@@ -159,7 +159,7 @@ def test_community_staff_see_the_jobs_card_on_the_workbench(rf, world, secretary
     request = rf.get("/")
     request.user = secretary_a
     cards, _todos = dashboard_for(request)
-    html = dict((card.key, body) for card, body in cards)["jobs"]
+    html = {card.key: body for card, body in cards}["jobs"]
     assert 'data-count="postings"' in html
     from dangjian.jobs.workbench import jobs_card
 
