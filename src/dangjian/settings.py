@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "dangjian.volunteering",
     "dangjian.service_posts",
     "dangjian.activities",
+    "dangjian.help_pairs",
+    "dangjian.jobs",
 ]
 
 MIDDLEWARE = [

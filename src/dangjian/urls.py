@@ -20,6 +20,8 @@ urlpatterns = [
     path("volunteering/", include("dangjian.volunteering.urls")),
     path("posts/", include("dangjian.service_posts.urls")),
     path("activities/", include("dangjian.activities.urls")),
+    path("help-pairs/", include("dangjian.help_pairs.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/posts/", include("dangjian.service_posts.public_urls")),
