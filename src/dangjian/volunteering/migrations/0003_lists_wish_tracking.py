@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteering', '0001_initial'),
+        ('volunteering', '0002_ledger'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0002_tree_search_indexes'),
-        ('volunteering', '0001_initial'),
+        ('volunteering', '0003_lists_wish_tracking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
