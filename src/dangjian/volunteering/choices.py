@@ -54,7 +54,7 @@ class NeedSource(models.TextChoices):
 
 
 class NeedState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("need state", "Open")
     ASSIGNED = "assigned", _("Assigned")
     MET = "met", _("Met")
     CLOSED = "closed", _("Closed without service")
@@ -63,7 +63,7 @@ class NeedState(models.TextChoices):
 class ResourceKind(models.TextChoices):
     UNIT = "unit", _("Co-building unit")  # 共建单位
     VENUE = "venue", _("Venue")
-    MATERIAL = "material", _("Materials")
+    MATERIAL = "material", pgettext_lazy("resource kind", "Materials")
     TEAM = "team", _("Volunteer team")
     OTHER = "other", _("Other")
 
