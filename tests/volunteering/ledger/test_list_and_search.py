@@ -178,3 +178,15 @@ def test_a_volunteers_page_and_the_team_pages_cost_the_same_for_few_and_many(cli
     many = [_queries(client, detail), _queries(client, team_page), _queries(client, teams)]
 
     assert few == many
+
+
+def test_the_area_filter_is_picked_by_a_search_within_the_scope(client, world, secretary_a):
+    volunteer(world.grid_a2, world.org_a, "郑二格")
+    client.force_login(secretary_a)
+
+    found = client.get(reverse(LIST), {"area_q": "第二网格"}).context["area_found"]
+    outside = client.get(reverse(LIST), {"area_q": "光明"}).context["area_found"]
+
+    assert [area.name for area in found] == ["幸福社区第二网格"]
+    assert outside == []
+    assert _names(client, area=found[0].pk) == ["郑二格"]

@@ -39,6 +39,7 @@ from dangjian.volunteering.ledger.filters import (
 from dangjian.volunteering.ledger.forms import EntryForm, NewPersonForm, StaffEntryForm, StateForm, slots_of
 from dangjian.volunteering.ledger.imports import VOLUNTEER_SPEC, volunteer_export_rows
 from dangjian.volunteering.ledger.views.common import (
+    AREA_SEARCH_LIMIT,
     apply,
     area_options,
     chosen_area,
@@ -73,7 +74,21 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, volunteer_rows(filterset))
     keep = request.GET.copy()
     keep.pop("page", None)
+    keep.pop("area_q", None)
     current = active_filters(request.GET, filterset)
+    # The area filter is picked by a search (name or code) among the areas the user reads the
+    # ledger of, at most AREA_SEARCH_LIMIT results: the same few queries for a grid or a district.
+    area_query = (request.GET.get("area_q") or "").strip()[:50]
+    area_found = []
+    if area_query:
+        area_found = list(
+            Area.objects.visible_to(request.user, services.VIEW)
+            .search(area_query)
+            .only("pk", "name", "kind")
+            .order_by("path")[:AREA_SEARCH_LIMIT]
+        )
+    without_area = keep.copy()
+    without_area.pop("area", None)
     return render(
         request,
         "volunteering/ledger/volunteer_list.html",
@@ -84,6 +99,9 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
             "org_node": filterset.org_node,
             "team_node": filterset.team_node,
             "export_query": keep.urlencode(),
+            "area_query": area_query,
+            "area_found": area_found,
+            "query_without_area": without_area.urlencode(),
             "can_add": scope_of(request.user).has_any(services.ADD),
             "filtered": bool(current),
             "filter_count": len(current),
