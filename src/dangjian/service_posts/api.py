@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import EventDate
 from dangjian.dual_reporting.services import own_member
 from dangjian.service_posts import services
 from dangjian.service_posts.choices import ClaimState, PostKind, PostState
@@ -154,7 +155,7 @@ class ReasonIn(InputSchema):
 
 
 class RenewIn(InputSchema):
-    ends_on: datetime.date
+    ends_on: EventDate
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -25,7 +25,9 @@ class ServicePostsConfig(AppConfig):
             register_todo_source,
             registry,
         )
+        from dangjian.members.history import register_history_section
         from dangjian.service_posts import figures
+        from dangjian.service_posts.history import service_posts_history
         from dangjian.service_posts.panels import MINE_POSTS_SECTION, PERSON_POSTS_PANEL
         from dangjian.service_posts.roles import ROLE_PERMISSIONS
         from dangjian.service_posts.workbench import CLAIMS_TODO
@@ -54,6 +56,7 @@ class ServicePostsConfig(AppConfig):
         figures.register_figures()
         register_todo_source(CLAIMS_TODO)
         register_person_panel(PERSON_POSTS_PANEL)
+        register_history_section("service_posts", _("Service posts"), service_posts_history, order=65)
         register_mine_section(MINE_POSTS_SECTION)
         register_portal_link(
             PortalLink(

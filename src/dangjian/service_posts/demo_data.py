@@ -66,6 +66,14 @@ def _community_orgs() -> dict[str, int]:
     return {path: pk for _depth, path, pk in best.values()}
 
 
+def _demo_member(generator) -> int | None:
+    anchors = getattr(generator, "anchors", None)
+    person = getattr(getattr(anchors, "member", None), "person", None)
+    if person is None:
+        return None
+    return PartyMember.objects.filter(person_id=person.pk).values_list("pk", flat=True).first()
+
+
 def _state(rng) -> str:
     roll = rng.random()
     for state, share in STATES:
@@ -104,6 +112,8 @@ def generate_service_posts(generator) -> int:
 
     posts: list[Post] = []
     holders: list[list[tuple[int, str]]] = []
+    demo = _demo_member(generator)
+    demo_placed = False
     for path, org_pk in sorted(orgs.items()):
         members = members_of[path]
         count = max(2, round(len(members) * POSTS_PER_MEMBER)) if members else 0
@@ -123,16 +133,27 @@ def generate_service_posts(generator) -> int:
                     state=PostState.OPEN,
                 )
             )
-            holders.append(rng.sample(members, min(len(members), places + 1)))
+            candidates = rng.sample(members, min(len(members), places + 1))
+            demo_row = next((row for row in members if row[0] == demo), None) if not demo_placed else None
+            if demo_row is not None:
+                candidates = [demo_row, *(row for row in candidates if row[0] != demo)][: places + 1]
+                demo_placed = True
+            holders.append(candidates)
     generator.insert(Post, posts, "service_posts")
 
     claims: list[PostClaim] = []
     names: list[str] = []
     now = timezone.now()
+    demo_done = False
     for post, candidates in zip(posts, holders, strict=True):
         taken = 0
         for member_pk, name in candidates:
             state = _state(rng)
+            if member_pk == demo:
+                # The demo member holds one post, so 我的 shows an agreement; the others stay open to them.
+                if demo_done:
+                    continue
+                state, demo_done = ClaimState.CONFIRMED, True
             if state in (ClaimState.CONFIRMED, ClaimState.CLAIMED):
                 if taken >= post.places:
                     state = ClaimState.DECLINED

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.validators import EVENT_DATES
 from dangjian.service_posts.models import Post
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +33,8 @@ class PostForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         self.fields["area"].required = False
         self.fields["places"].min_value = 1
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(EVENT_DATES)
         if not self.instance.pk:
             self.fields["starts_on"].initial = timezone.localdate
         else:
@@ -47,7 +50,7 @@ class ReasonForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    ends_on = forms.DateField(label=_("New end of the period"), widget=DATE)
+    ends_on = forms.DateField(label=_("New end of the period"), widget=DATE, validators=[EVENT_DATES])
 
 
 class NoteForm(forms.Form):
