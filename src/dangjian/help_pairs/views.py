@@ -31,6 +31,8 @@ VIEW_VISITS = "help_pairs.view_visit"
 PAIR_RELATED = ["helper", "family_head", "area", "org"]
 SEARCH_LIMIT = 20
 VISITS_ON_PAGE = 50
+# The organization filter offers the first organizations of the user's subtrees, in tree order.
+ORG_OPTIONS = 200
 
 
 def _require_any(user, permission: str) -> None:
@@ -131,6 +133,11 @@ def pair_list(request):
             "kinds": PairKind.choices,
             "states": PairState.choices,
             "today": timezone.localdate(),
+            "orgs": list(
+                Organization.objects.visible_to(user, VIEW)
+                .filter(is_active=True)
+                .order_by("path")[:ORG_OPTIONS]
+            ),
             "can_create": scope_of(user).has_any("help_pairs.add_helppair"),
         },
     )
