@@ -187,3 +187,19 @@ def test_public_lists_cost_the_same_for_3_and_30_rows(client, world, django_asse
     add(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse(url_name))
+
+
+def test_the_resident_is_texted_the_confirmation_link_when_the_wish_is_fulfilled(
+    world, outbox, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_URL = "https://dj.example"
+    member = member_user(world, "member_a")
+    wish = wish_a(world, state=WishState.PUBLISHED)
+    wish.resident.mobile = PHONE
+    wish.resident.save()
+    services.claim_wish(wish, by=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_fulfilment(wish, by=member, proof="已送到")
+    [(to, text)] = outbox
+    link = "https://dj.example" + reverse("volunteering:public_wish_track", args=[wish.tracking_code])
+    assert to == PHONE and link in text and wish.tracking_code in text
