@@ -125,6 +125,13 @@ def need_create(request):
     """Record a need; ``?from_request=<pk>`` turns a service request the user can see into one."""
     user = request.user
     require_any(user, ADD)
+    code = (request.GET.get("request_code") or "").strip().upper()[:16]
+    lookup_error = ""
+    if code:
+        found = ServiceRequest.objects.visible_to(user).filter(tracking_code=code).first()
+        if found is not None:
+            return redirect(f"{reverse('volunteering:need_create')}?from_request={found.pk}")
+        lookup_error = _("No service request you can see has the tracking code “%(code)s”.") % {"code": code}
     service_request = _from_request(request)
     initial = {}
     if service_request is not None:
@@ -154,6 +161,9 @@ def need_create(request):
             "heading": _("Record a need"),
             "cancel_href": reverse("volunteering:need_list"),
             "service_request": service_request,
+            "request_lookup": service_request is None,
+            "request_code": code,
+            "lookup_error": lookup_error,
         },
     )
 
