@@ -203,3 +203,13 @@ def test_the_resident_is_texted_the_confirmation_link_when_the_wish_is_fulfilled
     [(to, text)] = outbox
     link = "https://dj.example" + reverse("volunteering:public_wish_track", args=[wish.tracking_code])
     assert to == PHONE and link in text and wish.tracking_code in text
+
+
+def test_a_residents_submission_is_audited_under_the_resident_not_a_user(client, world, outbox):
+    from dangjian.core.models import AuditEntry
+
+    client.post(reverse("volunteering:public_wish_submit"), _wish_data(world, _code(client)))
+    wish = Wish.objects.get()
+    [entry] = AuditEntry.objects.filter(object_type="volunteering.wish", object_id=str(wish.pk))
+    assert entry.action == "create" and entry.user_id is None and entry.username == "居民"
+    assert PHONE not in str(entry.changes)

@@ -241,7 +241,8 @@ def need_assign(request, pk: int):
     )
 
 
-def _transition(request, pk: int, *, form_class, heading: str, call, done_message: str, template_extra=None):
+def _transition(request, pk: int, *, form_class, heading: str, call, done_message: str):
+    """A need's change behind a small form (met with its outcome, closed with its reason)."""
     need = _need(request, pk)
     require(request.user, CHANGE, need)
     form = form_class(request.POST or None, initial={"version": need.version})
@@ -259,7 +260,6 @@ def _transition(request, pk: int, *, form_class, heading: str, call, done_messag
             "heading": heading,
             "object": need,
             "cancel_href": detail_url(need),
-            **(template_extra or {}),
         },
     )
 
