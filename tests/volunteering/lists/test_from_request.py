@@ -75,3 +75,15 @@ def test_a_request_is_turned_into_one_open_need_only(secretary_a, world, request
             service_request=request_a,
         )
     assert refusal.value.rule == "request_once"
+
+
+def test_the_create_page_finds_a_request_by_its_tracking_code(
+    client, secretary_a, world, request_a, request_b
+):
+    client.force_login(secretary_a)
+    url = reverse("volunteering:need_create")
+    response = client.get(url, {"request_code": request_a.tracking_code.lower()})
+    assert response["Location"] == f"{url}?from_request={request_a.pk}"
+    page = client.get(url, {"request_code": request_b.tracking_code})
+    assert page.status_code == 200 and request_b.tracking_code in page.content.decode()
+    assert "社区乙的请求" not in page.content.decode()

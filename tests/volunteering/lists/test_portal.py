@@ -187,3 +187,29 @@ def test_public_lists_cost_the_same_for_3_and_30_rows(client, world, django_asse
     add(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse(url_name))
+
+
+def test_the_resident_is_texted_the_confirmation_link_when_the_wish_is_fulfilled(
+    world, outbox, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_URL = "https://dj.example"
+    member = member_user(world, "member_a")
+    wish = wish_a(world, state=WishState.PUBLISHED)
+    wish.resident.mobile = PHONE
+    wish.resident.save()
+    services.claim_wish(wish, by=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_fulfilment(wish, by=member, proof="已送到")
+    [(to, text)] = outbox
+    link = "https://dj.example" + reverse("volunteering:public_wish_track", args=[wish.tracking_code])
+    assert to == PHONE and link in text and wish.tracking_code in text
+
+
+def test_a_residents_submission_is_audited_under_the_resident_not_a_user(client, world, outbox):
+    from dangjian.core.models import AuditEntry
+
+    client.post(reverse("volunteering:public_wish_submit"), _wish_data(world, _code(client)))
+    wish = Wish.objects.get()
+    [entry] = AuditEntry.objects.filter(object_type="volunteering.wish", object_id=str(wish.pk))
+    assert entry.action == "create" and entry.user_id is None and entry.username == "居民"
+    assert PHONE not in str(entry.changes)

@@ -132,3 +132,23 @@ def test_the_mine_card_costs_the_same_for_few_and_many_claims(world, django_asse
         wish_a(world, title=f"更多{number}", state=WishState.CLAIMED, claimed_by=member.person)
     with django_assert_max_num_queries(2):
         assert len(my_wishes_section(me, member)["wishes"]) == 5
+
+
+def test_the_street_rollup_counts_each_community_and_opens_its_rows(client, world, district_admin):
+    from dangjian.core.registry import rollup_for
+
+    wish_a(world, title="甲待发布")
+    wish_a(world, title="甲待发布二")
+    wish_b(world, title="乙待确认", state=WishState.FULFILLED)
+    old = need_b(world, title="乙老需求")
+    Need.objects.filter(pk=old.pk).update(created_at=NOW - datetime.timedelta(days=30))
+    shown = dict(rollup_for(district_admin, world.street_org, [world.org_a, world.org_b]))
+    [columns] = [cols for source, cols in shown.items() if source.key == "volunteering.lists"]
+    cells = {column.key: column.cells for column in columns}
+    assert cells["volunteering.wishes_to_publish"][world.org_a.pk].count == 2
+    assert world.org_b.pk not in cells["volunteering.wishes_to_publish"]
+    assert cells["volunteering.wishes_to_confirm"][world.org_b.pk].count == 1
+    assert cells["volunteering.stale_needs"][world.org_b.pk].count == 1
+    client.force_login(district_admin)
+    page = client.get(cells["volunteering.stale_needs"][world.org_b.pk].url).content.decode()
+    assert "乙老需求" in page

@@ -19,8 +19,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
@@ -35,6 +37,7 @@ from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Area, Organization
 from dangjian.service.models import ServiceRequest
 from dangjian.service.services.common import responsible_org
+from dangjian.service.sms import send_sms
 from dangjian.volunteering.choices import (
     ALL_WEEK,
     NeedCategory,
@@ -673,8 +676,25 @@ def release_wish(wish: Wish, *, by) -> Wish:
     return current
 
 
+def _ask_resident_to_confirm(resident: Person, title: str, code: str | None) -> None:
+    """Text the resident (when their phone is known) the page where they confirm, with its code."""
+    phone = resident.mobile.clear() if resident.mobile_masked else ""
+    if not phone or not code:
+        return
+    path = reverse("volunteering:public_wish_track", args=[code])
+    send_sms(
+        phone,
+        gettext(
+            "Your micro-wish “%(title)s” has been fulfilled by a party member. Please confirm it at "
+            "%(link)s (tracking code %(code)s)."
+        )
+        % {"title": title, "link": f"{settings.PUBLIC_URL}{path}", "code": code},
+    )
+
+
 def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
-    """The member who claimed the wish says how it was fulfilled (claimed → fulfilled)."""
+    """The member who claimed the wish says how it was fulfilled (claimed → fulfilled); the
+    resident is asked by text message to confirm, once the change is committed."""
     proof = _required(proof, "proof", gettext("how the wish was fulfilled"))[:2000]
     with transaction.atomic():
         current = _locked(Wish, wish)
@@ -690,6 +710,12 @@ def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
             {"state": WishState.FULFILLED, "proof": proof, "fulfilled_at": timezone.now()},
             by=by,
         )
+        resident, title, code = (
+            Person.objects.get(pk=current.resident_id),
+            current.title,
+            current.tracking_code,
+        )
+        transaction.on_commit(lambda: _ask_resident_to_confirm(resident, title, code))
     _follow(wish, current)
     return current
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from dangjian.core.registry import TodoItem, TodoSource
-from dangjian.core.workbench import with_query
+from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
+from dangjian.core.workbench import columns, count_by_child, with_query
 from dangjian.volunteering.choices import NeedState, WishState
 from dangjian.volunteering.lists.views.common import start_of
 from dangjian.volunteering.models import Need, Wish
@@ -22,17 +22,27 @@ from dangjian.volunteering.models import Need, Wish
 STALE_NEED_DAYS = 7
 
 
+def _wish_counts() -> dict:
+    return {
+        "submitted": Count("pk", filter=Q(state=WishState.SUBMITTED)),
+        "fulfilled": Count("pk", filter=Q(state=WishState.FULFILLED)),
+    }
+
+
+def _stale_before() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=STALE_NEED_DAYS - 1)
+
+
+def _stale_needs(user):
+    return Need.objects.visible_to(user, "change").filter(
+        state=NeedState.OPEN, created_at__lt=start_of(_stale_before())
+    )
+
+
 def lists_todo(user) -> list[TodoItem]:
-    wishes = Wish.objects.visible_to(user, "change").aggregate(
-        submitted=Count("pk", filter=Q(state=WishState.SUBMITTED)),
-        fulfilled=Count("pk", filter=Q(state=WishState.FULFILLED)),
-    )
-    before = timezone.localdate() - datetime.timedelta(days=STALE_NEED_DAYS - 1)
-    stale = (
-        Need.objects.visible_to(user, "change")
-        .filter(state=NeedState.OPEN, created_at__lt=start_of(before))
-        .count()
-    )
+    wishes = Wish.objects.visible_to(user, "change").aggregate(**_wish_counts())
+    before = _stale_before()
+    stale = _stale_needs(user).count()
     wish_list = reverse("volunteering:wish_list")
     return [
         TodoItem(
@@ -58,9 +68,38 @@ def lists_todo(user) -> list[TodoItem]:
     ]
 
 
+def lists_rollup(user, parent, children) -> list[RollupColumn]:
+    """The same to-dos per child organization of ``parent`` (two queries, whatever the children)."""
+    counted = count_by_child(
+        Wish.objects.visible_to(user, "change"), "org__path", parent, children, **_wish_counts()
+    )
+    for child_pk, row in count_by_child(
+        _stale_needs(user), "org__path", parent, children, stale=Count("pk")
+    ).items():
+        counted.setdefault(child_pk, {}).update(row)
+    wish_list, need_list = reverse("volunteering:wish_list"), reverse("volunteering:need_list")
+    before = _stale_before().isoformat()
+
+    def url(name: str, child_pk: int) -> str:
+        if name == "stale":
+            return with_query(need_list, state=NeedState.OPEN, created_before=before, org=child_pk)
+        return with_query(wish_list, state=name, org=child_pk)
+
+    return columns(
+        counted,
+        [
+            ("submitted", "volunteering.wishes_to_publish", gettext("Wishes to publish")),
+            ("fulfilled", "volunteering.wishes_to_confirm", gettext("Wishes to confirm")),
+            ("stale", "volunteering.stale_needs", gettext("Needs waiting")),
+        ],
+        url,
+    )
+
+
 LISTS_TODO = TodoSource(
     key="volunteering.lists",
     label=gettext_lazy("Needs and micro-wishes"),
     items=lists_todo,
     order=40,
+    rollup=lists_rollup,
 )

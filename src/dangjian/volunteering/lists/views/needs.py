@@ -125,6 +125,13 @@ def need_create(request):
     """Record a need; ``?from_request=<pk>`` turns a service request the user can see into one."""
     user = request.user
     require_any(user, ADD)
+    code = (request.GET.get("request_code") or "").strip().upper()[:16]
+    lookup_error = ""
+    if code:
+        found = ServiceRequest.objects.visible_to(user).filter(tracking_code=code).first()
+        if found is not None:
+            return redirect(f"{reverse('volunteering:need_create')}?from_request={found.pk}")
+        lookup_error = _("No service request you can see has the tracking code “%(code)s”.") % {"code": code}
     service_request = _from_request(request)
     initial = {}
     if service_request is not None:
@@ -154,6 +161,9 @@ def need_create(request):
             "heading": _("Record a need"),
             "cancel_href": reverse("volunteering:need_list"),
             "service_request": service_request,
+            "request_lookup": service_request is None,
+            "request_code": code,
+            "lookup_error": lookup_error,
         },
     )
 
@@ -231,7 +241,8 @@ def need_assign(request, pk: int):
     )
 
 
-def _transition(request, pk: int, *, form_class, heading: str, call, done_message: str, template_extra=None):
+def _transition(request, pk: int, *, form_class, heading: str, call, done_message: str):
+    """A need's change behind a small form (met with its outcome, closed with its reason)."""
     need = _need(request, pk)
     require(request.user, CHANGE, need)
     form = form_class(request.POST or None, initial={"version": need.version})
@@ -249,7 +260,6 @@ def _transition(request, pk: int, *, form_class, heading: str, call, done_messag
             "heading": heading,
             "object": need,
             "cancel_href": detail_url(need),
-            **(template_extra or {}),
         },
     )
 
