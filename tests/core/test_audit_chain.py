@@ -30,15 +30,21 @@ SEAL_TABLE = AuditSeal._meta.db_table
 
 
 def write_entries(count: int) -> list[AuditEntry]:
-    return [
-        audit.record(
-            AuditAction.UPDATE,
-            username="secretary_a",
-            note=f"第 {number} 次修改党员信息",
-            changes={"mobile": ["138****0001", "139****0002"], "count": number, "ratio": 0.5},
-        )
-        for number in range(count)
-    ]
+    """Lines as a request writes them: with a request id, a client address and JSON changes."""
+    token = audit.current_request.set(audit.RequestContext(request_id="req-1", ip="2001:db8::1"))
+    try:
+        return [
+            audit.record(
+                AuditAction.UPDATE,
+                username="secretary_a",
+                note=f"第 {number} 次修改党员信息",
+                changes={"mobile": ["138****0001", "139****0002"], "count": number, "ratio": 0.5},
+                object_repr="张*",
+            )
+            for number in range(count)
+        ]
+    finally:
+        audit.current_request.reset(token)
 
 
 def db_time(value: datetime.datetime):
@@ -187,6 +193,7 @@ def test_the_check_counts_entries_not_yet_sealed_without_failing(db):
     [
         ("note", "第 1 次修改党员信息（已篡改）"),
         ("username", "someone_else"),
+        ("ip", "2001:db8::2"),
         ("changes", '{"mobile": ["138****0001", "139****0002"], "count": 99, "ratio": 0.5}'),
         ("at", None),
     ],
