@@ -305,6 +305,13 @@ def test_the_check_accepts_the_head_it_printed(db):
     assert "HEAD 4:" in check("--expect", head_line.removeprefix("HEAD "))
 
 
+def test_the_check_refuses_an_anchor_that_is_not_position_and_hash(db):
+    with pytest.raises(CommandError, match="--expect"):
+        check("--expect", "latest")
+    with pytest.raises(CommandError, match="--expect"):
+        check("--expect", "4:abc")
+
+
 @pytest.mark.django_db(transaction=True)  # the command closes the connection when it ends
 def test_the_check_exits_non_zero_on_a_break():
     entries = write_entries(2)
