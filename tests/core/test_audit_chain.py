@@ -215,6 +215,18 @@ def test_a_modified_entry_is_detected_with_its_id(db, column, value):
         check()
 
 
+def test_a_modified_latest_entry_is_detected_with_its_id(db):
+    entries = write_entries(3)
+    seal_pending()
+    with with_database_access(ENTRY_TABLE) as cursor:
+        cursor.execute(f"UPDATE {ENTRY_TABLE} SET note = %s WHERE id = %s", ["改过", entries[2].pk])
+
+    report = verify_chain()
+
+    assert kinds(report) == [("entry_changed", entries[2].pk)]
+    assert report.breaks[0].index == 3
+
+
 def test_a_deleted_entry_is_detected(db):
     entries = write_entries(4)
     seal_pending()

@@ -262,8 +262,23 @@ def _check_links(report: ChainReport, batch_size: int) -> None:
         if consequence:
             consequence = False
             continue
-        next_breaks = following is not None and following.entry_found and following.after_gap is None
-        if next_breaks and not following.holds:
+        if following is None:
+            # The latest link has no next one to tell a changed entry from a changed seal.
+            report.add(
+                ChainBreak(
+                    "entry_changed",
+                    _(
+                        "Audit entry #%(entry)s does not match the latest seal, at position %(index)s: "
+                        "the entry or the seal was changed."
+                    )
+                    % {"entry": link.entry_id, "index": link.index},
+                    index=link.index,
+                    entry_id=link.entry_id,
+                )
+            )
+            continue
+        next_checked = following.entry_found and following.after_gap is None
+        if next_checked and not following.holds:
             consequence = True
             report.add(
                 ChainBreak(
