@@ -1,7 +1,9 @@
 """Writing the audit log: every service function records its change here, in its transaction.
 
 Change records are written by the service itself rather than by signals, which miss
-``QuerySet.update()`` and work done outside requests.
+``QuerySet.update()`` and work done outside requests. ``record`` only inserts its line: the
+worker seals lines into the tamper-evident hash chain afterwards (``core/audit_chain.py``), so
+writers never wait on a chain head.
 """
 
 from __future__ import annotations

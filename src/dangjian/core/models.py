@@ -216,6 +216,72 @@ class AuditEntry(models.Model):
         return scope.q(ORG, "org_path") | scope.q(AREA, "area_path")
 
 
+class AuditSealQuerySet(models.QuerySet):
+    """Append-only like the log it seals."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计链封印只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计链封印只能追加，不能删除。")
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over the audit log (``dangjian.core.audit_chain``).
+
+    The worker seals audit entries in batches: the seal at ``index`` n holds SHA-256 of the
+    hash at n − 1 and the entry's fields, so changing, removing or reordering any sealed entry
+    or seal breaks a link that ``verify_audit_chain`` finds. ``entry_id`` is a plain number, not
+    a foreign key, so a deleted entry leaves its seal behind as evidence.
+    """
+
+    index = models.PositiveBigIntegerField(_("position in the chain"))
+    entry_id = models.BigIntegerField(_("audit entry ID"))
+    hash = models.CharField(_("hash"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"))
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["index"], name="core_auditseal_one_per_index"),
+            models.UniqueConstraint(fields=["entry_id"], name="core_auditseal_one_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计链封印只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计链封印只能追加，不能删除。")
+
+
+class AuditSealer(models.Model):
+    """The one row the audit sealer locks, so that one sealer at a time extends the chain.
+
+    Only the sealer takes this lock, never the services writing audit lines, so writers are
+    never serialized behind it. ``last_run_at`` bounds the look-back for entries committed
+    after later ones were sealed.
+    """
+
+    last_run_at = models.DateTimeField(_("last sealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit sealer")
+        verbose_name_plural = _("audit sealer")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"audit sealer ({self.last_run_at:%Y-%m-%d %H:%M})" if self.last_run_at else "audit sealer"
+
+
 class CalendarYear(models.Model):
     """A year whose holidays and make-up days have been entered (from the State Council notice).
 
