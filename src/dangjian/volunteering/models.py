@@ -204,7 +204,7 @@ class Project(InTwoTrees):
     goals = models.TextField(_("goals"), blank=True, default="")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    places = models.CharField(_("places"), max_length=255, blank=True, default="")
+    places = models.CharField(_("locations"), max_length=255, blank=True, default="")
     state = models.CharField(
         _("state"), max_length=12, choices=ProjectState.choices, default=ProjectState.PLANNED
     )
@@ -233,7 +233,7 @@ class Resource(InTwoTrees):
         related_name="+",
     )
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True)
-    capacity = models.CharField(_("capacity"), max_length=100, blank=True, default="")
+    capacity = models.CharField(_("size or capacity"), max_length=100, blank=True, default="")
     is_available = models.BooleanField(_("available"), default=True)
 
     class Meta:

@@ -128,9 +128,9 @@ class ResourceForm(VersionedForm):
     area = PlaceChoiceField(label=_("Community or grid"), queryset=Area.objects.none())
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     capacity = forms.CharField(
-        label=_("Capacity"), max_length=100, required=False, help_text=_("Such as “40 seats” or “10 people”.")
+        label=_("Size or capacity"), max_length=100, required=False, help_text=_("Such as “40 seats” or “10 people”.")
     )
-    is_available = forms.BooleanField(label=_("Available"), required=False, initial=True)
+    is_available = forms.BooleanField(label=_("Available for use"), required=False, initial=True)
 
     def __init__(self, *args, user, permission: str = "volunteering.add_resource", **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +153,7 @@ class ProjectForm(VersionedForm):
     ends_on = forms.DateField(
         label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    places = forms.CharField(label=_("Places"), max_length=255, required=False)
+    places = forms.CharField(label=_("Locations"), max_length=255, required=False)
     state = forms.ChoiceField(label=_("State"), choices=ProjectState.choices, initial=ProjectState.PLANNED)
 
     def __init__(self, *args, user, permission: str = "volunteering.add_project", **kwargs):
