@@ -170,18 +170,20 @@ def _top_pairs(needs: NeedArrays, volunteers: VolunteerArrays, k: int) -> tuple[
     need_bits = np.unpackbits(needs.skill_words.view(np.uint8), axis=1, bitorder="little")
     volunteer_bits = np.unpackbits(volunteers.skill_words.view(np.uint8), axis=1, bitorder="little")
     with_skill: dict[int, np.ndarray] = {}
-    skilled_for: dict[int, np.ndarray] = {}
+    with_any: dict[tuple[int, ...], np.ndarray] = {}
 
     def skilled(row: int) -> np.ndarray:
-        """Every volunteer with one of the need's skills."""
-        if row not in skilled_for:
-            parts = []
-            for bit in np.nonzero(need_bits[row])[0].tolist():
+        """Every volunteer with one of the need's skills (kept per set of skills asked)."""
+        key = tuple(np.nonzero(need_bits[row])[0].tolist())
+        if key not in with_any:
+            for bit in key:
                 if bit not in with_skill:
                     with_skill[bit] = np.nonzero(volunteer_bits[:, bit])[0]
-                parts.append(with_skill[bit])
-            skilled_for[row] = np.unique(np.concatenate(parts)) if parts else empty
-        return skilled_for[row]
+            parts = [with_skill[bit] for bit in key]
+            with_any[key] = (
+                parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts)) if parts else empty
+            )
+        return with_any[key]
 
     def kth(rows: np.ndarray) -> np.ndarray:
         return best_scores[rows].min(axis=1)
@@ -193,6 +195,25 @@ def _top_pairs(needs: NeedArrays, volunteers: VolunteerArrays, k: int) -> tuple[
             # Taken in the skilled pass for needs asking for skills: not twice.
             scores[(table["matched"] > 0) & (needs.wanted[rows] > 0)[:, None]] = -1
         _merge(best_cols, best_scores, rows, *_best_of(scores, cols, k), k)
+
+    def score_skilled(rows: np.ndarray, ring: np.ndarray) -> None:
+        """Score each row against its own skilled volunteers of ``ring``, all rows in one pass
+        (the pairs laid out flat, then into a row × longest table padded with −1)."""
+        per_row = [skilled(row) for row in rows.tolist()]
+        per_row = [cols[ring[cols]] for cols in per_row]
+        lengths = np.array([cols.size for cols in per_row])
+        if lengths.sum() == 0:
+            return
+        flat_cols = np.concatenate(per_row)
+        flat_rows = np.repeat(np.arange(rows.size), lengths)
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(flat_cols.size) - np.repeat(starts, lengths)
+        scores = pair_parts(needs, volunteers, rows[flat_rows], flat_cols)["score"]
+        table = np.full((rows.size, lengths.max()), -1, dtype=np.int16)
+        table_cols = np.full((rows.size, lengths.max()), -1, dtype=np.int64)
+        table[flat_rows, position] = scores
+        table_cols[flat_rows, position] = flat_cols
+        _merge(best_cols, best_scores, rows, *_best_of(table, table_cols, k), k)
 
     group_keys = np.stack([needs.community, needs.grid], axis=1)
     _unique, group_of = np.unique(group_keys, axis=0, return_inverse=True)
@@ -214,11 +235,8 @@ def _top_pairs(needs: NeedArrays, volunteers: VolunteerArrays, k: int) -> tuple[
                 score_into(open_rows, in_grid)
             for ring, ring_best in outer:
                 asking = block[(kth(block) < ring_best) & (needs.wanted[block] > 0)]
-                for row in asking.tolist():
-                    cols = skilled(row)
-                    cols = cols[ring[cols]]
-                    if cols.size:
-                        score_into(np.array([row]), cols)
+                if asking.size:
+                    score_skilled(asking, ring)
                 bound = np.where(needs.wanted[block] > 0, ring_best - SKILL_POINTS, ring_best)
                 open_rows = block[kth(block) < bound]
                 if open_rows.size:
