@@ -125,7 +125,7 @@ def bench_user():
     return user, "a superuser made for this run (no persona may assign needs)"
 
 
-def synthesize(street, want_needs: int, want_volunteers: int) -> dict:
+def synthesize(street, want_needs: int, want_volunteers: int, skill_count: int = 40) -> dict:
     """Open needs and active volunteers added to ``street`` up to the wanted numbers (bulk)."""
     from django.utils import timezone
 
@@ -144,9 +144,12 @@ def synthesize(street, want_needs: int, want_volunteers: int) -> dict:
         .first()
         or Organization.objects.order_by("path").first()
     )
-    skills = list(Skill.objects.filter(is_active=True).values_list("id", flat=True)[:40])
-    if not skills:
-        skills = [Skill.objects.create(category="bench", name=f"技能{n}").pk for n in range(12)]
+    # The taxonomy's skills, topped up to ``skill_count``: the more skills, the rarer a match.
+    skills = list(Skill.objects.filter(is_active=True).values_list("id", flat=True)[:skill_count])
+    skills += [
+        Skill.objects.create(category="bench", name=f"合成技能{n}").pk
+        for n in range(skill_count - len(skills))
+    ]
     have_needs = Need.objects.filter(state=NeedState.OPEN, area__path__startswith=street.path).count()
     have_volunteers = Volunteer.objects.filter(
         state=VolunteerState.ACTIVE, area__path__startswith=street.path
@@ -227,7 +230,9 @@ def synthesize(street, want_needs: int, want_volunteers: int) -> dict:
     }
 
 
-def bench_platform(want_needs: int, want_volunteers: int, repeat: int) -> tuple[dict, list[Result]]:
+def bench_platform(
+    want_needs: int, want_volunteers: int, repeat: int, skill_count: int = 40
+) -> tuple[dict, list[Result]]:
     from django.db import transaction
     from django.test import Client
     from django.urls import reverse
@@ -245,7 +250,7 @@ def bench_platform(want_needs: int, want_volunteers: int, repeat: int) -> tuple[
         with transaction.atomic():
             user, who = bench_user()
             report["user"] = who
-            report.update(synthesize(street, want_needs, want_volunteers))
+            report.update(synthesize(street, want_needs, want_volunteers, skill_count))
             source = (
                 "synthesized in a throwaway transaction"
                 if report["needs_synthesized"] or report["volunteers_synthesized"]
@@ -310,6 +315,13 @@ def main() -> None:
     parser.add_argument("--volunteers", type=int, default=20000)
     parser.add_argument("--per-need", type=int, default=30, help="allowed pairs per need in (a)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per need in (c)")
+    parser.add_argument(
+        "--skills",
+        type=int,
+        default=40,
+        help="skills in the synthesized taxonomy (default 40; more makes good matches rarer and the "
+        "search wider)",
+    )
     parser.add_argument("--solver-only", action="store_true", help="run (a) only, without a database")
     parser.add_argument(
         "--json", action="store_true", help="also write bench/results/<scale>-<db>-matching.json"
@@ -326,7 +338,7 @@ def main() -> None:
     if args.solver_only:
         return
     data = describe_data()
-    platform, results = bench_platform(args.needs, args.volunteers, args.repeat)
+    platform, results = bench_platform(args.needs, args.volunteers, args.repeat, args.skills)
     ok_time = platform["propose_seconds"] < TARGET_SECONDS
     ok_memory = platform["process_peak_rss_mib"] * 1024**2 < TARGET_BYTES
     print(

@@ -22,6 +22,7 @@ from dangjian.volunteering.matchmaking.candidates import place_of
 from dangjian.volunteering.matchmaking.scoring import (
     HOURS_PER_NEED,
     MAX_SCORE,
+    SKILL_POINTS,
     NeedArrays,
     VolunteerArrays,
     pair_parts,
@@ -136,59 +137,110 @@ def _best_of(scores: np.ndarray, cols: np.ndarray, k: int) -> tuple[np.ndarray, 
     )
 
 
+def _merge(best_cols, best_scores, rows, ring_cols, ring_scores, k: int) -> None:
+    """Keep the ``k`` best of what ``rows`` had and what a ring gave them."""
+    merged_cols, merged_scores = _best_of(
+        np.concatenate([best_scores[rows], ring_scores], axis=1),
+        np.concatenate([best_cols[rows], ring_cols], axis=1),
+        k,
+    )
+    best_cols[rows], best_scores[rows] = merged_cols, merged_scores
+
+
 def _top_pairs(needs: NeedArrays, volunteers: VolunteerArrays, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Each need's ``k`` best volunteers (columns) and their scores, −1 where there are fewer.
 
     Exact without scoring every pair: volunteers are taken ring by ring — the need's grid, the
-    rest of its community, the rest of the street — and a ring is skipped for the needs whose
+    rest of its community, then the rest of the street — and a ring is skipped for the needs whose
     k-th best score already reaches the most anyone in that ring could score (distance caps it:
-    90 in the community, 80 in the street). In a large street most needs stop at their community.
+    100 in the grid, 90 in the community, 80 in the street). The two outer rings are split once
+    more for a need asking for skills: first the volunteers there with one of its skills (found
+    through an index by skill, a few columns per need), then the others, who get no skill points
+    and so can score 40 less, and are rarely needed.
     """
     n = needs.grid.shape[0]
+    m = volunteers.grid.shape[0]
     best_cols = np.full((n, k), -1, dtype=np.int64)
     best_scores = np.full((n, k), -1, dtype=np.int16)
     by_grid = _groups(volunteers.grid)
     by_community = _groups(volunteers.community)
-    everyone = np.arange(volunteers.grid.shape[0])
+    everyone = np.arange(m)
     empty = np.empty(0, dtype=np.int64)
+    # Skill bits as columns (little-endian words, as the machine stores them), and an index by skill.
+    need_bits = np.unpackbits(needs.skill_words.view(np.uint8), axis=1, bitorder="little")
+    volunteer_bits = np.unpackbits(volunteers.skill_words.view(np.uint8), axis=1, bitorder="little")
+    with_skill: dict[int, np.ndarray] = {}
+    with_any: dict[tuple[int, ...], np.ndarray] = {}
+
+    def skilled(row: int) -> np.ndarray:
+        """Every volunteer with one of the need's skills (kept per set of skills asked)."""
+        key = tuple(np.nonzero(need_bits[row])[0].tolist())
+        if key not in with_any:
+            for bit in key:
+                if bit not in with_skill:
+                    with_skill[bit] = np.nonzero(volunteer_bits[:, bit])[0]
+            parts = [with_skill[bit] for bit in key]
+            with_any[key] = (
+                parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts)) if parts else empty
+            )
+        return with_any[key]
+
+    def kth(rows: np.ndarray) -> np.ndarray:
+        return best_scores[rows].min(axis=1)
+
+    def score_into(rows: np.ndarray, cols: np.ndarray, drop_skilled: bool = False) -> None:
+        table = pair_parts(needs, volunteers, rows[:, None], cols[None, :])
+        scores = table["score"].astype(np.int16)
+        if drop_skilled:
+            # Taken in the skilled pass for needs asking for skills: not twice.
+            scores[(table["matched"] > 0) & (needs.wanted[rows] > 0)[:, None]] = -1
+        _merge(best_cols, best_scores, rows, *_best_of(scores, cols, k), k)
+
+    def score_skilled(rows: np.ndarray, ring: np.ndarray) -> None:
+        """Score each row against its own skilled volunteers of ``ring``, all rows in one pass
+        (the pairs laid out flat, then into a row × longest table padded with −1)."""
+        per_row = [skilled(row) for row in rows.tolist()]
+        per_row = [cols[ring[cols]] for cols in per_row]
+        lengths = np.array([cols.size for cols in per_row])
+        if lengths.sum() == 0:
+            return
+        flat_cols = np.concatenate(per_row)
+        flat_rows = np.repeat(np.arange(rows.size), lengths)
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(flat_cols.size) - np.repeat(starts, lengths)
+        scores = pair_parts(needs, volunteers, rows[flat_rows], flat_cols)["score"]
+        table = np.full((rows.size, lengths.max()), -1, dtype=np.int16)
+        table_cols = np.full((rows.size, lengths.max()), -1, dtype=np.int64)
+        table[flat_rows, position] = scores
+        table_cols[flat_rows, position] = flat_cols
+        _merge(best_cols, best_scores, rows, *_best_of(table, table_cols, k), k)
+
     group_keys = np.stack([needs.community, needs.grid], axis=1)
     _unique, group_of = np.unique(group_keys, axis=0, return_inverse=True)
     for rows in _groups(group_of.ravel()).values():
         community, grid = int(needs.community[rows[0]]), int(needs.grid[rows[0]])
         in_grid = by_grid.get(grid, empty) if grid >= 0 else empty
         in_community = by_community.get(community, empty) if community >= 0 else empty
-        rings = [
-            (in_grid, MAX_SCORE),
-            (
-                in_community[volunteers.grid[in_community] != grid] if grid >= 0 else in_community,
-                MAX_SCORE - 10,
-            ),
-            (
-                everyone[volunteers.community != community]
-                if community >= 0
-                else np.setdiff1d(everyone, in_grid),
-                MAX_SCORE - 20,
-            ),
-        ]
+        community_ring = np.zeros(m, dtype=bool)
+        community_ring[in_community] = True
+        community_ring[in_grid] = False
+        street_ring = np.ones(m, dtype=bool)
+        street_ring[in_community] = False
+        street_ring[in_grid] = False
+        outer = [(community_ring, MAX_SCORE - 10), (street_ring, MAX_SCORE - 20)]
         for start in range(0, rows.size, BLOCK):
             block = rows[start : start + BLOCK]
-            for cols, ring_best in rings:
-                if cols.size == 0:
-                    continue
-                # Needs whose k-th best already reaches what this ring can give are done.
-                open_rows = block[best_scores[block].min(axis=1) < ring_best]
-                if open_rows.size == 0:
-                    break
-                scores = pair_parts(needs, volunteers, open_rows[:, None], cols[None, :])["score"].astype(
-                    np.int16
-                )
-                ring_cols, ring_scores = _best_of(scores, cols, k)
-                merged_cols, merged_scores = _best_of(
-                    np.concatenate([best_scores[open_rows], ring_scores], axis=1),
-                    np.concatenate([best_cols[open_rows], ring_cols], axis=1),
-                    k,
-                )
-                best_cols[open_rows], best_scores[open_rows] = merged_cols, merged_scores
+            open_rows = block[kth(block) < MAX_SCORE]
+            if in_grid.size and open_rows.size:
+                score_into(open_rows, in_grid)
+            for ring, ring_best in outer:
+                asking = block[(kth(block) < ring_best) & (needs.wanted[block] > 0)]
+                if asking.size:
+                    score_skilled(asking, ring)
+                bound = np.where(needs.wanted[block] > 0, ring_best - SKILL_POINTS, ring_best)
+                open_rows = block[kth(block) < bound]
+                if open_rows.size:
+                    score_into(open_rows, everyone[ring], drop_skilled=True)
     return best_cols, best_scores
 
 
