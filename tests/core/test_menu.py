@@ -52,7 +52,7 @@ def test_a_system_administrator_without_membership_is_not_offered_to_report_them
 def test_the_navbar_keeps_its_order_and_groups(admin):
     # The order the hand-written list had before apps contributed their entries (People moves
     # to members:person_list and shows once the person pages live there; the 细则 rule sets,
-    # issue 10, follow the development board).
+    # issue 10, follow the development board; 志愿服务, issue 12, follows 双报到).
     before = [
         "orgs:org_tree",
         "orgs:area_tree",
@@ -67,8 +67,23 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "life:compliance",
         "elections:election_list",
         "dual_reporting:index",
+        "volunteering:volunteer_list",
+        "volunteering:team_list",
+        "volunteering:skill_list",
+        "volunteering:need_list",
+        "volunteering:resource_list",
+        "volunteering:project_list",
+        "volunteering:wish_list",
         "service_posts:post_list",
+        "activities:activity_list",
         "service_posts:claim_list",
+        "activities:hours_list",
+        "activities:certificate_list",
+        "volunteering:proposal_list",
+        "help_pairs:pair_list",
+        "jobs:posting_list",
+        "jobs:seeker_list",
+        "jobs:training_list",
         "service:request_list",
         "service:queue",
         "service:supervised_list",
