@@ -245,3 +245,11 @@ def test_staff_cannot_enter_hours_for_someone_they_do_not_see(client, secretary_
         },
     )
     assert not HoursRecord.objects.exists()
+
+
+def test_the_workbench_card_shows_this_years_volunteer_figures(client, secretary_a, world):
+    record_at(world.org_a, volunteer().person, hours=4)
+    client.force_login(secretary_a)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-card="activities-service"' in page
+    assert 'data-figure="activities.hours"' in page
