@@ -191,6 +191,19 @@ ROUTES: list[Route] = [
         lambda world: {"hours": "1", "reason": "扣除路程"},
     ),
     Route("activities:certificate_list", denied_persona=GRID),
+    Route("activities:reward_list", denied_persona=GRID),
+    *_both(
+        "activities:reward_create",
+        lambda world: {},
+        None,
+        lambda world: {
+            "org": world.org_a.pk,
+            "area": world.community_a.pk,
+            "name": "环保袋",
+            "cost": 20,
+            "stock": 10,
+        },
+    ),
     Route(
         "activities:certificate_issue",
         method="post",

@@ -245,3 +245,22 @@ def test_staff_cannot_enter_hours_for_someone_they_do_not_see(client, secretary_
         },
     )
     assert not HoursRecord.objects.exists()
+
+
+def test_the_workbench_card_shows_this_years_volunteer_figures(client, secretary_a, world):
+    record_at(world.org_a, volunteer().person, hours=4)
+    client.force_login(secretary_a)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-card="activities-service"' in page
+    assert 'data-figure="activities.hours"' in page
+
+
+def test_staff_add_an_item_to_the_catalogue_and_see_it(client, secretary_a, world):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("activities:reward_create"),
+        {"org": world.org_a.pk, "area": world.community_a.pk, "name": "理发服务券", "cost": 50, "stock": 10},
+    )
+    assert response.status_code == 302
+    assert "理发服务券" in client.get(reverse("activities:reward_list")).content.decode()
+    assert AuditEntry.objects.filter(object_type="activities.rewarditem").exists()

@@ -1,5 +1,6 @@
 """A volunteer scans an activity's QR code on a phone, signs in, checks in and checks out; the
-organizer confirms the hours; the volunteer's hours and 时间银行 points show them (issue 12).
+organizer confirms the hours; the volunteer's hours and 时间银行 points show them, and the points
+buy a reward (issue 12).
 
 With ``DANGJIAN_SCREENSHOTS=1`` the pages are saved to ``docs/screenshots/activities-*-375.png``.
 """
@@ -19,7 +20,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from dangjian.activities.models import HoursRecord, PointAccount
-from tests.activities.helpers import activity_a, signed_up
+from tests.activities.helpers import activity_a, reward_in, signed_up
 from tests.browser.helpers import assert_accessible, log_in, log_out
 from tests.dual_reporting.helpers import member_living_in, member_login
 
@@ -48,6 +49,7 @@ def test_a_qr_check_in_and_check_out_add_confirmed_hours_and_points(phone_page, 
     member_login(member, "volunteer_a")
     activity = activity_a(world, title="周末清洁家园")
     signed_up(activity, member.person)
+    item = reward_in(world.org_a, world.community_a, cost=20, stock=5, name="环保购物袋")
     url = reverse("activities:checkin", kwargs={"pk": activity.pk, "token": activity.check_in_token})
 
     page.goto(url)  # what the phone's camera opens after scanning
@@ -83,6 +85,8 @@ def test_a_qr_check_in_and_check_out_add_confirmed_hours_and_points(phone_page, 
     page.goto(reverse("activities:my_points"))
     expect(page.locator("#points-balance")).to_have_text("25")
     assert_accessible(page)
+    page.locator(f"form[action='{reverse('activities:redeem', args=[item.pk])}'] button").click()
+    expect(page.locator("#points-balance")).to_have_text("5")
     screenshot(page, "points")
     assert HoursRecord.objects.get(person=member.person).hours == 2.5
-    assert PointAccount.objects.get(person=member.person).balance == 25
+    assert PointAccount.objects.get(person=member.person).balance == 5

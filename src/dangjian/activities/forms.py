@@ -98,3 +98,24 @@ class HoursEntryForm(forms.Form):
         return {
             key: self.cleaned_data[key] for key in ["person", "org", "served_on", "place", "content", "hours"]
         }
+
+
+class RewardForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    cost = forms.IntegerField(label=_("Points"), min_value=1, max_value=1_000_000)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        permission = "activities.add_rewarditem"
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user, permission).filter(is_active=True).order_by("path")
+        )
+        self.fields["area"].queryset = (
+            Area.objects.visible_to(user, permission)
+            .filter(kind__in=[AreaKind.STREET, AreaKind.COMMUNITY])
+            .order_by("path")
+        )

@@ -14,13 +14,15 @@ def register(app_config) -> None:
     from dangjian.activities import figures, panels, tasks  # noqa: F401  tasks registers the job
     from dangjian.activities.roles import ROLE_PERMISSIONS
     from dangjian.activities.services.ledger import on_service_log_confirmed
-    from dangjian.activities.workbench import todos
+    from dangjian.activities.workbench import service_card, todos
     from dangjian.core.registry import (
         LOGGED_IN,
+        DashboardCard,
         MenuEntry,
         PortalLink,
         TodoSource,
         register_audited_models,
+        register_dashboard_card,
         register_menu_entries,
         register_mine_section,
         register_portal_link,
@@ -56,6 +58,16 @@ def register(app_config) -> None:
     )
     figures.register_figures()
     register_todo_source(TodoSource("activities", _("Volunteer activities"), todos, order=55))
+    register_dashboard_card(
+        DashboardCard(
+            "activities.service",
+            _("Volunteer service this year"),
+            "activities/cards/service.html",
+            service_card,
+            permission="activities.view_hoursrecord",
+            order=60,
+        )
+    )
     for section in panels.SECTIONS:
         register_mine_section(section)
     register_portal_link(

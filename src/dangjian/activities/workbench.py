@@ -33,3 +33,37 @@ def todos(user) -> list[TodoItem]:
             )
         )
     return items
+
+
+def service_card(user) -> dict | None:
+    """This year's hours, activities held and hours per member of the user's highest organization
+    (read from the figures store, each opening its records; cached as the key figures are)."""
+    from django.utils import timezone
+
+    from dangjian.core.periods import Period
+    from dangjian.core.registry import get_figure
+    from dangjian.core.workbench import cached
+    from dangjian.orgs.models import Organization
+
+    root = (
+        Organization.objects.visible_to(user, "activities.view_hoursrecord").order_by("depth", "path").first()
+    )
+    if root is None:
+        return None
+    period = Period.year(timezone.localdate().year)
+    keys = ["activities.hours", "activities.activities_held", "activities.hours_per_member"]
+
+    def compute() -> list[tuple[str, object]]:
+        return [(key, get_figure(key).compute(root, period)) for key in keys]
+
+    values, computed_at = cached(f"activities:{root.pk}:{root.path}:{period.start.year}", compute)
+    figures = [
+        {
+            "key": key,
+            "label": get_figure(key).label,
+            "shown": "—" if value is None else value,
+            "url": get_figure(key).records_url(root, period),
+        }
+        for key, value in values
+    ]
+    return {"root": root, "figures": figures, "computed_at": computed_at}

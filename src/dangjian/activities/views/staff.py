@@ -19,9 +19,15 @@ from django.views.decorators.http import require_POST
 
 from dangjian.activities import selectors
 from dangjian.activities.choices import ActivityState, SignUpState
-from dangjian.activities.forms import ActivityForm, ConfirmHoursForm, CorrectHoursForm, HoursEntryForm
-from dangjian.activities.models import Activity, Certificate, HoursRecord, SignUp
-from dangjian.activities.services import ledger, signups
+from dangjian.activities.forms import (
+    ActivityForm,
+    ConfirmHoursForm,
+    CorrectHoursForm,
+    HoursEntryForm,
+    RewardForm,
+)
+from dangjian.activities.models import Activity, Certificate, HoursRecord, RewardItem, SignUp
+from dangjian.activities.services import ledger, points, signups
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
@@ -410,3 +416,35 @@ def certificate_for_pdf(request, pk: int) -> Certificate:
     if certificate.number is None:
         raise Http404(_("This 证明 has not been issued yet."))
     return certificate
+
+
+# --- the 时间银行 catalogue -------------------------------------------------------------------------
+
+
+@login_required
+def reward_list(request):
+    """The catalogue of the organizations in the user's scope, with stock and what was redeemed."""
+    _require_any(request.user, "activities.view_rewarditem")
+    items = (
+        RewardItem.objects.visible_to(request.user).select_related("org").order_by("org__path", "cost", "id")
+    )
+    return render(
+        request,
+        "activities/reward_list.html",
+        {
+            "page": paginate(request, items),
+            "can_add": scope_of(request.user).has_any("activities.add_rewarditem"),
+        },
+    )
+
+
+@login_required
+def reward_create(request):
+    _require_any(request.user, "activities.add_rewarditem")
+    form = RewardForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        item = _apply(form, lambda: points.add_reward(by=request.user, **form.cleaned_data))
+        if item is not None:
+            messages.success(request, _("“%(name)s” is in the catalogue.") % {"name": item.name})
+            return redirect("activities:reward_list")
+    return render(request, "activities/reward_form.html", {"form": form})
