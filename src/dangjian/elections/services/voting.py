@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -134,6 +135,25 @@ class VoteReceipt:
 _SHUFFLE = random.SystemRandom().shuffle
 
 
+@contextmanager
+def _overwriting_deleted_rows() -> Iterator[None]:
+    """SQLite leaves deleted rows in the file's free pages, which a copy of the file or its backup
+    keeps: the box being replaced is overwritten with zeros (``secure_delete``). PostgreSQL's
+    dead rows are not in a ``pg_dump``; see docs/security.md for physical copies."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA secure_delete = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA secure_delete = {before}")
+
+
 def _reseal(election: Election, number: int, new_ballot: Ballot, chosen: list[Candidate]) -> None:
     """Put ``new_ballot`` into the box of round ``number`` and rewrite the whole box in a random
     order under fresh random keys, inside the caller's transaction.
@@ -153,8 +173,9 @@ def _reseal(election: Election, number: int, new_ballot: Ballot, chosen: list[Ca
         marks.setdefault(ballot_id, []).append(candidate_id)
     contents = [(is_valid, marks.get(pk, [])) for pk, is_valid in box.values_list("pk", "is_valid")]
     contents.append((new_ballot.is_valid, [candidate.pk for candidate in chosen]))
-    through.objects.filter(ballot__election=election, ballot__round=number).delete()
-    box.delete()
+    with _overwriting_deleted_rows():
+        through.objects.filter(ballot__election=election, ballot__round=number).delete()
+        box.delete()
     _SHUFFLE(contents)
     ballots = [
         Ballot(id=uuid.uuid4(), election=election, round=number, is_valid=is_valid)
