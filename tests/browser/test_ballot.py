@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from dangjian.elections.choices import ElectionState
-from dangjian.elections.models import Ballot
+from dangjian.elections.models import Ballot, VoteRecord
 from tests.browser.helpers import assert_accessible, log_in
 from tests.elections.helpers import election_in, voter_user
 
@@ -47,15 +47,17 @@ def test_a_voter_ticks_submits_and_sees_the_confirmation_on_a_phone(phone_page, 
 
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))
     expect(page.locator(".alert-success").first).to_be_visible()
-    expect(page.get_by_text("您已于")).to_be_visible()
+    expect(page.locator("[data-voted-on]")).to_be_visible()
     expect(_checkboxes(page)).to_have_count(0)
     assert_accessible(page)
-    ballot = Ballot.objects.get(election=election, voter__person=voter.person)
+    # That they voted is recorded; what they voted is a ballot in the box without their name.
+    assert VoteRecord.objects.filter(election=election, voter__person=voter.person).count() == 1
+    ballot = Ballot.objects.get(election=election)
     assert sorted(c.order for c in ballot.choices.all()) == [1, 3]
 
     # A second visit: they have voted, and there is nothing to submit.
     page.goto(url)
-    expect(page.get_by_text("您已于")).to_be_visible()
+    expect(page.locator("[data-voted-on]")).to_be_visible()
     expect(page.locator("#cast-ballot")).to_have_count(0)
     assert Ballot.objects.filter(election=election).count() == 1
 
@@ -83,5 +85,5 @@ def test_ticking_more_than_the_seats_is_refused_with_the_message(phone_page, wor
 
     boxes.nth(2).uncheck()
     page.locator("#cast-ballot").click()
-    expect(page.get_by_text("您已于")).to_be_visible()
+    expect(page.locator("[data-voted-on]")).to_be_visible()
     assert Ballot.objects.filter(election=election).count() == 1

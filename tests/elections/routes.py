@@ -102,7 +102,7 @@ def _voter(world) -> int:
     current = election(world.branch_a1, ElectionState.VOTING)
     return (
         PartyMember.objects.filter(org=world.branch_a1, status="full", is_active=True)
-        .exclude(ballots__election=current)
+        .exclude(vote_records__election=current)
         .values_list("pk", flat=True)
         .first()
     )

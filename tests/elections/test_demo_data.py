@@ -19,7 +19,8 @@ def test_the_community_scale_has_elections_in_three_states(db):
     voting = elections[ElectionState.VOTING]
     member = User.objects.get(username="dangyuan")
     assert services.voter_for(voting, member) is not None
-    assert not voting.ballots.filter(voter__person_id=member.person_id).exists()
+    assert not voting.vote_records.filter(voter__person_id=member.person_id).exists()
+    assert voting.ballots.count() == voting.vote_records.count()
     assert voting.ballots.exists() and all(b.choices.count() <= voting.seats for b in voting.ballots.all())
     approved = elections[ElectionState.APPROVED]
     assert approved.committee is not None and approved.committee.is_current

@@ -14,8 +14,8 @@ from django.utils import timezone
 from dangjian.accounts.choices import BuiltinRole
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.elections import services
-from dangjian.elections.choices import ElectionKind, ElectionState
-from dangjian.elections.models import Ballot, Election
+from dangjian.elections.choices import ElectionKind, ElectionState, VoteMethod
+from dangjian.elections.models import Ballot, Election, VoteRecord
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import CommitteeRole
@@ -122,12 +122,13 @@ def test_a_voter_casts_one_ballot_and_a_second_is_refused(world, secretary_a):
     election = _voting(world.branch_a1, secretary_a)
     voter = voter_user(world.branch_a1, "voter1")
     first = election.candidates.first()
-    ballot = services.cast_ballot(election, user=voter, candidate_ids=[first.pk])
-    assert ballot.is_valid and ballot.cast_by == voter
+    receipt = services.cast_ballot(election, user=voter, candidate_ids=[first.pk])
+    assert receipt.is_valid and receipt.record.cast_by == voter and receipt.record.method == VoteMethod.PHONE
     with pytest.raises(RuleViolation) as refused:
         services.cast_ballot(election, user=voter, candidate_ids=[])
     assert refused.value.rule == "one_ballot" and "已经投过票" in refused.value.message
     assert Ballot.objects.filter(election=election).count() == 1
+    assert VoteRecord.objects.filter(election=election).count() == 1
 
 
 def test_a_probationary_member_has_no_vote(world, secretary_a):
@@ -179,8 +180,9 @@ def test_a_paper_ballot_with_more_marks_than_seats_is_kept_as_invalid_and_its_ma
     election = _voting(world.branch_a1, secretary_a, seats=3, candidates=4)
     voters = list(services.voters(world.branch_a1))
     all_four = list(election.candidates.values_list("pk", flat=True))
-    ballot = services.enter_paper_ballot(election, by=secretary_a, voter=voters[0], candidate_ids=all_four)
-    assert not ballot.is_valid and ballot.entered_by == secretary_a
+    receipt = services.enter_paper_ballot(election, by=secretary_a, voter=voters[0], candidate_ids=all_four)
+    assert not receipt.is_valid and receipt.record.entered_by == secretary_a
+    assert receipt.record.method == VoteMethod.PAPER
     for voter in voters[1:]:
         services.enter_paper_ballot(election, by=secretary_a, voter=voter, candidate_ids=all_four[:3])
     counted = services.close_and_count(election, by=secretary_a)
@@ -244,6 +246,7 @@ def test_two_concurrent_ballots_of_one_voter_store_exactly_one(world, secretary_
     assert len(refusals) == 1 and isinstance(refusals[0], RuleViolation), results
     assert refusals[0].rule == "one_ballot"
     assert Ballot.objects.filter(election=election).count() == 1
+    assert VoteRecord.objects.filter(election=election).count() == 1
 
 
 # --- Counting --------------------------------------------------------------------------------
@@ -252,7 +255,7 @@ def test_two_concurrent_ballots_of_one_voter_store_exactly_one(world, secretary_
 def _ballots(election, by, marks: list[list[int]]) -> None:
     """Enter one paper ballot per entry of ``marks`` (indexes into the candidates by order)."""
     candidates = list(election.candidates.order_by("order"))
-    voters = list(services.voters(election.org).exclude(ballots__election=election))
+    voters = list(services.voters(election.org).exclude(vote_records__election=election))
     for voter, marked in zip(voters, marks, strict=False):
         services.enter_paper_ballot(
             election, by=by, voter=voter, candidate_ids=[candidates[index].pk for index in marked]

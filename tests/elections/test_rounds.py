@@ -17,7 +17,7 @@ from django.utils import timezone
 from dangjian.core.errors import ConcurrentChange, RuleViolation
 from dangjian.elections import services
 from dangjian.elections.choices import ElectionKind, ElectionState, RoundReason
-from dangjian.elections.models import Ballot, Election, Round
+from dangjian.elections.models import Ballot, Election, Round, VoteRecord
 from dangjian.orgs.models import CommitteeMember
 from tests.elections.helpers import election_in, voter_user
 from tests.elections.test_elections import _voting
@@ -30,7 +30,7 @@ def _ballots(election, by, marks: list[list[int]], *, among=None) -> None:
     (default: the candidates of the current round by order)."""
     election.refresh_from_db()
     candidates = among if among is not None else list(services.ballot_candidates(election))
-    voted = Ballot.objects.filter(election=election, round=election.round).values("voter_id")
+    voted = VoteRecord.objects.filter(election=election, round=election.round).values("voter_id")
     voters = list(services.voters(election.org).exclude(pk__in=voted).order_by("pk"))
     for voter, marked in zip(voters, marks, strict=False):
         services.enter_paper_ballot(
@@ -104,7 +104,8 @@ def test_one_ballot_per_voter_and_round(world, secretary_a):
     with pytest.raises(RuleViolation) as refused:
         services.enter_paper_ballot(election, by=secretary_a, voter=voter, candidate_ids=[])
     assert refused.value.rule == "one_ballot"
-    assert Ballot.objects.filter(election=election, voter=voter).count() == 2  # one per round
+    assert VoteRecord.objects.filter(election=election, voter=voter).count() == 2  # one per round
+    assert Ballot.objects.filter(election=election, round=2).count() == 1
 
 
 def test_a_ballot_of_the_further_round_marks_only_its_candidates_and_its_seats(world, secretary_a):
@@ -117,10 +118,11 @@ def test_a_ballot_of_the_further_round_marks_only_its_candidates_and_its_seats(w
         services.enter_paper_ballot(election, by=secretary_a, voter=voters[0], candidate_ids=[first.pk])
     assert refused.value.rule == "ballot_choices"
     three = list(services.ballot_candidates(election))
-    ballot = services.enter_paper_ballot(
+    receipt = services.enter_paper_ballot(
         election, by=secretary_a, voter=voters[0], candidate_ids=[c.pk for c in three]
     )
-    assert ballot.round == 2 and not ballot.is_valid  # 3 marks for 2 seats
+    assert receipt.record.round == 2 and not receipt.is_valid  # 3 marks for 2 seats
+    assert Ballot.objects.get(election=election, round=2).is_valid is False
 
 
 def test_a_tie_again_calls_for_another_round(world, secretary_a):
@@ -228,7 +230,8 @@ def test_the_voter_sees_only_the_tied_on_the_phone_and_votes_again(client, world
     assert page.count('type="checkbox"') == 3 and all(name in page for name in names)
     choice = services.ballot_candidates(election).first()
     assert client.post(url, {"choices": [str(choice.pk)]}).status_code == 302
-    assert Ballot.objects.get(election=election, voter__person=voter.person).round == 2
+    assert VoteRecord.objects.get(election=election, voter__person=voter.person).round == 2
+    assert Ballot.objects.get(election=election, round=2).choices.get() == choice
 
 
 def test_the_further_round_page_opens_a_round(client, world, secretary_a):

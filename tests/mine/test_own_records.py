@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from dangjian.dues.ledger import current_month
 from dangjian.dues.rules import monthly_dues
-from dangjian.elections.choices import ElectionState
-from dangjian.elections.models import Ballot
+from dangjian.elections.choices import ElectionState, VoteMethod
+from dangjian.elections.models import VoteRecord
 from dangjian.members.models import PartyMember
 from tests.elections.helpers import election_in
 from tests.mine.helpers import member_user, pay, plant
@@ -103,7 +103,13 @@ def test_a_past_year_shows_twelve_months(client, me):
 def test_another_members_ballot_does_not_count_as_mine(client, me, other, world):
     election = election_in(world.branch_a1, state=ElectionState.VOTING)
     theirs = PartyMember.objects.get(person=other.person)
-    Ballot.objects.create(election=election, voter=theirs, cast_at=timezone.now(), cast_by=other)
+    VoteRecord.objects.create(
+        election=election,
+        voter=theirs,
+        method=VoteMethod.PHONE,
+        cast_by=other,
+        recorded_on=timezone.localdate(),
+    )
     client.force_login(me)
     page = client.get(reverse("mine:ballots")).content.decode()
     assert reverse("elections:ballot", kwargs={"pk": election.pk}) in page

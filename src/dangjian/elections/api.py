@@ -21,7 +21,7 @@ from dangjian.core.scoping import scope_of
 from dangjian.core.validators import EventDateTime, not_null
 from dangjian.elections import services
 from dangjian.elections.choices import ElectionKind, ElectionState
-from dangjian.elections.models import Ballot, Candidate, Election, Round, RoundCandidate
+from dangjian.elections.models import Candidate, Election, Round, RoundCandidate
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 
@@ -188,9 +188,32 @@ class PaperBallotIn(BallotIn):
 
 
 class BallotOut(Schema):
-    id: int
-    is_valid: bool
-    cast_at: datetime.datetime
+    """That the voter has voted: the round, how and the day. No ballot id, time or marks: the
+    ballot in the box is not linked to its voter, and nothing answered here may link it."""
+
+    voter_id: int
+    round: int
+    method: str
+    voted_on: datetime.date
+    is_valid: bool = Field(
+        description="Whether the ballot just cast is valid (more marks than seats make it invalid)."
+    )
+
+    @staticmethod
+    def resolve_voter_id(obj) -> int:
+        return obj.record.voter_id
+
+    @staticmethod
+    def resolve_round(obj) -> int:
+        return obj.record.round
+
+    @staticmethod
+    def resolve_method(obj) -> str:
+        return obj.record.method
+
+    @staticmethod
+    def resolve_voted_on(obj) -> datetime.date:
+        return obj.record.recorded_on
 
 
 class CountIn(InputSchema):
@@ -338,8 +361,8 @@ def election_ballot(request: HttpRequest, id: int, payload: BallotIn) -> Status:
     election = get_object_or_404(Election.objects.select_related("org"), pk=id)
     if services.voter_for(election, request.user) is None and not _elections(request).filter(pk=id).exists():
         raise Http404
-    ballot = services.cast_ballot(election, user=request.user, candidate_ids=payload.candidate_ids)
-    return Status(201, ballot)
+    receipt = services.cast_ballot(election, user=request.user, candidate_ids=payload.candidate_ids)
+    return Status(201, receipt)
 
 
 @router.post("/{id:id}/paper-ballots", response={201: BallotOut}, url_name="election_paper_ballot")
@@ -349,10 +372,10 @@ def election_paper_ballot(request: HttpRequest, id: int, payload: PaperBallotIn)
     voter = get_object_or_404(
         PartyMember.objects.visible_to(request.user).select_related("person"), pk=payload.voter_id
     )
-    ballot: Ballot = services.enter_paper_ballot(
+    receipt = services.enter_paper_ballot(
         election, by=request.user, voter=voter, candidate_ids=payload.candidate_ids
     )
-    return Status(201, ballot)
+    return Status(201, receipt)
 
 
 @router.post("/{id:id}/count", response=ElectionDetailOut, url_name="election_count")

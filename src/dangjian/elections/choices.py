@@ -48,6 +48,13 @@ OPEN_STATES = (
 )
 
 
+class VoteMethod(models.TextChoices):
+    """How a voter's vote reached the ballot box (recorded on ``VoteRecord``, never on the ballot)."""
+
+    PHONE = "phone", _("On a phone")
+    PAPER = "paper", _("Paper ballot entered by staff")
+
+
 class ExclusionCategory(models.TextChoices):
     """Who may be left out of 应到会 of an election, with the superior's consent and the meeting's
     approval (选举工作条例 2020; the five categories of DOMAIN.md "Organizational life")."""

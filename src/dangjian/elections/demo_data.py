@@ -10,13 +10,14 @@ rows sorted by path, so the data is the same on every run.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db.models import Count
 from django.utils import timezone
 
 from dangjian.core.generator.steps import generator_step
-from dangjian.elections.choices import ElectionKind, ElectionState
-from dangjian.elections.models import Ballot, Candidate, Election
+from dangjian.elections.choices import ElectionKind, ElectionState, VoteMethod
+from dangjian.elections.models import Ballot, Candidate, Election, VoteRecord
 from dangjian.elections.services import minimum_candidates
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import PartyMember
@@ -146,30 +147,38 @@ def generate_elections(generator) -> int:
     for candidate in rows:
         by_election.setdefault(candidate.election_id, []).append(candidate)
 
-    # About half of the voters of a voting election have voted (the demo member has not).
+    # About half of the voters of a voting election have voted (the demo member has not): a record
+    # of each having voted, and the ballots in the box, unlinked and in a shuffled order.
+    records: list[VoteRecord] = []
     ballots: list[Ballot] = []
-    choices: list[tuple[int, list[Candidate]]] = []
+    choices: list[list[Candidate]] = []
     demo = generator.anchors.member
     demo_person = demo.person.pk if demo is not None else None
+    today = timezone.localdate(now)
     for election, _candidates, _seated in plans:
         if election.state != ElectionState.VOTING:
             continue
         options = by_election[election.pk]
+        box: list[list[Candidate]] = []
         for voter in voters_by_org[election.org_id]:
             if voter.person_id == demo_person or rng.random() < 0.5:
                 continue
-            ballots.append(
-                Ballot(
-                    election=election,
-                    voter=voter,
-                    cast_at=now - datetime.timedelta(minutes=rng.randint(1, 25)),
-                )
+            records.append(
+                VoteRecord(election=election, voter=voter, method=VoteMethod.PAPER, recorded_on=today)
             )
-            choices.append((len(ballots) - 1, rng.sample(options, rng.randint(1, election.seats))))
+            box.append(rng.sample(options, rng.randint(1, election.seats)))
+        rng.shuffle(box)
+        for marked in box:
+            # Random keys from the seeded generator, so the demo is the same on every run.
+            ballots.append(Ballot(id=uuid.UUID(int=rng.getrandbits(128), version=4), election=election))
+            choices.append(marked)
+    generator.insert(VoteRecord, records, "vote records")
     generator.insert(Ballot, ballots, "ballots")
     through = Ballot.choices.through
     links = [
-        through(ballot_id=ballots[index].pk, candidate_id=c.pk) for index, marked in choices for c in marked
+        through(ballot_id=ballot.pk, candidate_id=c.pk)
+        for ballot, marked in zip(ballots, choices, strict=True)
+        for c in marked
     ]
     generator.insert(through, links, "ballot choices")
-    return len(elections) + len(rows) + len(ballots) + len(links)
+    return len(elections) + len(rows) + len(records) + len(ballots) + len(links)

@@ -11,6 +11,8 @@ them for approval (``OfficerReport``; 支部工作条例 第二十一条).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,6 +26,7 @@ from dangjian.elections.choices import (
     ExclusionCategory,
     OfficerReportState,
     RoundReason,
+    VoteMethod,
 )
 
 
@@ -180,27 +183,27 @@ class Candidate(models.Model):
         return self.election.audit_scope_paths()
 
 
-class Ballot(models.Model):
-    """One voter's ballot: the candidates marked in favour. One per voter and round.
+class VoteRecord(models.Model):
+    """That a voter has voted in a round of an election (the roll of who voted), never what.
 
-    Cast by the voter on a phone (``cast_by``) or entered from a paper ballot by staff
-    (``entered_by``). A ballot marking more candidates than there are seats is invalid (it is
-    kept, and counts as cast, but none of its marks count).
+    One per voter and round (the unique constraint keeps a second ballot out, even from two phones
+    at the same instant). The ballot itself is a ``Ballot`` with no link back here: the vote is
+    secret (选举工作条例: 无记名投票), also from whoever holds a copy of the database. The day is
+    kept, not the time: a precise time could be matched against the ballot box.
     """
 
     election = models.ForeignKey(
-        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="ballots"
-    )
-    voter = models.ForeignKey(
-        "members.PartyMember", verbose_name=_("voter"), on_delete=models.PROTECT, related_name="ballots"
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="vote_records"
     )
     # 1 for the election itself; 2… for further rounds (Round.number).
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    choices = models.ManyToManyField(
-        Candidate, verbose_name=_("candidates in favour"), related_name="ballots", blank=True
+    voter = models.ForeignKey(
+        "members.PartyMember",
+        verbose_name=_("voter"),
+        on_delete=models.PROTECT,
+        related_name="vote_records",
     )
-    is_valid = models.BooleanField(_("valid"), default=True)
-    cast_at = models.DateTimeField(_("cast at"))
+    method = models.CharField(_("how"), max_length=8, choices=VoteMethod.choices)
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cast by"),
@@ -217,16 +220,17 @@ class Ballot(models.Model):
         null=True,
         blank=True,
     )
+    recorded_on = models.DateField(_("voted on"))
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
-        ordering = ["election_id", "round", "cast_at", "id"]
+        verbose_name = _("record of having voted")
+        verbose_name_plural = _("records of having voted")
+        ordering = ["election_id", "round", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["election", "round", "voter"], name="elections_ballot_one_per_voter_round"
+                fields=["election", "round", "voter"], name="elections_voterecord_one_per_voter_round"
             ),
         ]
 
@@ -242,7 +246,48 @@ class Ballot(models.Model):
 
     @property
     def is_paper(self) -> bool:
-        return self.entered_by_id is not None
+        return self.method == VoteMethod.PAPER
+
+
+class Ballot(models.Model):
+    """One ballot in the box of an election's round: the candidates marked in favour, and nothing
+    that says whose it is.
+
+    No voter, user, time or sequential id: the primary key is random, and each ballot cast
+    rewrites the round's box in a random order (``services.voting``), so neither the order of the
+    rows on disk nor the transaction that wrote them follows the order of the voters in
+    ``VoteRecord`` or the audit log. A ballot marking more candidates than there are seats is
+    invalid (kept, counted as cast, none of its marks count). The round's ballots number exactly
+    its ``VoteRecord`` rows: both are written in one transaction.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    # 1 for the election itself; 2… for further rounds (Round.number).
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    choices = models.ManyToManyField(
+        Candidate, verbose_name=_("candidates in favour"), related_name="ballots", blank=True
+    )
+    is_valid = models.BooleanField(_("valid"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["election_id", "round", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.election} · {self.round}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "election__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.election.audit_scope_paths()
 
 
 class Round(models.Model):

@@ -40,7 +40,7 @@ from dangjian.elections.forms import (
     ReduceSeatsForm,
     RejectForm,
 )
-from dangjian.elections.models import Ballot, Candidate, Election, OfficerReport, RoundCandidate
+from dangjian.elections.models import Candidate, Election, OfficerReport, RoundCandidate, VoteRecord
 from dangjian.life.choices import MeetingKind
 from dangjian.life.models import Meeting
 from dangjian.orgs.models import Organization
@@ -140,7 +140,7 @@ def election_detail(request, pk: int):
             "election": election,
             "candidates": _candidates(election),
             "needed": services.minimum_candidates(election.seats, election.kind),
-            "ballots": election.ballots.filter(round=election.round).count(),
+            "ballots": election.vote_records.filter(round=election.round).count(),
             "can_change": can_change,
             "further_reason": services.further_round_reason(election) if can_change else None,
             "can_decide": state == ElectionState.SUBMITTED and services.can_decide(election, user),
@@ -353,7 +353,7 @@ def election_submit(request, pk: int):
 def election_count(request, pk: int):
     """Close the ballot box: enter the voters present and count (quorum and majority checked)."""
     election = _election(request, pk, CHANGE)
-    ballots = election.ballots.filter(round=election.round).count()
+    ballots = election.vote_records.filter(round=election.round).count()
     form = CountForm(request.POST or None, initial={"present": ballots})
     if (
         request.method == "POST"
@@ -454,7 +454,7 @@ def paper_ballot(request, pk: int):
     """Staff enter a paper ballot as marked; a ballot with too many marks is kept as invalid."""
     election = _election(request, pk, CHANGE)
     candidates = list(services.ballot_candidates(election).select_related("member__person", "member__org"))
-    voted = Ballot.objects.filter(election=election, round=election.round, voter=OuterRef("pk"))
+    voted = VoteRecord.objects.filter(election=election, round=election.round, voter=OuterRef("pk"))
     not_voted = (
         services.voters(election.org)
         .exclude(Exists(voted))
@@ -463,7 +463,7 @@ def paper_ballot(request, pk: int):
     )
     form = PaperBallotForm(request.POST or None, candidates=candidates, voters=not_voted)
     if request.method == "POST" and form.is_valid():
-        stored: list[Ballot] = []
+        stored: list[services.VoteReceipt] = []
         if _run(
             request,
             form,
@@ -489,7 +489,7 @@ def paper_ballot(request, pk: int):
         {
             "election": election,
             "form": form,
-            "ballots": election.ballots.filter(round=election.round).count(),
+            "ballots": election.vote_records.filter(round=election.round).count(),
             "seats": services.seats_on_ballot(election, services.current_round(election)),
         },
     )
@@ -508,7 +508,8 @@ def ballot(request, pk: int):
         if Election.objects.visible_to(request.user).filter(pk=pk).exists():
             raise PageForbidden(_("You have no vote in this election."))
         raise Http404
-    cast = Ballot.objects.filter(election=election, round=election.round, voter=voter).first()
+    # Whether I have voted in this round (and on which day), never what: the ballot is not linked.
+    cast = VoteRecord.objects.filter(election=election, round=election.round, voter=voter).first()
     further = services.current_round(election)
     candidates = list(services.ballot_candidates(election).select_related("member__person"))
     form = BallotForm(request.POST if request.method == "POST" else None, candidates=candidates)

@@ -46,7 +46,7 @@ from dangjian.dues.rules import (
     monthly_dues,
 )
 from dangjian.elections.choices import ElectionState
-from dangjian.elections.models import Ballot, Election, Round
+from dangjian.elections.models import Election, Round, VoteRecord
 from dangjian.elections.services import ballot_refusal
 from dangjian.life.choices import AttendanceStatus, MeetingState
 from dangjian.life.models import Attendance
@@ -420,7 +420,7 @@ def my_ballots(user, member: PartyMember | None, now: datetime.datetime | None =
 
     Who has a vote is ``members.voters`` (active 正式党员, not under 留党察看; 选举工作条例第五条),
     as the ballot page asks; the window is ``elections.services.ballot_refusal``. At most four
-    queries: the elections, my vote, my ballots and the further rounds.
+    queries: the elections, my vote, my records of having voted and the further rounds.
     """
     now = now or timezone.now()
     if member is None:
@@ -435,7 +435,10 @@ def my_ballots(user, member: PartyMember | None, now: datetime.datetime | None =
     if not members_with_a_vote(member.org, timezone.localdate(now)).filter(pk=member.pk).exists():
         return MyBallots(has_vote=False)
     ids = [election.pk for election in elections]
-    cast = set(Ballot.objects.filter(voter=member, election_id__in=ids).values_list("election_id", "round"))
+    # Whether I have voted (VoteRecord); what I voted is in an unlinked ballot nobody can look up.
+    cast = set(
+        VoteRecord.objects.filter(voter=member, election_id__in=ids).values_list("election_id", "round")
+    )
     rounds = {
         found.election_id: found
         for found in Round.objects.filter(election_id__in=ids, number=F("election__round"))

@@ -62,6 +62,7 @@ from dangjian.elections.services.officers import (
     report_officers,
 )
 from dangjian.elections.services.voting import (
+    VoteReceipt,
     ballot_candidates,
     ballot_refusal,
     cast_ballot,
@@ -83,6 +84,7 @@ __all__ = [
     "MARGIN",
     "SECRETARY_SEATS",
     "VIEW",
+    "VoteReceipt",
     "add_candidate",
     "approve_officers",
     "approve_results",

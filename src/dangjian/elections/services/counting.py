@@ -15,7 +15,7 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
 from dangjian.elections.choices import ElectionState, RoundReason
-from dangjian.elections.models import Candidate, Election, Round, RoundCandidate
+from dangjian.elections.models import Candidate, Election, Round, RoundCandidate, VoteRecord
 from dangjian.elections.services.common import (
     ARTICLE_MAJORITY,
     ARTICLE_QUORUM,
@@ -63,6 +63,21 @@ def _check_present(election: Election, cast: int, present: int | None) -> int:
     return present
 
 
+def _check_box(election: Election, number: int, cast: int) -> None:
+    """The box of round ``number`` holds one ballot per voter recorded as having voted; anything
+    else means rows were changed outside the application, and nothing is counted."""
+    voted = VoteRecord.objects.filter(election=election, round=number).count()
+    if voted != cast:
+        raise RuleViolation(
+            gettext(
+                "The ballot box holds %(cast)s ballots but %(voted)s voters are recorded as having voted: "
+                "the votes cannot be counted; ask the administrator to check the database."
+            )
+            % {"cast": cast, "voted": voted},
+            rule="ballot_box",
+        )
+
+
 def close_and_count(election: Election, *, by, present: int | None = None) -> Election:
     """Close the ballot box and count.
 
@@ -79,7 +94,8 @@ def close_and_count(election: Election, *, by, present: int | None = None) -> El
         further = current_round(current)
         if further is not None:
             return _count_further_round(current, further, by=by, present=present)
-        cast = current.ballots.count()
+        cast = current.ballots.filter(round=1).count()
+        _check_box(current, 1, cast)
         present = _check_present(current, cast, present)
         valid = current.ballots.filter(is_valid=True, round=1)
         tallies = dict(
@@ -370,6 +386,7 @@ def _count_further_round(current: Election, further: Round, *, by, present: int 
     """Count a further round (inside close_and_count's transaction) and combine its winners with
     those already elected."""
     cast = current.ballots.filter(round=further.number).count()
+    _check_box(current, further.number, cast)
     present = _check_present(current, cast, present)
     tallies = dict(
         RoundCandidate.objects.filter(round=further)

@@ -1,12 +1,21 @@
 """Voting: opening the vote, the ballot a voter sees, casting a ballot online and entering a paper
-ballot, secret and once per voter."""
+ballot, secret and once per voter.
+
+Casting writes two things that nothing joins: a ``VoteRecord`` (this voter has voted in this
+round, how, on which day) and a ``Ballot`` in the round's box (the marks, with a random key and no
+voter, user or time), the box rewritten in a random order each time (``_reseal``). The audit line
+is on the record and never names the marks or the ballot's validity."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import random
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,8 +24,8 @@ from django.utils.translation import gettext
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import PermissionDenied, RuleViolation
-from dangjian.elections.choices import ElectionState
-from dangjian.elections.models import Ballot, Candidate, Election, Round
+from dangjian.elections.choices import ElectionState, VoteMethod
+from dangjian.elections.models import Ballot, Candidate, Election, Round, VoteRecord
 from dangjian.elections.services.common import (
     ARTICLE_VOTE,
     _locked,
@@ -112,50 +121,125 @@ def _choices(election: Election, candidate_ids: Iterable[int]) -> list[Candidate
     return chosen
 
 
+@dataclass(frozen=True)
+class VoteReceipt:
+    """What casting a ballot answers: the record that the voter has voted, and whether the
+    ballot just put in the box is valid (for whoever marked it, at that moment). The ballot itself
+    is not returned: nothing that leaves casting may point at it."""
+
+    record: VoteRecord
+    is_valid: bool
+
+
+# The order of the box comes from the operating system's randomness, never a seeded generator.
+_SHUFFLE = random.SystemRandom().shuffle
+
+
+@contextmanager
+def _overwriting_deleted_rows() -> Iterator[None]:
+    """SQLite leaves deleted rows in the file's free pages, which a copy of the file or its backup
+    keeps: the box being replaced is overwritten with zeros (``secure_delete``). PostgreSQL's
+    dead rows are not in a ``pg_dump``; see docs/security.md for physical copies."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA secure_delete = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA secure_delete = {before}")
+
+
+def _reseal(election: Election, number: int, new_ballot: Ballot, chosen: list[Candidate]) -> None:
+    """Put ``new_ballot`` into the box of round ``number`` and rewrite the whole box in a random
+    order under fresh random keys, inside the caller's transaction.
+
+    A random key alone is not enough: rows are stored in the order they are written (SQLite's
+    rowid, PostgreSQL's heap and the transaction id on each row), and a copy or a backup keeps that
+    order, which is the order of the vote records and of the audit log. After each ballot every
+    ballot of the round has been written by the same transaction in an order that owes nothing to
+    the voters. Writes grow with the voters of one organization (hundreds), not with the data.
+    """
+    through = Ballot.choices.through
+    box = Ballot.objects.filter(election=election, round=number)
+    marks: dict[object, list[int]] = {}
+    for ballot_id, candidate_id in through.objects.filter(
+        ballot__election=election, ballot__round=number
+    ).values_list("ballot_id", "candidate_id"):
+        marks.setdefault(ballot_id, []).append(candidate_id)
+    contents = [(is_valid, marks.get(pk, [])) for pk, is_valid in box.values_list("pk", "is_valid")]
+    contents.append((new_ballot.is_valid, [candidate.pk for candidate in chosen]))
+    with _overwriting_deleted_rows():
+        through.objects.filter(ballot__election=election, ballot__round=number).delete()
+        box.delete()
+    _SHUFFLE(contents)
+    ballots = [
+        Ballot(id=uuid.uuid4(), election=election, round=number, is_valid=is_valid)
+        for is_valid, _marked in contents
+    ]
+    Ballot.objects.bulk_create(ballots)
+    through.objects.bulk_create(
+        [
+            through(ballot_id=ballot.pk, candidate_id=candidate_id)
+            for ballot, (_valid, marked) in zip(ballots, contents, strict=True)
+            for candidate_id in marked
+        ]
+    )
+
+
+def _already_voted(voter: PartyMember) -> RuleViolation:
+    return RuleViolation(
+        gettext("%(name)s has already voted in this election; each voter has one ballot.")
+        % {"name": voter.person.name},
+        rule="one_ballot",
+    )
+
+
 def _store_ballot(
     election: Election,
     voter: PartyMember,
     chosen: list[Candidate],
     *,
     seats: int,
-    now,
+    now: datetime.datetime,
     cast_by=None,
     entered_by=None,
-) -> Ballot:
-    if Ballot.objects.filter(election=election, round=election.round, voter=voter).exists():
-        raise RuleViolation(
-            gettext("%(name)s has already voted in this election; each voter has one ballot.")
-            % {"name": voter.person.name},
-            rule="one_ballot",
-        )
+) -> VoteReceipt:
+    """Record that ``voter`` has voted and put their ballot, unlinked, into the box (one
+    transaction: the box holds exactly as many ballots as there are records)."""
+    number = election.round
+    if VoteRecord.objects.filter(election=election, round=number, voter=voter).exists():
+        raise _already_voted(voter)
     try:
         with transaction.atomic():
-            ballot = Ballot.objects.create(
+            record = VoteRecord.objects.create(
                 election=election,
-                round=election.round,
+                round=number,
                 voter=voter,
-                is_valid=len(chosen) <= seats,
-                cast_at=now,
+                method=VoteMethod.PAPER if entered_by is not None else VoteMethod.PHONE,
                 cast_by=cast_by,
                 entered_by=entered_by,
+                recorded_on=timezone.localdate(now),
             )
     except IntegrityError as error:  # the unique constraint: a second ballot at the same instant
-        raise RuleViolation(
-            gettext("%(name)s has already voted in this election; each voter has one ballot.")
-            % {"name": voter.person.name},
-            rule="one_ballot",
-        ) from error
-    ballot.choices.set(chosen)
-    return ballot
+        raise _already_voted(voter) from error
+    ballot = Ballot(election=election, round=number, is_valid=len(chosen) <= seats)
+    _reseal(election, number, ballot, chosen)
+    return VoteReceipt(record=record, is_valid=ballot.is_valid)
 
 
 def cast_ballot(
     election: Election, *, user, candidate_ids: Iterable[int], now: datetime.datetime | None = None
-) -> Ballot:
+) -> VoteReceipt:
     """The voter casts their own ballot on a phone, once, during the voting window.
 
     The phone refuses more marks than seats (the voter corrects them) instead of keeping an
-    invalid ballot; whom the voter marked is not written to the audit log (the vote is secret).
+    invalid ballot. The audit line is on the record that the voter has voted, never on the
+    ballot, and says nothing of whom the voter marked (the vote is secret).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -186,15 +270,18 @@ def cast_ballot(
                 field="choices",
             )
         voter = PartyMember.objects.select_related("person").get(pk=voter.pk)
-        ballot = _store_ballot(current, voter, chosen, seats=seats, now=now, cast_by=user)
-        audit.record(AuditAction.CREATE, ballot, by=user, note=gettext("Ballot cast on a phone"))
-    return ballot
+        receipt = _store_ballot(current, voter, chosen, seats=seats, now=now, cast_by=user)
+        audit.record(AuditAction.CREATE, receipt.record, by=user, note=gettext("Voted on a phone"))
+    return receipt
 
 
 def enter_paper_ballot(
     election: Election, *, by, voter: PartyMember, candidate_ids: Iterable[int], now=None
-) -> Ballot:
-    """Staff enter a paper ballot as marked; more marks than seats make it invalid (it is kept)."""
+) -> VoteReceipt:
+    """Staff enter a paper ballot as marked; more marks than seats make it invalid (it is kept).
+
+    The audit line records that the voter has voted on paper, not whether the ballot is valid
+    (that would say something of what the voter marked)."""
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(election, by)
@@ -211,13 +298,6 @@ def enter_paper_ballot(
         chosen = _choices(current, candidate_ids)
         voter = PartyMember.objects.select_related("person").get(pk=voter.pk)
         seats = seats_on_ballot(current, current_round(current))
-        ballot = _store_ballot(current, voter, chosen, seats=seats, now=now, entered_by=by)
-        audit.record(
-            AuditAction.CREATE,
-            ballot,
-            by=by,
-            note=gettext("Paper ballot entered")
-            if ballot.is_valid
-            else gettext("Invalid paper ballot entered"),
-        )
-    return ballot
+        receipt = _store_ballot(current, voter, chosen, seats=seats, now=now, entered_by=by)
+        audit.record(AuditAction.CREATE, receipt.record, by=by, note=gettext("Paper ballot entered"))
+    return receipt
