@@ -66,7 +66,9 @@ def page_cases() -> list[tuple[str, str]]:
     listing = reverse("volunteering:volunteer_list")
     api = reverse("api:volunteering_volunteer_list")
     cases = [("volunteering:volunteer_list", listing)]
-    cases += [(f"volunteering:volunteer_list ?q={name}", f"{listing}?{urlencode({'q': name})}") for name in SURNAMES]
+    cases += [
+        (f"volunteering:volunteer_list ?q={name}", f"{listing}?{urlencode({'q': name})}") for name in SURNAMES
+    ]
     cases.append(("volunteering:volunteer_list ?q=zhang", f"{listing}?q=zhang"))
     if community is not None:
         records = urlencode({"area": community.pk, "state": "active"})
@@ -78,7 +80,9 @@ def page_cases() -> list[tuple[str, str]]:
             )
         )
     cases.append(("api:volunteering_volunteer_list", api))
-    cases += [(f"api:volunteering_volunteer_list ?q={name}", f"{api}?{urlencode({'q': name})}") for name in SURNAMES]
+    cases += [
+        (f"api:volunteering_volunteer_list ?q={name}", f"{api}?{urlencode({'q': name})}") for name in SURNAMES
+    ]
     return cases
 
 
@@ -117,7 +121,9 @@ def figure_cases(user) -> list[tuple[str, Callable[[], object]]]:
     period = Period(today.replace(month=1, day=1), today)
     cases: list[tuple[str, Callable[[], object]]] = []
     if community is not None:
-        cases.append(("figure volunteering.volunteers [community]", lambda: figure.compute(community, period)))
+        cases.append(
+            ("figure volunteering.volunteers [community]", lambda: figure.compute(community, period))
+        )
     if org is not None:
         cases.append(("figure volunteering.volunteers [community org]", lambda: figure.compute(org, period)))
     cases.append(("card volunteering.volunteers (工作台)", lambda: staff_card(user)))

@@ -51,7 +51,10 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("service_posts.public", "portal"): "phone-verified, rate-limited comments on the 领岗协议书 page",
     # Residents submit needs and 微心愿 and confirm a fulfilled wish with the same phone codes and
     # limits as a service request; one mechanism, owned by the portal.
-    ("volunteering.lists.views.public", "portal"): "phone-verified, rate-limited needs and 微心愿 from residents",
+    (
+        "volunteering.lists.views.public",
+        "portal",
+    ): "phone-verified, rate-limited needs and 微心愿 from residents",
 }
 
 MODEL_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}

@@ -128,7 +128,10 @@ class ResourceForm(VersionedForm):
     area = PlaceChoiceField(label=_("Community or grid"), queryset=Area.objects.none())
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     capacity = forms.CharField(
-        label=_("Size or capacity"), max_length=100, required=False, help_text=_("Such as “40 seats” or “10 people”.")
+        label=_("Size or capacity"),
+        max_length=100,
+        required=False,
+        help_text=_("Such as “40 seats” or “10 people”."),
     )
     is_available = forms.BooleanField(label=_("Available for use"), required=False, initial=True)
 
