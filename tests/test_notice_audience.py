@@ -218,6 +218,15 @@ def _post_confirmed(world, request) -> None:
     services.confirm_claim(claimed(post_at(world.org_a), member), by=request.getfixturevalue("secretary_a"))
 
 
+def _help_pair_overdue(world, request) -> None:
+    from dangjian.help_pairs.tasks import remind_overdue_visits_now
+    from tests.help_pairs.helpers import member_helper, pair
+
+    helper_user = member_helper(world)
+    pair(helper_user.person, world.grid_a1, world.org_a, since_days=90, interval=30, last_visit_days=40)
+    assert remind_overdue_visits_now() == 1
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -231,6 +240,7 @@ SCENARIOS: dict[str, Callable] = {
     "service.services.rating:_record_rating": _service_bad_rating,
     "service_posts.services:_notify_office": _post_claimed,
     "service_posts.services:_notify_member": _post_confirmed,
+    "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
 }
 
 

@@ -162,7 +162,7 @@ def test_the_edit_page_says_when_someone_else_changed_the_need(client, secretary
         {"title": "我的修改", "category": "repair", "area": world.grid_a1.pk, "version": 1},
     )
     assert response.status_code == 200
-    assert "reload" in response.content.decode().lower() or "重新" in response.content.decode()
+    assert "刷新页面后重试" in response.content.decode()
     assert Need.objects.get(pk=need.pk).title == "别人先改了"
 
 
