@@ -16,37 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
 from dangjian.jobs.choices import PostingState, SeekerState
+from dangjian.volunteering.models import InTwoTrees
 
-
-class Recorded(models.Model):
-    """An area, the recording organization, who recorded the row and when, and its version."""
-
-    area = models.ForeignKey("orgs.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return scope.q(AREA, "area__path") | scope.q(ORG, "org__path")
-
-    def audit_scope_paths(self) -> tuple[str, str]:
-        return (self.org.path, self.area.path)
+# An area, the recording organization, who recorded the row and when, and its version: the same
+# shape as the volunteering lists' rows (one definition, ``volunteering.models.InTwoTrees``).
+Recorded = InTwoTrees
 
 
 class JobPosting(Recorded):
