@@ -4,6 +4,7 @@ notifications."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -425,3 +426,34 @@ class NotificationRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.notification_id}"
+
+
+class WorkbenchSnapshot(models.Model):
+    """Counts a street's or the district's 工作台 shows, computed by the worker for one scope.
+
+    The apps' own to-dos and cards count over the whole subtree of a wide scope (a hundred
+    thousand volunteers, a year of hours); such a count is kept here under its key and the
+    signature of the grants it was computed under, with a user holding those grants so the worker
+    can recompute it as that user (``core.workbench.wide_counts``). Recomputed, never edited.
+    """
+
+    key = models.CharField(_("key"), max_length=200)
+    signature = models.CharField(_("scope signature"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("computed as"), on_delete=models.CASCADE, related_name="+"
+    )
+    permission = models.CharField(_("permission"), max_length=200)
+    compute = models.CharField(_("computed by"), max_length=300)
+    args = models.JSONField(_("arguments"), default=dict)
+    value = models.JSONField(_("value"), encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("workbench snapshot")
+        verbose_name_plural = _("workbench snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "signature"], name="core_workbench_snapshot_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.signature[:8]}"

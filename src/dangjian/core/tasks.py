@@ -9,6 +9,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from dangjian.core.scheduler import periodic
+from dangjian.core.workbench import SNAPSHOT_EVERY
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +50,12 @@ def seal_audit_log() -> int:
     if sealed:
         logger.info("Audit chain: sealed %s entries.", sealed)
     return sealed
+
+
+@periodic(every=SNAPSHOT_EVERY)
+@task()
+def refresh_workbench_snapshots() -> int:
+    """Recompute the wide 工作台's snapshots of the apps' counts (core.workbench.wide_counts)."""
+    from dangjian.core.workbench import refresh_workbench_snapshots as refresh
+
+    return refresh()

@@ -112,3 +112,133 @@ def is_wide(user: Any, permission: str) -> bool:
 def snapshot_is_fresh(computed_at: Any) -> bool:
     """Whether a snapshot computed at ``computed_at`` (None: none exists) may still be shown."""
     return computed_at is not None and computed_at >= timezone.now() - SNAPSHOT_MAX_AGE
+
+
+# --- Snapshots of any app's counts for a wide scope ------------------------------------------
+# The apps that came later (volunteers, hours, posts, wishes, pairs, jobs) sit in both trees and
+# count under their own permissions; a snapshot per organization (as arrears) would not match
+# their scoping. ``wide_counts`` keeps instead the answer of the app's own scoped query, per
+# (key, signature of the grants it ran under), with a user holding those grants: the worker
+# recomputes it as that user every SNAPSHOT_EVERY, so two street secretaries share one row and a
+# role change (another signature) is never served the old scope's numbers.
+
+
+def scope_signature(user: Any, permission: str) -> str:
+    """A digest of the grants of ``permission`` that ``user``'s queries run under: the same for
+    two users with the same grants. (Counts of models that also reach records outside the role
+    grants, ``visible_outside_scope``, are not to be kept this way: they differ per user.)
+    ``permission`` may name several, separated by commas, for counts read under each."""
+    import hashlib
+
+    from dangjian.core.scoping import scope_of
+
+    parts = []
+    for name in permission.split(","):
+        scope = scope_of(user).restricted_to(name)
+        grants = "global" if scope.is_global else ";".join(sorted(f"{g.tree}:{g.path}" for g in scope.grants))
+        parts.append(f"{name}|{grants}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _dotted(function: Any) -> str:
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def _resolve(dotted: str) -> Any:
+    import importlib
+
+    module, _, name = dotted.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    return target
+
+
+class Node:
+    """What ``count_by_child`` reads of a tree node (its pk and path), rebuilt from a snapshot."""
+
+    def __init__(self, pk: int, path: str) -> None:
+        self.pk = pk
+        self.path = path
+
+
+def _call(compute: Any, user: Any, args: dict) -> Any:
+    if "parent" in args:
+        parent = Node(*args["parent"])
+        children = [Node(*child) for child in args["children"]]
+        counted = compute(user, parent, children)
+        return [[child_pk, row] for child_pk, row in counted.items()]
+    return compute(user)
+
+
+def _snapshot_read(key: str, user: Any, permission: str, compute: Any, args: dict) -> Any:
+    from dangjian.core.models import WorkbenchSnapshot
+
+    signature = scope_signature(user, permission)
+    row = WorkbenchSnapshot.objects.filter(key=key, signature=signature).only("value", "computed_at").first()
+    if row is not None and snapshot_is_fresh(row.computed_at):
+        return row.value
+    value = _call(compute, user, args)
+    WorkbenchSnapshot.objects.update_or_create(
+        key=key,
+        signature=signature,
+        defaults={
+            "user": user,
+            "permission": permission,
+            "compute": _dotted(compute),
+            "args": args,
+            "value": value,
+            "computed_at": timezone.now(),
+        },
+    )
+    return value
+
+
+def wide_counts(key: str, user: Any, permission: str, compute: Any) -> Any:
+    """``compute(user)`` (a module-level function answering JSON: counts, or figures as text),
+    read from the snapshot of ``user``'s grants of ``permission`` when they cover a street or
+    more and the snapshot is fresh; counted live otherwise. A wide scope counted live is kept
+    as a snapshot the worker then refreshes (``refresh_workbench_snapshots``)."""
+    if not is_wide(user, permission.split(",")[0]):
+        return compute(user)
+    return _snapshot_read(key, user, permission, compute, {})
+
+
+def wide_counts_by_child(
+    key: str, user: Any, permission: str, compute: Any, parent: Any, children: list[Any]
+) -> dict[int, dict[str, int]]:
+    """``compute(user, parent, children)`` (``count_by_child``'s shape, ``{child pk: {name:
+    count}}``), read from the snapshot as ``wide_counts`` does; keyed also by the parent and its
+    children, so a tree edit starts a new snapshot."""
+    import hashlib
+
+    if not is_wide(user, permission.split(",")[0]):
+        return compute(user, parent, children)
+    args = {"parent": [parent.pk, parent.path], "children": [[child.pk, child.path] for child in children]}
+    digest = hashlib.sha256(repr(args).encode()).hexdigest()[:16]
+    pairs = _snapshot_read(f"{key}:{digest}", user, permission, compute, args)
+    return {int(child_pk): row for child_pk, row in pairs}
+
+
+def refresh_workbench_snapshots() -> int:
+    """Recompute every workbench snapshot as the user it was computed for; drop the rows whose
+    user is gone or inactive or no longer holds the same grants (their next visit counts live).
+    Returns the rows recomputed."""
+    from dangjian.core.models import WorkbenchSnapshot
+
+    refreshed = 0
+    for row in WorkbenchSnapshot.objects.select_related("user").order_by("pk"):
+        user = row.user
+        if not user.is_active or scope_signature(user, row.permission) != row.signature:
+            row.delete()
+            continue
+        try:
+            compute = _resolve(row.compute)
+        except (ImportError, AttributeError):
+            row.delete()
+            continue
+        row.value = _call(compute, user, row.args)
+        row.computed_at = timezone.now()
+        row.save(update_fields=["value", "computed_at"])
+        refreshed += 1
+    return refreshed

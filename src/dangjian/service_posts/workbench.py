@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import columns, count_by_child, with_query
+from dangjian.core.workbench import columns, count_by_child, wide_counts, wide_counts_by_child, with_query
 from dangjian.service_posts.choices import ClaimState
 from dangjian.service_posts.models import PostClaim
 
@@ -46,9 +46,20 @@ def _labels() -> dict[str, str]:
     }
 
 
-def claims_todo(user) -> list[TodoItem]:
+def claims_counts(user) -> dict[str, int]:
     """One query over the claims of posts the user decides on."""
-    counts = PostClaim.objects.visible_to(user, "change").aggregate(**_counts())
+    return PostClaim.objects.visible_to(user, "change").aggregate(**_counts())
+
+
+def claims_counts_by_child(user, parent, children) -> dict[int, dict[str, int]]:
+    return count_by_child(
+        PostClaim.objects.visible_to(user, "change"), "post__org__path", parent, children, **_counts()
+    )
+
+
+def claims_todo(user) -> list[TodoItem]:
+    """The claims' counts, from the worker's snapshot for a street or more."""
+    counts = wide_counts(f"service_posts.claims:{timezone.localdate()}", user, DECIDE, claims_counts)
     return [
         TodoItem(label, counts[name], _url(name), key=f"service_posts.{name}")
         for name, label in _labels().items()
@@ -56,8 +67,13 @@ def claims_todo(user) -> list[TodoItem]:
 
 
 def claims_rollup(user, parent, children) -> list[RollupColumn]:
-    counted = count_by_child(
-        PostClaim.objects.visible_to(user, "change"), "post__org__path", parent, children, **_counts()
+    counted = wide_counts_by_child(
+        f"service_posts.claims.rollup:{timezone.localdate()}",
+        user,
+        DECIDE,
+        claims_counts_by_child,
+        parent,
+        children,
     )
     labels = _labels()
     return columns(

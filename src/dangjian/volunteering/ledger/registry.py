@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE, ORG_TREE, DashboardCard, Figure, Panel
 from dangjian.core.scoping import scope_for
+from dangjian.core.workbench import wide_counts
 from dangjian.orgs.models import Area
 from dangjian.volunteering.choices import VolunteerState
 from dangjian.volunteering.ledger import services
@@ -88,19 +89,26 @@ def month_start(today: datetime.date) -> datetime.date:
     return today.replace(day=1)
 
 
+def staff_counts(user) -> dict[str, int]:
+    """Active volunteers of the user's scope, those registered this month, those who are party
+    members (one aggregate query)."""
+    current = Volunteer.objects.visible_to(user).filter(state=VolunteerState.ACTIVE)
+    return current.aggregate(
+        total=Count("pk"),
+        new=Count("pk", filter=Q(registered_on__gte=month_start(timezone.localdate()))),
+        members=Count("pk", filter=Q(party_member__isnull=False)),
+    )
+
+
 def staff_card(user) -> dict | None:
     """Volunteers of the user's scope now, those registered this month and the share of party
-    members (one aggregate query), each number opening the ledger filtered the same way."""
+    members, each number opening the ledger filtered the same way (from the worker's snapshot for
+    a street or more, core.workbench.wide_counts)."""
     scope = scope_for(user, Volunteer, "view")
     if not scope.is_global and not scope.grants:
         return None
     today = timezone.localdate()
-    current = Volunteer.objects.visible_to(user).filter(state=VolunteerState.ACTIVE)
-    counts = current.aggregate(
-        total=Count("pk"),
-        new=Count("pk", filter=Q(registered_on__gte=month_start(today))),
-        members=Count("pk", filter=Q(party_member__isnull=False)),
-    )
+    counts = wide_counts(f"volunteering.volunteers:{today:%Y-%m}", user, services.VIEW, staff_counts)
     base = reverse("volunteering:volunteer_list")
     share = round(100 * counts["members"] / counts["total"]) if counts["total"] else None
     return {

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import columns, count_by_child, with_query
+from dangjian.core.workbench import columns, count_by_child, wide_counts, wide_counts_by_child, with_query
 from dangjian.volunteering.choices import NeedState, WishState
 from dangjian.volunteering.lists.views.common import start_of
 from dangjian.volunteering.models import Need, Wish
 
 # A need nobody has taken within a week should be looked at (matched, or closed with a reason).
 STALE_NEED_DAYS = 7
+# The to-dos count wishes and needs each under its own permission.
+CHANGE_WISH = "volunteering.change_wish,volunteering.change_need"
 
 
 def _wish_counts() -> dict:
@@ -39,10 +41,17 @@ def _stale_needs(user):
     )
 
 
+def lists_counts(user) -> dict[str, int]:
+    """Wishes to publish and to confirm, needs waiting (two queries)."""
+    counts = Wish.objects.visible_to(user, "change").aggregate(**_wish_counts())
+    counts["stale"] = _stale_needs(user).count()
+    return counts
+
+
 def lists_todo(user) -> list[TodoItem]:
-    wishes = Wish.objects.visible_to(user, "change").aggregate(**_wish_counts())
     before = _stale_before()
-    stale = _stale_needs(user).count()
+    wishes = wide_counts(f"volunteering.lists:{before}", user, CHANGE_WISH, lists_counts)
+    stale = wishes["stale"]
     wish_list = reverse("volunteering:wish_list")
     return [
         TodoItem(
@@ -68,8 +77,8 @@ def lists_todo(user) -> list[TodoItem]:
     ]
 
 
-def lists_rollup(user, parent, children) -> list[RollupColumn]:
-    """The same to-dos per child organization of ``parent`` (two queries, whatever the children)."""
+def lists_counts_by_child(user, parent, children) -> dict[int, dict[str, int]]:
+    """The to-dos' counts per child organization of ``parent`` (two queries, whatever the children)."""
     counted = count_by_child(
         Wish.objects.visible_to(user, "change"), "org__path", parent, children, **_wish_counts()
     )
@@ -77,6 +86,20 @@ def lists_rollup(user, parent, children) -> list[RollupColumn]:
         _stale_needs(user), "org__path", parent, children, stale=Count("pk")
     ).items():
         counted.setdefault(child_pk, {}).update(row)
+    return counted
+
+
+def lists_rollup(user, parent, children) -> list[RollupColumn]:
+    """The same to-dos per child organization of ``parent`` (the worker's snapshot for a street or
+    more)."""
+    counted = wide_counts_by_child(
+        f"volunteering.lists.rollup:{_stale_before()}",
+        user,
+        CHANGE_WISH,
+        lists_counts_by_child,
+        parent,
+        children,
+    )
     wish_list, need_list = reverse("volunteering:wish_list"), reverse("volunteering:need_list")
     before = _stale_before().isoformat()
 
