@@ -99,7 +99,7 @@ def test_suggestions_cost_the_same_queries_for_3_and_30_volunteers(world, secret
     few = _queries_for_suggestions(wanted, secretary_a)
     add(27)
     assert _queries_for_suggestions(wanted, secretary_a) == few
-    assert few <= 14
+    assert few <= 16  # two of them find the areas and organizations under the grants (InTwoTrees)
 
 
 def test_fit_scores_a_need_asking_nothing_at_any_time_fully_but_for_distance_and_load():
