@@ -11,7 +11,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.periods import Period
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import columns, count_by_child, with_query
+from dangjian.core.workbench import columns, count_by_child, wide_counts, wide_counts_by_child, with_query
 from dangjian.development.figures import due_q, late_q
 from dangjian.development.models import Applicant
 
@@ -39,9 +39,18 @@ def _labels() -> dict[str, str]:
     }
 
 
+def pipeline_counts(user) -> dict[str, int]:
+    return Applicant.objects.visible_to(user).aggregate(**_counts()[0])
+
+
+def pipeline_counts_by_child(user, parent, children) -> dict[int, dict[str, int]]:
+    return count_by_child(Applicant.objects.visible_to(user), "org__path", parent, children, **_counts()[0])
+
+
 def pipeline_todo(user) -> list[TodoItem]:
-    counts, params = _counts()
-    totals = Applicant.objects.visible_to(user).aggregate(**counts)
+    """Late and due steps (from the worker's snapshot for a street or more)."""
+    _aggregates, params = _counts()
+    totals = wide_counts(f"development:{timezone.localdate()}", user, VIEW, pipeline_counts)
     base = reverse("development:applicant_list")
     labels = _labels()
     return [
@@ -51,8 +60,10 @@ def pipeline_todo(user) -> list[TodoItem]:
 
 
 def pipeline_rollup(user, parent, children) -> list[RollupColumn]:
-    counts, params = _counts()
-    counted = count_by_child(Applicant.objects.visible_to(user), "org__path", parent, children, **counts)
+    _aggregates, params = _counts()
+    counted = wide_counts_by_child(
+        f"development.rollup:{timezone.localdate()}", user, VIEW, pipeline_counts_by_child, parent, children
+    )
     base = reverse("development:applicant_list")
     labels = {"late": gettext("Late"), "due": gettext("Due this month")}
     return columns(

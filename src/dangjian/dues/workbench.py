@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import cached, columns, count_by_child, is_wide, with_query
+from dangjian.core.workbench import cached, columns, count_by_child, is_wide, wide_counts_by_child, with_query
 from dangjian.dues.figures import in_arrears
 from dangjian.dues.ledger import last_due_month
 from dangjian.dues.snapshot import snapshot_by_child, snapshot_counts
@@ -51,6 +51,19 @@ def arrears_todo(user) -> list[TodoItem]:
     return [TodoItem(labels[kind], counts[kind], _url(kind == "six"), key=f"dues.{kind}") for kind in KINDS]
 
 
+def arrears_counts_by_child(user, parent, children) -> dict[int, dict]:
+    """The arrears snapshot's counts per child as ``{child pk: {kind: {"n": count}}}``, or
+    ``{0: {}}`` when the snapshot is missing or stale (then the roll-up counts live)."""
+    counted = snapshot_by_child(user, last_due_month(), parent, children)
+    if counted is None:
+        return {0: {}}
+    result: dict[int, dict] = {}
+    for kind in KINDS:
+        for child_pk, row in counted[kind].items():
+            result.setdefault(child_pk, {})[kind] = row
+    return result
+
+
 def arrears_rollup(user, parent, children) -> list[RollupColumn]:
     def compute() -> dict[str, dict[int, dict[str, int]]]:
         return {
@@ -59,7 +72,16 @@ def arrears_rollup(user, parent, children) -> list[RollupColumn]:
         }
 
     month = last_due_month()
-    counted = snapshot_by_child(user, month, parent, children) if is_wide(user, VIEW) else None
+    counted = None
+    if is_wide(user, VIEW):
+        # The per-organization snapshot summed per child, itself kept per scope (one small read).
+        from_snapshot = wide_counts_by_child(
+            f"dues.rollup:{month}", user, VIEW, arrears_counts_by_child, parent, children
+        )
+        if from_snapshot.get(0) is None:
+            counted = {
+                kind: {pk: row[kind] for pk, row in from_snapshot.items() if kind in row} for kind in KINDS
+            }
     if counted is None:
         counted, _at = cached(f"dues-rollup:{user.pk}:{parent.pk}:{month}", compute)
     labels = {"behind": gettext("Behind"), "six": gettext("Six months")}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from dangjian.core.periods import Period
 from dangjian.core.registry import RollupCell, RollupColumn, TodoItem, TodoSource
 from dangjian.core.scoping import scope_of
-from dangjian.core.workbench import WIDE_DEPTH, cached, with_query
+from dangjian.core.workbench import WIDE_DEPTH, cached, wide_counts, wide_counts_by_child, with_query
 from dangjian.life import compliance
 from dangjian.life.choices import CadencePeriod, MeetingKind
 from dangjian.life.forms import MISSING_ANY
@@ -55,7 +55,9 @@ def _outstanding(user, root: Organization):
     else live and then from the cache for ``CACHE_SECONDS``."""
     memo = user.__dict__.setdefault("_life_outstanding", {})
     if root.pk not in memo:
-        from_snapshot = snapshot_outstanding(root) if root.depth <= WIDE_DEPTH else None
+        from_snapshot = (
+            snapshot_outstanding(root) if len(root.path) <= WIDE_DEPTH * Organization.steplen else None
+        )
         if from_snapshot is not None:
             memo[root.pk] = from_snapshot
         else:
@@ -85,41 +87,68 @@ def _url(org_pk: int, window: Period, missing: str) -> str:
     )
 
 
+def todo_counts(user) -> dict:
+    """The root's pk and, per running cadence period and required kind, how many organizations
+    of the user's subtree are short of it (JSON: the wide 工作台 keeps it as a snapshot)."""
+    root = compliance.default_root(user, VIEW)
+    if root is None:
+        return {"root": None, "counts": []}
+    counts = [
+        [cadence, kind, sum(1 for _path, missing in short if kind in missing)]
+        for cadence, _window, kinds, short in _outstanding(user, root)
+        for kind in kinds
+    ]
+    return {"root": root.pk, "counts": counts}
+
+
 def meetings_todo(user) -> list[TodoItem]:
     """Organizations of the user's subtree short of a kind of meeting in its running period."""
     if not scope_of(user).has_any(VIEW):
         return []
-    root = compliance.default_root(user, VIEW)
-    if root is None:
+    answer = wide_counts(f"life.todo:{timezone.localdate()}", user, VIEW, todo_counts)
+    if answer["root"] is None:
         return []
-    items = []
-    for cadence, window, kinds, short in _outstanding(user, root):
-        for kind in kinds:
-            count = sum(1 for _path, missing in short if kind in missing)
-            items.append(
-                TodoItem(
-                    _label(cadence, str(MeetingKind(kind).label)),
-                    count,
-                    _url(root.pk, window, kind),
-                    key=f"life.{kind}",
-                )
-            )
-    return items
+    windows = compliance.running_cadence_periods(timezone.localdate())
+    return [
+        TodoItem(
+            _label(cadence, str(MeetingKind(kind).label)),
+            count,
+            _url(answer["root"], windows[cadence], kind),
+            key=f"life.{kind}",
+        )
+        for cadence, kind, count in answer["counts"]
+    ]
+
+
+def rollup_counts(user, parent, children) -> dict[int, dict[str, int]]:
+    """Per child of ``parent``: per running cadence, the organizations short of some kind of
+    meeting (``count_by_child``'s shape, so a wide scope keeps it as a snapshot)."""
+    length = len(children[0].path)
+    by_path = {child.path: child.pk for child in children}
+    counts: dict[int, dict[str, int]] = {}
+    for cadence, _window, _kinds, short in _outstanding(user, Organization(pk=parent.pk, path=parent.path)):
+        for child_pk in {child.pk for child in children}:
+            counts.setdefault(child_pk, {})[cadence] = 0
+        for path, _missing in short:
+            child_pk = by_path.get(path[:length])
+            if child_pk is not None:
+                counts[child_pk][cadence] += 1
+    return counts
 
 
 def meetings_rollup(user, parent: Organization, children: list[Organization]) -> list[RollupColumn]:
     """Per child: the organizations short of some kind of meeting in each running cadence period."""
     if not children or not scope_of(user).has_any(VIEW):
         return []
-    length = len(children[0].path)
-    by_path = {child.path: child.pk for child in children}
+    windows = compliance.running_cadence_periods(timezone.localdate())
+    counted = wide_counts_by_child(
+        f"life.rollup:{timezone.localdate()}", user, VIEW, rollup_counts, parent, children
+    )
+    cadences = [cadence for cadence in CADENCES if any(cadence in row for row in counted.values())]
     result = []
-    for cadence, window, _kinds, short in _outstanding(user, parent):
-        counts: dict[int, int] = {}
-        for path, _missing in short:
-            child_pk = by_path.get(path[:length])
-            if child_pk is not None:
-                counts[child_pk] = counts.get(child_pk, 0) + 1
+    for cadence in cadences:
+        window = windows[cadence]
+        counts = {child_pk: row[cadence] for child_pk, row in counted.items() if row.get(cadence)}
         result.append(
             RollupColumn(
                 key=f"life.{cadence}",

@@ -12,8 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from dangjian.core.periods import Period
 from dangjian.core.registry import DashboardCard, registry, rollup_for
@@ -73,10 +74,22 @@ def _root(user) -> Organization | None:
 
 def rollup_card(user) -> dict | None:
     """The to-dos of every source, per child of the user's street or district: a table of child
-    × count on a desk, a card per child on a phone; each number opens its records."""
+    × count on a desk, a card per child on a phone; each number opens its records.
+
+    Rendered once a minute per user and language (``CACHE_SECONDS``): a district's table is
+    thousands of linked cells, and rendering them costs more than counting them."""
     root = _root(user)
     if root is None:
         return None
+    html, _at = cached(
+        f"rollup:{user.pk}:{root.pk}:{root.path}:{get_language()}",
+        lambda: render_to_string("orgs/cards/rollup_body.html", rollup_context(user, root)),
+    )
+    return {"html": html}
+
+
+def rollup_context(user, root: Organization) -> dict:
+    """What the roll-up card shows (see ``rollup_card``)."""
     children = list(
         Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1, is_active=True)
         .only("pk", "name", "path", "depth")
