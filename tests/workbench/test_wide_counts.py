@@ -39,12 +39,16 @@ def test_a_street_reads_the_volunteers_from_a_snapshot_equal_to_the_live_count(w
     assert WorkbenchSnapshot.objects.filter(key__startswith="volunteering.volunteers").count() == 1
 
 
-def test_a_community_secretary_counts_live_and_keeps_no_snapshot(world, secretary_a):
+def test_a_community_secretary_counts_live_keeps_it_a_minute_and_keeps_no_snapshot(world, secretary_a):
+    from django.core.cache import cache
+
     _volunteers(world, 3)
     _volunteers(world, 2, world.community_b, world.org_b)
 
     assert staff_card(secretary_a)["total"] == 3
     volunteer(world.grid_a1, world.org_a, "李新来")
+    assert staff_card(secretary_a)["total"] == 3  # the minute's cache (CACHE_SECONDS)
+    cache.clear()
     assert staff_card(secretary_a)["total"] == 4
     assert not WorkbenchSnapshot.objects.exists()
 
@@ -121,3 +125,13 @@ def test_the_street_home_page_shows_the_same_numbers_from_the_snapshots(client, 
     from_snapshots = _counts(client.get(HOME).content.decode())
 
     assert live and from_snapshots == live
+
+
+def test_the_worker_drops_rows_older_than_a_day(world):
+    _volunteers(world, 3)
+    street = street_secretary(world)
+    staff_card(street)
+    WorkbenchSnapshot.objects.update(created_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
+
+    assert workbench.refresh_workbench_snapshots() == 0
+    assert not WorkbenchSnapshot.objects.exists()

@@ -54,8 +54,13 @@ SERVICE_FIGURES = ["activities.hours", "activities.activities_held", "activities
 
 
 def _service_root(user):
+    """The highest organization the user reads hours of: their topmost grant on the org tree
+    (one indexed lookup), else the first visible organization."""
     from dangjian.orgs.models import Organization
 
+    scope = scope_of(user).restricted_to(VIEW_HOURS)
+    if not scope.is_global and scope.org_paths:
+        return Organization.objects.filter(path__in=scope.org_paths).order_by("depth", "path").first()
     return Organization.objects.visible_to(user, VIEW_HOURS).order_by("depth", "path").first()
 
 

@@ -447,6 +447,9 @@ class WorkbenchSnapshot(models.Model):
     args = models.JSONField(_("arguments"), default=dict)
     value = models.JSONField(_("value"), encoder=DjangoJSONEncoder)
     computed_at = models.DateTimeField(_("computed at"))
+    # Rows live a day from the visit that made them (keys carry the day or month they count):
+    # the worker drops older ones, and the next visit makes a new one.
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("workbench snapshot")

@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import RollupColumn, TodoItem, TodoSource
-from dangjian.core.workbench import cached, columns, count_by_child, is_wide, wide_counts_by_child, with_query
+from dangjian.core.workbench import (
+    cached,
+    columns,
+    count_by_child,
+    is_wide,
+    wide_counts,
+    wide_counts_by_child,
+    with_query,
+)
 from dangjian.dues.figures import in_arrears
 from dangjian.dues.ledger import last_due_month
 from dangjian.dues.snapshot import snapshot_by_child, snapshot_counts
@@ -35,13 +43,24 @@ def _live_counts(user) -> dict[str, int]:
     return {kind: _arrears(user, kind).count() for kind in KINDS}
 
 
+def arrears_snapshot_counts(user) -> dict[str, int]:
+    """The arrears snapshot's totals over the user's organizations, or {} when it is missing or
+    stale (then the to-do counts live)."""
+    from_snapshot = snapshot_counts(user, last_due_month())
+    return from_snapshot[0] if from_snapshot is not None else {}
+
+
 def arrears_todo(user) -> list[TodoItem]:
     """Members behind and six months behind: for a street or district from the worker's
     snapshot, else counted live (and kept for ``CACHE_SECONDS``)."""
     month = last_due_month()
-    from_snapshot = snapshot_counts(user, month) if is_wide(user, VIEW) else None
-    if from_snapshot is not None:
-        counts, _at = from_snapshot
+    from_snapshot = (
+        wide_counts(f"dues.todo:{month}", user, VIEW, arrears_snapshot_counts)
+        if is_wide(user, VIEW)
+        else None
+    )
+    if from_snapshot:
+        counts = from_snapshot
     else:
         counts, _at = cached(f"dues:{user.pk}:{month}", lambda: _live_counts(user))
     labels = {

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('args', models.JSONField(default=dict, verbose_name='arguments')),
                 ('value', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='value')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='computed as')),
             ],
             options={
