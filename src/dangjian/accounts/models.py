@@ -54,13 +54,21 @@ class User(AbstractUser):
             scope = Scope(is_global=True)
         else:
             grants: list[Grant] = []
-            assignments = (
-                self.role_assignments.filter(is_active=True)
-                .select_related("role", "org__jurisdiction", "area")
-                .prefetch_related("role__permissions__content_type")
+            assignments = list(
+                self.role_assignments.filter(is_active=True).select_related(
+                    "role", "org__jurisdiction", "area"
+                )
             )
+            # Every role's permission names in one flat query (no model instances: a secretary's
+            # role carries hundreds, and this runs on every request).
+            names: dict[int, set[str]] = {}
+            rows = Role.permissions.through.objects.filter(
+                role_id__in={assignment.role_id for assignment in assignments}
+            ).values_list("role_id", "permission__content_type__app_label", "permission__codename")
+            for role_id, app_label, codename in rows if assignments else ():
+                names.setdefault(role_id, set()).add(f"{app_label}.{codename}")
             for assignment in assignments:
-                permissions = assignment.role.permission_names()
+                permissions = frozenset(names.get(assignment.role_id, ()))
                 if assignment.role.is_global:
                     scope = Scope(is_global=True)
                     self._scope_cache = scope
