@@ -130,10 +130,15 @@ def unread_count(user, *, limit: int | None = None) -> int:
     """How many notices ``user`` has not read (one query); with ``limit``, counts at most limit + 1."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    # The 工作台's to-do and the navbar badge ask in the same request: the exact count serves both.
+    exact = user.__dict__.get("_unread_count")
+    if exact is not None:
+        return exact if limit is None else min(exact, limit + 1)
     unread = unread_for(user)
     if limit is not None:
-        unread = unread.values("pk")[: limit + 1]
-    return unread.count()
+        return unread.values("pk")[: limit + 1].count()
+    user.__dict__["_unread_count"] = count = unread.count()
+    return count
 
 
 def badge_label(user) -> str:
@@ -146,6 +151,7 @@ def badge_label(user) -> str:
 
 def mark_read(user, notification: Notification) -> None:
     """Record that ``user`` read ``notification`` (once; reading again changes nothing)."""
+    user.__dict__.pop("_unread_count", None)
     NotificationRead.objects.bulk_create(
         [NotificationRead(user=user, notification=notification)], ignore_conflicts=True
     )
@@ -153,6 +159,7 @@ def mark_read(user, notification: Notification) -> None:
 
 def mark_all_read(user) -> int:
     """Mark every notice ``user`` may read and has not read as read; returns how many."""
+    user.__dict__.pop("_unread_count", None)
     ids = list(unread_for(user).values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
         NotificationRead.objects.bulk_create(

@@ -71,7 +71,11 @@ def own_member(user) -> PartyMember | None:
     """The party membership of the logged-in user's person, if any."""
     if user is None or not getattr(user, "person_id", None):
         return None
-    return PartyMember.objects.filter(person_id=user.person_id).select_related("org").first()
+    # Asked by the menu and the pages of one request: read once per request (the user object).
+    memo = user.__dict__.setdefault("_dual_reporting_own_member", {})
+    if "member" not in memo:
+        memo["member"] = PartyMember.objects.filter(person_id=user.person_id).select_related("org").first()
+    return memo["member"]
 
 
 # --- permissions ------------------------------------------------------------------------------
