@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import DashboardCard, RollupColumn, TodoItem, TodoSource
 from dangjian.core.scoping import AREA, scope_of
-from dangjian.core.workbench import cached, columns, count_by_child, is_wide, with_query
+from dangjian.core.workbench import cached, columns, count_by_child, with_query
 from dangjian.members.models import GridWorker
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
@@ -63,13 +63,10 @@ def queue_todo(user) -> list[TodoItem]:
     work = queue_work(user)
     if work is None:
         return []
-    if is_wide(user, VIEW):
-        # A street's or the district's queue counts scan its whole subtree: kept a minute.
-        counts, _at = cached(
-            f"service-queue:{user.pk}", lambda: work.aggregate(**_section_counts(timezone.now()))
-        )
-    else:
-        counts = work.aggregate(**_section_counts(timezone.now()))
+    # Kept a minute, as the 工作台's other counts (the queue page itself is always live).
+    counts, _at = cached(
+        f"service-queue:{user.pk}", lambda: work.aggregate(**_section_counts(timezone.now()))
+    )
     labels = section_labels()
     base = reverse("service:queue")
     return [
