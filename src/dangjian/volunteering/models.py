@@ -9,6 +9,8 @@ what their org recorded. Any Person can be a volunteer; the party-member link is
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -372,6 +374,54 @@ class Wish(InTwoTrees):
 
     def __str__(self) -> str:
         return self.title
+
+
+def wish_photo_path(instance: WishPhoto, filename: str) -> str:
+    """Photos live under MEDIA_ROOT with a random name; the original name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"volunteering/wishes/{instance.wish_id}/{secrets.token_hex(12)}.{extension}"
+
+
+class WishPhoto(models.Model):
+    """A photo proving a 微心愿 fulfilled (the gift handed over, the repair done), at most three.
+
+    Stored under MEDIA_ROOT but never served publicly: staff who see the wish, the member who
+    fulfilled it and the resident holding its tracking code download it through scoped views.
+    """
+
+    wish = models.ForeignKey(
+        Wish, verbose_name=_("micro-wish"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("file"), upload_to=wish_photo_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo of a micro-wish")
+        verbose_name_plural = _("photos of micro-wishes")
+        ordering = ["wish_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(AREA, "wish__area__path") | scope.q(ORG, "wish__org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return self.wish.audit_scope_paths()
 
 
 # The matching part keeps its own models (batch proposals); imported here so Django loads them.

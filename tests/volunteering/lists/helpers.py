@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.accounts.choices import BuiltinRole
 from dangjian.accounts.models import Role, User
 from dangjian.members.models import PartyMember
 from dangjian.volunteering.choices import NeedCategory, NeedState, WishState
-from dangjian.volunteering.models import Need, Project, Resource, Volunteer, Wish
+from dangjian.volunteering.models import Need, Project, Resource, Volunteer, Wish, WishPhoto
 from tests.factories import PersonFactory, UserFactory, assign
 
 MODELS = ["need", "resource", "project", "wish", "volunteer", "skill", "team"]
@@ -83,6 +84,19 @@ def wish_a(world, **fields) -> Wish:
 
 def wish_b(world, **fields) -> Wish:
     return wish_in(world.community_b, world.org_b, **fields)
+
+
+# The smallest PNG header the photo check accepts, and a JPEG's.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def photo_of(wish: Wish, name: str = "送书包.png", content: bytes = PNG) -> WishPhoto:
+    """A stored photo of a fulfilled wish, written directly (the service is tested on its own)."""
+    photo = WishPhoto(wish=wish, original_name=name, content_type="image/png", size=len(content))
+    photo.file.save("photo.png", ContentFile(content), save=False)
+    photo.save()
+    return photo
 
 
 def resource_in(area, org, **fields) -> Resource:

@@ -16,6 +16,7 @@ from tests.volunteering.lists.helpers import (
     make_member,
     need_a,
     need_b,
+    photo_of,
     project_in,
     resident_person,
     resource_in,
@@ -89,6 +90,13 @@ WISH_A = lambda world: {"pk": wish_a(world).pk}  # noqa: E731
 WISH_B = lambda world: {"pk": wish_b(world).pk}  # noqa: E731
 FULFILLED_A = lambda world: {"pk": wish_a(world, state=WishState.FULFILLED).pk}  # noqa: E731
 FULFILLED_B = lambda world: {"pk": wish_b(world, state=WishState.FULFILLED).pk}  # noqa: E731
+PHOTO_A = lambda world: {"pk": photo_of(wish_a(world, state=WishState.FULFILLED)).pk}  # noqa: E731
+PHOTO_B = lambda world: {"pk": photo_of(wish_b(world, state=WishState.FULFILLED)).pk}  # noqa: E731
+
+
+def _public_photo(world) -> dict:
+    photo = photo_of(wish_a(world, state=WishState.FULFILLED))
+    return {"code": photo.wish.tracking_code, "pk": photo.pk}
 
 
 def _page(name: str, in_scope=_grants, out_of_scope=None, **options) -> Route:
@@ -163,6 +171,7 @@ ROUTES: list[Route] = [
         "volunteering:wish_confirm", FULFILLED_A, FULFILLED_B, lambda world: {"note": "电话回访，居民满意"}
     ),
     *_form("volunteering:wish_withdraw", WISH_A, WISH_B, lambda world: {"reason": "居民已自行解决"}),
+    _page("volunteering:wish_photo", PHOTO_A, PHOTO_B),
     # 微心愿, the party member who claims (by identity)
     *_form(
         "volunteering:wish_claim", _published_for_her, _submitted_for_her, lambda world: {}, **MEMBER_ONLY
@@ -190,4 +199,5 @@ ROUTES: list[Route] = [
         persona="resident",
         anonymous="public",
     ),
+    Route("volunteering:public_wish_photo", in_scope=_public_photo, persona="resident", anonymous="public"),
 ]

@@ -202,12 +202,38 @@ class ConfirmForm(VersionedForm):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos from one ``<input type=file multiple>`` (Django's documented recipe); the
+    service checks their number, size and content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultiplePhotoField, self).clean(upload, initial) for upload in files]
+
+
 class ProofForm(forms.Form):
     proof = forms.CharField(
         label=_("How the wish was fulfilled"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you did and when; the resident and the community read it."),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "Up to 3 photos (JPEG, PNG or WebP, at most 5 MB each); the resident and the community see them."
+        ),
     )
 
 

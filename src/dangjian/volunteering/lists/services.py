@@ -17,7 +17,7 @@ changes, refuses a stale edit (``ConcurrentChange``) and writes its audit line, 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,6 +48,7 @@ from dangjian.volunteering.choices import (
     VolunteerState,
     WishState,
 )
+from dangjian.volunteering.lists.photos import photos_refusal, save_photos
 from dangjian.volunteering.models import Need, Project, Resource, Skill, Volunteer, Wish
 
 RESIDENT_NAME = "居民"
@@ -692,10 +693,15 @@ def _ask_resident_to_confirm(resident: Person, title: str, code: str | None) -> 
     )
 
 
-def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
-    """The member who claimed the wish says how it was fulfilled (claimed → fulfilled); the
-    resident is asked by text message to confirm, once the change is committed."""
+def record_fulfilment(wish: Wish, *, by, proof: str, photos: Sequence = ()) -> Wish:
+    """The member who claimed the wish says how it was fulfilled (claimed → fulfilled), with up to
+    three photos as proof, stored in the same transaction; the resident is asked by text message
+    to confirm, once the change is committed."""
     proof = _required(proof, "proof", gettext("how the wish was fulfilled"))[:2000]
+    photos = list(photos)
+    refusal = photos_refusal(photos)
+    if refusal:
+        raise RuleViolation(refusal, rule="wish_photo", field="photos")
     with transaction.atomic():
         current = _locked(Wish, wish)
         if not _is_claimer(by, current):
@@ -710,6 +716,7 @@ def record_fulfilment(wish: Wish, *, by, proof: str) -> Wish:
             {"state": WishState.FULFILLED, "proof": proof, "fulfilled_at": timezone.now()},
             by=by,
         )
+        save_photos(current, photos, by=by)
         resident, title, code = (
             Person.objects.get(pk=current.resident_id),
             current.title,

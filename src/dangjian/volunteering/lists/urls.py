@@ -37,10 +37,14 @@ urlpatterns = [
     path("wishes/<id:pk>/claim/", wishes.wish_claim, name="wish_claim"),
     path("wishes/<id:pk>/fulfil/", wishes.wish_fulfil, name="wish_fulfil"),
     path("wishes/<id:pk>/release/", wishes.wish_release, name="wish_release"),
+    path("wishes/photos/<id:pk>/", wishes.wish_photo, name="wish_photo"),
     path("public/needs/", public.public_need_list, name="public_need_list"),
     path("public/needs/submit/", public.public_need_submit, name="public_need_submit"),
     path("public/wishes/", public.public_wish_list, name="public_wish_list"),
     path("public/wishes/submit/", public.public_wish_submit, name="public_wish_submit"),
     path("public/wishes/track/", public.public_wish_lookup, name="public_wish_lookup"),
     path("public/wishes/track/<str:code>/", public.public_wish_track, name="public_wish_track"),
+    path(
+        "public/wishes/track/<str:code>/photos/<id:pk>/", public.public_wish_photo, name="public_wish_photo"
+    ),
 ]

@@ -18,10 +18,10 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.errors import RuleViolation
 from dangjian.core.pagination import paginate
@@ -37,7 +37,8 @@ from dangjian.volunteering.lists.forms import (
     PublicWishForm,
     ResidentConfirmForm,
 )
-from dangjian.volunteering.models import Need, Wish
+from dangjian.volunteering.lists.views.common import photo_response
+from dangjian.volunteering.models import Need, Wish, WishPhoto
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -253,6 +254,7 @@ def public_wish_track(request: HttpRequest, code: str) -> HttpResponse:
             "place": names.get(wish.area_id, ""),
             "resident_shown": services.masked_name(wish.resident.name),
             "proof": redact(wish.proof),
+            "photos": list(wish.photos.all()),
             "form": form,
             "error": error,
             "just_submitted": just_submitted,
@@ -260,3 +262,14 @@ def public_wish_track(request: HttpRequest, code: str) -> HttpResponse:
             "may_withdraw": wish.state in services.WITHDRAWABLE,
         },
     )
+
+
+@limited
+@require_GET
+def public_wish_photo(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A photo of the wish with this tracking code, for whoever holds the code (the resident)."""
+    wish = _find(request, code)
+    photo = WishPhoto.objects.filter(pk=pk, wish=wish).first() if wish is not None else None
+    if photo is None:
+        raise Http404
+    return photo_response(photo)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -24,12 +24,13 @@ from dangjian.volunteering.lists.views.common import (
     detail_url,
     filter_period,
     filter_place,
+    photo_response,
     require,
     require_any,
     search,
     visible_or_404,
 )
-from dangjian.volunteering.models import Wish
+from dangjian.volunteering.models import Wish, WishPhoto
 
 VIEW = "volunteering.view_wish"
 ADD = "volunteering.add_wish"
@@ -84,6 +85,7 @@ def wish_detail(request, pk: int):
             "can_publish": can_change and wish.state == WishState.SUBMITTED,
             "can_confirm": can_change and wish.state == WishState.FULFILLED,
             "can_withdraw": can_change and wish.state in services.WITHDRAWABLE,
+            "photos": list(wish.photos.all()),
         },
     )
 
@@ -257,10 +259,13 @@ def wish_claim(request, pk: int):
 def wish_fulfil(request, pk: int):
     """The member who claimed the wish records how it was fulfilled (the proof)."""
     wish = _own_claim(request, pk)
-    form = ProofForm(request.POST or None)
+    form = ProofForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         done = apply(
-            form, lambda: services.record_fulfilment(wish, by=request.user, proof=form.cleaned_data["proof"])
+            form,
+            lambda: services.record_fulfilment(
+                wish, by=request.user, proof=form.cleaned_data["proof"], photos=form.cleaned_data["photos"]
+            ),
         )
         if done is not None:
             messages.success(request, _("Thank you! The resident will be asked to confirm."))
@@ -297,6 +302,20 @@ def wish_release(request, pk: int):
             "cancel_href": reverse("volunteering:my_wishes"),
         },
     )
+
+
+@login_required
+@require_GET
+def wish_photo(request, pk: int):
+    """A photo of a fulfilled wish, to staff who see the wish and to the member who fulfilled it;
+    anyone else gets 404 (never served from a public URL)."""
+    photo = get_object_or_404(WishPhoto.objects.select_related("wish"), pk=pk)
+    if not (
+        services._is_claimer(request.user, photo.wish)
+        or Wish.objects.visible_to(request.user).filter(pk=photo.wish_id).exists()
+    ):
+        raise Http404
+    return photo_response(photo)
 
 
 @login_required
