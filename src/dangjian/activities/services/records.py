@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.activities.choices import AwardLevel, EvaluationResult, RecordEntryKind
@@ -208,26 +208,47 @@ def correct_entry(
     return correction
 
 
+# The 证明 is a Chinese document whatever the reader's language (like its template's own text), so
+# its snapshot carries the Chinese names rather than the catalog's translation of the moment.
+CERTIFICATE_KINDS = {"training": "培训", "award": "表彰奖励", "evaluation": "评价"}
+CERTIFICATE_LEVELS = {
+    "national": "国家级",
+    "provincial": "省级",
+    "city": "市级",
+    "district": "区县级",
+    "street": "街道级",
+    "community": "社区级",
+    "other": "其他",
+}
+CERTIFICATE_RESULTS = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+
+
 def certified_entries(person_id: int, org) -> list[dict]:
     """The person's training, awards and evaluations at ``org`` as they stand, by kind and date,
-    for the 证明's snapshot (withdrawn entries left out). Labels are in Chinese, as the 证明 is."""
+    for the 证明's snapshot (withdrawn entries left out)."""
     order = {kind: index for index, kind in enumerate(RecordEntryKind.values)}
     rows = sorted(
         RecordEntry.objects.in_effect().filter(person_id=person_id, org=org),
         key=lambda row: (order[row.kind], row.occurred_on, row.original_id),
     )
-    with translation.override("zh-hans"):
-        return [_certified(row) for row in rows]
+    return [_certified(row) for row in rows]
 
 
 def _certified(row: RecordEntry) -> dict:
+    if row.kind == RecordEntryKind.TRAINING:
+        details = f"培训 {row.training_hours} 小时"
+    elif row.kind == RecordEntryKind.AWARD:
+        level = CERTIFICATE_LEVELS.get(row.award_level, "")
+        details = f"{row.awarded_by} · {level}" if level else row.awarded_by
+    else:
+        details = f"{row.period} · {CERTIFICATE_RESULTS.get(row.result, row.result)}"
     return {
         "kind": row.kind,
-        "kind_label": str(row.get_kind_display()),
+        "kind_label": CERTIFICATE_KINDS[row.kind],
         "occurred_on": row.occurred_on.isoformat(),
         "title": row.title,
         "content": row.content,
-        "details": str(row.details()),
+        "details": details,
         "training_hours": str(row.training_hours) if row.training_hours is not None else None,
         "corrected": row.corrects_id is not None,
     }
