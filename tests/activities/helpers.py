@@ -8,8 +8,8 @@ import datetime
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.activities.choices import ActivityState, HoursSource
-from dangjian.activities.models import Activity, HoursRecord, RewardItem, SignUp
+from dangjian.activities.choices import ActivityState, HoursSource, RecordEntryKind
+from dangjian.activities.models import Activity, HoursRecord, RecordEntry, RewardItem, SignUp
 from dangjian.core.models import Person
 from tests.factories import PersonFactory, UserFactory
 
@@ -73,3 +73,18 @@ def record_at(org, person: Person, *, hours=2, days_ago: int = 3, content: str =
 
 def reward_in(org, area, *, cost: int = 20, stock: int = 5, name: str = "环保袋") -> RewardItem:
     return RewardItem.objects.create(org=org, area=area, name=name, cost=cost, stock=stock)
+
+
+def entry_at(org, person: Person, *, title: str = "急救知识培训", days_ago: int = 5, **fields) -> RecordEntry:
+    """A training entry by default; pass ``kind`` and the kind's fields for an award or evaluation."""
+    fields.setdefault("kind", RecordEntryKind.TRAINING)
+    if fields["kind"] == RecordEntryKind.TRAINING:
+        fields.setdefault("training_hours", 4)
+    return RecordEntry.objects.create(
+        person=person,
+        org=org,
+        occurred_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        title=title,
+        recorded_at=timezone.now(),
+        **fields,
+    )

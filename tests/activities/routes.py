@@ -12,7 +12,15 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.activities.choices import CertificateState
 from dangjian.activities.models import Certificate, SignUp
-from tests.activities.helpers import activity_a, activity_b, activity_in, record_at, reward_in, signed_up
+from tests.activities.helpers import (
+    activity_a,
+    activity_b,
+    activity_in,
+    entry_at,
+    record_at,
+    reward_in,
+    signed_up,
+)
 from tests.factories import PersonFactory
 from tests.permissions import Route
 
@@ -76,6 +84,10 @@ def others_signup(world) -> dict:
 
 def record_in(org, world):
     return record_at(org, _person("服务者"))
+
+
+def entry_in(org, world):
+    return entry_at(org, _person("受训者"))
 
 
 def certificate_in(org, *, issued: bool) -> Certificate:
@@ -189,6 +201,31 @@ ROUTES: list[Route] = [
         lambda world: {"pk": record_in(world.org_a, world).pk},
         lambda world: {"pk": record_in(world.org_b, world).pk},
         lambda world: {"hours": "1", "reason": "扣除路程"},
+    ),
+    Route("activities:entry_list", denied_persona=GRID),
+    *_both(
+        "activities:entry_create",
+        lambda world: {},
+        None,
+        lambda world: {
+            "person": person_in_a(world).pk,
+            "org": world.org_a.pk,
+            "kind": "training",
+            "occurred_on": timezone.localdate().isoformat(),
+            "title": "急救知识培训",
+            "training_hours": "4",
+        },
+    ),
+    *_both(
+        "activities:entry_correct",
+        lambda world: {"pk": entry_in(world.org_a, world).pk},
+        lambda world: {"pk": entry_in(world.org_b, world).pk},
+        lambda world: {
+            "occurred_on": timezone.localdate().isoformat(),
+            "title": "急救知识培训（复训）",
+            "training_hours": "3",
+            "reason": "课时登记有误",
+        },
     ),
     Route("activities:certificate_list", denied_persona=GRID),
     Route("activities:reward_list", denied_persona=GRID),

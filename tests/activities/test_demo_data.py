@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.activities import demo_data
 from dangjian.activities.choices import ActivityState, HoursSource
-from dangjian.activities.models import Activity, HoursRecord, PointAccount, PointEntry, SignUp
+from dangjian.activities.models import Activity, HoursRecord, PointAccount, PointEntry, RecordEntry, SignUp
 from dangjian.dual_reporting.demo_data import generate_dual_reporting
 from dangjian.members.models import Resident
 from tests.dual_reporting.helpers import member_living_in
@@ -53,3 +53,15 @@ def test_the_generator_builds_activities_hours_and_points_that_add_up(world, mon
     ).exists()
     balances = PointAccount.objects.aggregate(total=Sum("balance"))["total"] or 0
     assert balances == (PointEntry.objects.aggregate(total=Sum("delta"))["total"] or 0)
+
+
+def test_the_demo_member_has_a_training_and_an_award_of_their_community(world, monkeypatch):
+    monkeypatch.setattr(demo_data, "ACTIVITIES_PER_COMMUNITY", 2)
+    member = member_living_in(world.branch_a1, world.building_a1, "演示党员")
+    generator = FakeGenerator()
+    generator.anchors = SimpleNamespace(member=member, community_org=world.org_a)
+    demo_data.generate_activities(generator)
+    entries = RecordEntry.objects.filter(person_id=member.person_id)
+    assert sorted(entries.values_list("kind", flat=True)) == ["award", "training"]
+    assert {entry.org_id for entry in entries} == {world.org_a.pk}
+    assert RecordEntry.objects.count() == 2

@@ -1,5 +1,6 @@
-"""API of volunteer activities, the hours ledger, 证明 and points at /api/v1/activities, through the
-same service functions as the pages (permission checks, rules and audit lines shared).
+"""API of volunteer activities, the hours ledger, the record's training, awards and evaluation, 证明
+and points at /api/v1/activities, through the same service functions as the pages (permission
+checks, rules and audit lines shared).
 
 Staff operations read through ``visible_to`` (404 outside the caller's scope); ``/me/…`` and the
 volunteer's actions (sign up, cancel, check in and out, ask for a 证明, redeem) act on the caller's
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,9 +20,16 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from dangjian.activities import selectors
-from dangjian.activities.choices import ActivityState, CertificateState, HoursSource
-from dangjian.activities.models import Activity, Certificate, HoursRecord, RewardItem, SignUp
-from dangjian.activities.services import ledger, points, signups
+from dangjian.activities.choices import (
+    ActivityState,
+    AwardLevel,
+    CertificateState,
+    EvaluationResult,
+    HoursSource,
+    RecordEntryKind,
+)
+from dangjian.activities.models import Activity, Certificate, HoursRecord, RecordEntry, RewardItem, SignUp
+from dangjian.activities.services import ledger, points, records, signups
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.models import Person
 from dangjian.core.scoping import scope_of
@@ -104,10 +113,35 @@ class CertificateOut(Schema):
     issued_at: datetime.datetime | None
     total_hours: Decimal | None
     records: list[dict]
+    entries: list[dict]
 
     @staticmethod
     def resolve_org_name(obj) -> str:
         return obj.org.name
+
+
+class RecordEntryOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    org_id: int
+    kind: RecordEntryKind
+    occurred_on: datetime.date
+    title: str
+    content: str
+    training_hours: Decimal | None
+    awarded_by: str
+    award_level: str
+    period: str
+    result: str
+    corrects_id: int | None
+    reason: str
+    is_withdrawn: bool
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return obj.person.name
 
 
 class PointEntryOut(Schema):
@@ -163,6 +197,10 @@ class HoursPage(Page):
     items: list[HoursOut]
 
 
+class RecordEntryPage(Page):
+    items: list[RecordEntryOut]
+
+
 class CertificatePage(Page):
     items: list[CertificateOut]
 
@@ -182,6 +220,12 @@ class HoursListParams(PageParams):
     person_id: int | None = None
     year: int | None = Field(None, ge=2000, le=2100)
     source: HoursSource | None = None
+
+
+class EntryListParams(PageParams):
+    kind: RecordEntryKind | None = None
+    org_id: int | None = Field(None, description="Entries of this organization's subtree.")
+    person_id: int | None = None
 
 
 class InputSchema(Schema):
@@ -249,6 +293,36 @@ class CorrectIn(InputSchema):
     effective: Decimal | None = Field(
         None, max_digits=5, decimal_places=1, description="The hours the caller saw (409 if stale)."
     )
+
+
+class EntryFieldsIn(InputSchema):
+    """The kind's own fields: ``training_hours`` for a training, ``awarded_by`` (and
+    ``award_level``) for an award, ``period`` and ``result`` for an evaluation."""
+
+    occurred_on: EventDate
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field("", max_length=500)
+    training_hours: Decimal | None = Field(None, max_digits=5, decimal_places=1)
+    awarded_by: str = Field("", max_length=200)
+    award_level: AwardLevel | Literal[""] = ""
+    period: str = Field("", max_length=50)
+    result: EvaluationResult | Literal[""] = ""
+
+
+class RecordEntryCreate(EntryFieldsIn):
+    person_id: int
+    org_id: int
+    kind: RecordEntryKind
+
+
+class EntryCorrectIn(EntryFieldsIn):
+    reason: str = Field(min_length=1, max_length=300)
+    seen: int | None = Field(None, description="The id of the entry as the caller saw it (409 if stale).")
+
+
+class EntryWithdrawIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=300)
+    seen: int | None = None
 
 
 class CertificateRequestIn(InputSchema):
@@ -451,6 +525,74 @@ def hours_correct(request: HttpRequest, id: int, payload: CorrectIn) -> Status:
         record, by=request.user, hours=payload.hours, reason=payload.reason, effective=payload.effective
     )
     return Status(201, HoursRecord.objects.select_related("person").get(pk=correction.pk))
+
+
+# --- training, awards and evaluation ---------------------------------------------------------
+
+
+def _entry_out(entry) -> RecordEntry:
+    return RecordEntry.objects.select_related("person").get(pk=entry.pk)
+
+
+def _entry_fields(payload: EntryFieldsIn) -> dict:
+    return payload.dict(include=set(records.CONTENT_FIELDS))
+
+
+@router.get("/entries", response=RecordEntryPage, url_name="activities_entry_list")
+def entry_list(request: HttpRequest, params: Query[EntryListParams]) -> dict:
+    """Training, awards and evaluations as they stand (each entry's latest correction)."""
+    _require_any(request, "activities.view_recordentry")
+    entries = (
+        RecordEntry.objects.visible_to(request.user)
+        .current()
+        .select_related("person")
+        .order_by("-occurred_on", "-id")
+    )
+    if params.kind:
+        entries = entries.filter(kind=params.kind.value)
+    if params.org_id is not None:
+        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=params.org_id)
+        entries = entries.filter(org__path__startswith=org.path)
+    if params.person_id is not None:
+        entries = entries.filter(person_id=params.person_id)
+    return _page(entries, params)
+
+
+@router.post("/entries", response={201: RecordEntryOut}, url_name="activities_entry_create")
+def entry_create(request: HttpRequest, payload: RecordEntryCreate) -> Status:
+    _require_any(request, "activities.add_recordentry")
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, "activities.add_recordentry"), pk=payload.org_id
+    )
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=payload.person_id)
+    entry = records.record_entry(
+        by=request.user, person=person, org=org, kind=payload.kind.value, **_entry_fields(payload)
+    )
+    return Status(201, _entry_out(entry))
+
+
+@router.post("/entries/{id:id}/correct", response={201: RecordEntryOut}, url_name="activities_entry_correct")
+def entry_correct(request: HttpRequest, id: int, payload: EntryCorrectIn) -> Status:
+    """A correcting entry with every field as it should be, the reason and who."""
+    _require_any(request, "activities.change_recordentry")
+    entry = get_object_or_404(RecordEntry.objects.visible_to(request.user, "change"), pk=id)
+    correction = records.correct_entry(
+        entry, by=request.user, reason=payload.reason, seen=payload.seen, **_entry_fields(payload)
+    )
+    return Status(201, _entry_out(correction))
+
+
+@router.post(
+    "/entries/{id:id}/withdraw", response={201: RecordEntryOut}, url_name="activities_entry_withdraw"
+)
+def entry_withdraw(request: HttpRequest, id: int, payload: EntryWithdrawIn) -> Status:
+    """Withdraw an entry made in error (a correcting entry marked withdrawn, with the reason)."""
+    _require_any(request, "activities.change_recordentry")
+    entry = get_object_or_404(RecordEntry.objects.visible_to(request.user, "change"), pk=id)
+    correction = records.correct_entry(
+        entry, by=request.user, reason=payload.reason, seen=payload.seen, withdraw=True
+    )
+    return Status(201, _entry_out(correction))
 
 
 # --- 证明 -----------------------------------------------------------------------------------------

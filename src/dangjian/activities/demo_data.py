@@ -2,7 +2,8 @@
 year and the coming month (~50,000 at ``district`` scale), residents of the community signed up,
 the finished ones with check-in, check-out and confirmed hours in the one ledger, the confirmed
 双报到 logs posted to it as the migration does, points by the default rules, a small catalogue
-per community, and a few 证明 requests. The demo member login signs up, serves and earns points.
+per community, and a few 证明 requests. The demo member login signs up, serves and earns points,
+and has a training and an award on their service record.
 
 Residents are read once and grouped by community in Python (path prefixes), bulk inserts only;
 deterministic per seed.
@@ -16,7 +17,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dangjian.activities.choices import ActivityState, CertificateState, HoursSource, SignUpState
+from dangjian.activities.choices import (
+    ActivityState,
+    AwardLevel,
+    CertificateState,
+    HoursSource,
+    RecordEntryKind,
+    SignUpState,
+)
 from dangjian.activities.models import (
     Activity,
     Certificate,
@@ -24,6 +32,7 @@ from dangjian.activities.models import (
     PointAccount,
     PointEntry,
     PointRule,
+    RecordEntry,
     RewardItem,
     SignUp,
 )
@@ -220,6 +229,8 @@ def generate_activities(generator) -> int:
             )
         )
     generator.insert(Certificate, certificates, "activities")
+    entries = _demo_member_entries(demo_person, demo_org, today)
+    generator.insert(RecordEntry, entries, "activities")
     return (
         len(activities)
         + len(signups)
@@ -228,7 +239,38 @@ def generate_activities(generator) -> int:
         + len(entries)
         + len(items)
         + len(certificates)
+        + len(entries)
     )
+
+
+def _demo_member_entries(person_id: int | None, org, today: datetime.date) -> list[RecordEntry]:
+    """A training and an award of the demo member, recorded by their community (a handful of rows:
+    enough to see on 我的 and on a 证明, not a benchmark load)."""
+    if not person_id or org is None:
+        return []
+    now = timezone.now()
+    return [
+        RecordEntry(
+            person_id=person_id,
+            org_id=org.pk,
+            kind=RecordEntryKind.TRAINING,
+            occurred_on=today - datetime.timedelta(days=60),
+            title="社区应急救护培训",
+            content="红十字会讲师授课，含心肺复苏实操",
+            training_hours=Decimal("4"),
+            recorded_at=now,
+        ),
+        RecordEntry(
+            person_id=person_id,
+            org_id=org.pk,
+            kind=RecordEntryKind.AWARD,
+            occurred_on=today - datetime.timedelta(days=20),
+            title="优秀志愿者",
+            awarded_by=org.name,
+            award_level=AwardLevel.COMMUNITY,
+            recorded_at=now,
+        ),
+    ]
 
 
 def _dual_reporting_records(community_orgs: dict[int, int]) -> list[HoursRecord]:

@@ -7,7 +7,8 @@ why; the organization that recorded the service issues the 证明, free of charg
 
 There is one hours ledger (``HoursRecord``): an activity's confirmed sign-up, a confirmed 双报到
 service log of a member, and an entry by staff all post a record here, so a member's hours and
-their 证明 count 双报到 service as volunteer service.
+their 证明 count 双报到 service as volunteer service. The record's other parts — training, awards
+and evaluation (第四条) — are ``RecordEntry`` rows of the same recording organization.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.activities.choices import ActivityState, CertificateState, HoursSource, SignUpState
+from dangjian.activities.choices import (
+    ActivityState,
+    AwardLevel,
+    CertificateState,
+    EvaluationResult,
+    HoursSource,
+    RecordEntryKind,
+    SignUpState,
+)
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
 from dangjian.volunteering.models import InTwoTrees
 
@@ -250,8 +260,10 @@ class Certificate(models.Model):
     """A 志愿服务记录证明: asked by the volunteer, issued free of charge by the organization that
     recorded the service, listing that organization's records of the person (谁记录谁证明).
 
-    What it lists is fixed when it is issued (``records``, ``total_hours``): a later correction
-    does not change a certificate already printed; a new one may be asked for.
+    What it lists is fixed when it is issued (``records``, ``total_hours``, ``entries``): a later
+    correction or entry does not change a certificate already printed; a new one may be asked for.
+    ``records`` holds the service rows (with hours, summed in ``total_hours``); ``entries`` the
+    training, awards and evaluations the same organization recorded (``RecordEntry``).
     """
 
     person = models.ForeignKey(
@@ -288,6 +300,7 @@ class Certificate(models.Model):
     )
     total_hours = models.DecimalField(_("total hours"), max_digits=8, decimal_places=1, null=True, blank=True)
     records = models.JSONField(_("records listed"), default=list, blank=True)
+    entries = models.JSONField(_("training, awards and evaluations listed"), default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -312,6 +325,134 @@ class Certificate(models.Model):
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.org.path, "")
+
+
+class RecordEntryQuerySet(ScopedQuerySet):
+    def current(self) -> RecordEntryQuerySet:
+        """The entries as they stand: each original or its latest correction, not both."""
+        later = RecordEntry.objects.filter(
+            corrects_id=Coalesce(OuterRef("corrects_id"), OuterRef("pk")), pk__gt=OuterRef("pk")
+        )
+        return self.filter(~Exists(later))
+
+    def in_effect(self) -> RecordEntryQuerySet:
+        """Current entries that were not withdrawn (what a volunteer and a 证明 see)."""
+        return self.current().filter(is_withdrawn=False)
+
+
+class RecordEntry(models.Model):
+    """An entry of a volunteer's service record other than service: a training (培训), an award
+    (表彰奖励) or an evaluation (评价) — 《志愿服务记录与证明出具办法（试行）》第四条.
+
+    One model with a ``kind`` rather than three: the three share who, the recording organization
+    (谁记录谁证明), the date, the title and content, who recorded it and the correction trace,
+    and differ by one or two fields each (training hours; an award's body and level; an
+    evaluation's period and result), which the service requires per kind. One table also gives
+    one list, one permission and one certificate section.
+
+    Never edited: a correction is a new entry with all the fields as they should be, ``corrects``
+    pointing at the original, the ``reason`` and who; the latest correction is the entry as it
+    stands (``RecordEntry.objects.current()``). An entry made in error is withdrawn by a
+    correction with ``is_withdrawn``.
+    """
+
+    person = models.ForeignKey(
+        "core.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("recording organization"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=RecordEntryKind.choices)
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    content = models.CharField(_("content or comment"), max_length=500, blank=True, default="")
+    training_hours = models.DecimalField(
+        _("training hours"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    awarded_by = models.CharField(_("awarding body"), max_length=200, blank=True, default="")
+    award_level = models.CharField(
+        _("award level"), max_length=12, choices=AwardLevel.choices, blank=True, default=""
+    )
+    period = models.CharField(_("period evaluated"), max_length=50, blank=True, default="")
+    result = models.CharField(
+        _("result"), max_length=12, choices=EvaluationResult.choices, blank=True, default=""
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = RecordEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service record entry")
+        verbose_name_plural = _("service record entries")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""), name="activities_entry_correction_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=False) | Q(is_withdrawn=False),
+                name="activities_entry_withdrawn_by_correction",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="training") | Q(training_hours__isnull=False, training_hours__gt=0),
+                name="activities_entry_training_hours_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="award") | ~Q(awarded_by=""), name="activities_entry_award_body"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="evaluation") | (~Q(period="") & ~Q(result="")),
+                name="activities_entry_evaluation_result",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "occurred_on"], name="activities_entry_person_idx"),
+            models.Index(fields=["org", "kind", "occurred_on"], name="activities_entry_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} · {self.get_kind_display()} · {self.title}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope.q(ORG, "org__path")
+
+    def audit_scope_paths(self) -> tuple[str, str]:
+        return (self.org.path, "")
+
+    @property
+    def original_id(self) -> int:
+        return self.corrects_id or self.pk
+
+    def details(self) -> str:
+        """The kind's own fields in one line (training hours; body and level; period and result)."""
+        if self.kind == RecordEntryKind.TRAINING:
+            return _("%(hours)s hours of training") % {"hours": self.training_hours}
+        if self.kind == RecordEntryKind.AWARD:
+            level = self.get_award_level_display()
+            return f"{self.awarded_by} · {level}" if level else self.awarded_by
+        return f"{self.period} · {self.get_result_display()}"
 
 
 # --- points (时间银行) ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The activities cards on 我的 (``register_mine_section``): my hours (one ledger, 双报到
-included), my activities, my points and my 证明 — each one query or two."""
+included, and how many training, awards and evaluations are recorded), my activities, my points and my 证明 — each one query or two."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from dangjian.core.registry import Panel
 
 
 def _hours(me, user) -> dict | None:
-    return {"hours": selectors.my_hours(me.person.pk)}
+    return {
+        "hours": selectors.my_hours(me.person.pk),
+        "entries": selectors.my_entries(me.person.pk).count(),
+    }
 
 
 def _activities(me, user) -> dict | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dangjian.accounts.choices import BuiltinRole
 
-MODELS = ["activity", "signup", "hoursrecord", "certificate", "rewarditem", "redemption"]
+MODELS = ["activity", "signup", "hoursrecord", "recordentry", "certificate", "rewarditem", "redemption"]
 EVERYTHING = [f"activities.{action}_{model}" for model in MODELS for action in ["view", "add", "change"]]
 STAFF = [
     "activities.view_activity",
@@ -18,6 +18,9 @@ STAFF = [
     "activities.view_signup",
     "activities.view_hoursrecord",
     "activities.add_hoursrecord",
+    # Training, awards and evaluations: whoever enters hours enters these (activities/0004).
+    "activities.view_recordentry",
+    "activities.add_recordentry",
     "activities.view_certificate",
     "activities.change_certificate",
     "activities.view_rewarditem",

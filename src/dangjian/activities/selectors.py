@@ -19,6 +19,7 @@ from dangjian.activities.models import (
     HoursRecord,
     PointAccount,
     PointEntry,
+    RecordEntry,
     RewardItem,
     SignUp,
 )
@@ -54,6 +55,16 @@ def my_records(person_id: int) -> QuerySet:
         HoursRecord.objects.filter(person_id=person_id)
         .select_related("org", "corrects")
         .order_by("-served_on", "-id")
+    )
+
+
+def my_entries(person_id: int) -> QuerySet:
+    """My training, awards and evaluations as they stand (withdrawn ones left out)."""
+    return (
+        RecordEntry.objects.in_effect()
+        .filter(person_id=person_id)
+        .select_related("org")
+        .order_by("-occurred_on", "-id")
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dangjian.activities.views import mine, staff
+from dangjian.activities.views import mine, records, staff
 
 app_name = "activities"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("hours/", staff.hours_list, name="hours_list"),
     path("hours/add/", staff.hours_create, name="hours_create"),
     path("hours/<id:pk>/correct/", staff.hours_correct, name="hours_correct"),
+    path("entries/", records.entry_list, name="entry_list"),
+    path("entries/add/", records.entry_create, name="entry_create"),
+    path("entries/<id:pk>/correct/", records.entry_correct, name="entry_correct"),
     path("certificates/", staff.certificate_list, name="certificate_list"),
     path("certificates/<id:pk>/issue/", staff.certificate_issue, name="certificate_issue"),
     path("certificates/<id:pk>/pdf/", mine.certificate_pdf, name="certificate_pdf"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from dangjian.activities.choices import CertificateState, HoursSource
 from dangjian.activities.models import Certificate, HoursRecord
+from dangjian.activities.services import records
 from dangjian.activities.services.common import not_in_future, parse_hours, today, user_or_none
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
@@ -269,7 +270,7 @@ def certified_records(person_id: int, org) -> list[dict]:
 
 def issue_certificate(certificate: Certificate, *, by) -> Certificate:
     """The recording organization issues the 证明 (free of charge): a number, the records as they
-    stand now and their total, fixed from here on."""
+    stand now and their total, and its training, awards and evaluations, fixed from here on."""
     with transaction.atomic():
         current = (
             Certificate.objects.select_for_update(of=("self",)).select_related("org").get(pk=certificate.pk)
@@ -282,11 +283,15 @@ def issue_certificate(certificate: Certificate, *, by) -> Certificate:
             raise RuleViolation(gettext("No service is recorded to certify."), rule="nothing_recorded")
         now = timezone.now()
         current.records = rows
+        # The training, awards and evaluations the same organization recorded (第四条), fixed too.
+        current.entries = records.certified_entries(current.person_id, current.org)
         current.total_hours = sum((Decimal(row["hours"]) for row in rows), Decimal("0"))
         current.state = CertificateState.ISSUED
         current.issued_at, current.issued_by = now, user_or_none(by)
         current.number = f"{current.org.code}-{timezone.localdate(now).year}-{current.pk:06d}"
-        current.save(update_fields=["records", "total_hours", "state", "issued_at", "issued_by", "number"])
+        current.save(
+            update_fields=["records", "entries", "total_hours", "state", "issued_at", "issued_by", "number"]
+        )
         audit.record(
             AuditAction.UPDATE,
             current,
@@ -295,6 +300,7 @@ def issue_certificate(certificate: Certificate, *, by) -> Certificate:
                 "state": [CertificateState.REQUESTED, CertificateState.ISSUED],
                 "number": [None, current.number],
                 "total_hours": [None, str(current.total_hours)],
+                "entries": [None, len(current.entries)],
             },
         )
     return current

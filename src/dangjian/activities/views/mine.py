@@ -27,6 +27,8 @@ from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
 
 PER_PAGE = 20
+# A volunteer has a handful of training, awards and evaluations; the newest are shown in full.
+ENTRIES_SHOWN = 50
 
 
 def _person_id(request) -> int | None:
@@ -113,13 +115,15 @@ def checkin(request, pk: int, token: str):
 
 @login_required
 def my_hours(request):
-    """My confirmed hours — activities, 双报到 and records entered by staff, one ledger."""
+    """My confirmed hours — activities, 双报到 and records entered by staff, one ledger — and the
+    training, awards and evaluations recorded for me."""
     person_id = _person_id(request)
     context: dict = {"person_id": person_id}
     if person_id:
         context.update(
             hours=selectors.my_hours(person_id),
             page=paginate(request, selectors.my_records(person_id), per_page=PER_PAGE),
+            entries=list(selectors.my_entries(person_id)[:ENTRIES_SHOWN]),
         )
     return render(request, "activities/my_hours.html", context)
 
