@@ -77,6 +77,17 @@ class VolunteerFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Bootstrap's classes set here and the fields rendered plainly: the ledger is the most
+        # visited list, and rendering each field through a template cost more than its query.
+        for field in self.form.fields.values():
+            widget = field.widget
+            if not isinstance(widget, forms.HiddenInput):
+                css = (
+                    "form-select form-select-sm"
+                    if isinstance(widget, forms.Select)
+                    else "form-control form-control-sm"
+                )
+                widget.attrs["class"] = css
         self.area_node: Area | None = None
         self.org_node: Organization | None = None
         self.team_node: Team | None = None
