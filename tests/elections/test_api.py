@@ -93,4 +93,4 @@ def test_the_api_list_costs_the_same_number_of_queries_for_3_and_30(client, worl
     assert _list_queries(client, world, count) == API_LIST_QUERIES
 
 
-API_LIST_QUERIES = 6
+API_LIST_QUERIES = 5

@@ -132,4 +132,4 @@ def test_the_list_is_scoped(client, world, secretary_a):
 
 
 # The same for 3 and 30 elections; it includes the 消息提醒 badge and the list's bounded total.
-QUERIES_OF_THE_LIST = 11
+QUERIES_OF_THE_LIST = 10

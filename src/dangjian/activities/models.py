@@ -8,7 +8,7 @@ why; the organization that recorded the service issues the 证明, free of charg
 There is one hours ledger (``HoursRecord``): an activity's confirmed sign-up, a confirmed 双报到
 service log of a member, and an entry by staff all post a record here, so a member's hours and
 their 证明 count 双报到 service as volunteer service. The record's other parts — training, awards
-and evaluation (第四条) — are ``RecordEntry`` rows of the same recording organization.
+and evaluation (《志愿服务记录与证明出具办法（试行）》第四条) — are ``RecordEntry`` rows of the same recording organization.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def test_a_file_that_is_no_picture_is_refused_whatever_its_name(client, member, 
     )
 
     assert response.status_code == 200
-    assert "“伪装.png” is not a JPEG, PNG or WebP picture" in response.content.decode()
+    assert "“伪装.png”不是 JPEG、PNG 或 WebP 格式的图片" in response.content.decode()
     claimed.refresh_from_db()
     assert claimed.state == WishState.CLAIMED and not WishPhoto.objects.exists()
 

@@ -283,7 +283,7 @@ def issue_certificate(certificate: Certificate, *, by) -> Certificate:
             raise RuleViolation(gettext("No service is recorded to certify."), rule="nothing_recorded")
         now = timezone.now()
         current.records = rows
-        # The training, awards and evaluations the same organization recorded (第四条), fixed too.
+        # The training, awards and evaluations the same organization recorded (《志愿服务记录与证明出具办法（试行）》第四条), fixed too.
         current.entries = records.certified_entries(current.person_id, current.org)
         current.total_hours = sum((Decimal(row["hours"]) for row in rows), Decimal("0"))
         current.state = CertificateState.ISSUED
