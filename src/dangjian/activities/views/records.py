@@ -15,12 +15,11 @@ from dangjian.activities.choices import RecordEntryKind
 from dangjian.activities.forms import CorrectEntryForm, RecordEntryForm
 from dangjian.activities.models import RecordEntry
 from dangjian.activities.services import records
-from dangjian.activities.views.staff import SEARCH_LIMIT, _apply, _require_any
+from dangjian.activities.views.staff import SEARCH_LIMIT, _apply, _org_filter, _require_any
 from dangjian.core.errors import ConcurrentChange
 from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_of
-from dangjian.orgs.models import Organization
 
 VIEW = "activities.view_recordentry"
 ADD = "activities.add_recordentry"
@@ -41,12 +40,7 @@ def entry_list(request):
     kind = request.GET.get("kind", "")
     if kind in RecordEntryKind.values:
         entries = entries.filter(kind=kind)
-    org = None
-    if (request.GET.get("org") or "").isdigit():
-        org = get_object_or_404(
-            Organization.objects.visible_to(request.user, VIEW), pk=int(request.GET["org"])
-        )
-        entries = entries.filter(org__path__startswith=org.path)
+    entries, org = _org_filter(request, entries, VIEW)
     person = None
     if (request.GET.get("person") or "").isdigit():
         # Named only when an entry in the user's scope is theirs (the filter itself reveals nothing).

@@ -44,6 +44,18 @@ def _require_any(user, permission: str) -> None:
         raise PageForbidden(permission)
 
 
+def _org_filter(request, queryset, permission: str):
+    """``(queryset cut to ?org=<pk>'s subtree, that organization)``, or ``(queryset, None)``
+    without the parameter; an organization outside the user's ``permission`` is a 404 (its
+    name is never shown)."""
+    if not (request.GET.get("org") or "").isdigit():
+        return queryset, None
+    org = get_object_or_404(
+        Organization.objects.visible_to(request.user, permission), pk=int(request.GET["org"])
+    )
+    return queryset.filter(org__path__startswith=org.path), org
+
+
 def _activity(request, pk: int, action: str = "view") -> Activity:
     """An activity in the user's scope (404 outside it), with the permission ``action`` (403)."""
     _require_any(request.user, f"activities.{action}_activity")
@@ -81,12 +93,7 @@ def activity_list(request):
     state = request.GET.get("state", "")
     if state in ActivityState.values:
         activities = activities.filter(state=state)
-    org = None
-    if (request.GET.get("org") or "").isdigit():
-        org = get_object_or_404(
-            Organization.objects.visible_to(request.user, VIEW), pk=int(request.GET["org"])
-        )
-        activities = activities.filter(org__path__startswith=org.path)
+    activities, org = _org_filter(request, activities, VIEW)
     to_confirm = request.GET.get("to_confirm") == "1"
     if to_confirm:
         activities = activities.filter(
@@ -267,12 +274,7 @@ def hours_list(request):
     organization subtree, year or period, source, and party members only."""
     _require_any(request.user, HOURS_VIEW)
     records = HoursRecord.objects.visible_to(request.user).select_related("person", "org", "corrects")
-    org = None
-    if (request.GET.get("org") or "").isdigit():
-        org = get_object_or_404(
-            Organization.objects.visible_to(request.user, HOURS_VIEW), pk=int(request.GET["org"])
-        )
-        records = records.filter(org__path__startswith=org.path)
+    records, org = _org_filter(request, records, HOURS_VIEW)
     year = _year(request)
     if year:
         records = records.filter(served_on__year=year)
