@@ -66,7 +66,8 @@ ROUTES: list[Route] = [
         "dual_pairing_create",
         method="post",
         json=True,
-        data=lambda world: {"unit_org_id": world.branch_b1.pk, "community_id": world.community_a.pk},
+        # The district committee is a 机关 organization: a unit (a community's is not).
+        data=lambda world: {"unit_org_id": world.district_org.pk, "community_id": world.community_a.pk},
         allowed_status=201,
         denied_persona=GRID,
     ),

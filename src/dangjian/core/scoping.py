@@ -147,6 +147,40 @@ class ScopedQuerySet(models.QuerySet):
         return None
 
 
+LARGEST_ID = 2**63 - 1  # a bigint primary key; larger values are unknown, never a database error
+
+
+def node_in_scope(model: type[models.Model], value, user, permission: str):
+    """The area or organization ``value`` names when the user's grants for ``permission`` reach it.
+
+    List filters (``?area=``, ``?org=``) and pickers look their node up here and treat any other
+    node as unknown: a page that printed the name of another community's organization for a
+    guessed id would tell a user what lies outside their scope (trust issue, "no names through
+    filters"). ``None`` for a missing, malformed or out-of-scope id.
+    """
+    pk = parse_id(value)
+    if pk is None:
+        return None
+    queryset = restrict(model.objects.all(), user, permission)
+    return queryset.filter(pk=pk).only("pk", "name", "path", "depth").first()
+
+
+def parse_id(value) -> int | None:
+    """``value`` as a primary key, or None when it is not one (text, zero, beyond a bigint)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk <= LARGEST_ID else None
+
+
+class NodesInScope:
+    """For filtersets built with ``request=``: look ``?area=`` / ``?org=`` nodes up in the scope."""
+
+    def node_in_scope(self, model: type[models.Model], value, permission: str):
+        return node_in_scope(model, value, getattr(getattr(self, "request", None), "user", None), permission)
+
+
 def has_perm_over(user, permission: str, obj) -> bool:
     """Whether the user holds ``permission`` over ``obj``'s place in the trees (None: never)."""
     if obj is None:

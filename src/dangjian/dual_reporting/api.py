@@ -24,7 +24,7 @@ from dangjian.dual_reporting.choices import ClaimKind, ClaimState, FeedbackRatin
 from dangjian.dual_reporting.models import Claim, MemberReport, ServiceLog, UnitPairing, YearlyFeedback
 from dangjian.members.models import PartyMember
 from dangjian.orgs.choices import AreaKind
-from dangjian.orgs.models import Area, Organization
+from dangjian.orgs.models import Area, Organization, unit_organizations
 
 router = Router(tags=["dual_reporting"])
 
@@ -374,7 +374,7 @@ def pairing_create(request: HttpRequest, payload: PairingCreate) -> Status:
     community = get_object_or_404(
         Area.objects.visible_to(request.user).filter(kind=AreaKind.COMMUNITY), pk=payload.community_id
     )
-    unit_org = get_object_or_404(Organization.objects.filter(is_active=True), pk=payload.unit_org_id)
+    unit_org = get_object_or_404(unit_organizations(), pk=payload.unit_org_id)
     pairing = services.pair_unit(
         unit_org,
         community,

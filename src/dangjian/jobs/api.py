@@ -22,7 +22,7 @@ from dangjian.core.validators import EventDate, EventDateTime
 from dangjian.jobs import matching, services
 from dangjian.jobs.choices import PostingState, SeekerState
 from dangjian.jobs.models import JobPosting, JobSeeker, Placement, TrainingAttendance, TrainingSession
-from dangjian.orgs.models import Area, Organization
+from dangjian.orgs.models import Area, Organization, unit_organizations
 from dangjian.volunteering.models import Skill
 
 router = Router(tags=["jobs"])
@@ -306,9 +306,7 @@ def posting_list(request: HttpRequest, params: Query[PostingParams]) -> dict:
 def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
     data = payload.dict(exclude={"area_id", "org_id", "unit_org_id", "skill_ids"})
     unit_org = (
-        get_object_or_404(Organization.objects.filter(is_active=True), pk=payload.unit_org_id)
-        if payload.unit_org_id
-        else None
+        get_object_or_404(unit_organizations(), pk=payload.unit_org_id) if payload.unit_org_id else None
     )
     posting = services.create_posting(
         by=request.user,

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.choices import Education
 from dangjian.core.models import Person
+from dangjian.core.scoping import NodesInScope
 from dangjian.core.search import search_queryset
 from dangjian.members.choices import MemberCategory, MemberStatus
 from dangjian.members.models import PartyMember
@@ -92,7 +93,7 @@ def in_name_order(queryset: QuerySet, *, searched: bool) -> QuerySet:
     return queryset.order_by("sort_name", "id")
 
 
-class MemberFilterSet(django_filters.FilterSet):
+class MemberFilterSet(NodesInScope, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="filter_search")
     org = django_filters.NumberFilter(
         label=pgettext_lazy("member ledger", "Party organization"),
@@ -164,7 +165,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_org(self, queryset, name, value):
         """Members of the organization and every organization below it."""
-        node = Organization.objects.filter(pk=value).only("path", "name", "depth").first()
+        node = self.node_in_scope(Organization, value, "members.view_partymember")
         self.org_node = node
         if node is None:
             return queryset.none()

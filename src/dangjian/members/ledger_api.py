@@ -251,7 +251,7 @@ def member_list(request: HttpRequest, params: Query[MemberListParams]) -> dict:
         for name, value in params.model_dump(exclude={"limit", "after"}).items()
         if value is not None
     }
-    filterset = MemberFilterSet(data=data, queryset=_members(request))
+    filterset = MemberFilterSet(data=data, queryset=_members(request), request=request)
     if not filterset.is_valid():
         raise ValidationError(
             [

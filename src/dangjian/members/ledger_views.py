@@ -68,7 +68,7 @@ def _visible_member(request: HttpRequest, pk: int) -> PartyMember:
 
 
 def _filtered(request: HttpRequest) -> MemberFilterSet:
-    return MemberFilterSet(request.GET, queryset=_members(request.user))
+    return MemberFilterSet(request.GET, queryset=_members(request.user), request=request)
 
 
 def _active_filters(request: HttpRequest, filterset: MemberFilterSet) -> dict[str, str]:

@@ -179,3 +179,18 @@ class KeyFigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.period_start}–{self.period_end}"
+
+
+# 村 and 社区 organizations: a community pairs with units' organizations, never with another
+# community's, which stays outside what its staff may know.
+COMMUNITY_FIELDS = (OrgField.URBAN_COMMUNITY, OrgField.RURAL)
+
+
+def unit_organizations() -> models.QuerySet:
+    """Active party organizations of units (机关, 企事业单位, 社会组织, 学校, 医院).
+
+    A community's 共建单位 and a job posting's employer sit outside the subtree of whoever records
+    them, so pickers search these across the district; the organizations of other villages and
+    communities are not offered, and a guessed id of one is refused like an unknown one.
+    """
+    return Organization.objects.filter(is_active=True).exclude(field__in=COMMUNITY_FIELDS)

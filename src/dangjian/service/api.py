@@ -123,7 +123,7 @@ def request_list(request: HttpRequest, params: Query[RequestListParams]) -> dict
     _may_read(request)
     _check_node(request, Area, params.area)
     _check_node(request, Organization, params.org)
-    filters = RequestFilterSet(request.GET, queryset=_visible(request))
+    filters = RequestFilterSet(request.GET, queryset=_visible(request), request=request)
     if not filters.form.is_valid():
         field, errors = next(iter(filters.form.errors.items()))
         raise RuleViolation(f"{field}: {' '.join(errors)}", rule="filter", field=field)

@@ -15,11 +15,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.scoping import NodesInScope, parse_id
 from dangjian.core.validators import ANY_DATES
 from dangjian.orgs.models import Area, Organization
 from dangjian.service import selectors
 from dangjian.service.choices import RequestSource, RequestState
 from dangjian.service.models import Category
+from dangjian.service.services.rights import VIEW as VIEW_REQUEST
 
 FIGURE_LABELS = {
     "received": _("Requests received (受理量)"),
@@ -60,7 +62,7 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class RequestFilterSet(django_filters.FilterSet):
+class RequestFilterSet(NodesInScope, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tracking code or text"), method="filter_text")
     state = django_filters.MultipleChoiceFilter(
         label=_("State"),
@@ -162,13 +164,11 @@ class RequestFilterSet(django_filters.FilterSet):
 
     def filter_area(self, queryset: QuerySet, name: str, value) -> QuerySet:
         node = self.area_node
-        return queryset.filter(area_path__startswith=node.path) if node else queryset.none()
+        return queryset.filter(self._node_q(Area, node)) if node else queryset.none()
 
     def filter_org(self, queryset: QuerySet, name: str, value) -> QuerySet:
         node = self.org_node
-        if node is None:
-            return queryset.none()
-        return queryset.filter(Q(org_path__startswith=node.path) | Q(handler_org_path__startswith=node.path))
+        return queryset.none() if node is None else queryset.filter(self._node_q(Organization, node))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value == "true":
@@ -193,13 +193,25 @@ class RequestFilterSet(django_filters.FilterSet):
         return self._node("org", Organization)
 
     def _node(self, name: str, model):
+        """The filter's area or org if the user may know it: in their scope, or holding a request
+        they read (a department's handler reads requests outside any grant of theirs)."""
         cache = self.__dict__.setdefault("_nodes", {})
         if name not in cache:
             value = self.form.cleaned_data.get(name) if self.form.is_valid() else None
-            cache[name] = (
-                model.objects.filter(pk=int(value)).only("pk", "name", "path").first() if value else None
-            )
+            node = self.node_in_scope(model, value, VIEW_REQUEST) if value else None
+            pk = parse_id(value) if node is None else None
+            if pk is not None:
+                candidate = model.objects.filter(pk=pk).only("pk", "name", "path", "depth").first()
+                if candidate is not None and self.queryset.filter(self._node_q(model, candidate)).exists():
+                    node = candidate
+            cache[name] = node
         return cache[name]
+
+    @staticmethod
+    def _node_q(model, node) -> Q:
+        if model is Area:
+            return Q(area_path__startswith=node.path)
+        return Q(org_path__startswith=node.path) | Q(handler_org_path__startswith=node.path)
 
     @property
     def figure_label(self) -> str:

@@ -19,7 +19,7 @@ from dangjian.dual_reporting.forms import (
 from dangjian.dual_reporting.views.common import SEARCH_LIMIT, _allowed_on, _apply, _pairing, _require
 from dangjian.dual_reporting.views.reports import _subject_page
 from dangjian.orgs.choices import AreaKind
-from dangjian.orgs.models import Area, Organization
+from dangjian.orgs.models import Area, Organization, unit_organizations
 
 # --- pairings ---------------------------------------------------------------------------------
 
@@ -33,8 +33,8 @@ def pairing_create(request, pk: int):
     org_path = community_org.path if community_org else None
     if not _allowed_on(user, "dual_reporting.add_unitpairing", area_path=area.path, org_path=org_path):
         raise PageForbidden("dual_reporting.add_unitpairing")
-    # Any active organization may pair: units usually sit outside the community's subtree.
-    orgs = Organization.objects.filter(is_active=True)
+    # Units sit outside the community's subtree: any unit's organization may pair.
+    orgs = unit_organizations()
     picker = UnitPickForm(request.POST or None, orgs=orgs)
     form = PairingForm(request.POST or None)
     if request.method == "POST" and all([picker.is_valid(), form.is_valid()]):

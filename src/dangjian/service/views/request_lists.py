@@ -48,7 +48,9 @@ from dangjian.service.views.requests import (
 
 
 def _filtered(request: HttpRequest, department_ids: list[int]) -> tuple[RequestFilterSet, QuerySet]:
-    filterset = RequestFilterSet(request.GET, queryset=readable_requests(request.user, department_ids))
+    filterset = RequestFilterSet(
+        request.GET, queryset=readable_requests(request.user, department_ids), request=request
+    )
     requests = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return filterset, requests
 

@@ -182,7 +182,7 @@ def volunteer_list(request: HttpRequest, params: Query[VolunteerListParams]) -> 
         for name, value in params.model_dump(exclude={"limit", "offset"}).items()
         if value is not None
     }
-    filterset = filtered(data, _volunteers(request))
+    filterset = filtered(data, _volunteers(request), request)
     if not filterset.is_valid():
         raise ValidationError(
             [

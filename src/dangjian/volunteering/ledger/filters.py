@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import Person
+from dangjian.core.scoping import LARGEST_ID, NodesInScope
 from dangjian.core.search import search_in_name_order
 from dangjian.orgs.models import Area, Organization
 from dangjian.volunteering.choices import DAYS_PER_WEEK, SLOTS_PER_DAY, VolunteerState
@@ -27,6 +28,7 @@ DAY_LABELS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun
 SLOT_LABELS = [_("Morning"), _("Afternoon"), _("Evening")]
 # The list's default: those in the ledger now (active or paused), not those who left.
 CURRENT = "current"
+VIEW_VOLUNTEER = "volunteering.view_volunteer"
 
 
 def slot_choices() -> list[tuple[str, str]]:
@@ -41,7 +43,7 @@ def _skill_choices():
     return [(str(pk), name) for pk, name in Skill.objects.filter(is_active=True).values_list("pk", "name")]
 
 
-class VolunteerFilterSet(django_filters.FilterSet):
+class VolunteerFilterSet(NodesInScope, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="filter_nothing")
     skill = django_filters.ModelChoiceFilter(
         label=_("Skill"),
@@ -102,18 +104,19 @@ class VolunteerFilterSet(django_filters.FilterSet):
         return queryset  # the search orders the rows: see ``volunteer_rows``
 
     def filter_area(self, queryset, name, value):
-        node = Area.objects.filter(pk=value).only("path", "name").first()
+        node = self.node_in_scope(Area, value, VIEW_VOLUNTEER)
         self.area_node = node
         return queryset.none() if node is None else queryset.filter(area__path__startswith=node.path)
 
     def filter_org(self, queryset, name, value):
-        node = Organization.objects.filter(pk=value).only("path", "name").first()
+        node = self.node_in_scope(Organization, value, VIEW_VOLUNTEER)
         self.org_node = node
         return queryset.none() if node is None else queryset.filter(org__path__startswith=node.path)
 
     def filter_team(self, queryset, name, value):
-        self.team_node = Team.objects.filter(pk=value).only("name").first()
-        return queryset.filter(teams=value)
+        teams = Team.objects.visible_to(getattr(self.request, "user", None))
+        self.team_node = teams.filter(pk=value).only("name").first() if 0 < value <= LARGEST_ID else None
+        return queryset.none() if self.team_node is None else queryset.filter(teams=self.team_node)
 
     def filter_state(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(state=value)
@@ -144,5 +147,5 @@ def active_filters(params, filterset: VolunteerFilterSet) -> dict[str, str]:
     return {name: value for name, value in params.items() if name in filterset.filters and value}
 
 
-def filtered(params, queryset: QuerySet) -> VolunteerFilterSet:
-    return VolunteerFilterSet(params, queryset=queryset)
+def filtered(params, queryset: QuerySet, request) -> VolunteerFilterSet:
+    return VolunteerFilterSet(params, queryset=queryset, request=request)

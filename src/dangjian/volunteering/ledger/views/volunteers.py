@@ -70,7 +70,7 @@ def _list_queryset(user):
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     """The ledger of the user's areas and organizations, filtered, in pinyin order; fixed cost."""
     require_anywhere(request.user, services.VIEW)
-    filterset = filtered(request.GET, _list_queryset(request.user))
+    filterset = filtered(request.GET, _list_queryset(request.user), request)
     page = paginate(request, volunteer_rows(filterset))
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -114,7 +114,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx (mobiles masked), audited with its filters."""
     require_anywhere(request.user, services.VIEW)
-    filterset = filtered(request.GET, _list_queryset(request.user).prefetch_related("teams"))
+    filterset = filtered(request.GET, _list_queryset(request.user).prefetch_related("teams"), request)
     return excel_views.export_response(
         VOLUNTEER_SPEC,
         volunteer_export_rows(volunteer_rows(filterset)),
