@@ -239,6 +239,20 @@ class NameOrderSearch:
         return clone
 
     def _ids(self, stop: int) -> list[int]:
+        at_head, elsewhere = self._scans()
+        merged = heapq.merge(
+            at_head.values_list(self.key, "id")[:stop], elsewhere.values_list(self.key, "id")[:stop]
+        )
+        ids: list[int] = []
+        seen: set[int] = set()
+        for _key, pk in merged:
+            if pk not in seen:  # 张张 is in both scans, as is a sort key that starts with no pinyin
+                seen.add(pk)
+                ids.append(pk)
+        return ids[:stop]
+
+    def _scans(self) -> tuple[models.QuerySet, models.QuerySet]:
+        """The two scans, each in (``key``, id) order: the head's range and the other occurrences."""
         ordered = self.queryset.order_by(self.key, "id")
         at_head = ordered.filter(**{f"{self.key}__gte": self.head, f"{self.key}__lt": _after(self.head)})
         if self.char in DENSE_HEADS:
@@ -280,21 +294,17 @@ class NameOrderSearch:
             elsewhere = _matching(self.queryset, [(self.head, False)], without=ANCHOR + self.head).order_by(
                 Concat(self.key, Value("")).asc(), "id"
             )
-        merged = heapq.merge(
-            at_head.values_list(self.key, "id")[:stop], elsewhere.values_list(self.key, "id")[:stop]
-        )
-        ids: list[int] = []
-        seen: set[int] = set()
-        for _key, pk in merged:
-            if pk not in seen:  # 张张 is in both scans, as is a sort key that starts with no pinyin
-                seen.add(pk)
-                ids.append(pk)
-        return ids[:stop]
+        return at_head, elsewhere
 
     def bounded_count(self, limit: int) -> int:
-        """How many rows match, counted up to ``limit`` (the list's "共 N 条"): the same two id
-        scans as a page, stopped at ``limit``, so the count is exactly what paging would show."""
-        return len(self._ids(limit))
+        """How many rows match, counted up to ``limit`` (the list's "共 N 条"): the ids of the
+        same two scans as a page, without their order, so each stops at ``limit`` rows in
+        whatever order is cheapest (in name order, the head's range of 张 for a district was
+        read whole and sorted: 8,400 rows, 20 ms for a count of "more than 1,000")."""
+        at_head, elsewhere = self._scans()
+        ids = set(at_head.order_by().values_list("id", flat=True)[:limit])
+        ids.update(elsewhere.order_by().values_list("id", flat=True)[:limit])
+        return min(len(ids), limit)
 
     def __getitem__(self, item: slice) -> list:
         if not isinstance(item, slice) or item.stop is None or item.step is not None:

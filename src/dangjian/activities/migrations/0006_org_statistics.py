@@ -1,0 +1,23 @@
+"""Planner statistics wide enough for every recording organization (see ``core.planner``)."""
+
+from django.db import migrations
+
+from dangjian.core.planner import default_statistics, widen_statistics
+
+TABLES = ["activities_activity", "activities_rewarditem"]
+
+
+def widen(apps, schema_editor):
+    for table in TABLES:
+        widen_statistics(schema_editor, table, "org_id")
+
+
+def restore(apps, schema_editor):
+    for table in TABLES:
+        default_statistics(schema_editor, table, "org_id")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("activities", "0005_service_record_entries")]
+
+    operations = [migrations.RunPython(widen, restore, elidable=False)]
