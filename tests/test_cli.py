@@ -215,6 +215,12 @@ def test_serve_migrates_collects_static_files_and_stops_on_sigterm(tmp_path):
         assert status == 200, "".join(lines)
         assert 'name="password"' in page
         assert (data_dir / "static" / "dangjian" / "app.css").exists()
+        # Owner-only (docs/security.md "Files on disk"): database, keys, static files, the marker.
+        assert (data_dir / ".owner-only").is_file()
+        loose = [
+            p for p in [data_dir, *data_dir.rglob("*")] if not p.is_symlink() and p.lstat().st_mode & 0o077
+        ]
+        assert not loose, loose[:5]
         status, content_type, _css = fetch(f"http://127.0.0.1:{port}/static/dangjian/app.css")
         assert status == 200 and content_type.startswith("text/css")
         started = descendants(server.pid) | {server.pid}

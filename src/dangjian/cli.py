@@ -20,6 +20,8 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+from dangjian.core.data_dir import OWNER_ONLY_UMASK
+
 SETTINGS_MODULE = "dangjian.settings"
 WSGI_TARGET = "dangjian.wsgi:application"
 DEMO_WORKERS = 2
@@ -255,6 +257,7 @@ def demo(args: argparse.Namespace) -> int:
     os.environ.pop("REDIS_URL", None)
     print(f"Data directory: {data_dir}", flush=True)
     _setup_django()
+    _call("secure_data_dir", "--once")
     _call("migrate", "--no-input", "--verbosity", "0")
     # whitenoise can serve from the finders, but a collected copy in the data directory is
     # what production does and gives the files their compressed variants.
@@ -341,6 +344,8 @@ def _unapplied_migrations() -> list[str]:
 
 def serve(args: argparse.Namespace) -> int:
     _setup_django()
+    # Once per data directory: files an earlier version left readable by others become owner-only.
+    _call("secure_data_dir", "--once")
     _call("collectstatic", "--no-input", "--verbosity", "0")
     pending = _unapplied_migrations()
     if pending and args.migrate:
@@ -482,6 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Before anything is written: every file and directory this process and its children (the
+    # server's workers, the demo's worker) create is owner-only (core/data_dir.py).
+    os.umask(OWNER_ONLY_UMASK)
     try:
         return args.handler(args)
     except KeyboardInterrupt:

@@ -16,6 +16,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.data_dir import DIRECTORY_MODE, FILE_MODE, owner_only_directory, write_owner_only
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -42,21 +44,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("DANGJIAN_DATA_DIR", "dangjian-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner-only: it holds the keys, the SQLite file and uploads with personal data (core/data_dir.py).
+owner_only_directory(DATA_DIR)
 
 
 def _key_from_file(filename: str, make, consequence: str) -> str:
     """Read a key kept in the data directory, creating it on first run.
 
-    A generated key is written with mode 0600 and announced once, because losing the
-    encryption key makes every stored ID number and phone unreadable.
+    A generated key is created with mode 0600 (never briefly readable by others) and announced
+    once, because losing the encryption key makes every stored ID number and phone unreadable.
     """
     path = DATA_DIR / filename
     if path.exists():
         return path.read_text().strip()
     key = make()
-    path.write_text(key + "\n")
-    path.chmod(0o600)
+    write_owner_only(path, (key + "\n").encode())
     if "pytest" not in sys.modules:
         warnings.warn(
             f"已生成新密钥 {path}，请妥善备份：{consequence}",
@@ -217,10 +219,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
+owner_only_directory(STATIC_ROOT)  # whitenoise warns at start-up when it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (meeting attachments, request and wish photos) and collected static files are written
+# owner-only whatever the process's umask: the application reads them itself, nginx never does.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIRECTORY_MODE
+# An upload up to the largest accepted (10 MB: workbooks, photos, attachments) stays in memory;
+# above Django's 2.5 MB default it went to a temporary file in /tmp, in clear, for the request.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
-import os
-import time
+import uuid
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
@@ -29,7 +28,7 @@ from dangjian.core.excel import (
     parse_date,
     text_column,
 )
-from dangjian.core.models import AuditEntry
+from dangjian.core.models import AuditEntry, PendingImport
 from dangjian.orgs.choices import AreaKind
 
 
@@ -266,13 +265,10 @@ def test_export_reimports_with_the_same_values(admin):
     ]
 
 
-def test_kept_upload_is_given_back_only_to_its_uploader_and_for_its_ledger(
-    admin, resident, settings, tmp_path
-):
-    settings.DATA_DIR = tmp_path
+def test_kept_upload_is_given_back_only_to_its_uploader_and_for_its_ledger(admin, resident):
     token = excel.keep_upload(SPEC, b"PK\x03\x04data", by=admin, original_name="区域.xlsx")
-    sidecar = json.loads((tmp_path / "imports" / f"{token}.json").read_text())
-    assert sidecar["user_id"] == admin.pk and sidecar["spec"] == "tests.ledger"
+    kept = PendingImport.objects.get(token=token)
+    assert kept.user == admin and kept.spec == "tests.ledger"
     assert excel.load_upload(SPEC, token, by=resident) is None
     other = ImportSpec(name="tests.other", title="other", columns=SPEC.columns, handle_row=_record_row)
     assert excel.load_upload(other, token, by=admin) is None
@@ -283,15 +279,16 @@ def test_kept_upload_is_given_back_only_to_its_uploader_and_for_its_ledger(
     assert excel.load_upload(SPEC, token, by=admin) is None
 
 
-def test_uploads_older_than_a_day_are_removed(admin, settings, tmp_path):
+def test_uploads_older_than_a_day_are_removed_and_can_no_longer_be_confirmed(admin, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     old = excel.keep_upload(SPEC, b"old", by=admin, original_name="old.xlsx")
-    two_days_ago = time.time() - 2 * 24 * 3600
-    for suffix in (".xlsx", ".json"):
-        os.utime(tmp_path / "imports" / f"{old}{suffix}", (two_days_ago, two_days_ago))
+    PendingImport.objects.filter(token=old).update(created_at=timezone.now() - datetime.timedelta(days=2))
     fresh = excel.keep_upload(SPEC, b"fresh", by=admin, original_name="fresh.xlsx")
-    assert not (tmp_path / "imports" / f"{old}.xlsx").exists()
-    assert not (tmp_path / "imports" / f"{old}.json").exists()
+    assert excel.load_upload(SPEC, old, by=admin) is None
+
+    assert excel.remove_stale_uploads() == 1
+
+    assert list(PendingImport.objects.values_list("token", flat=True)) == [uuid.UUID(fresh)]
     assert excel.load_upload(SPEC, fresh, by=admin) is not None
 
 

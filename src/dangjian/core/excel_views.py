@@ -94,7 +94,8 @@ def import_page(
     """Steps 1–3 of an import on one URL; the caller has checked the user may import at all.
 
     POST with ``file`` runs the dry run; POST with ``token`` commits the kept upload, which only
-    its own uploader may confirm.
+    its own uploader may confirm, and deletes it; POST with ``token`` and ``cancel`` deletes it
+    without importing (it holds clear personal data: nothing keeps it longer than needed).
     """
     context: dict[str, Any] = {
         "spec": spec,
@@ -106,6 +107,15 @@ def import_page(
         "max_megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
         "columns": spec.columns,
     }
+    if request.method == "POST" and "token" in request.POST and "cancel" in request.POST:
+        upload = load_upload(spec, request.POST["token"], by=request.user)
+        if upload is not None:
+            discard_upload(upload)
+        context["form"] = UploadForm()
+        context["cancelled"] = _(
+            "The import was cancelled and the uploaded file deleted; nothing was imported."
+        )
+        return render(request, "core/import_upload.html", context)
     if request.method == "POST" and "token" in request.POST:
         upload = load_upload(spec, request.POST["token"], by=request.user)
         if upload is None:

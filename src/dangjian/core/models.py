@@ -3,6 +3,8 @@ notifications."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -460,3 +462,30 @@ class WorkbenchSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.signature[:8]}"
+
+
+class PendingImport(models.Model):
+    """An Excel upload that passed its dry run, kept until its uploader confirms or cancels it.
+
+    A ledger's workbook holds clear ID numbers and phones, so ``content`` is one Fernet token (the
+    platform's encryption key, core/personal.py) of the original file name and the workbook's
+    bytes. Kept in the database, not in the data directory: every app process and worker reads
+    the same rows, so a confirm reaches the upload whichever process serves it and the hourly
+    job removes expired ones from wherever it runs (core/excel/pending.py).
+    """
+
+    token = models.UUIDField(_("token"), primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    spec = models.CharField(_("ledger"), max_length=200)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+    content = models.BinaryField(_("encrypted content"))
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.spec} · {self.token}"

@@ -59,6 +59,19 @@ def decrypt(token: str) -> str:
         raise ValueError("个人信息无法解密：加密密钥与数据不匹配，请检查 DANGJIAN_ENCRYPTION_KEY。") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a whole file under the same keys (an uploaded workbook kept until it is confirmed)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The clear bytes of ``encrypt_bytes``; ``ValueError`` if no key in force encrypted them."""
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("文件无法解密：加密密钥与数据不匹配，请检查 DANGJIAN_ENCRYPTION_KEY。") from exc
+
+
 def lookup_hash(kind: str, value: str) -> str:
     """Keyed hash of the normalized value: equal values give equal hashes, nothing else leaks."""
     message = f"{kind}:{normalize(kind, value)}".encode()

@@ -1,5 +1,5 @@
 """Background tasks of the shared mechanisms: checks that keep the working-day calendar complete,
-and the sealing of the audit log into its hash chain."""
+the sealing of the audit log into its hash chain, and the removal of expired import uploads."""
 
 from __future__ import annotations
 
@@ -59,3 +59,20 @@ def refresh_workbench_snapshots() -> int:
     from dangjian.core.workbench import refresh_workbench_snapshots as refresh
 
     return refresh()
+
+
+# Hourly: an upload nobody confirmed or cancelled stays at most an hour past PENDING_MAX_AGE
+# (24 hours, core/excel/cells.py), encrypted; a run with nothing expired removes nothing.
+REMOVE_EXPIRED_UPLOADS_EVERY = timedelta(hours=1)
+
+
+@periodic(every=REMOVE_EXPIRED_UPLOADS_EVERY)
+@task()
+def remove_expired_uploads() -> int:
+    """Delete the kept import uploads (core/excel/pending.py) that expired without a confirm or cancel."""
+    from dangjian.core.excel.pending import remove_stale_uploads
+
+    removed = remove_stale_uploads()
+    if removed:
+        logger.info("Removed %s expired import uploads.", removed)
+    return removed
