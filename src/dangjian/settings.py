@@ -199,10 +199,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("DANGJIAN_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Three of four kinds of characters (lowercase, uppercase, digits, symbols): accounts/passwords.py.
+    {"NAME": "dangjian.accounts.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
 ]
+# Failed sign-ins per client address (all accounts together) before every sign-in from that
+# address answers 429 until the window ends (accounts/throttle.py); the per-account lockout is apart.
+SIGNIN_FAILURES_PER_IP = env_int("DANGJIAN_SIGNIN_FAILURES_PER_IP", 30)
+SIGNIN_IP_WINDOW_MINUTES = env_int("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", 15)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts import services
+from dangjian.accounts import services, throttle
 from dangjian.core.validators import EXPIRY_DATES
 
 
@@ -43,23 +43,43 @@ class LoginForm(AuthenticationForm):
             "Too many failed sign-in attempts for this account. Please try again in %(minutes)s minutes, "
             "or ask your administrator to reset your password."
         ),
+        "throttled": _(
+            "Too many failed sign-in attempts from this network address. Please try again in "
+            "%(minutes)s minutes."
+        ),
     }
 
-    # Minutes left of a lockout found by ``clean`` (None: not locked), for the 429 answer's Retry-After.
-    lock_minutes: int | None = None
+    # Seconds until a lockout or a throttle found by ``clean`` ends (None: neither), for the 429
+    # answer's Retry-After.
+    retry_after: int | None = None
+
+    def _refuse(self, username: str, code: str, seconds: int, note: str) -> forms.ValidationError:
+        services.record_failed_login(username, note=note)
+        self.retry_after = seconds
+        return forms.ValidationError(
+            self.error_messages[code], code=code, params={"minutes": max(1, math.ceil(seconds / 60))}
+        )
 
     def clean(self):
         username = self.cleaned_data.get("username")
         if username and self.cleaned_data.get("password") is not None:
+            # The address first: a throttled machine learns nothing about the account it names.
+            try:
+                throttle.check_address(self.request)
+            except throttle.RateLimited as error:
+                raise self._refuse(
+                    username, "throttled", error.retry_after, services.THROTTLED_NOTE
+                ) from None
             until = services.login_locked_until(username)
             if until is not None:
-                services.record_failed_login(username, refused=True)
-                minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-                self.lock_minutes = minutes
-                raise forms.ValidationError(
-                    self.error_messages["locked"], code="locked", params={"minutes": minutes}
-                )
-        return super().clean()
+                throttle.count_failure(self.request)
+                seconds = math.ceil((until - timezone.now()).total_seconds())
+                raise self._refuse(username, "locked", seconds, services.LOCKED_NOTE)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            throttle.count_failure(self.request)
+            raise
 
 
 class TokenCreateForm(forms.Form):

@@ -26,10 +26,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = False
 
     def form_invalid(self, form):
-        """A locked account answers 429 (the site's page saying why and for how long), not the form."""
-        if form.has_error(NON_FIELD_ERRORS, "locked"):
-            minutes = form.lock_minutes or 15
-            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=minutes * 60)
+        """A locked account or a throttled address answers 429 (the site's page saying why and for
+        how long), not the form."""
+        if form.has_error(NON_FIELD_ERRORS, "locked") or form.has_error(NON_FIELD_ERRORS, "throttled"):
+            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=form.retry_after)
         return super().form_invalid(form)
 
 
