@@ -19,6 +19,7 @@ def _token_of(username: str) -> dict:
 ROUTES: list[Route] = [
     Route("accounts:login", anonymous="public"),
     Route("accounts:logout", method="post", allowed_status=302),
+    Route("accounts:reauth"),
     # Not for a resident (nor a plain 党员): their roles give the API nothing (tokens.may_use_api).
     Route("accounts:token_list", denied_persona="resident"),
     Route(

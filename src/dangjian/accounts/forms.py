@@ -109,3 +109,56 @@ class TokenCreateForm(forms.Form):
             return None
         next_day = datetime.datetime.combine(value + datetime.timedelta(days=1), datetime.time.min)
         return timezone.make_aware(next_day)
+
+
+class ReauthForm(forms.Form):
+    """Confirm the signed-in user's password before a reveal or an export (core.reauth).
+
+    A wrong password is a failed sign-in: audited, and counted toward the account's lockout and
+    the client address's throttle, so an unattended session cannot be used to guess it.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    retry_after: int | None = None
+
+    def __init__(self, user, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean(self):
+        password = self.cleaned_data.get("password")
+        if password is None:
+            return self.cleaned_data
+        username = self.user.get_username()
+        try:
+            throttle.check_address(self.request)
+        except throttle.RateLimited as error:
+            services.record_failed_login(username, note=services.THROTTLED_NOTE)
+            self.retry_after = error.retry_after
+            raise forms.ValidationError(
+                LoginForm.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": max(1, math.ceil(error.retry_after / 60))},
+            ) from None
+        until = services.login_locked_until(username)
+        if until is not None:
+            services.record_failed_login(username, note=services.LOCKED_NOTE)
+            self.retry_after = math.ceil((until - timezone.now()).total_seconds())
+            raise forms.ValidationError(
+                LoginForm.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, math.ceil(self.retry_after / 60))},
+            )
+        if not self.user.check_password(password):
+            services.record_failed_login(username)
+            throttle.count_failure(self.request)
+            raise forms.ValidationError(
+                _("The password is not correct. Please try again."), code="invalid_password"
+            )
+        return self.cleaned_data

@@ -228,3 +228,15 @@ def login_locked_until(login: str, *, now: datetime.datetime | None = None) -> d
         return None
     until = latest + LOCKOUT_DURATION
     return until if until > now else None
+
+
+# --- Confirmation before a reveal or an export (core.reauth) ----------------------------------
+
+REAUTH_NOTE = "confirmed identity"
+
+
+def confirm_identity(user: User) -> AuditEntry:
+    """Audit that the signed-in user gave their password again (a sign-in line, so it also ends a
+    run of failures counted toward the lockout, as a sign-in does)."""
+    with transaction.atomic():
+        return audit.record(AuditAction.LOGIN, user, by=user, note=REAUTH_NOTE)
