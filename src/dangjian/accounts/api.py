@@ -21,8 +21,9 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from dangjian.accounts import throttle
+from dangjian.accounts.choices import TokenScope
 from dangjian.accounts.models import RoleAssignment, User
-from dangjian.accounts.tokens import user_for_token
+from dangjian.accounts.tokens import token_for
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import too_many_requests
@@ -36,8 +37,12 @@ def signed_in_by_token(request: HttpRequest, raw: str) -> User | None:
     toward the client address's throttle (``accounts.throttle``), and a throttled address gets no
     answer on any token until its window ends (``RateLimited``, a 429)."""
     throttle.check_address(request)
-    user = user_for_token(raw)
-    if user is None:
+    token = token_for(raw)
+    user = token.user if token is not None else None
+    if token is not None:
+        # Read by require_scope(); a session caller has no token and no scopes to check.
+        request.api_token = token
+    else:
         audit.record(
             AuditAction.LOGIN_FAILED,
             object_repr=f"API token {raw[:10]}…" if raw else "API token",
@@ -47,12 +52,32 @@ def signed_in_by_token(request: HttpRequest, raw: str) -> User | None:
     return user
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """Refuse (403) a bearer token without ``scope``; the signed-in session passes (pages ask for
+    the password before a reveal or an export instead, core.reauth). Endpoints that reveal personal
+    data or export call it with ``reveal`` or ``export``."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.allows(scope):
+        raise HttpError(
+            403,
+            str(
+                _("This API token does not have the “%(scope)s” scope; create a token that has it.")
+                % {"scope": TokenScope(scope).label}
+            ),
+        )
+
+
 class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer dj_…``: the active user behind a usable (unrevoked, unexpired) token."""
+    """``Authorization: Bearer dj_…``: the active user behind a usable (unrevoked, unexpired) token,
+    for methods its scopes allow (GET and HEAD: ``read``; every other method: ``write``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = signed_in_by_token(request, token.strip())
         if user is not None:
+            require_scope(request, TokenScope.READ if request.method in SAFE_METHODS else TokenScope.WRITE)
             # Service functions, audit lines and visible_to() all read request.user.
             request.user = user
         return user

@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts import services, throttle
+from dangjian.accounts import services, throttle, tokens
+from dangjian.accounts.choices import TokenScope
 from dangjian.core.validators import EXPIRY_DATES
 
 
@@ -88,25 +89,39 @@ class TokenCreateForm(forms.Form):
         max_length=64,
         help_text=_("What the token is for, e.g. the script or system that will use it."),
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the token may do"),
+        choices=TokenScope.choices,
+        initial=[TokenScope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose only what the script needs. Revealing personal information and exporting are audited."
+        ),
+    )
     expires_on = forms.DateField(
         label=_("Valid until"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Optional. The token stops working at the end of this day. Leave empty for no expiry."),
+        help_text=_("The token stops working at the end of this day: 90 days by default, one year at most."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].initial = timezone.localdate() + tokens.DEFAULT_LIFETIME
 
     def clean_expires_on(self) -> datetime.date | None:
         value = self.cleaned_data.get("expires_on")
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError(_("The date must be today or later."))
-        EXPIRY_DATES(value)  # a far year would overflow the end-of-day arithmetic below
+        EXPIRY_DATES(value)  # a far year names itself as out of range (tests/test_extreme_input.py)
+        if value is not None and value > timezone.localdate() + datetime.timedelta(days=365):
+            raise forms.ValidationError(
+                _("An API token can be valid for one year at most; please choose an earlier date.")
+            )
         return value
 
-    def expires_at(self) -> datetime.datetime | None:
+    def expires_at(self) -> datetime.datetime:
         """The end of the chosen day in the server's time zone (the start of the next day)."""
-        value = self.cleaned_data.get("expires_on")
-        if value is None:
-            return None
+        value = self.cleaned_data["expires_on"]
         next_day = datetime.datetime.combine(value + datetime.timedelta(days=1), datetime.time.min)
         return timezone.make_aware(next_day)
 

@@ -113,7 +113,11 @@ def token_create(request):
         return _token_page(request, form, status=400)
     try:
         token, raw = issue_token(
-            request.user, form.cleaned_data["name"], by=request.user, expires_at=form.expires_at()
+            request.user,
+            form.cleaned_data["name"],
+            by=request.user,
+            expires_at=form.expires_at(),
+            scopes=form.cleaned_data["scopes"],
         )
     except RuleViolation as error:
         form.add_error(None, error.message)
