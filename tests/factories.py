@@ -57,3 +57,15 @@ def assign(user: User, role_code: str, node) -> RoleAssignment:
     )
     user._scope_cache = None
     return assignment
+
+
+def as_if_authenticated_minutes_ago(client, minutes: int) -> None:
+    """Move the session's last sign-in or password confirmation back (core.reauth): a fresh
+    ``force_login`` counts as recent authentication, so tests of the confirmation step age it."""
+    import time
+
+    from dangjian.core.reauth import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = int(time.time()) - minutes * 60
+    session.save()

@@ -21,7 +21,8 @@ from ninja.renderers import JSONRenderer
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
 from dangjian.activities.api import router as activities_router
-from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation, too_many_requests
+from dangjian.core.ratelimit import RateLimited
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.dues.api import router as dues_router
@@ -81,6 +82,22 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(ConcurrentChange)
 def concurrent_change(request: HttpRequest, exc: ConcurrentChange) -> HttpResponse:
     return _rule_answer(request, exc, 409)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    # A throttled client address (accounts.throttle): every token is refused until the window ends.
+    minutes = max(1, -(-exc.retry_after // 60))
+    return too_many_requests(
+        request,
+        str(
+            _(
+                "Too many failed sign-in attempts from this network address. Please try again in %(minutes)s minutes."
+            )
+            % {"minutes": minutes}
+        ),
+        retry_after=exc.retry_after,
+    )
 
 
 @api.exception_handler(Http404)

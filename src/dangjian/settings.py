@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dangjian.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
 ]
@@ -199,12 +200,28 @@ AUTHENTICATION_BACKENDS = ["dangjian.accounts.backends.UsernameOrMobileBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Reveals of personal data and exports ask for the password again when the last sign-in or
+# confirmation is older than this (core/reauth.py); the page that asks:
+REAUTH_MINUTES = env_int("DANGJIAN_REAUTH_MINUTES", 15)
+REAUTH_URL = "accounts:reauth"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("DANGJIAN_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Three of four kinds of characters (lowercase, uppercase, digits, symbols): accounts/passwords.py.
+    {"NAME": "dangjian.accounts.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
 ]
+# Failed sign-ins per client address (all accounts together) before every sign-in from that
+# address answers 429 until the window ends (accounts/throttle.py); the per-account lockout is apart.
+SIGNIN_FAILURES_PER_IP = env_int("DANGJIAN_SIGNIN_FAILURES_PER_IP", 30)
+SIGNIN_IP_WINDOW_MINUTES = env_int("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", 15)
+# A signed-in session ends after this long without a request (accounts/middleware.py slides it).
+SESSION_IDLE_MINUTES = env_int("DANGJIAN_SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -16,15 +16,24 @@ def _token_of(username: str) -> dict:
     return {"pk": token.pk}
 
 
+def _in_30_days() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+
+
 ROUTES: list[Route] = [
     Route("accounts:login", anonymous="public"),
     Route("accounts:logout", method="post", allowed_status=302),
+    Route("accounts:reauth"),
     # Not for a resident (nor a plain 党员): their roles give the API nothing (tokens.may_use_api).
     Route("accounts:token_list", denied_persona="resident"),
     Route(
         "accounts:token_create",
         method="post",
-        data=lambda world: {"name": "routes"},
+        data=lambda world: {"name": "routes", "scopes": ["read"], "expires_on": _in_30_days()},
         denied_persona="resident",
     ),
     Route(

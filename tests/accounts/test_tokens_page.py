@@ -14,6 +14,12 @@ from dangjian.core.choices import AuditAction
 from dangjian.core.models import AuditEntry
 
 
+def _form(name: str, **fields) -> dict:
+    """The token form as a browser sends it with its initial values (read scope, 90 days)."""
+    day = timezone.localdate() + datetime.timedelta(days=90)
+    return {"name": name, "scopes": ["read"], "expires_on": day.isoformat(), **fields}
+
+
 def test_token_page_lists_only_the_users_own_tokens(client, secretary_a, secretary_b):
     issue_token(secretary_a, "我的脚本", by=secretary_a)
     issue_token(secretary_b, "别人的脚本", by=secretary_b)
@@ -25,7 +31,7 @@ def test_token_page_lists_only_the_users_own_tokens(client, secretary_a, secreta
 
 def test_creating_a_token_shows_it_once_and_it_works(client, secretary_a):
     client.force_login(secretary_a)
-    response = client.post(reverse("accounts:token_create"), {"name": "统计脚本"})
+    response = client.post(reverse("accounts:token_create"), _form("统计脚本"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     raw = response.context["new_token"]
@@ -41,7 +47,7 @@ def test_creating_a_token_shows_it_once_and_it_works(client, secretary_a):
 def test_a_token_can_expire_at_the_end_of_a_chosen_day(client, secretary_a):
     client.force_login(secretary_a)
     day = timezone.localdate() + datetime.timedelta(days=30)
-    client.post(reverse("accounts:token_create"), {"name": "临时", "expires_on": day.isoformat()})
+    client.post(reverse("accounts:token_create"), _form("临时", expires_on=day.isoformat()))
     token = ApiToken.objects.get(user=secretary_a)
     assert timezone.localtime(token.expires_at).date() == day + datetime.timedelta(days=1)
 
@@ -49,7 +55,7 @@ def test_a_token_can_expire_at_the_end_of_a_chosen_day(client, secretary_a):
 def test_an_expiry_date_in_the_past_is_refused(client, secretary_a):
     client.force_login(secretary_a)
     day = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post(reverse("accounts:token_create"), {"name": "旧", "expires_on": day.isoformat()})
+    response = client.post(reverse("accounts:token_create"), _form("旧", expires_on=day.isoformat()))
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
 
@@ -116,7 +122,7 @@ def test_a_plain_party_member_and_a_resident_are_neither_offered_nor_given_the_t
         refused = client.get(reverse("accounts:token_list"))
         assert reverse("accounts:token_list") not in home
         assert refused.status_code == 403 and "dj-error-page" in refused.content.decode()
-        assert client.post(reverse("accounts:token_create"), {"name": "x"}).status_code == 403
+        assert client.post(reverse("accounts:token_create"), _form("x")).status_code == 403
         assert not ApiToken.objects.filter(user=user).exists()
         request = type("R", (), {"user": user, "path": "/"})()
         assert "accounts:token_list" not in [entry.url_name for entry in menu_for(request)]

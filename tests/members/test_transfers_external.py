@@ -24,7 +24,7 @@ from dangjian.members.choices import MemberStatus, TransferDirection, TransferSt
 from dangjian.members.history import history_sections
 from dangjian.members.letter import dues_paid_through
 from dangjian.members.models import PartyMember, Resident, Transfer
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, as_if_authenticated_minutes_ago
 from tests.members.transfers import (
     ID_NUMBER,
     OTHER_ID_NUMBER,
@@ -349,6 +349,21 @@ def test_the_full_id_number_is_printed_only_on_request_and_the_reveal_is_audited
 
     assert ID_NUMBER in pages[0]
     assert AuditEntry.objects.filter(action="reveal", object_type="core.person").count() == 1
+
+
+def test_the_full_id_number_needs_the_password_confirmed_within_the_window(
+    client, world, secretary_a, monkeypatch
+):
+    letter = services.initiate_transfer(_member_with_id(world), to_org=world.branch_b1, by=secretary_a)
+    pages = _capture_letter(monkeypatch)
+    client.force_login(secretary_a)
+    as_if_authenticated_minutes_ago(client, 16)
+
+    response = client.get(reverse("members:transfer_letter_pdf", kwargs={"pk": letter.pk}), {"full_id": "1"})
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauth"))
+    assert pages == []
+    assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 def _pay(member: PartyMember, month: datetime.date) -> None:

@@ -20,16 +20,64 @@ from ninja.security import HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from dangjian.accounts import throttle
+from dangjian.accounts.choices import TokenScope
 from dangjian.accounts.models import RoleAssignment, User
-from dangjian.accounts.tokens import user_for_token
+from dangjian.accounts.tokens import token_for
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
+from dangjian.core.errors import too_many_requests
+
+# The note of an audit line for a bearer token that matched no usable token.
+BAD_TOKEN_NOTE = "api token"
+
+
+def signed_in_by_token(request: HttpRequest, raw: str) -> User | None:
+    """The user behind a bearer token, counted like a sign-in: a wrong token is audited and counts
+    toward the client address's throttle (``accounts.throttle``), and a throttled address gets no
+    answer on any token until its window ends (``RateLimited``, a 429)."""
+    throttle.check_address(request)
+    token = token_for(raw)
+    user = token.user if token is not None else None
+    if token is not None:
+        # Read by require_scope(); a session caller has no token and no scopes to check.
+        request.api_token = token
+    else:
+        audit.record(
+            AuditAction.LOGIN_FAILED,
+            object_repr=f"API token {raw[:10]}…" if raw else "API token",
+            note=BAD_TOKEN_NOTE,
+        )
+        throttle.count_failure(request)
+    return user
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """Refuse (403) a bearer token without ``scope``; the signed-in session passes (pages ask for
+    the password before a reveal or an export instead, core.reauth). Endpoints that reveal personal
+    data or export call it with ``reveal`` or ``export``."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.allows(scope):
+        raise HttpError(
+            403,
+            str(
+                _("This API token does not have the “%(scope)s” scope; create a token that has it.")
+                % {"scope": TokenScope(scope).label}
+            ),
+        )
 
 
 class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer dj_…``: the active user behind a usable (unrevoked, unexpired) token."""
+    """``Authorization: Bearer dj_…``: the active user behind a usable (unrevoked, unexpired) token,
+    for methods its scopes allow (GET and HEAD: ``read``; every other method: ``write``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token.strip())
+        user = signed_in_by_token(request, token.strip())
         if user is not None:
+            require_scope(request, TokenScope.READ if request.method in SAFE_METHODS else TokenScope.WRITE)
             # Service functions, audit lines and visible_to() all read request.user.
             request.user = user
         return user
@@ -72,7 +120,10 @@ def login_or_token_required(view: Callable) -> Callable:
         if not request.user.is_authenticated:
             header = request.headers.get("Authorization", "")
             scheme, _space, token = header.partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            try:
+                user = signed_in_by_token(request, token.strip()) if scheme.lower() == "bearer" else None
+            except throttle.RateLimited as error:
+                return too_many_requests(request, retry_after=error.retry_after)
             if user is None:
                 return redirect_to_login(request.get_full_path())
             request.user = user

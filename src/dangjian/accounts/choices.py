@@ -1,4 +1,4 @@
-"""Built-in roles; each is a row of Role, editable by admins, seeded by a migration."""
+"""Built-in roles, and the scopes of API tokens."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,3 +13,13 @@ class BuiltinRole(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     PARTY_MEMBER = "party_member", _("Party member")
     RESIDENT = "resident", _("Resident")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do (``accounts.api``): reading (GET), changing (other methods), and
+    the two that let personal data leave, each asked for by its own endpoints."""
+
+    READ = "read", _("Read records")
+    WRITE = "write", _("Change records")
+    REVEAL = "reveal", _("Reveal personal information")
+    EXPORT = "export", _("Export records")

@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts import services
+from dangjian.accounts import services, throttle, tokens
+from dangjian.accounts.choices import TokenScope
 from dangjian.core.validators import EXPIRY_DATES
 
 
@@ -43,23 +44,43 @@ class LoginForm(AuthenticationForm):
             "Too many failed sign-in attempts for this account. Please try again in %(minutes)s minutes, "
             "or ask your administrator to reset your password."
         ),
+        "throttled": _(
+            "Too many failed sign-in attempts from this network address. Please try again in "
+            "%(minutes)s minutes."
+        ),
     }
 
-    # Minutes left of a lockout found by ``clean`` (None: not locked), for the 429 answer's Retry-After.
-    lock_minutes: int | None = None
+    # Seconds until a lockout or a throttle found by ``clean`` ends (None: neither), for the 429
+    # answer's Retry-After.
+    retry_after: int | None = None
+
+    def _refuse(self, username: str, code: str, seconds: int, note: str) -> forms.ValidationError:
+        services.record_failed_login(username, note=note)
+        self.retry_after = seconds
+        return forms.ValidationError(
+            self.error_messages[code], code=code, params={"minutes": max(1, math.ceil(seconds / 60))}
+        )
 
     def clean(self):
         username = self.cleaned_data.get("username")
         if username and self.cleaned_data.get("password") is not None:
+            # The address first: a throttled machine learns nothing about the account it names.
+            try:
+                throttle.check_address(self.request)
+            except throttle.RateLimited as error:
+                raise self._refuse(
+                    username, "throttled", error.retry_after, services.THROTTLED_NOTE
+                ) from None
             until = services.login_locked_until(username)
             if until is not None:
-                services.record_failed_login(username, refused=True)
-                minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-                self.lock_minutes = minutes
-                raise forms.ValidationError(
-                    self.error_messages["locked"], code="locked", params={"minutes": minutes}
-                )
-        return super().clean()
+                throttle.count_failure(self.request)
+                seconds = math.ceil((until - timezone.now()).total_seconds())
+                raise self._refuse(username, "locked", seconds, services.LOCKED_NOTE)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            throttle.count_failure(self.request)
+            raise
 
 
 class TokenCreateForm(forms.Form):
@@ -68,24 +89,91 @@ class TokenCreateForm(forms.Form):
         max_length=64,
         help_text=_("What the token is for, e.g. the script or system that will use it."),
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the token may do"),
+        choices=TokenScope.choices,
+        initial=[TokenScope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose only what the script needs. Revealing personal information and exporting are audited."
+        ),
+    )
     expires_on = forms.DateField(
         label=_("Valid until"),
-        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Optional. The token stops working at the end of this day. Leave empty for no expiry."),
+        help_text=_("The token stops working at the end of this day: 90 days by default, one year at most."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].initial = timezone.localdate() + tokens.DEFAULT_LIFETIME
 
     def clean_expires_on(self) -> datetime.date | None:
         value = self.cleaned_data.get("expires_on")
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError(_("The date must be today or later."))
-        EXPIRY_DATES(value)  # a far year would overflow the end-of-day arithmetic below
+        EXPIRY_DATES(value)  # a far year names itself as out of range (tests/test_extreme_input.py)
+        if value is not None and value > timezone.localdate() + datetime.timedelta(days=365):
+            raise forms.ValidationError(
+                _("An API token can be valid for one year at most; please choose an earlier date.")
+            )
         return value
 
-    def expires_at(self) -> datetime.datetime | None:
+    def expires_at(self) -> datetime.datetime:
         """The end of the chosen day in the server's time zone (the start of the next day)."""
-        value = self.cleaned_data.get("expires_on")
-        if value is None:
-            return None
+        value = self.cleaned_data["expires_on"]
         next_day = datetime.datetime.combine(value + datetime.timedelta(days=1), datetime.time.min)
         return timezone.make_aware(next_day)
+
+
+class ReauthForm(forms.Form):
+    """Confirm the signed-in user's password before a reveal or an export (core.reauth).
+
+    A wrong password is a failed sign-in: audited, and counted toward the account's lockout and
+    the client address's throttle, so an unattended session cannot be used to guess it.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    retry_after: int | None = None
+
+    def __init__(self, user, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean(self):
+        password = self.cleaned_data.get("password")
+        if password is None:
+            return self.cleaned_data
+        username = self.user.get_username()
+        try:
+            throttle.check_address(self.request)
+        except throttle.RateLimited as error:
+            services.record_failed_login(username, note=services.THROTTLED_NOTE)
+            self.retry_after = error.retry_after
+            raise forms.ValidationError(
+                LoginForm.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": max(1, math.ceil(error.retry_after / 60))},
+            ) from None
+        until = services.login_locked_until(username)
+        if until is not None:
+            services.record_failed_login(username, note=services.LOCKED_NOTE)
+            self.retry_after = math.ceil((until - timezone.now()).total_seconds())
+            raise forms.ValidationError(
+                LoginForm.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, math.ceil(self.retry_after / 60))},
+            )
+        if not self.user.check_password(password):
+            services.record_failed_login(username)
+            throttle.count_failure(self.request)
+            raise forms.ValidationError(
+                _("The password is not correct. Please try again."), code="invalid_password"
+            )
+        return self.cleaned_data

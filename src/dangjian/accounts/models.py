@@ -188,9 +188,7 @@ def hash_token(raw: str) -> str:
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
 
 
 class ApiToken(models.Model):
@@ -203,7 +201,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Required since issue 15: a token lives 90 days by default and a year at most (accounts.tokens).
+    expires_at = models.DateTimeField(_("expires at"))
+    # TokenScope codes; a list in JSON so that SQLite and PostgreSQL store it alike.
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
@@ -219,4 +220,13 @@ class ApiToken(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        from dangjian.accounts.choices import TokenScope
+
+        return [str(TokenScope(code).label) for code in self.scopes if code in TokenScope.values]

@@ -154,8 +154,12 @@ def revoke_role(assignment: RoleAssignment, *, by: User) -> RoleAssignment:
 MAX_FAILED_LOGINS = 5
 LOCKOUT_WINDOW = datetime.timedelta(minutes=15)
 LOCKOUT_DURATION = datetime.timedelta(minutes=15)
-# Attempts refused during a lockout are audited too, but do not extend it.
+# Attempts refused during a lockout, or from a throttled client address (accounts.throttle), are
+# audited too, but count toward no account's lockout: someone throttled who keeps typing a
+# colleague's name must not lock that colleague out.
 LOCKED_NOTE = "refused: locked"
+THROTTLED_NOTE = "refused: address throttled"
+REFUSED_NOTES = (LOCKED_NOTE, THROTTLED_NOTE)
 
 
 def _account_for(login: str) -> User | None:
@@ -184,15 +188,16 @@ def _attempts_q(login: str, user: User | None) -> Q:
     return Q(username=_logged_name(login), object_id="")
 
 
-def record_failed_login(login: str, *, refused: bool = False) -> AuditEntry:
-    """Audit a failed sign-in for ``login`` (the password is never recorded)."""
+def record_failed_login(login: str, *, note: str = "") -> AuditEntry:
+    """Audit a failed sign-in for ``login`` (the password is never recorded); ``note`` says why
+    an attempt was refused before its password was checked (one of ``REFUSED_NOTES``)."""
     user = _account_for(login)
     return audit.record(
         AuditAction.LOGIN_FAILED,
         user,
         username=_logged_name(login) or "-",
         object_repr=str(user) if user is not None else _logged_name(login),
-        note=LOCKED_NOTE if refused else "",
+        note=note,
     )
 
 
@@ -212,7 +217,7 @@ def login_locked_until(login: str, *, now: datetime.datetime | None = None) -> d
             action__in=[AuditAction.LOGIN_FAILED, AuditAction.LOGIN],
             at__gte=now - LOCKOUT_WINDOW - LOCKOUT_DURATION,
         )
-        .exclude(note=LOCKED_NOTE)
+        .exclude(note__in=REFUSED_NOTES)
         .order_by("-at", "-id")
         .values_list("action", "at")[:MAX_FAILED_LOGINS]
     )
@@ -223,3 +228,15 @@ def login_locked_until(login: str, *, now: datetime.datetime | None = None) -> d
         return None
     until = latest + LOCKOUT_DURATION
     return until if until > now else None
+
+
+# --- Confirmation before a reveal or an export (core.reauth) ----------------------------------
+
+REAUTH_NOTE = "confirmed identity"
+
+
+def confirm_identity(user: User) -> AuditEntry:
+    """Audit that the signed-in user gave their password again (a sign-in line, so it also ends a
+    run of failures counted toward the lockout, as a sign-in does)."""
+    with transaction.atomic():
+        return audit.record(AuditAction.LOGIN, user, by=user, note=REAUTH_NOTE)

@@ -20,6 +20,19 @@ def audit_login(sender, request, user: User, **kwargs) -> None:
     audit.record(AuditAction.LOGIN, user, by=user)
 
 
+@receiver(user_logged_in, dispatch_uid="dangjian_session_stamps")
+def stamp_session(sender, request, user: User, **kwargs) -> None:
+    """A fresh sign-in is recent authentication (core.reauth) and the start of the idle clock."""
+    import time
+
+    from dangjian.accounts.middleware import LAST_SEEN_KEY
+    from dangjian.core.reauth import mark_authenticated
+
+    if request is not None and hasattr(request, "session"):
+        mark_authenticated(request)
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
 @receiver(user_logged_out, dispatch_uid="dangjian_audit_logout")
 def audit_logout(sender, request, user: User | None, **kwargs) -> None:
     if user is not None:

@@ -1,4 +1,9 @@
-"""API tokens: issued once in clear, stored as SHA-256, revocable, with an optional expiry."""
+"""API tokens: issued once in clear, stored as SHA-256, revocable, with scopes and an expiry.
+
+A token does only what its scopes say (``TokenScope``: read, write, reveal, export) under its
+owner's roles, and stops working at its expiry: 90 days unless chosen, a year at most, so a token
+forgotten in a script on some server does not work for ever.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.choices import TokenScope
 from dangjian.accounts.models import ApiToken, User, hash_token
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
-from dangjian.core.errors import PermissionDenied
+from dangjian.core.errors import PermissionDenied, RuleViolation
 
 TOKEN_PREFIX = "dj_"
+DEFAULT_LIFETIME = datetime.timedelta(days=90)
+MAX_LIFETIME = datetime.timedelta(days=366)  # a year, whatever day of it the token ends
 
 
 def may_use_api(user) -> bool:
@@ -43,11 +51,34 @@ def may_use_api(user) -> bool:
 
 
 def issue_token(
-    user: User, name: str, *, by: User, expires_at: datetime.datetime | None = None
+    user: User,
+    name: str,
+    *,
+    by: User,
+    expires_at: datetime.datetime | None = None,
+    scopes: tuple[str, ...] | list[str] = (TokenScope.READ, TokenScope.WRITE),
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; returns the row and the clear token, which is never shown again."""
+    """Create a token for ``user``; returns the row and the clear token, which is never shown again.
+
+    ``expires_at`` defaults to 90 days from now and may be at most a year away.
+    """
     if by.pk != user.pk and not by.is_superuser:
         raise PermissionDenied(_("You can only create API tokens for yourself."), rule="token_owner")
+    now = timezone.now()
+    expires_at = expires_at or now + DEFAULT_LIFETIME
+    if expires_at > now + MAX_LIFETIME:
+        raise RuleViolation(
+            _("An API token can be valid for one year at most; please choose an earlier date."),
+            rule="token_lifetime",
+            field="expires_on",
+        )
+    chosen = sorted({str(scope) for scope in scopes})
+    if not chosen or any(scope not in TokenScope.values for scope in chosen):
+        raise RuleViolation(
+            _("Choose what the token may do: read, change, reveal personal information or export."),
+            rule="token_scopes",
+            field="scopes",
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -56,8 +87,18 @@ def issue_token(
             prefix=raw[:10],
             key_hash=hash_token(raw),
             expires_at=expires_at,
+            scopes=chosen,
         )
-        audit.record(AuditAction.TOKEN, token, by=by, changes={"issued": [None, token.prefix]})
+        audit.record(
+            AuditAction.TOKEN,
+            token,
+            by=by,
+            changes={
+                "issued": [None, token.prefix],
+                "scopes": [None, chosen],
+                "expires_at": [None, expires_at],
+            },
+        )
     return token, raw
 
 
@@ -73,8 +114,9 @@ def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     return current
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user behind a usable token, recording when it was last used (at most once a minute)."""
+def token_for(raw: str) -> ApiToken | None:
+    """The usable token of an active user matching ``raw``, recording when it was last used (at
+    most once a minute)."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
@@ -83,4 +125,10 @@ def user_for_token(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user behind a usable token."""
+    token = token_for(raw)
+    return token.user if token is not None else None

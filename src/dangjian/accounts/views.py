@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.accounts.forms import LoginForm, TokenCreateForm
+from dangjian.accounts import services
+from dangjian.accounts.forms import LoginForm, ReauthForm, TokenCreateForm
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.tokens import issue_token, may_use_api, revoke_token
+from dangjian.core import reauth as recent
 from dangjian.core.errors import RuleViolation, too_many_requests
 
 
@@ -26,16 +29,49 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = False
 
     def form_invalid(self, form):
-        """A locked account answers 429 (the site's page saying why and for how long), not the form."""
-        if form.has_error(NON_FIELD_ERRORS, "locked"):
-            minutes = form.lock_minutes or 15
-            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=minutes * 60)
+        """A locked account or a throttled address answers 429 (the site's page saying why and for
+        how long), not the form."""
+        if form.has_error(NON_FIELD_ERRORS, "locked") or form.has_error(NON_FIELD_ERRORS, "throttled"):
+            return too_many_requests(self.request, form.non_field_errors()[0], retry_after=form.retry_after)
         return super().form_invalid(form)
 
 
 login = LoginView.as_view()
 # POST only (Django's LogoutView refuses GET), so a link on another site cannot sign users out.
 logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reauth(request):
+    """Confirm the password before a reveal of personal data or an export (core.reauth); then back
+    to the page the user came from, where they repeat what they were doing."""
+    next_url = recent.safe_next(request, request.POST.get("next") or request.GET.get("next"), "/")
+    form = ReauthForm(request.user, request.POST or None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            services.confirm_identity(request.user)
+            recent.mark_authenticated(request)
+            messages.success(
+                request,
+                _(
+                    "Identity confirmed. For the next %(minutes)s minutes you can view personal "
+                    "information and export without entering your password again; please repeat "
+                    "what you were doing."
+                )
+                % {"minutes": settings.REAUTH_MINUTES},
+            )
+            return redirect(next_url)
+        if form.has_error(NON_FIELD_ERRORS, "locked") or form.has_error(NON_FIELD_ERRORS, "throttled"):
+            return too_many_requests(request, form.non_field_errors()[0], retry_after=form.retry_after)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": next_url, "minutes": settings.REAUTH_MINUTES},
+        status=status,
+    )
 
 
 def _require_api_rights(request) -> None:
@@ -77,7 +113,11 @@ def token_create(request):
         return _token_page(request, form, status=400)
     try:
         token, raw = issue_token(
-            request.user, form.cleaned_data["name"], by=request.user, expires_at=form.expires_at()
+            request.user,
+            form.cleaned_data["name"],
+            by=request.user,
+            expires_at=form.expires_at(),
+            scopes=form.cleaned_data["scopes"],
         )
     except RuleViolation as error:
         form.add_error(None, error.message)

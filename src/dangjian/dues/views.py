@@ -23,6 +23,7 @@ from dangjian.core.excel import export_workbook, record_export
 from dangjian.core.excel_views import attachment, import_page, template_download
 from dangjian.core.page_permissions import allowed, require, require_any
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.dues import services
 from dangjian.dues.choices import ReductionState, dues_category_for
 from dangjian.dues.figures import in_arrears
@@ -159,6 +160,7 @@ def sheet(request, org_pk: int):
 
 @login_required
 @require_GET
+@recent_auth_required
 def sheet_export(request, org_pk: int):
     """The sheet of the month as an Excel workbook (every member, not only the page); audited."""
     org = _org(request, org_pk)

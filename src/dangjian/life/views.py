@@ -31,6 +31,7 @@ from dangjian.core.page_permissions import allowed, require
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
 from dangjian.core.periods import Period
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.life import compliance, services, silence
@@ -418,6 +419,7 @@ COMPLIANCE_COLUMNS = [
 
 @login_required
 @require_GET
+@recent_auth_required
 def compliance_export(request):
     """The roll-up as an Excel workbook, one row per organization and required kind (audited)."""
     org = _root_org(request)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import excel_views
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import scope_of
 from dangjian.members import ledger_services
 from dangjian.members.filters import MemberFilterSet, in_name_order
@@ -126,6 +127,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@recent_auth_required
 def member_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx, audited; personal data masked without the reveal permission."""
     _require_anywhere(request.user, VIEW)

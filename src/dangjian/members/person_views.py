@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.models import Person
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.registry import render_panels
 from dangjian.core.scoping import scope_of
 from dangjian.core.search import search_in_name_order
@@ -152,6 +153,7 @@ def person_detail(request, pk: int):
 @login_required
 @never_cache
 @require_POST
+@recent_auth_required
 def person_reveal(request, pk: int, field: str):
     """Show one clear ID number or mobile to a user holding the reveal permission; audited.
 

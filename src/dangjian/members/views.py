@@ -26,6 +26,7 @@ from dangjian.core.errors import PermissionDenied
 from dangjian.core.page_permissions import allowed, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
+from dangjian.core.reauth import ask_unless_recent
 from dangjian.core.scoping import ORG, scope_of
 from dangjian.core.services import reveal_personal_data
 from dangjian.members import birthdays, services
@@ -344,6 +345,9 @@ def transfer_letter_pdf(request, pk: int):
     id_number = person.id_number_masked
     full_id = request.GET.get("full_id") == "1"
     if full_id:
+        asked = ask_unless_recent(request)
+        if asked is not None:
+            return asked
         try:
             id_number = reveal_personal_data(
                 person, "id_number", by=request.user, reason=transfer.letter_number

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import excel_views
 from dangjian.core.excel import ImportSpec
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.filters import AreaFilterSet, OrganizationFilterSet
 from dangjian.orgs.imports import AREA_SPEC, ORG_SPEC, area_export_rows, org_export_rows
@@ -61,6 +62,7 @@ def area_import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@recent_auth_required
 def area_export(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request, "orgs.view_area")
     filterset = AreaFilterSet(request.GET, queryset=Area.objects.visible_to(request.user))
@@ -91,6 +93,7 @@ def org_import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@recent_auth_required
 def org_export(request: HttpRequest) -> HttpResponse:
     _require_anywhere(request, "orgs.view_organization")
     filterset = OrganizationFilterSet(request.GET, queryset=Organization.objects.visible_to(request.user))

@@ -17,6 +17,7 @@ from dangjian.core import excel_views
 from dangjian.core.errors import RuleViolation
 from dangjian.core.excel import Column, ImportSpec
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import has_perm_over, scope_of
 from dangjian.jobs import matching, services
 from dangjian.jobs.choices import PostingState, SeekerState
@@ -293,6 +294,7 @@ def _export_rows(seekers, *, by, revealed: dict):
 
 @login_required
 @require_GET
+@recent_auth_required
 def seeker_export(request):
     """The filtered register as .xlsx, audited; mobiles masked without the reveal permission."""
     require_any(request.user, VIEW)

@@ -25,6 +25,7 @@ from dangjian.core.excel import export_workbook, record_export, text_column
 from dangjian.core.excel_views import attachment as attachment_response
 from dangjian.core.page_permissions import require_any
 from dangjian.core.periods import Period
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.registry import get_figure
 from dangjian.core.scoping import scope_of
 from dangjian.core.validators import ANY_DATES
@@ -343,6 +344,7 @@ def figures_page(request):
 
 
 @login_required
+@recent_auth_required
 def figures_export(request):
     """The three breakdowns of the page as an Excel workbook (audited like every export)."""
     form, scope = _scope_from(request)

@@ -21,6 +21,7 @@ from dangjian.core import excel_views
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.excel import Column, ImportSpec
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area
@@ -179,6 +180,7 @@ def _export_rows(requests: QuerySet, *, by, revealed: dict):
 
 @login_required
 @require_GET
+@recent_auth_required
 def request_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, audited; contact phones masked without the reveal permission."""
     department_ids = require_reader(request.user)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.reauth import ask_unless_recent
 from dangjian.core.scoping import scope_of
 from dangjian.orgs.models import Organization
 from dangjian.service import services
@@ -399,7 +400,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     request_obj = _visible_request(request, pk)
     if action == "reveal_phone":
-        return _reveal_phone(request, request_obj)
+        return ask_unless_recent(request) or _reveal_phone(request, request_obj)
     form = _bound_form(action, request, request_obj)
     detail = redirect("service:request_detail", pk=request_obj.pk)
     if not form.is_valid():

@@ -22,6 +22,7 @@ from dangjian.core import excel_views
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.models import AuditEntry, Person
 from dangjian.core.pagination import paginate
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import has_perm_over, scope_of
 from dangjian.dual_reporting.choices import ReportState
 from dangjian.dual_reporting.models import MemberReport
@@ -111,6 +112,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@recent_auth_required
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx (mobiles masked), audited with its filters."""
     require_anywhere(request.user, services.VIEW)
