@@ -9,10 +9,13 @@ a convenience, never the protection.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from dangjian.core.registry import MenuEntry, holds, registry
 from dangjian.core.scoping import scope_of
@@ -57,13 +60,31 @@ def _ordered_entries() -> list[MenuEntry]:
     return sorted(registry["menu"].values(), key=key)
 
 
-def menu_for(request) -> list[NavEntry]:
-    """The entries ``request.user`` may open, marking the one whose section holds the current page."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
+# The entries a user may open are worked out at most once a minute per user, language and set of
+# grants: the checks and the entries' conditions (is the user a party member, has a home to
+# report to …) cost half a dozen queries and 10–20 ms on every page otherwise. A changed grant
+# changes the key at once; a condition that changes (someone becomes a member) shows within a
+# minute, and the pages check everything themselves anyway.
+MENU_SECONDS = 60
+
+
+def _grants_digest(scope) -> str:
+    if scope.is_global:
+        return "global"
+    text = "|".join(
+        sorted(f"{grant.tree}:{grant.path}:{','.join(sorted(grant.permissions))}" for grant in scope.grants)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _open_entries(user) -> list[tuple[str, str, str, str]]:
+    """``(url_name, label, url, group)`` of every entry ``user`` may open, in menu order."""
     scope = scope_of(user)
-    entries: list[NavEntry] = []
+    key = f"menu:{user.pk}:{get_language()}:{user.is_staff:d}:{_grants_digest(scope)}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    found = []
     for entry in _ordered_entries():
         if not _allowed(user, scope, entry):
             continue
@@ -72,14 +93,28 @@ def menu_for(request) -> list[NavEntry]:
         except NoReverseMatch:
             # A section whose pages are not installed (or not written yet) is simply left out.
             continue
+        found.append((entry.url_name, str(entry.label), url, entry.group))
+    cache.set(key, found, MENU_SECONDS)
+    return found
+
+
+def menu_for(request) -> list[NavEntry]:
+    """The entries ``request.user`` may open, marking the one whose section holds the current page;
+    badges (unread counts) are read on every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    entries: list[NavEntry] = []
+    for url_name, label, url, group in _open_entries(user):
+        entry = registry["menu"].get(url_name)
         entries.append(
             NavEntry(
-                label=str(entry.label),
+                label=label,
                 url=url,
                 active=request.path.startswith(url),
-                url_name=entry.url_name,
-                group=entry.group,
-                badge=entry.badge(user) if entry.badge is not None else "",
+                url_name=url_name,
+                group=group,
+                badge=entry.badge(user) if entry is not None and entry.badge is not None else "",
             )
         )
     return entries
