@@ -5,6 +5,10 @@ module into the test database; each demo login then signs in with the printed pa
 the home page, every menu entry it is offered and every link of its home page (same origin;
 not the admin for non-staff; not sign-out or other POST-only addresses), and every answer must be
 below 400. A failure lists each (login, url, status), so one run shows everything to fix.
+
+The same crawl checks that no page it opens runs a script from inside itself (issue 15 point 6,
+the Content-Security-Policy): one crawl of the demo data serves both, as generating it is the
+slow part.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.urls import reverse
 from dangjian.accounts.models import User
 from dangjian.core.context_processors import menu_for
 from dangjian.core.generator import DEMO_LOGINS, generate
+from tests.test_no_inline_scripts import inline_script_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +75,23 @@ def _menu_urls(user: User) -> list[str]:
     return [entry.url for entry in menu_for(request)]
 
 
+def _inline_scripts(url: str, response) -> list[str]:
+    if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
+        return []
+    return [f"{url}: {finding}" for finding in inline_script_findings(response.content.decode())]
+
+
 @pytest.mark.parametrize("login", [login[1] for login in DEMO_LOGINS])
-def test_no_menu_entry_and_no_home_link_leads_a_demo_login_to_an_error(login, demo_data, client):
+def test_no_menu_entry_and_no_home_link_leads_a_demo_login_to_an_error_or_an_inline_script(
+    login, demo_data, client
+):
     password = next(entry[2] for entry in DEMO_LOGINS if entry[1] == login)
     assert client.login(username=login, password=password), login
     user = User.objects.get(username=login)
 
     home = client.get(reverse("home"))
     failures = [] if home.status_code < 400 else [(login, reverse("home"), home.status_code)]
+    scripts = _inline_scripts(reverse("home"), home)
     parser = _Links()
     parser.feed(home.content.decode())
     urls = list(
@@ -86,11 +100,13 @@ def test_no_menu_entry_and_no_home_link_leads_a_demo_login_to_an_error(login, de
     assert urls, f"{login}: nothing to open on the home page"
 
     for url in urls:
-        status = client.get(url).status_code
-        if status >= 400:
-            failures.append((login, url, status))
+        response = client.get(url)
+        if response.status_code >= 400:
+            failures.append((login, url, response.status_code))
+        scripts += _inline_scripts(url, response)
 
     assert failures == [], "\n".join(f"{who} {url} → {status}" for who, url, status in failures)
+    assert scripts == [], f"{login}: inline script under the CSP\n" + "\n".join(scripts)
 
 
 def _write_the_daily_notices() -> int:

@@ -1,6 +1,11 @@
 /* dangjian: small behaviour shared by every page.
    An htmx request that fails (refused, not found, server error, network down) shows a message
-   above the page content instead of failing silently; the texts come translated from <body>. */
+   above the page content instead of failing silently; the texts come translated from <body>.
+   The Content-Security-Policy forbids inline handlers (onclick=…), so the few behaviours pages
+   need are declared by data attributes and wired here:
+     data-confirm="question"  a button or link asks before it acts;
+     data-print               a button prints the page;
+     data-autosubmit          a <select> submits its form when changed. */
 (function () {
   "use strict";
 
@@ -36,5 +41,23 @@
 
   document.addEventListener("htmx:sendError", function () {
     showError(document.body.dataset.networkMessage);
+  });
+
+  document.addEventListener("click", function (event) {
+    var confirming = event.target.closest("[data-confirm]");
+    if (confirming && !window.confirm(confirming.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) {
+      select.form.submit();
+    }
   });
 })();
