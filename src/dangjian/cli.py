@@ -70,6 +70,13 @@ ENVIRONMENT: list[tuple[str, str, str]] = [
     ("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", "the window of that count, in minutes", "15"),
     ("DANGJIAN_PASSWORD_MIN_LENGTH", "shortest password accepted", "10"),
     (
+        "DANGJIAN_HTTPS",
+        "served over HTTPS by the reverse proxy (sets X-Forwarded-Proto): Secure cookies, HSTS",
+        "false",
+    ),
+    ("DANGJIAN_HSTS_SECONDS", "HSTS lifetime with DANGJIAN_HTTPS (0 turns HSTS off)", "31536000"),
+    ("DANGJIAN_HTTPS_REDIRECT", "with DANGJIAN_HTTPS, redirect plain HTTP to HTTPS in the app", "false"),
+    (
         "DANGJIAN_TILE_URL",
         "map tile URL template (天地图 or an intranet server)",
         "none: grids on a blank canvas",

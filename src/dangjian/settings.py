@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "dangjian.core.task_queue_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
+    "csp",  # its system check catches a policy written in django-csp 3's old settings
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
@@ -126,6 +127,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so the policy also covers static files (an SVG opened on its own).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangjian.core.middleware.ChineseFirstLocaleMiddleware",
@@ -135,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "dangjian.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dangjian.core.middleware.NoStoreMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
 ]
 
@@ -223,8 +227,69 @@ SIGNIN_IP_WINDOW_MINUTES = env_int("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", 15)
 SESSION_IDLE_MINUTES = env_int("DANGJIAN_SESSION_IDLE_MINUTES", 8 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
+
+# --- HTTPS and response headers (docs/security.md, "Headers") -------------------------------
+# DANGJIAN_HTTPS: the platform is reached over HTTPS through the reverse proxy of
+# docs/deployment.md, which terminates TLS and sets X-Forwarded-Proto (overwriting whatever the
+# client sent). Only then may the proto header be trusted, cookies be Secure and HSTS be sent.
+# DANGJIAN_SECURE_COOKIES, the older name for the cookies alone, still turns them on.
+HTTPS = env_bool("DANGJIAN_HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = HTTPS or env_bool("DANGJIAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# One year, the usual HSTS lifetime; no includeSubDomains or preload by default, since other
+# hosts of a government domain may still be served over plain HTTP.
+SECURE_HSTS_SECONDS = env_int("DANGJIAN_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+# Off by default: the proxy already redirects port 80, and a proxy that forgets the proto header
+# would otherwise send every request round a redirect loop.
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DANGJIAN_HTTPS_REDIRECT", False)
+# same-origin, not strict-origin-when-cross-origin: the portal's tracking pages carry a
+# resident's tracking code in the URL, and no part of the URL may reach another site.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of the map tile server, so tiles may load as images.
+
+    Leaflet's ``{s}`` subdomain placeholder (``https://t{s}.tianditu.gov.cn/…``) becomes the
+    wildcard label ``*.tianditu.gov.cn``.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    host, _, port = parts.netloc.rpartition("@")[2].partition(":")
+    labels = host.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    port = f":{port}" if port and "{" not in port else ""
+    return [f"{parts.scheme}://{'.'.join(labels)}{port}"]
+
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline,
+# so a value that slipped through escaping cannot run. Inline style attributes are common in
+# the templates and htmx adds its indicator <style>, so styles allow 'unsafe-inline' (a style
+# cannot run code). data: images are the icons inside Bootstrap's CSS (select arrow, close
+# button, menu toggler); the tile server of DANGJIAN_TILE_URL, when set, serves the map tiles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_tile_source(env_str("DANGJIAN_TILE_URL"))],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -47,8 +47,18 @@ def _new_page(browser: Browser, live_server, options: dict) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Whatever the Content-Security-Policy refuses (an inline script or handler, an image from
+    # elsewhere) is a page that silently lost a behaviour: Chromium says so on the console.
+    refusals: list[str] = []
+    page.on("console", lambda message: _note_refusal(message.text, refusals))
     yield page
     context.close()
+    assert refusals == [], "Refused by the Content-Security-Policy:\n" + "\n".join(refusals)
+
+
+def _note_refusal(text: str, refusals: list[str]) -> None:
+    if "Content Security Policy" in text:
+        refusals.append(text)
 
 
 @pytest.fixture

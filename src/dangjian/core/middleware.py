@@ -59,3 +59,35 @@ class ChineseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+# Paths whose answers carry personal data whoever asks: the two APIs (token callers have no
+# session user) and the residents' portal (tracking pages name a resident's request by its code).
+PERSONAL_PATH_PREFIXES = ("/api/", "/open311/", "/portal/")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on what the application renders with personal data.
+
+    A page seen by a signed-in user, an API answer or a portal page must not stay in the
+    browser's cache or back/forward cache of a shared office PC, nor in a proxy on the way. The
+    rule is by request, not page by page, so a new page cannot forget it. Static files never
+    reach this middleware (whitenoise answers them first) and keep their long caching; an
+    anonymous public page keeps a caching header its view chose, and gets no-store otherwise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (user is not None and user.is_authenticated) or request.path_info.startswith(
+            PERSONAL_PATH_PREFIXES
+        )
+        if personal or not response.has_header("Cache-Control"):
+            # Merged into what the view set (never_cache's max-age=0 stays); private drops public.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
