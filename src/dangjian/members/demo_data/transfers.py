@@ -147,8 +147,14 @@ def generate_transfers(generator) -> int:
         .order_by("path")
         .values_list("pk", "path")
     )
+    # The demo logins' people stay where the README says they are: a transfer out would take the
+    # 党员 login's membership off the ledger (and its vote in the demo election).
+    anchors = generator.anchors
+    drafts = (anchors.member, anchors.grid_leader, anchors.community_secretary, anchors.street_secretary)
+    demo_people = [draft.person.pk for draft in drafts if draft is not None and draft.person.pk]
     members = list(
         PartyMember.objects.filter(is_active=True)
+        .exclude(person_id__in=demo_people)
         .order_by("pk")
         .values("pk", "org_id", "person_id", "version", "status", "joined_on", "regularized_on")
     )
