@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dangjian.accounts.middleware.IdleSessionMiddleware",
+    "dangjian.accounts.middleware.TotpEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
@@ -226,6 +227,10 @@ SIGNIN_IP_WINDOW_MINUTES = env_int("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", 15)
 # A signed-in session ends after this long without a request (accounts/middleware.py slides it).
 SESSION_IDLE_MINUTES = env_int("DANGJIAN_SESSION_IDLE_MINUTES", 8 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Built-in role codes (comma-separated, e.g. "system_admin,org_secretary") whose holders are sent
+# to enrol an authenticator app after signing in until they do (accounts/totp.py). Empty by
+# default: two-step sign-in stays optional and the demo's logins work as they are.
+TOTP_REQUIRED_FOR = frozenset(env_list("DANGJIAN_TOTP_REQUIRED_FOR", []))
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS and response headers (docs/security.md, "Headers") -------------------------------

@@ -28,6 +28,18 @@ ROUTES: list[Route] = [
     Route("accounts:login", anonymous="public"),
     Route("accounts:logout", method="post", allowed_status=302),
     Route("accounts:reauth"),
+    # The code step of signing in: without a password just given in the session, back to the
+    # password (anonymous or not); its own behaviour is in tests/accounts/test_totp.py.
+    Route("accounts:login_code", allowed_status=302),
+    # Anyone signed in may enrol an authenticator app for their own account.
+    Route("accounts:totp_setup"),
+    # Not enrolled: back to the enrolment page (the removal itself: test_totp.py).
+    Route(
+        "accounts:totp_disable",
+        method="post",
+        data=lambda world: {"password": "correct horse 9", "code": "123456"},
+        allowed_status=302,
+    ),
     # Not for a resident (nor a plain 党员): their roles give the API nothing (tokens.may_use_api).
     Route("accounts:token_list", denied_persona="resident"),
     Route(

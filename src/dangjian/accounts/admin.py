@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts import services
+from dangjian.accounts import services, totp
 from dangjian.accounts.models import ApiToken, Role, RoleAssignment, User
 from dangjian.core.errors import RuleViolation
 from dangjian.core.personal import MOBILE, lookup_hash
@@ -86,6 +86,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name")
     readonly_fields = ("mobile_masked", "last_login", "date_joined")
     raw_id_fields = ("person",)
+    actions = ["remove_authenticator_apps"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("last_name", "first_name", "email", "person")}),
@@ -109,6 +110,24 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def full_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+    @admin.action(
+        description=_("Remove the authenticator app (two-step sign-in) of the selected users"),
+        permissions=["change"],
+    )
+    def remove_authenticator_apps(self, request, queryset) -> None:
+        """For a lost phone: the user signs in with the password alone, then enrols again.
+        Audited per user by ``totp.remove``, which allows it to system administrators only."""
+        removed = 0
+        for user in queryset:
+            try:
+                removed += totp.remove(user, by=request.user)
+            except RuleViolation as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return
+        self.message_user(
+            request, _("Authenticator apps removed: %(count)d.") % {"count": removed}, messages.SUCCESS
+        )
 
 
 @admin.register(Role)

@@ -32,7 +32,9 @@ class AccountsConfig(AppConfig):
         register_menu_entries(
             MenuEntry(
                 "accounts:token_list", _("API tokens"), "system", LOGGED_IN, order=30, condition=may_use_api
-            )
+            ),
+            # Anyone signed in may protect their account with an authenticator app (accounts.totp).
+            MenuEntry("accounts:totp_setup", _("Two-step sign-in"), "system", LOGGED_IN, order=31),
         )
         register_audited_models(*self.get_models())
         register_dashboard_card(PLACES_CARD)

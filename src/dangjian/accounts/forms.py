@@ -1,4 +1,5 @@
-"""Forms of the accounts pages: signing in (username or mobile) and creating API tokens."""
+"""Forms of the accounts pages: signing in (username or mobile, then a code when enrolled), confirming
+the identity, creating API tokens and enrolling an authenticator app."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts import services, throttle, tokens
+from dangjian.accounts import services, throttle, tokens, totp
 from dangjian.accounts.choices import TokenScope
+from dangjian.core.errors import RuleViolation
 from dangjian.core.validators import EXPIRY_DATES
 
 
@@ -126,18 +129,22 @@ class TokenCreateForm(forms.Form):
         return timezone.make_aware(next_day)
 
 
-class ReauthForm(forms.Form):
-    """Confirm the signed-in user's password before a reveal or an export (core.reauth).
-
-    A wrong password is a failed sign-in: audited, and counted toward the account's lockout and
-    the client address's throttle, so an unattended session cannot be used to guess it.
-    """
-
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+def _code_field(**attrs) -> forms.CharField:
+    return forms.CharField(
+        label=_("Verification code"),
+        max_length=16,
+        strip=True,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none", **attrs}
+        ),
     )
+
+
+class GuardedForm(forms.Form):
+    """A form where a signed-in or half-signed-in user proves who they are again (password or
+    code): refused while the account is locked or the address throttled, and every wrong answer
+    is a failed sign-in (audited, counted toward the lockout and the address's throttle)."""
 
     retry_after: int | None = None
 
@@ -146,10 +153,8 @@ class ReauthForm(forms.Form):
         self.user = user
         self.request = request
 
-    def clean(self):
-        password = self.cleaned_data.get("password")
-        if password is None:
-            return self.cleaned_data
+    def guard(self) -> None:
+        """Raise the 429 kind of error when the address is throttled or the account locked."""
         username = self.user.get_username()
         try:
             throttle.check_address(self.request)
@@ -170,10 +175,100 @@ class ReauthForm(forms.Form):
                 code="locked",
                 params={"minutes": max(1, math.ceil(self.retry_after / 60))},
             )
+
+    def failed(self, message, *, code: str, note: str = "") -> forms.ValidationError:
+        services.record_failed_login(self.user.get_username(), note=note)
+        throttle.count_failure(self.request)
+        return forms.ValidationError(message, code=code)
+
+    @property
+    def refused(self) -> bool:
+        """Whether the answer is the 429 page rather than the form."""
+        return self.has_error(NON_FIELD_ERRORS, "locked") or self.has_error(NON_FIELD_ERRORS, "throttled")
+
+    def check_code(self, code: str) -> str:
+        """Use up one code of the user's authenticator app (or a recovery code); its kind."""
+        try:
+            return totp.verify(self.user, code)
+        except RuleViolation as error:
+            raise self.failed(error.message, code="invalid_code", note=totp.WRONG_CODE_NOTE) from None
+
+
+class SecondStepForm(GuardedForm):
+    """The second step of signing in for a user with an authenticator app (accounts.totp)."""
+
+    code = _code_field(autofocus=True)
+
+    used: str = ""
+
+    def clean(self):
+        code = self.cleaned_data.get("code")
+        if code is None:
+            return self.cleaned_data
+        self.guard()
+        self.used = self.check_code(code)
+        return self.cleaned_data
+
+
+class ReauthForm(GuardedForm):
+    """Confirm the signed-in user's password before a reveal or an export (core.reauth), and
+    their code when they have enrolled an authenticator app.
+
+    A wrong password or code is a failed sign-in: audited, and counted toward the account's
+    lockout and the client address's throttle, so an unattended session cannot be used to guess it.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, user, *args, request=None, **kwargs) -> None:
+        super().__init__(user, *args, request=request, **kwargs)
+        if totp.is_enrolled(user):
+            self.fields["code"] = _code_field()
+
+    def clean(self):
+        password = self.cleaned_data.get("password")
+        if password is None or ("code" in self.fields and self.cleaned_data.get("code") is None):
+            return self.cleaned_data
+        self.guard()
         if not self.user.check_password(password):
-            services.record_failed_login(username)
-            throttle.count_failure(self.request)
-            raise forms.ValidationError(
-                _("The password is not correct. Please try again."), code="invalid_password"
-            )
+            raise self.failed(_("The password is not correct. Please try again."), code="invalid_password")
+        if "code" in self.fields:
+            self.check_code(self.cleaned_data["code"])
+        return self.cleaned_data
+
+
+class TotpEnrolForm(forms.Form):
+    """The first code of a newly scanned authenticator app: proof that it holds the secret."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        help_text=_("Enter the 6-digit code the app shows after scanning."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TotpDisableForm(GuardedForm):
+    """Removing one's own authenticator app needs the password and a code, both counted as
+    sign-in attempts: an unattended session is not enough to weaken the account."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = _code_field()
+
+    def clean(self):
+        password, code = self.cleaned_data.get("password"), self.cleaned_data.get("code")
+        if password is None or code is None:
+            return self.cleaned_data
+        self.guard()
+        if not self.user.check_password(password):
+            raise self.failed(_("The password is not correct. Please try again."), code="invalid_password")
+        self.check_code(code)
         return self.cleaned_data

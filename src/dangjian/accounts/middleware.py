@@ -1,4 +1,5 @@
-"""Signed-in sessions end after a period without activity (``DANGJIAN_SESSION_IDLE_MINUTES``).
+"""Signed-in sessions end after a period without activity (``DANGJIAN_SESSION_IDLE_MINUTES``), and
+users whose role requires two-step sign-in enrol before anything else.
 
 The session's own expiry is that idle period (``SESSION_COOKIE_AGE``), and it slides: this
 middleware stamps the session with the time of the last request, at most once a minute, and the
@@ -16,6 +17,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "dangjian_last_seen"
@@ -50,3 +53,43 @@ class IdleSessionMiddleware:
 def _hours(seconds: int) -> str:
     hours = seconds / 3600
     return f"{hours:g}" if hours >= 1 else f"{hours:.2g}"
+
+
+# What a user sent to enrolment may still open: the enrolment page itself, signing out, the
+# language switch.
+ENROLMENT_OPEN = frozenset({"accounts:totp_setup", "accounts:logout", "set_language"})
+
+
+class TotpEnrolmentMiddleware:
+    """Sends a user whose role is in ``DANGJIAN_TOTP_REQUIRED_FOR`` and who has no authenticator
+    app to the enrolment page, whatever they open, until they enrol (accounts.totp).
+
+    The sign-in marks the session (``totp.REQUIRED_KEY``, one query then); here it is only read,
+    so other requests cost nothing. A role granted during a session counts from the next sign-in.
+    Bearer-token API calls carry no session and are not concerned.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from dangjian.accounts import totp
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not request.session.get(totp.REQUIRED_KEY):
+            return self.get_response(request)
+        try:
+            name = resolve(request.path_info).view_name
+        except Resolver404:
+            name = ""
+        if name in ENROLMENT_OPEN:
+            return self.get_response(request)
+        message = _("Your role requires two-step sign-in: please enrol an authenticator app first.")
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=403)
+        url = reverse("accounts:totp_setup")
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)

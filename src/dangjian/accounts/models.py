@@ -1,4 +1,4 @@
-"""Users, roles and their assignments on nodes of the two trees, and API tokens."""
+"""Users, roles and their assignments on nodes of the two trees, API tokens and authenticator apps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.personal import MOBILE, PersonalData
+from dangjian.core.personal import MOBILE, EncryptedValue, PersonalData
 from dangjian.core.scoping import AREA, ORG, Grant, Scope, ScopedQuerySet
 
 
@@ -230,3 +230,39 @@ class ApiToken(models.Model):
         from dangjian.accounts.choices import TokenScope
 
         return [str(TokenScope(code).label) for code in self.scopes if code in TokenScope.values]
+
+
+TOTP_SECRET = "totp_secret"
+
+
+class TotpDevice(models.Model):
+    """A user's enrolled authenticator app (TOTP, RFC 6238): the second step of signing in.
+
+    The shared secret is kept only encrypted (``secret_cipher``, Fernet under the personal-data
+    keys); recovery codes only as keyed hashes, each removed from the list when used. Enrolment
+    in progress lives in the session (the secret encrypted there too), so a row means enrolled.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret_cipher = models.TextField(editable=False)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    # The RFC 6238 time step of the last accepted code: a code of that step or an earlier one is
+    # refused, so a code seen over someone's shoulder cannot be used a second time (RFC 6238 5.2).
+    last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    recovery_code_hashes = models.JSONField(default=list, blank=True, editable=False)
+
+    secret = EncryptedValue(TOTP_SECRET)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def recovery_codes_left(self) -> int:
+        return len(self.recovery_code_hashes)

@@ -33,6 +33,17 @@ def stamp_session(sender, request, user: User, **kwargs) -> None:
         request.session[LAST_SEEN_KEY] = int(time.time())
 
 
+@receiver(user_logged_in, dispatch_uid="dangjian_totp_required")
+def require_enrolment(sender, request, user: User, **kwargs) -> None:
+    """Mark the session of a user whose role requires two-step sign-in and who has not enrolled
+    (``DANGJIAN_TOTP_REQUIRED_FOR``); ``TotpEnrolmentMiddleware`` sends them to enrol."""
+    from dangjian.accounts import totp
+
+    on_page = request is not None and hasattr(request, "session")
+    if on_page and totp.required_for(user) and not totp.is_enrolled(user):
+        request.session[totp.REQUIRED_KEY] = True
+
+
 @receiver(user_logged_out, dispatch_uid="dangjian_audit_logout")
 def audit_logout(sender, request, user: User | None, **kwargs) -> None:
     if user is not None:

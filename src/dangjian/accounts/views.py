@@ -1,9 +1,11 @@
-"""Pages of accounts: signing in and out, and each user's own API tokens."""
+"""Pages of accounts: signing in and out (with the code of an authenticator app when enrolled),
+each user's own API tokens and their two-step sign-in."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -13,12 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.accounts import services
-from dangjian.accounts.forms import LoginForm, ReauthForm, TokenCreateForm
+from dangjian.accounts import services, totp
+from dangjian.accounts.forms import (
+    LoginForm,
+    ReauthForm,
+    SecondStepForm,
+    TokenCreateForm,
+    TotpDisableForm,
+    TotpEnrolForm,
+)
 from dangjian.accounts.models import ApiToken
 from dangjian.accounts.tokens import issue_token, may_use_api, revoke_token
 from dangjian.core import reauth as recent
 from dangjian.core.errors import RuleViolation, too_many_requests
+from dangjian.core.personal import decrypt, encrypt
 
 
 class LoginView(auth_views.LoginView):
@@ -35,8 +45,52 @@ class LoginView(auth_views.LoginView):
             return too_many_requests(self.request, form.non_field_errors()[0], retry_after=form.retry_after)
         return super().form_invalid(form)
 
+    def form_valid(self, form):
+        """An enrolled user is not signed in yet: the code of their app comes next."""
+        user = form.get_user()
+        if totp.is_enrolled(user):
+            totp.begin_second_step(self.request, user, self.get_success_url())
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
+
 
 login = LoginView.as_view()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    """The second step of signing in: the code of the authenticator app, or a recovery code.
+
+    Only after it is the session signed in. Without a password given here in the last few
+    minutes, back to the sign-in page.
+    """
+    pending = totp.pending_sign_in(request)
+    if pending is None:
+        return redirect(settings.LOGIN_URL)
+    user, next_url = pending
+    form = SecondStepForm(user, request.POST or None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(totp.PENDING_KEY, None)
+            auth_login(request, user, backend=user.backend)
+            if form.used == "recovery":
+                left = totp.device_of(user).recovery_codes_left
+                messages.warning(
+                    request,
+                    _(
+                        "You signed in with a recovery code; each works only once and %(count)d are "
+                        "left. If your phone is lost, remove the authenticator app and enrol again."
+                    )
+                    % {"count": left},
+                )
+            return redirect(recent.safe_next(request, next_url, "/"))
+        if form.refused:
+            return too_many_requests(request, form.non_field_errors()[0], retry_after=form.retry_after)
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/login_code.html", {"form": form}, status=status)
+
+
 # POST only (Django's LogoutView refuses GET), so a link on another site cannot sign users out.
 logout = auth_views.LogoutView.as_view()
 
@@ -63,7 +117,7 @@ def reauth(request):
                 % {"minutes": settings.REAUTH_MINUTES},
             )
             return redirect(next_url)
-        if form.has_error(NON_FIELD_ERRORS, "locked") or form.has_error(NON_FIELD_ERRORS, "throttled"):
+        if form.refused:
             return too_many_requests(request, form.non_field_errors()[0], retry_after=form.retry_after)
     status = 400 if form.is_bound else 200
     return render(
@@ -140,3 +194,79 @@ def token_revoke(request, pk: int):
             messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
         return redirect("accounts:token_list")
     return render(request, "accounts/token_revoke.html", {"token": token})
+
+
+# --- Two-step sign-in (accounts.totp) -----------------------------------------------------------
+
+
+def _enrolment_secret(request) -> str:
+    """The secret of the enrolment in progress, kept encrypted in the session across reloads so
+    the QR code stays the one the user scanned."""
+    cipher = request.session.get(totp.ENROL_KEY)
+    if cipher:
+        return decrypt(cipher)
+    secret = totp.new_secret()
+    request.session[totp.ENROL_KEY] = encrypt(secret)
+    return secret
+
+
+def _totp_page(request, *, form=None, disable_form=None, recovery_codes=None, status: int = 200):
+    device = totp.device_of(request.user)
+    context = {
+        "device": device,
+        "required": bool(request.session.get(totp.REQUIRED_KEY)),
+        "recovery_codes": recovery_codes,
+    }
+    if device is None:
+        secret = _enrolment_secret(request)
+        context |= {
+            "form": form or TotpEnrolForm(),
+            "qr_svg": totp.qr_svg(totp.provisioning_uri(request.user, secret)),
+            # Groups of four, as authenticator apps show and accept them typed in.
+            "secret_text": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        }
+    else:
+        context["disable_form"] = disable_form or TotpDisableForm(request.user)
+    # never_cache on the views: the page holds the secret or the recovery codes.
+    return render(request, "accounts/totp.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the secret), confirm with its code,
+    and read the ten recovery codes, shown only in the answer to that confirmation."""
+    if request.method == "GET" or totp.is_enrolled(request.user):
+        return _totp_page(request)
+    form = TotpEnrolForm(request.POST)
+    if not form.is_valid():
+        return _totp_page(request, form=form, status=400)
+    try:
+        codes = totp.enrol(request.user, _enrolment_secret(request), form.cleaned_data["code"])
+    except RuleViolation as error:
+        form.add_error("code", error.message)
+        return _totp_page(request, form=form, status=400)
+    request.session.pop(totp.ENROL_KEY, None)
+    request.session.pop(totp.REQUIRED_KEY, None)
+    messages.success(
+        request, _("Two-step sign-in is on. From now on, signing in asks for the code of your app.")
+    )
+    return _totp_page(request, recovery_codes=codes)
+
+
+@login_required
+@never_cache
+@require_POST
+def totp_disable(request):
+    """Remove one's own authenticator app, with the password and a code."""
+    if not totp.is_enrolled(request.user):
+        return redirect("accounts:totp_setup")
+    form = TotpDisableForm(request.user, request.POST, request=request)
+    if not form.is_valid():
+        if form.refused:
+            return too_many_requests(request, form.non_field_errors()[0], retry_after=form.retry_after)
+        return _totp_page(request, disable_form=form, status=400)
+    totp.remove(request.user, by=request.user)
+    messages.success(request, _("Two-step sign-in is off; signing in asks for your password only."))
+    return redirect("accounts:totp_setup")

@@ -116,12 +116,12 @@ class Protected:
         return decrypt(self.cipher) if self.cipher else ""
 
 
-class PersonalData:
-    """Descriptor joining the three columns of one personal value under one attribute.
+class EncryptedValue:
+    """Descriptor over one ``<name>_cipher`` column: a secret kept only as Fernet ciphertext.
 
-    ``person.id_number = "..."`` encrypts, hashes and masks in one step (bulk_create included);
-    reading ``person.id_number`` gives a :class:`Protected`. Validation is the caller's (forms and
-    services use ``dangjian.core.validators``), so imports of legacy data can still be stored.
+    For values nobody looks up or shows, even masked (a second-factor secret): no keyed hash
+    beside it, no mask. Reading gives a :class:`Protected` whose ``str()`` is empty; ``clear()``
+    decrypts. Key rotation (``reencrypt_personal_data``) finds these columns like personal ones.
     """
 
     def __init__(self, kind: str):
@@ -129,6 +129,23 @@ class PersonalData:
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return Protected(self.kind, "", getattr(instance, f"{self.name}_cipher") or "")
+
+    def __set__(self, instance, value: str | None) -> None:
+        setattr(instance, f"{self.name}_cipher", encrypt(value) if value else "")
+
+
+class PersonalData(EncryptedValue):
+    """Descriptor joining the three columns of one personal value under one attribute.
+
+    ``person.id_number = "..."`` encrypts, hashes and masks in one step (bulk_create included);
+    reading ``person.id_number`` gives a :class:`Protected`. Validation is the caller's (forms and
+    services use ``dangjian.core.validators``), so imports of legacy data can still be stored.
+    """
 
     def __get__(self, instance, owner=None):
         if instance is None:

@@ -10,13 +10,14 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dangjian.core.personal import PersonalData, reencrypt
+from dangjian.core.personal import EncryptedValue, reencrypt
 
 BATCH = 2000
 
 
 def encrypted_columns() -> list[tuple[str, list[str]]]:
-    """(model label, cipher columns) of every installed model with a ``PersonalData`` field.
+    """(model label, cipher columns) of every installed model with a ``PersonalData`` field (or
+    another ``EncryptedValue``, such as a second-factor secret).
 
     Found from the models themselves, so core lists no app above it and a new app's encrypted
     field (a request's contact phone, a volunteer's phone) is rotated without editing this file.
@@ -27,7 +28,7 @@ def encrypted_columns() -> list[tuple[str, list[str]]]:
             name
             for klass in model.__mro__
             for name, value in vars(klass).items()
-            if isinstance(value, PersonalData)
+            if isinstance(value, EncryptedValue)
         }
         if names:
             found.append((model._meta.label, sorted(f"{name}_cipher" for name in names)))
