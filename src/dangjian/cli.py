@@ -66,6 +66,11 @@ ENVIRONMENT: list[tuple[str, str, str]] = [
     ("DANGJIAN_TRUST_PROXY", "trust X-Forwarded-For from your own reverse proxy", "false"),
     ("DANGJIAN_SESSION_IDLE_MINUTES", "minutes without activity after which a session ends", "480"),
     ("DANGJIAN_REAUTH_MINUTES", "minutes a password confirmation covers reveals and exports", "15"),
+    (
+        "DANGJIAN_TOTP_REQUIRED_FOR",
+        "built-in role codes whose holders must enrol an authenticator app",
+        "empty",
+    ),
     ("DANGJIAN_SIGNIN_FAILURES_PER_IP", "failed sign-ins from one address before it waits", "30"),
     ("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", "the window of that count, in minutes", "15"),
     ("DANGJIAN_PASSWORD_MIN_LENGTH", "shortest password accepted", "10"),

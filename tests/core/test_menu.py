@@ -98,6 +98,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "core:audit_list",
         "admin:index",
         "accounts:token_list",
+        "accounts:totp_setup",
     ]
     shown = [entry.url_name for entry in _menu(admin) if not entry.url_name.startswith("tinyapp:")]
     assert shown == [name for name in before if name in shown]

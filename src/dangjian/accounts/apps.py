@@ -27,14 +27,23 @@ class AccountsConfig(AppConfig):
 
         register_role_permissions(ROLE_PERMISSIONS)
         from dangjian.accounts.tokens import may_use_api
+        from dangjian.accounts.totp import holds_a_role
 
         # Only for roles the API has records for: not a resident, not a plain 党员 (tokens.may_use_api).
         register_menu_entries(
             MenuEntry(
                 "accounts:token_list", _("API tokens"), "system", LOGGED_IN, order=30, condition=may_use_api
             ),
-            # Anyone signed in may protect their account with an authenticator app (accounts.totp).
-            MenuEntry("accounts:totp_setup", _("Two-step sign-in"), "system", LOGGED_IN, order=31),
+            # Holders of a role may protect their account with an authenticator app (accounts.totp);
+            # a resident's account opens nothing a second factor would guard, so the menu leaves it out.
+            MenuEntry(
+                "accounts:totp_setup",
+                _("Two-step sign-in"),
+                "system",
+                LOGGED_IN,
+                order=31,
+                condition=holds_a_role,
+            ),
         )
         register_audited_models(*self.get_models())
         register_dashboard_card(PLACES_CARD)

@@ -256,3 +256,12 @@ def remove(user: User, *, by: User) -> bool:
         )
         device.delete()
     return True
+
+
+def holds_a_role(user) -> bool:
+    """Whether ``user`` holds a role anywhere (or is staff): the accounts the menu offers two-step
+    sign-in to."""
+    from dangjian.core.scoping import scope_of
+
+    scope = scope_of(user)
+    return bool(user.is_staff or scope.is_global or scope.grants)
