@@ -149,8 +149,12 @@ def generate_transfers(generator) -> int:
     )
     # The demo logins' people stay where the README says they are: a transfer out would take the
     # 党员 login's membership off the ledger (and its vote in the demo election).
-    anchors = generator.anchors
-    drafts = (anchors.member, anchors.grid_leader, anchors.community_secretary, anchors.street_secretary)
+    anchors = getattr(generator, "anchors", None)
+    drafts = (
+        (anchors.member, anchors.grid_leader, anchors.community_secretary, anchors.street_secretary)
+        if anchors is not None
+        else ()
+    )
     demo_people = [draft.person.pk for draft in drafts if draft is not None and draft.person.pk]
     members = list(
         PartyMember.objects.filter(is_active=True)
