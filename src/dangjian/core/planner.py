@@ -12,6 +12,8 @@ records nothing is estimated at nothing.
 
 from __future__ import annotations
 
+from django.db import migrations
+
 # Enough most-common values for every organization that records rows in a large district.
 ORG_STATISTICS = 1000
 
@@ -29,3 +31,17 @@ def default_statistics(schema_editor, table: str, column: str) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET STATISTICS -1')
+
+
+def widen_org_statistics(tables: list[str]) -> migrations.RunPython:
+    """The migration operation that widens ``org_id`` statistics of ``tables`` (and undoes it)."""
+
+    def widen(apps, schema_editor):
+        for table in tables:
+            widen_statistics(schema_editor, table, "org_id")
+
+    def restore(apps, schema_editor):
+        for table in tables:
+            default_statistics(schema_editor, table, "org_id")
+
+    return migrations.RunPython(widen, restore, elidable=False)

@@ -2,22 +2,10 @@
 
 from django.db import migrations
 
-from dangjian.core.planner import default_statistics, widen_statistics
-
-TABLES = ["activities_activity", "activities_rewarditem"]
-
-
-def widen(apps, schema_editor):
-    for table in TABLES:
-        widen_statistics(schema_editor, table, "org_id")
-
-
-def restore(apps, schema_editor):
-    for table in TABLES:
-        default_statistics(schema_editor, table, "org_id")
+from dangjian.core.planner import widen_org_statistics
 
 
 class Migration(migrations.Migration):
     dependencies = [("activities", "0005_service_record_entries")]
 
-    operations = [migrations.RunPython(widen, restore, elidable=False)]
+    operations = [widen_org_statistics(["activities_activity", "activities_rewarditem"])]
