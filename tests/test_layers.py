@@ -35,7 +35,9 @@ FLOORS: dict[str, int] = {
     "help_pairs": 4,  # 帮扶对子
     "jobs": 4,  # 就业: postings, seekers, training
     "activities": 5,  # volunteer activities, the one hours ledger, 证明 and points: reads volunteering
-    "evaluation": 4,
+    "evaluation": 4,  # 评星定级: schemes, rounds, stars, 整改; reads figures only
+    "member_points": 4,  # 党员积分: rules, postings from registered point sources, ledger
+    "demonstration": 4,  # 示范点: standards, applications, designation, re-checks
     "publicity": 4,
     "learning": 4,
     "elections": 5,  # may use life
