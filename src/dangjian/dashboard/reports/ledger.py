@@ -179,7 +179,7 @@ def party_ledger(org: Organization, year: int, user, *, today: datetime.date | N
         for line in ledger.applicants:
             counts[line.stage] += 1
         ledger.stage_counts = [
-            (label, counts.get(label, 0)) for label in (Stage(s).label for s in STAGE_ORDER)
+            (label, counts.get(label, 0)) for label in (str(Stage(s).label) for s in STAGE_ORDER)
         ]
         ledger.steps_in_year = sum(len(line.steps) for line in ledger.applicants)
     if _may(user, HOURS_VIEW, org):
