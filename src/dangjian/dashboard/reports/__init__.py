@@ -35,7 +35,7 @@ def register() -> None:
             _("Service figures by grid and month"),
             "service",
             SERVICE_VIEW,
-            order=80,
+            order=75,
         ),
     )
     register_org_panel(
