@@ -242,7 +242,9 @@ def _meetings(org: Organization, period: Period, user) -> list[MeetingLine]:
 def _compliance(org: Organization, year: int, today: datetime.date) -> list[QuarterCompliance]:
     """三会一课 compliance per quarter (and the year), read through the figures store: each
     quarter's counts once (three queries), the four figures picked from them."""
-    quarters = [(f"Q{number}", Period.quarter(year, number)) for number in range(1, 5)]
+    quarters = [
+        (_("Q%(number)s") % {"number": number}, Period.quarter(year, number)) for number in range(1, 5)
+    ]
     rows = []
     counts_of = get_figure(LIFE_KEYS[0]).counts
     for label, period in [*quarters, (_("Whole year"), Period.year(year))]:
