@@ -138,6 +138,16 @@ def test_another_communitys_organization_and_impossible_years_answer_404(client,
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
+def test_a_street_or_district_committee_has_no_ledger_but_a_community_committee_has(
+    client, world, district_admin
+):
+    client.force_login(district_admin)
+    year = last_year()
+    assert client.get(_url("ledger", world.org_a, year)).status_code == 200
+    assert client.get(_url("ledger", world.street_org, year)).status_code == 404
+    assert client.get(_url("ledger", world.district_org, year)).status_code == 404
+
+
 def test_the_pdf_is_a_pdf_naming_the_organization_and_the_year(client, world, secretary_a, tmp_path):
     made = small_ledger_world(world, secretary_a)
     client.force_login(secretary_a)

@@ -25,6 +25,8 @@ from dangjian.dashboard.reports.services import record_report_export
 from dangjian.orgs.choices import BRANCH_KINDS, OrgKind
 from dangjian.orgs.models import Area, Organization
 
+# A ledger is a branch's, a general branch's or a 基层党委's (a street's or the district's
+# committee would list tens of thousands of members on one page: 404).
 LEDGER_ORG_KINDS = [*BRANCH_KINDS, OrgKind.GENERAL_BRANCH, OrgKind.PRIMARY_COMMITTEE]
 YEARS_OFFERED = 6
 
@@ -57,7 +59,9 @@ def _ledger_org(request: HttpRequest, pk: int) -> Organization:
     require_any(request.user, ledger.VIEW)
     org_id = parse_id(pk)
     org = (
-        restrict(Organization.objects.all(), request.user, ledger.VIEW).filter(pk=org_id).first()
+        restrict(Organization.objects.all(), request.user, ledger.VIEW)
+        .filter(pk=org_id, kind__in=LEDGER_ORG_KINDS)
+        .first()
         if org_id
         else None
     )
