@@ -232,3 +232,29 @@ def test_the_ledger_costs_the_same_queries_for_3_and_30_members(client, world, s
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_reader_of_the_member_ledger_only_sees_no_section_they_may_not_read(client, world, secretary_a):
+    """A role with the members' view alone (an admin-made role) gets the member list and no
+    meetings, dues, development or hours: a section is left out, never shown from records the
+    user may not read."""
+    from django.contrib.auth.models import Permission
+
+    from dangjian.accounts.models import Role
+    from tests.factories import UserFactory, assign
+
+    made = small_ledger_world(world, secretary_a)
+    role = Role.objects.create(code="ledger_reader", name="台账查阅")
+    role.permissions.add(
+        Permission.objects.get(content_type__app_label="members", codename="view_partymember")
+    )
+    reader = UserFactory(username="ledger_reader")
+    assign(reader, "ledger_reader", world.org_a)
+    ledger = party_ledger(world.branch_a1, made.year, reader)
+    assert {line.name for line in ledger.members} == {"张党员", "李预备"}
+    assert (ledger.meetings, ledger.dues, ledger.applicants, ledger.volunteering) == (None, None, None, None)
+    client.force_login(reader)
+    html = client.get(_url("ledger", world.branch_a1, made.year)).content.decode()
+    assert "张党员" in html and 'id="dues"' not in html and "学习党章" not in html
+    book = load_workbook(io.BytesIO(client.get(_url("ledger_export", world.branch_a1, made.year)).content))
+    assert len(book.sheetnames) == 1
