@@ -258,3 +258,31 @@ def node_figures(
 
 
 # --- The rollup's upkeep ------------------------------------------------------------------------
+
+
+def node_month_figures(
+    scope: Scope,
+    period: Period,
+    nodes: list,
+    *,
+    parts: frozenset[str] = frozenset({"received", "resolved"}),
+) -> dict[tuple[str, datetime.date], Figures]:
+    """Figures per (node path prefix of ``nodes``' length, month) over ``period``: the report of
+    grids × months (``dashboard.reports``). Every key of the result is a path cut to the length
+    of ``nodes[0].path`` (or a shorter path: requests placed above that depth), so a caller can
+    tell grids from requests placed on the community itself. At most two grouped queries (three
+    with the rollup's edges) whatever the number of nodes and months; the same ``_cells`` the
+    figures store's ``compute`` reads, so each cell equals ``compute(node, Period.month(…))``."""
+    if not nodes:
+        return {}
+    cells = _cells(
+        scope,
+        period,
+        child_length=len(nodes[0].path),
+        category_length=None,
+        monthly=True,
+        now=timezone.now(),
+        margin=early_margin(),
+        parts=parts,
+    )
+    return {(child, month): cell for (child, _cat, month), cell in cells.items() if month is not None}
