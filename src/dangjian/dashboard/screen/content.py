@@ -372,7 +372,7 @@ def sentences(node, shown: dict[str, Shown]) -> list[dict[str, str]]:
 def period_text(period: Period, dated: bool) -> str:
     if not dated:
         return gettext("now")
-    return gettext("%(year)s") % {"year": period.start.year} if period.is_year else period.label
+    return gettext("Year %(year)s") % {"year": period.start.year} if period.is_year else period.label
 
 
 def screen_data(user, node, year: int) -> dict[str, Any]:
