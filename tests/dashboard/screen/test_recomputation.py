@@ -5,6 +5,7 @@ workers are party members, rounded to whole people)."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -33,7 +34,7 @@ SEED = 2026
 def generated(django_db_setup, django_db_blocker):
     """The community scale, generated once for the class and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("generate", "--scale", "community", "--seed", str(SEED), stdout=open("/dev/null", "w"))
+        call_command("generate", "--scale", "community", "--seed", str(SEED), stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 
