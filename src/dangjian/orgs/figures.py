@@ -1,8 +1,8 @@
 """The organization tree's own figure in the platform's figures store: ``orgs.grids``, the active
 grids of an area's subtree (or of an organization's jurisdiction), as "全区划分为N个网格" counts them.
 
-Its records are the area list filtered to the same grids (``kind=grid``, ``within`` the node's
-area, active), so the number and the list behind it are one definition.
+Its records are the area list filtered to the same grids (``kind=grid``, active, ``within`` an
+area or in an organization's ``jurisdiction_of``), so the number and the list behind it agree.
 """
 
 from __future__ import annotations
@@ -38,10 +38,9 @@ def grids(node, period: Period) -> int | None:
 
 
 def grids_url(node, period: Period) -> str:
-    area = grid_area(node)
+    """The area list of the same grids: ``within`` an area, in an organization's jurisdiction."""
     query = {"kind": AreaKind.GRID, "is_active": "true"}
-    if area is not None:
-        query["within"] = area.pk
+    query["within" if isinstance(node, Area) else "jurisdiction_of"] = node.pk
     return f"{reverse('orgs:area_list')}?{urlencode(query)}"
 
 

@@ -37,10 +37,21 @@ class TreeFilterSet(django_filters.FilterSet):
 
 class AreaFilterSet(TreeFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
+    # Everything in an organization's jurisdiction (the grids ``orgs.grids`` counts for it).
+    jurisdiction_of = django_filters.NumberFilter(
+        label=_("In the jurisdiction of"), method="filter_jurisdiction_of", widget=forms.HiddenInput
+    )
+
+    def filter_jurisdiction_of(self, queryset, name, value):
+        pk = parse_id(value)
+        org = Organization.objects.filter(pk=pk).select_related("jurisdiction").first() if pk else None
+        if org is None or org.jurisdiction_id is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=org.jurisdiction.path)
 
     class Meta:
         model = Area
-        fields = ["q", "kind", "parent", "within", "is_active"]
+        fields = ["q", "kind", "parent", "within", "jurisdiction_of", "is_active"]
 
 
 class OrganizationFilterSet(TreeFilterSet):

@@ -149,25 +149,6 @@ def test_every_number_links_to_its_records_with_scope_and_period(client, secreta
         assert f'href="{figure["url"]}"'.replace("&", "&amp;") in page
 
 
-def test_the_grid_count_and_its_records_list_the_same_grids(client, district_admin, world):
-    """``orgs.grids`` of 社区A's organization counts its jurisdiction's two grids; the area list
-    it links to shows exactly those (not 社区B's grid)."""
-    period = Period.year(2026)
-    figure = get_figure("orgs.grids")
-    assert figure.compute(world.org_a, period) == 2
-    assert figure.compute(world.street, period) == 3
-    assert figure.compute(world.branch_a1, period) == 1  # its jurisdiction is a grid
-    inactive = add_area(world.community_a, "幸福社区第三网格", "110105001001G03", AreaKind.GRID)
-    inactive.is_active = False
-    inactive.save(update_fields=["is_active"])
-    assert figure.compute(world.org_a, period) == 2
-    client.force_login(district_admin)
-    listed = client.get(figure.records_url(world.org_a, period)).content.decode()
-    assert world.grid_a1.name in listed and world.grid_a2.name in listed
-    assert world.grid_b1.name not in listed and inactive.name not in listed
-    assert client.get(reverse("orgs:area_list"), {"within": 2**70}).status_code == 200
-
-
 def test_the_grid_sentence_states_the_share_of_members(client, district_admin, world):
     from dangjian.members.models import PartyMember
 
