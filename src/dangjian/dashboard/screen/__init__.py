@@ -14,7 +14,7 @@ def register() -> None:
     )
     from dangjian.dashboard.screen.content import may_use_screen
 
-    register_menu_group(MenuGroup("dashboard", _("Dashboards"), order=80))
+    register_menu_group(MenuGroup("dashboard", _("Dashboards"), order=55))
     register_menu_entries(
         MenuEntry(
             "dashboard:screen",
