@@ -156,6 +156,25 @@ class TestGeneratedCommunity:
             assert series["activities.activities_held"][index] == expected["activities.activities_held"]
             assert series["activities.hours"][index] == pytest.approx(expected["activities.hours"])
 
+    def test_a_figures_series_equals_its_compute_month_by_month(self, generated):
+        """The grouped ``series`` the trends read (one query for 12 months) answers what the
+        figure's own ``compute`` answers for each month, for every figure that has one."""
+        from dangjian.core.registry import registry
+        from dangjian.dashboard.screen.content import trend_months
+
+        node = Organization.objects.select_related("jurisdiction").get(depth=1)
+        months = trend_months(Period.year(timezone.localdate().year))
+        with_series = [figure for figure in registry["figures"].values() if figure.series is not None]
+        assert {"service.received", "service.on_time_rate", "activities.hours"} <= {
+            f.key for f in with_series
+        }
+        for figure in with_series:
+            for tree_node in (node, node.jurisdiction):
+                if ("area" if tree_node is node.jurisdiction else "org") not in figure.trees:
+                    continue
+                expected = [figure.compute(tree_node, month) for month in months]
+                assert figure.series(tree_node, months) == expected, figure.key
+
     def test_the_grid_sentence_states_the_share_the_generator_guarantees(self, generated, client):
         payload = self.screen(client, "zzb_admin")
         workers = payload_value(payload, "members.grid_workers")

@@ -256,11 +256,17 @@ def _series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]
 
     def compute() -> dict[str, list[Any]]:
         result: dict[str, list[Any]] = {}
+        shared: dict[Any, list[Any]] = {}
         by_month: list[str] = []
         for key in keys:
-            series = getattr(registry["figures"][key], "series", None)
-            if series is not None:
-                result[key] = list(series(node, months))
+            figure = registry["figures"][key]
+            series_counts = getattr(figure, "series_counts", None)
+            if series_counts is not None:  # the service figures: one pass for all of them
+                if series_counts not in shared:
+                    shared[series_counts] = series_counts(node, months)
+                result[key] = [figure.pick(counts) for counts in shared[series_counts]]
+            elif figure.series is not None:
+                result[key] = list(figure.series(node, months))
             else:
                 by_month.append(key)
         if by_month:
