@@ -6,9 +6,10 @@ is left out, and a headline sentence missing one of its figures is skipped. Ever
 its scope, its period and the link to the records it counts (DESIGN.md principle 3).
 
 Values are computed through ``orgs.snapshot.compute_key_figures`` (figures sharing one ``counts``
-computation, the service figures, compute it once) and kept in the cache for
-``core.workbench.CACHE_SECONDS`` per node, period and set of figures: two users looking at the
-same node share one computation, and each reads only the figures their permissions allow.
+computation, the service figures, compute it once) and kept in the cache per node, period and
+set of figures (``value_groups``: a minute for the period's figures, ten minutes for the counts
+"now" and the trends): two users looking at the same node share one computation, and each reads
+only the figures their permissions allow.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE, ORG_TREE, Figure, registry
 from dangjian.core.scoping import has_perm_over, parse_id, scope_of
 from dangjian.core.tree import PATH_STEP
-from dangjian.core.workbench import cached
+from dangjian.core.workbench import CACHE_SECONDS, cached
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.orgs.snapshot import compute_key_figures
@@ -69,6 +70,10 @@ TREND_KEYS = (
     ("activities.hours", "activities", "hours"),
 )
 TREND_MONTHS = 12
+# A month's counts change slowly and the twelve months cost as much as every headline figure
+# together: the trends are kept ten minutes (the current month's bar may lag that long), the
+# headline figures one minute (``core.workbench.CACHE_SECONDS``).
+TREND_SECONDS = 600
 CHILDREN_LIMIT = 200
 FIRST_YEAR = 2000
 
@@ -228,14 +233,33 @@ def _digest(keys: list[str]) -> str:
     return hashlib.sha256(",".join(keys).encode()).hexdigest()[:16]
 
 
+def value_groups(node, period: Period, keys: list[str]) -> list[tuple[str, list[str], int]]:
+    """``(cache key, figure keys, seconds kept)`` of the two groups of headline values: the
+    figures of the period (requests, activities, hours), kept ``core.workbench.CACHE_SECONDS``,
+    and those counted "now" (grids, people in post, volunteers), which change slowly and are kept
+    ``TREND_SECONDS``. (``core.workbench.cached`` prefixes the cache keys with ``workbench:``.)"""
+    dated = [key for key in keys if key not in NOW_KEYS]
+    now = [key for key in keys if key in NOW_KEYS]
+    base = f"screen:{tree_of(node)}:{node.pk}:{node.path}:{period.start}:{period.end}"
+    return [
+        (f"{base}:{_digest(group)}", group, seconds)
+        for group, seconds in ((dated, CACHE_SECONDS), (now, TREND_SECONDS))
+        if group
+    ]
+
+
 def _values(node, period: Period, keys: list[str]) -> tuple[dict[str, Any], Any]:
-    """``(values, computed at)`` of ``keys`` for ``node`` and ``period``, cached for a minute."""
-    if not keys:
-        return {}, timezone.now()
-    return cached(
-        f"screen:{tree_of(node)}:{node.pk}:{node.path}:{period.start}:{period.end}:{_digest(keys)}",
-        lambda: compute_key_figures(node, period, keys),
-    )
+    """``(values, when the oldest of them was computed)`` of ``keys`` for ``node`` and ``period``,
+    from the cache while fresh (``value_groups``)."""
+    values: dict[str, Any] = {}
+    oldest = timezone.now()
+    for cache_key, group, seconds in value_groups(node, period, keys):
+        computed, at = cached(
+            cache_key, lambda group=group: compute_key_figures(node, period, group), seconds
+        )
+        values.update(computed)
+        oldest = min(oldest, at)
+    return values, oldest
 
 
 def trend_months(period: Period, today: datetime.date | None = None) -> list[Period]:
@@ -252,7 +276,8 @@ def trend_months(period: Period, today: datetime.date | None = None) -> list[Per
 
 def _series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]:
     """The monthly values of ``keys``: from a figure's ``series`` when it has one (one grouped
-    query), else month by month. Cached for a minute as the values are."""
+    query; figures sharing ``series_counts`` compute it once), else month by month. Cached for
+    ``TREND_SECONDS``."""
 
     def compute() -> dict[str, list[Any]]:
         result: dict[str, list[Any]] = {}
@@ -278,6 +303,7 @@ def _series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]
     value, _at = cached(
         f"screen-series:{tree_of(node)}:{node.pk}:{node.path}:{months[0].start}:{months[-1].end}:{_digest(keys)}",
         compute,
+        seconds=TREND_SECONDS,
     )
     return value
 

@@ -69,10 +69,6 @@ def screen(request):
         "tree": content.tree_of(node),
         "map_url": content.map_url(node, request.user),
         "labels": {
-            "months": gettext("Month"),
-            "rate": gettext("Rate (%)"),
-            "count": gettext("Count"),
-            "hours": gettext("Hours"),
             "updated": gettext("Updated at %(time)s"),
             "failed": gettext("The figures could not be refreshed; the numbers shown are from %(time)s."),
         },

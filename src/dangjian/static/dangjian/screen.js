@@ -6,7 +6,6 @@
   if (!config) { return; }
   var labels = JSON.parse(document.getElementById("dj-screen-labels").textContent);
   var charts = {};
-  var AXES = { count: 0, hours: 0, rate: 1 };
 
   function option(trends, chart) {
     var series = trends.series.filter(function (s) { return s.chart === chart; });
@@ -20,9 +19,8 @@
       xAxis: { type: "category", data: trends.months, axisLabel: { color: "#9fb3d9" } },
       yAxis: [
         { type: "value", axisLabel: { color: "#9fb3d9" }, splitLine: { lineStyle: { color: "#1f3d6e" } } },
-        { type: "value", axisLabel: { color: "#9fb3d9" }, splitLine: { show: false },
-          name: series.some(function (s) { return s.axis === "rate"; }) ? labels.rate : labels.hours,
-          nameTextStyle: { color: "#9fb3d9" } }
+        { type: "value", splitLine: { show: false },
+          axisLabel: { color: "#9fb3d9", formatter: series.some(function (s) { return s.axis === "rate"; }) ? "{value}%" : "{value}" } }
       ],
       series: series.map(function (s, index) {
         var second = s.axis === "rate" || (s.axis === "hours" && series.length > 1);
