@@ -6,7 +6,7 @@ workers are party members, rounded to whole people)."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
@@ -181,7 +181,8 @@ class TestGeneratedCommunity:
         members = payload_value(payload, "members.grid_workers_members")
         share = SCALES["community"].grid_worker_member_share
         assert members == round(workers * share)
-        percent = f"{Decimal(members) / Decimal(workers) * 100:.1f}".removesuffix(".0")
+        # The sentence writes a whole percentage, as the documents do (占57%).
+        percent = (Decimal(members) * 100 / Decimal(workers)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         sentence = next(item["html"] for item in payload["sentences"] if item["key"] == "grids")
         assert f">{workers}</a>" in sentence and f">{members}</a>" in sentence
         assert f">{percent}%</a>" in sentence

@@ -5,6 +5,7 @@ figure's records, the menu entry, and a page whose query count does not grow wit
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -166,6 +167,17 @@ def test_the_grid_sentence_states_the_share_of_members(client, district_admin, w
     assert (
         get_figure("orgs.grids").records_url(world.org_a, Period.year(2026)).replace("&", "&amp;") in sentence
     )
+
+
+def test_a_sentence_writes_whole_percentages_but_never_rounds_up_to_all():
+    assert content.sentence_value("members.grid_worker_member_share", Decimal("0.5734")) == "57%"
+    assert content.sentence_value("service.on_time_rate", 1.0) == "100%"
+    assert content.sentence_value("service.on_time_rate", 0.996) == "99.6%"
+    assert content.sentence_value("service.on_time_rate", 0.0004) == "<0.1%"
+    assert content.sentence_value("service.on_time_rate", 0.99996) == ">99.9%"
+    assert content.sentence_value("service.on_time_rate", 0.004) == "0.4%"
+    assert content.sentence_value("service.received", 170995) == "170995"
+    assert content.sentence_value("service.on_time_rate", None) == "—"
 
 
 def test_the_page_costs_the_same_queries_with_more_records(client, district_admin, world):

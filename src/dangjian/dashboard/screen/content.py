@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import Http404
@@ -109,6 +109,23 @@ def shown_value(key: str, value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
+
+
+def sentence_value(key: str, value: Any) -> str:
+    """A value as the source documents' sentences write it: a ratio as a whole percentage (占57%,
+    满意度100%), except that a ratio short of 100% (or above 0%) is never rounded to 100% (0%):
+    it keeps its decimal (99.6%); other values as the cards show them."""
+    if value is None or not key.endswith(RATIO_SUFFIXES):
+        return shown_value(key, value)
+    percent = Decimal(str(value)) * 100
+    whole = percent.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if whole == 100 and percent < 100:
+        text = shown_value(key, value)
+        return ">99.9%" if text == "100%" else text
+    if whole == 0 and percent > 0:
+        text = shown_value(key, value)
+        return "<0.1%" if text == "0%" else text
+    return f"{whole}%"
 
 
 def json_value(value: Any) -> Any:
@@ -326,8 +343,8 @@ def _link(item: Shown) -> str:
     return format_html(
         '<a class="dj-screen-number" href="{}" title="{}">{}</a>',
         item.url,
-        str(item.figure.label),
-        item.shown,
+        f"{item.figure.label}: {item.shown}",
+        sentence_value(item.key, item.value),
     )
 
 
