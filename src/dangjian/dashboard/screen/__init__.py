@@ -5,23 +5,18 @@ def register() -> None:
     """Contribute this part's menu entries, permissions and cards to the registry."""
     from django.utils.translation import gettext_lazy as _
 
-    from dangjian.core.registry import (
-        LOGGED_IN,
-        MenuEntry,
-        MenuGroup,
-        register_menu_entries,
-        register_menu_group,
-    )
+    from dangjian.core.registry import LOGGED_IN, MenuEntry, register_menu_entries
     from dangjian.dashboard.screen.content import may_use_screen
 
-    register_menu_group(MenuGroup("dashboard", _("Dashboards"), order=55))
+    # In 组织与网格 (the screen shows a node of either tree): a group of its own would push the
+    # navbar past one line at 1280 px.
     register_menu_entries(
         MenuEntry(
             "dashboard:screen",
             _("Big screen"),
-            "dashboard",
+            "trees",
             LOGGED_IN,
-            order=10,
+            order=90,
             condition=may_use_screen,
         )
     )
