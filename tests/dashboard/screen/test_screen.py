@@ -19,8 +19,8 @@ from dangjian.core.periods import Period
 from dangjian.core.registry import get_figure, registry
 from dangjian.dashboard.screen import content
 from dangjian.members.models import GridWorker
-from dangjian.orgs.choices import AreaKind
-from tests.factories import PersonFactory, UserFactory, add_area
+from dangjian.orgs.choices import AreaKind, OrgKind
+from tests.factories import PersonFactory, UserFactory, add_area, add_org
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +167,17 @@ def test_the_grid_sentence_states_the_share_of_members(client, district_admin, w
     assert (
         get_figure("orgs.grids").records_url(world.org_a, Period.year(2026)).replace("&", "&amp;") in sentence
     )
+
+
+def test_an_organization_without_jurisdiction_has_no_grid_sentence_but_its_other_sentences(
+    client, secretary_a, world
+):
+    unit = add_org(world.org_a, "幸福社区某机关党支部", "U0009", OrgKind.BRANCH)
+    client.force_login(secretary_a)
+    payload = data(client, node=unit.pk)
+    assert "grids" not in [item["key"] for item in payload["sentences"]]
+    assert "service" in [item["key"] for item in payload["sentences"]]
+    assert next(f for f in payload["figures"] if f["key"] == "orgs.grids")["shown"] == "—"
 
 
 def test_a_sentence_writes_whole_percentages_but_never_rounds_up_to_all():

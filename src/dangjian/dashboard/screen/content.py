@@ -405,10 +405,18 @@ SENTENCES = (
 
 def sentences(node, shown: dict[str, Shown]) -> list[dict[str, str]]:
     """The headline sentences in the source documents' form, each number a link to its records;
-    a sentence with a figure not shown (not registered, not readable) is skipped."""
+    a sentence with a figure not shown (not registered, not readable) or a count that cannot be
+    computed is skipped."""
     result = []
     for key, names, text in SENTENCES:
         if not all(figure_key in shown for figure_key in names.values()):
+            continue
+        # A count that cannot be computed (an organization without a jurisdiction has no grids)
+        # leaves the sentence out; a rate of nothing is written "—".
+        if any(
+            shown[figure_key].value is None and not figure_key.endswith(RATIO_SUFFIXES)
+            for figure_key in names.values()
+        ):
             continue
         # The translated text is ours; the values are escaped links.
         links = {name: _link(shown[figure_key]) for name, figure_key in names.items()}
