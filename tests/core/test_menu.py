@@ -57,6 +57,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "orgs:org_tree",
         "orgs:area_tree",
         "members:person_list",
+        "dashboard:screen",
         "members:member_list",
         "development:board",
         "development:rule_set_list",

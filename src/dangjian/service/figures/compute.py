@@ -156,6 +156,33 @@ def _request_cells(
 # The figures counted among resolved requests by their ``figure_q`` definitions.
 
 
+MONTHLY_PARTS = frozenset({"received", "resolved"})
+
+
+def monthly(scope: Scope, months: list[Period], *, margin: datetime.timedelta | None = None) -> list[Figures]:
+    """The figures of ``scope`` for each of the consecutive ``months`` (received, resolved and the
+    rates; overdue-now has no month and stays 0): one pass over their whole span grouped by
+    month, from the rollup for whole months of large scopes. The same counts as ``compute``
+    month by month, at the cost of one month's queries."""
+    if not months:
+        return []
+    cells = _cells(
+        scope,
+        Period(months[0].start, months[-1].end),
+        child_length=None,
+        category_length=None,
+        monthly=True,
+        now=timezone.now(),
+        margin=margin if margin is not None else early_margin(),
+        parts=MONTHLY_PARTS,
+    )
+    by_month: dict[datetime.date, Figures] = defaultdict(Figures)
+    for (_child, _cat, month), cell in cells.items():
+        if month is not None:
+            by_month[month].add(cell)
+    return [by_month.get(month.start, Figures()) for month in months]
+
+
 def compute(
     scope: Scope,
     period: Period,
