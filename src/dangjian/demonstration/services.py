@@ -73,7 +73,10 @@ def _user(by):
 
 
 def _versioned_update(model, obj, version: int | None, changes: dict) -> None:
-    """``UPDATE … WHERE version = n``: refuse the change when someone saved the row meanwhile."""
+    """``UPDATE … WHERE version = n``: refuse the change when someone saved the row meanwhile.
+
+    ``obj`` is the row as locked in this transaction; ``version`` is the one the user loaded (a
+    page's hidden field, the API's body), or None when the caller holds no earlier copy."""
     expected = obj.version if version is None else version
     updated = model.objects.filter(pk=obj.pk, version=expected).update(**changes, version=F("version") + 1)
     if updated != 1:
@@ -196,7 +199,7 @@ def update_set(standard_set: StandardSet, *, by, version: int | None = None, **f
         _versioned_update(
             StandardSet,
             current,
-            version if version is not None else standard_set.version,
+            version,
             {name: getattr(current, name) for name in fields},
         )
         audit.record(
@@ -219,7 +222,7 @@ def publish_set(standard_set: StandardSet, *, by, version: int | None = None) ->
         _versioned_update(
             StandardSet,
             current,
-            version if version is not None else standard_set.version,
+            version,
             {"state": SetState.PUBLISHED, "published_at": timezone.now()},
         )
         audit.record(
@@ -368,6 +371,8 @@ def create_application(*, by, org: Organization, standard_set: StandardSet, summ
     )
     with transaction.atomic():
         check_perm(by, "demonstration.add_application", application)
+        standard_set = StandardSet.objects.select_related("org").get(pk=standard_set.pk)
+        application.standard_set = standard_set
         if not standard_set.is_published:
             raise RuleViolation(
                 gettext("Apply against a published standard set."),
@@ -426,9 +431,7 @@ def save_evidence(evidence: ItemEvidence, *, by, text: str, version: int | None 
         _check_draft(application)
         current = ItemEvidence.objects.select_related("item").get(pk=evidence.pk)
         before = current.text
-        _versioned_update(
-            ItemEvidence, current, version if version is not None else evidence.version, {"text": _text(text)}
-        )
+        _versioned_update(ItemEvidence, current, version, {"text": _text(text)})
         current.application = application
         audit.record(
             AuditAction.UPDATE, current, by=by, changes=audit.diff({"text": before}, {"text": current.text})
@@ -525,7 +528,7 @@ def submit_application(application: Application, *, by, version: int | None = No
         _versioned_update(
             Application,
             current,
-            version if version is not None else application.version,
+            version,
             {"state": ApplicationState.SUBMITTED, "submitted_at": timezone.now()},
         )
         audit.record(
@@ -650,7 +653,7 @@ def designate(
         _versioned_update(
             Application,
             current,
-            version if version is not None else application.version,
+            version,
             {
                 "state": ApplicationState.DESIGNATED,
                 "decided_at": timezone.now(),
@@ -701,7 +704,7 @@ def reject(application: Application, *, by, reason: str, version: int | None = N
         _versioned_update(
             Application,
             current,
-            version if version is not None else application.version,
+            version,
             {"state": ApplicationState.REJECTED, "decided_at": timezone.now(), "decision_reason": reason},
         )
         audit.record(
