@@ -17,7 +17,9 @@ def _todo(user):
     return next((item for item in todos_for(user) if item.key == "demonstration.recheck_due"), None)
 
 
-def test_a_due_recheck_reaches_the_department_once_and_shows_as_a_todo(client, world, district_admin, secretary_a):
+def test_a_due_recheck_reaches_the_department_once_and_shows_as_a_todo(
+    client, world, district_admin, secretary_a
+):
     due = designation(world, world.org_a, since_days=400, due_in_days=-5)
     designation(world, world.org_b, since_days=30, due_in_days=300)
 

@@ -44,6 +44,7 @@ TEN_STANDARDS = [
     ("群众评价满意", "群众满意度测评达到要求", "测评表、满意度统计"),
 ]
 MAX_POINTS_PER_DISTRICT = 40
+MIN_POINTS_PER_DISTRICT = 5  # a small (community-scale) tree marks few or none: designate some anyway
 IN_REVIEW_PER_DISTRICT = 8
 EVIDENCE_TEXT = "相关材料已按要求整理归档，详见附件台账。"
 
@@ -91,7 +92,6 @@ def generate_demonstration(generator) -> int:
 
     applications: list[Application] = []
     designations: list[Designation] = []
-    marked_total = 0
     for district in districts:
         marked = list(
             Organization.objects.filter(path__startswith=district.path, depth__gt=1)
@@ -99,7 +99,16 @@ def generate_demonstration(generator) -> int:
             .order_by("pk")
             .values_list("pk", "demonstration_level")
         )
-        marked_total += len(marked)
+        if len(marked) < MIN_POINTS_PER_DISTRICT:
+            unmarked = list(
+                Organization.objects.filter(
+                    path__startswith=district.path, depth__gt=1, demonstration_level=""
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            extra = rng.sample(unmarked, min(MIN_POINTS_PER_DISTRICT - len(marked), len(unmarked)))
+            marked += [(org_pk, DemonstrationLevel.COUNTY) for org_pk in sorted(extra)]
         for org_pk, level in marked[:MAX_POINTS_PER_DISTRICT]:
             standard_set = sets[(district.pk, level)]
             since = today - datetime.timedelta(days=rng.randint(30, 3 * 365))
@@ -147,9 +156,12 @@ def generate_demonstration(generator) -> int:
                     summary="申报县级示范点（演示数据）",
                 )
             )
-    # Beyond the designated ones, an organization's level comes from its designations only.
-    keep = [designation.org_id for designation in designations]
-    Organization.objects.exclude(demonstration_level="").exclude(pk__in=keep).update(demonstration_level="")
+    # An organization's level comes from its designations only (as ``services`` keeps it).
+    Organization.objects.exclude(demonstration_level="").update(demonstration_level="")
+    for level in DemonstrationLevel.values:  # ascending, so the highest level is written last
+        Organization.objects.filter(pk__in=[row.org_id for row in designations if row.level == level]).update(
+            demonstration_level=level
+        )
 
     generator.insert(Application, applications, "demonstration")
     for designation in designations:
