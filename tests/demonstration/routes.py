@@ -127,6 +127,7 @@ ROUTES: list[Route] = [
         lambda world: {"text": "三会一课台账齐全", "version": 1},
     ),
     Route("demonstration:evidence_file", in_scope=FILE_A, out_of_scope=FILE_B, denied_persona=GRID),
+    *_form("demonstration:evidence_file_delete", FILE_A, FILE_B, lambda world: {}),
     *_form("demonstration:application_submit", APP_A, APP_B, lambda world: {}),
     *_admin("demonstration:application_start_review", SUBMITTED_A, SUBMITTED_ELSEWHERE, lambda world: {}),
     *_admin(

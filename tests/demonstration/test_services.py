@@ -252,3 +252,21 @@ def test_an_evidence_file_must_be_what_its_name_says(world, secretary_a):
     with pytest.raises(RuleViolation):
         services.add_evidence_file(row, SimpleUploadedFile("脚本.exe", b"MZ"), by=secretary_a)
     assert not row.files.exists()
+
+
+def test_a_draft_file_is_removed_with_an_audit_line_and_a_submitted_ones_stays(
+    world, secretary_a, secretary_b
+):
+    made = application(world, world.org_a, evidence=False)
+    row = made.evidence.first()
+    stored = services.add_evidence_file(row, SimpleUploadedFile("错传.png", PNG), by=secretary_a)
+    with pytest.raises(PermissionDenied):
+        services.remove_evidence_file(stored, by=secretary_b)
+    services.remove_evidence_file(stored, by=secretary_a)
+    assert not row.files.exists()
+    assert AuditEntry.objects.filter(object_type="demonstration.evidencefile", action="delete").count() == 1
+    kept = services.add_evidence_file(row, SimpleUploadedFile("台账.png", PNG), by=secretary_a)
+    Application.objects.filter(pk=made.pk).update(state=ApplicationState.SUBMITTED)
+    with pytest.raises(RuleViolation) as refused:
+        services.remove_evidence_file(kept, by=secretary_a)
+    assert refused.value.rule == "not_draft" and row.files.count() == 1

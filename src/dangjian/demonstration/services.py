@@ -508,6 +508,28 @@ def add_evidence_file(evidence: ItemEvidence, upload, *, by) -> EvidenceFile:
     return stored
 
 
+def remove_evidence_file(stored: EvidenceFile, *, by) -> None:
+    """Remove a file from a draft's evidence; the file is deleted once the transaction has committed."""
+    with transaction.atomic():
+        current = EvidenceFile.objects.select_related("evidence__item", "evidence__application").get(
+            pk=stored.pk
+        )
+        application = _locked_application(current.evidence.application)
+        check_perm(by, "demonstration.change_application", application)
+        _check_draft(application)
+        current.evidence.application = application
+        audit.record(
+            AuditAction.DELETE,
+            current,
+            by=by,
+            changes=audit.diff({"file": current.original_name, "size": current.size}, {}),
+            note=str(current.evidence.item),
+        )
+        storage, file_name = current.file.storage, current.file.name
+        current.delete()
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
 def submit_application(application: Application, *, by, version: int | None = None) -> Application:
     """Hand the draft in; every item needs evidence (a text or a file)."""
     with transaction.atomic():

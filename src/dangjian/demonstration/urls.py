@@ -29,5 +29,6 @@ urlpatterns = [
     path("evidence/<id:pk>/", views.evidence_edit, name="evidence_edit"),
     path("evidence/<id:pk>/review/", views.evidence_review, name="evidence_review"),
     path("files/<id:pk>/", views.evidence_file, name="evidence_file"),
+    path("files/<id:pk>/delete/", views.evidence_file_delete, name="evidence_file_delete"),
     path("public/", views.public_list, name="public_list"),
 ]

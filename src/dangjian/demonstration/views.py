@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as PageForbidden
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
@@ -477,6 +478,31 @@ def evidence_file(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_file_delete(request, pk: int):
+    """Remove a file from a draft's evidence, after confirmation."""
+    item = _one(
+        EvidenceFile.objects.visible_to(request.user, VIEW_APP).select_related(
+            "evidence__application__org", "evidence__item"
+        ),
+        pk,
+    )
+    require(request.user, CHANGE_APP, item.evidence.application)
+    back = reverse("demonstration:evidence_edit", args=[item.evidence_id])
+    if request.method == "POST":
+        if _run(request, lambda: services.remove_evidence_file(item, by=request.user)):
+            messages.success(request, _("Removed “%(name)s”.") % {"name": item.original_name})
+        return redirect(back)
+    return _confirm(
+        request,
+        heading=_("Remove “%(name)s”?") % {"name": item.original_name},
+        consequence=_("The file is deleted from the evidence of this item."),
+        cancel_url=back,
+        danger=True,
+    )
 
 
 def _application_url(application: Application) -> str:
