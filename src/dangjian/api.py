@@ -23,6 +23,7 @@ from dangjian.accounts.api import router as accounts_router
 from dangjian.activities.api import router as activities_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation, too_many_requests
 from dangjian.core.ratelimit import RateLimited
+from dangjian.demonstration.api import router as demonstration_router
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.dues.api import router as dues_router
@@ -183,3 +184,4 @@ api.add_router("/posts", "dangjian.service_posts.api.router")
 api.add_router("/activities", activities_router)
 api.add_router("/help-pairs", help_pairs_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/demonstration", demonstration_router)
