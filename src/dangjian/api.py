@@ -47,7 +47,67 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# The answers every operation may give besides its own, documented once here rather than on each
+# endpoint (ninja documents only the statuses an endpoint declares): the handlers below produce
+# them for every operation alike. schemathesis (tests/test_api_fuzz.py) checks each answer's
+# status is documented and its body matches.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the user's language."},
+        "rule": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The rule refused."},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The field at fault."},
+    },
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "One entry per invalid value: its location (loc), message (msg) and type.",
+        }
+    },
+    "required": ["detail"],
+}
+COMMON_ERRORS = {
+    "400": "Bad request: a rule refused the change, or the body could not be read",
+    "401": "Authentication required: no valid bearer token or session",
+    "403": "Forbidden: the caller's roles or the token's scopes do not allow this",
+    "404": "Not found, or outside the caller's scope (the same answer)",
+    "409": "Conflict: the record changed since it was read (a stale version)",
+    "422": "Invalid input: a value does not match the schema",
+    "429": "Too many requests: try again after Retry-After seconds",
+}
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the common error answers on every operation."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Error", ERROR_SCHEMA)
+        components.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                declared = {str(status) for status in responses}  # ninja's keys are ints
+                for status, description in COMMON_ERRORS.items():
+                    if status in declared:
+                        continue
+                    name = "ValidationError" if status == "422" else "Error"
+                    responses[int(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                    }
+        return schema
+
+
+api = DocumentedErrorsAPI(
     title="dangjian API",
     version="1",
     # Read by developers in the OpenAPI document, not by users of the pages: not translated.
