@@ -9,6 +9,9 @@ a stack trace (the trace goes to the server log).
 from __future__ import annotations
 
 import logging
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +19,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
+from ninja.openapi import schema as ninja_openapi
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
 
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
@@ -84,11 +89,58 @@ COMMON_ERRORS = {
 }
 
 
+class _NamingJsonSchema(NinjaGenerateJsonSchema):
+    """Names each component by its class, prefixed by its app where two classes share a name.
+
+    Ninja merges every operation's definitions into one ``components`` by name, silently: the
+    ``ClaimOut`` of 双报到 and the one of 服务岗位 became one, and the claims list was documented
+    with the other app's fields. ``seen`` collects the classes behind each name on a first pass;
+    names in ``ambiguous`` get their app's name in front (``DualReportingClaimOut``).
+    """
+
+    seen: dict[str, set[str]] = {}
+    ambiguous: frozenset[str] = frozenset()
+
+    def get_defs_ref(self, core_mode_ref):
+        core_ref, mode = core_mode_ref
+        if "[" not in core_ref and ":" in core_ref:
+            qualname, _, identity = core_ref.rpartition(":")
+            module, _, name = qualname.rpartition(".")
+            self.seen.setdefault(name, set()).add(qualname)
+            if name in self.ambiguous and module.startswith("dangjian."):
+                parts = [part for part in module.split(".")[1:] if part not in ("api", "schemas", "choices")]
+                prefix = "".join(word.title() for part in parts for word in part.split("_"))
+                core_ref = f"{module}.{prefix}{name}:{identity}"
+        return super().get_defs_ref((core_ref, mode))
+
+
+_naming_lock = threading.Lock()
+
+
+@contextmanager
+def _naming(seen: dict[str, set[str]], ambiguous: frozenset[str]):
+    # ninja's OpenAPISchema names its generator by module global; swapped only while this API's
+    # document is built (under a lock: request validation never builds JSON schemas).
+    generator = type("NamingJsonSchema", (_NamingJsonSchema,), {"seen": seen, "ambiguous": ambiguous})
+    with _naming_lock:
+        ninja_openapi.NinjaGenerateJsonSchema = generator
+        try:
+            yield
+        finally:
+            ninja_openapi.NinjaGenerateJsonSchema = NinjaGenerateJsonSchema
+
+
 class DocumentedErrorsAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document lists the common error answers on every operation."""
+    """NinjaAPI whose OpenAPI document has one component per class and lists the common error
+    answers on every operation."""
 
     def get_openapi_schema(self, **kwargs):
-        schema = super().get_openapi_schema(**kwargs)
+        seen: dict[str, set[str]] = defaultdict(set)
+        with _naming(seen, frozenset()):
+            super().get_openapi_schema(**kwargs)
+        ambiguous = frozenset(name for name, classes in seen.items() if len(classes) > 1)
+        with _naming({}, ambiguous):
+            schema = super().get_openapi_schema(**kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("Error", ERROR_SCHEMA)
         components.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
