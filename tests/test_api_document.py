@@ -8,6 +8,9 @@ class name by its app.
 
 from __future__ import annotations
 
+import re
+
+from django.urls import get_resolver
 from ninja.openapi.schema import OpenAPISchema
 
 from dangjian.api import api
@@ -66,3 +69,17 @@ def test_every_operation_documents_the_common_error_answers():
 
     assert missing == []
     assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
+
+
+def test_the_open311_description_names_every_open311_resource(client):
+    """Each Open311 URL pattern (in its JSON form) has a path in /open311/v2/openapi.json."""
+    document = client.get("/open311/v2/openapi.json").json()
+    served = {
+        re.sub(r"<str:\w+>", "{}", str(pattern.pattern).replace("<open311_format:fmt>", "json"))
+        for pattern in get_resolver("dangjian.service.open311_urls").url_patterns
+    }
+    described = {re.sub(r"\{\w+\}", "{}", path.lstrip("/")) for path in document["paths"]}
+
+    assert document["servers"] == [{"url": "/open311/v2"}]
+    assert served - {"openapi.json"} == described
+    assert set(document["paths"]["/requests.json"]) == {"get", "post"}
