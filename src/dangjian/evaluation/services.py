@@ -1,0 +1,1293 @@
+"""State changes of 评星定级: writing and copying schemes, running a round from self-assessment
+through review and 公示 to the final stars, and the 整改 plan of a demoted organization.
+
+Every function checks the permission over the object's place in the organization tree and the
+rules, writes the change and its audit line in one transaction, and locks the row it changes.
+Schemes are versioned: once a round using a scheme has reached review (its auto items frozen),
+the scheme cannot be edited any more; copy it to a new version instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dangjian.core import audit
+from dangjian.core.choices import AuditAction
+from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.registry import ORG_TREE, registry
+from dangjian.core.scoping import check_perm
+from dangjian.core.workdays import add_working_days
+from dangjian.evaluation import rules
+from dangjian.evaluation.choices import (
+    ROUND_ORDER,
+    AssessmentStatus,
+    ItemKind,
+    Movement,
+    ObjectionStatus,
+    PointsMapping,
+    RoundStatus,
+    SchemeStatus,
+)
+from dangjian.evaluation.models import (
+    Assessment,
+    Cap,
+    Category,
+    Evidence,
+    Item,
+    ItemScore,
+    Objection,
+    OrgStarRecord,
+    RatingRound,
+    RatingScheme,
+    Rectification,
+    RectificationTask,
+    StarThreshold,
+)
+from dangjian.orgs.models import Organization
+
+SCHEME_FIELDS = ["year", "org_field", "name", "version", "status", "base_points", "description"]
+ITEM_FIELDS = [
+    "category",
+    "name",
+    "kind",
+    "max_points",
+    "evidence_required",
+    "figure_key",
+    "denominator_key",
+    "mapping",
+    "target",
+    "bands",
+    "per_unit",
+    "description",
+    "order",
+]
+ROUND_FIELDS = [
+    "name",
+    "year",
+    "root",
+    "rated_kind",
+    "period_start",
+    "period_end",
+    "publicity_days",
+    "status",
+]
+MAX_POINTS = Decimal("10000")
+RECTIFICATION_DAYS = 20  # working days a demoted organization is given for its plan by default
+FROZEN_STATES = {RoundStatus.REVIEW, RoundStatus.PUBLICITY, RoundStatus.FINAL}
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Extension → (content type, the file's first bytes): the name and the content must agree (as life's
+# meeting attachments).
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "pdf": ("application/pdf", (b"%PDF",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _decimal(value, *, field: str, label: str, minimum: Decimal | None = Decimal(0)) -> Decimal:
+    """``value`` as a Decimal of two places within 0..MAX_POINTS, or a clear refusal."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise RuleViolation(
+            gettext("%(label)s must be a number; “%(value)s” is not.") % {"label": label, "value": value},
+            rule="number",
+            field=field,
+        ) from None
+    if not number.is_finite() or number > MAX_POINTS or (minimum is not None and number < minimum):
+        raise RuleViolation(
+            gettext("%(label)s must be between %(low)s and %(high)s; it is %(value)s.")
+            % {
+                "label": label,
+                "low": minimum if minimum is not None else -MAX_POINTS,
+                "high": MAX_POINTS,
+                "value": value,
+            },
+            rule="number_range",
+            field=field,
+        )
+    return number.quantize(rules.VALUE_PLACES)
+
+
+def _locked(model, obj):
+    return model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
+
+
+def _bump(model, obj, expected: int | None, **changes) -> None:
+    """``UPDATE … WHERE row_version = n``: refuse when someone saved the row meanwhile."""
+    expected = obj.row_version if expected is None else expected
+    updated = model.objects.filter(pk=obj.pk, row_version=expected).update(
+        **changes, row_version=F("row_version") + 1
+    )
+    if updated != 1:
+        raise ConcurrentChange(
+            gettext("Someone changed this record at the same moment; reload the page and try again."),
+            rule="version",
+        )
+
+
+# --- Schemes -----------------------------------------------------------------------------------
+
+
+def scheme_is_frozen(scheme: RatingScheme) -> bool:
+    """Whether a round using the scheme has reached review: its results rest on this version."""
+    return RatingRound.objects.filter(scheme=scheme, status__in=FROZEN_STATES).exists()
+
+
+def _check_editable(scheme: RatingScheme) -> None:
+    if scheme_is_frozen(scheme):
+        raise RuleViolation(
+            gettext(
+                "The scheme “%(name)s” version %(version)s has been used by a round that is in review, under "
+                "public notice or final; copy it to a new version and edit the copy."
+            )
+            % {"name": scheme.name, "version": scheme.version},
+            rule="scheme_frozen",
+        )
+
+
+def _locked_scheme(
+    scheme: RatingScheme, by, permission: str = "evaluation.change_ratingscheme"
+) -> RatingScheme:
+    current = RatingScheme.objects.select_for_update(of=("self",)).select_related("owner").get(pk=scheme.pk)
+    check_perm(by, permission, current)
+    return current
+
+
+def create_scheme(
+    *,
+    by,
+    owner: Organization,
+    year: int,
+    org_field: str,
+    name: str,
+    base_points=Decimal("200"),
+    description: str = "",
+) -> RatingScheme:
+    """Write a new (draft) scheme for a year and a field of organizations."""
+    scheme = RatingScheme(
+        owner=owner,
+        year=year,
+        org_field=org_field,
+        name=_text(name),
+        base_points=_decimal(base_points, field="base_points", label=gettext("Base points")),
+        description=_text(description),
+        created_by=_user(by),
+    )
+    with transaction.atomic():
+        check_perm(by, "evaluation.add_ratingscheme", scheme)
+        _check_scheme(scheme)
+        latest = (
+            RatingScheme.objects.filter(owner=owner, year=year, org_field=org_field)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        scheme.version = (latest or 0) + 1
+        scheme.save()
+        audit.record(
+            AuditAction.CREATE, scheme, by=by, changes=audit.diff({}, audit.snapshot(scheme, SCHEME_FIELDS))
+        )
+    return scheme
+
+
+def _check_scheme(scheme: RatingScheme) -> None:
+    if not scheme.name:
+        raise RuleViolation(gettext("Give the scheme a name."), rule="name_required", field="name")
+    if not isinstance(scheme.year, int) or not 2000 <= scheme.year <= 2100:
+        raise RuleViolation(
+            gettext("The year must be between 2000 and 2100; it is %(year)s.") % {"year": scheme.year},
+            rule="year_range",
+            field="year",
+        )
+
+
+def update_scheme(scheme: RatingScheme, *, by, row_version: int | None = None, **fields) -> RatingScheme:
+    """Edit a scheme's name, base points or description (refused once a round froze it)."""
+    allowed = {"name", "base_points", "description"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        _check_editable(current)
+        before = audit.snapshot(current, SCHEME_FIELDS)
+        if "name" in fields:
+            current.name = _text(fields["name"])
+        if "description" in fields:
+            current.description = _text(fields["description"])
+        if "base_points" in fields:
+            current.base_points = _decimal(
+                fields["base_points"], field="base_points", label=gettext("Base points")
+            )
+        _check_scheme(current)
+        _bump(
+            RatingScheme,
+            current,
+            row_version if row_version is not None else scheme.row_version,
+            **{name: getattr(current, name) for name in fields},
+        )
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes=audit.diff(before, audit.snapshot(current, SCHEME_FIELDS)),
+        )
+    return current
+
+
+def add_category(scheme: RatingScheme, *, by, name: str, max_points, order: int = 0) -> Category:
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        _check_editable(current)
+        if not _text(name):
+            raise RuleViolation(gettext("Give the category a name."), rule="name_required", field="name")
+        category = Category.objects.create(
+            scheme=current,
+            name=_text(name),
+            max_points=_decimal(max_points, field="max_points", label=gettext("Maximum points")),
+            order=order or 0,
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes={"category": [None, category.name]},
+            note=gettext("Category added"),
+        )
+    return category
+
+
+def validate_figure_key(key: str, *, field: str = "figure_key") -> None:
+    """A figure key must name a figure of the store that works on the organization tree."""
+    figure = registry["figures"].get(key)
+    if figure is None or ORG_TREE not in figure.trees:
+        raise RuleViolation(
+            gettext("“%(key)s” is not a figure of the organization tree; choose one from the list.")
+            % {"key": key},
+            rule="unknown_figure",
+            field=field,
+        )
+
+
+def _bands(value) -> list[list[str]]:
+    """Bands as ``[[threshold, points], …]`` (text of decimals, for JSON); "0.9:10, 0.8:6" is accepted."""
+    if isinstance(value, str):
+        pairs = [part.split(":") for part in value.replace("，", ",").split(",") if part.strip()]
+    else:
+        pairs = list(value or [])
+    result = []
+    for pair in pairs:
+        if len(pair) != 2:
+            raise RuleViolation(
+                gettext("Write each band as threshold:points, separated by commas (e.g. 0.9:10, 0.8:6)."),
+                rule="bands",
+                field="bands",
+            )
+        threshold = _decimal(pair[0], field="bands", label=gettext("Band threshold"), minimum=None)
+        points = _decimal(pair[1], field="bands", label=gettext("Band points"))
+        result.append([str(threshold), str(points)])
+    return sorted(result, key=lambda band: Decimal(band[0]))
+
+
+def _check_item(item: Item) -> None:
+    if not item.name:
+        raise RuleViolation(gettext("Give the item a name."), rule="name_required", field="name")
+    if item.kind not in ItemKind.values:
+        raise RuleViolation(gettext("Choose the kind of item."), rule="kind", field="kind")
+    if item.category.scheme_id != item.scheme_id:
+        raise RuleViolation(gettext("Choose a category of this scheme."), rule="category", field="category")
+    if item.kind == ItemKind.AUTO and not item.figure_key:
+        raise RuleViolation(
+            gettext("An item computed from records needs a figure."),
+            rule="figure_required",
+            field="figure_key",
+        )
+    if item.kind == ItemKind.MANUAL:
+        item.figure_key = item.denominator_key = ""
+    if item.figure_key:
+        validate_figure_key(item.figure_key)
+        if item.denominator_key:
+            validate_figure_key(item.denominator_key, field="denominator_key")
+        if item.mapping == PointsMapping.LINEAR and (item.target is None or item.target <= 0):
+            raise RuleViolation(
+                gettext("A linear mapping needs a target value above 0 (the value that earns full points)."),
+                rule="target",
+                field="target",
+            )
+        if item.mapping == PointsMapping.BANDS and not item.bands:
+            raise RuleViolation(gettext("Give at least one band."), rule="bands", field="bands")
+        if item.mapping == PointsMapping.BANDS and any(Decimal(p) > item.max_points for _t, p in item.bands):
+            raise RuleViolation(
+                gettext("A band gives more points than the item's maximum (%(max)s).")
+                % {"max": item.max_points},
+                rule="bands",
+                field="bands",
+            )
+        if item.mapping == PointsMapping.PER_UNIT and item.per_unit is None:
+            raise RuleViolation(gettext("Give the points per unit."), rule="per_unit", field="per_unit")
+    elif item.denominator_key:
+        raise RuleViolation(
+            gettext("A denominator needs a figure above it."), rule="denominator", field="denominator_key"
+        )
+
+
+def _item_values(fields: Mapping) -> dict:
+    values = dict(fields)
+    for name in ("name", "figure_key", "denominator_key", "description"):
+        if name in values:
+            values[name] = _text(values[name])
+    if "max_points" in values:
+        values["max_points"] = _decimal(
+            values["max_points"], field="max_points", label=gettext("Maximum points")
+        )
+    for name, label in (("target", gettext("Target value")), ("per_unit", gettext("Points per unit"))):
+        if name in values and values[name] not in (None, ""):
+            values[name] = _decimal(values[name], field=name, label=label, minimum=None)
+        elif name in values:
+            values[name] = None
+    if "bands" in values:
+        values["bands"] = _bands(values["bands"])
+    return values
+
+
+def add_item(
+    scheme: RatingScheme, *, by, category: Category, name: str, kind: str, max_points, **fields
+) -> Item:
+    """Add an item to a category of the scheme; an auto item's figure must exist in the store."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown item fields: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        _check_editable(current)
+        item = Item(
+            scheme=current,
+            category=category,
+            **_item_values({"name": name, "kind": kind, "max_points": max_points, **fields}),
+        )
+        _check_item(item)
+        item.save()
+        audit.record(
+            AuditAction.CREATE, item, by=by, changes=audit.diff({}, audit.snapshot(item, ITEM_FIELDS))
+        )
+    return item
+
+
+def update_item(item: Item, *, by, **fields) -> Item:
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        _locked_scheme(item.scheme, by)
+        _check_editable(item.scheme)
+        current = Item.objects.select_for_update(of=("self",)).select_related("category").get(pk=item.pk)
+        before = audit.snapshot(current, ITEM_FIELDS)
+        for name, value in _item_values(fields).items():
+            setattr(current, name, value)
+        _check_item(current)
+        current.save()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes=audit.diff(before, audit.snapshot(current, ITEM_FIELDS)),
+        )
+    return current
+
+
+def delete_item(item: Item, *, by) -> None:
+    with transaction.atomic():
+        _locked_scheme(item.scheme, by)
+        _check_editable(item.scheme)
+        if ItemScore.objects.filter(item=item).exists():
+            raise RuleViolation(
+                gettext("This item already has scores in a round; copy the scheme to a new version instead."),
+                rule="item_scored",
+            )
+        audit.record(
+            AuditAction.DELETE, item, by=by, changes=audit.diff(audit.snapshot(item, ITEM_FIELDS), {})
+        )
+        item.delete()
+
+
+def set_thresholds(scheme: RatingScheme, *, by, thresholds: Mapping[int, object]) -> list[StarThreshold]:
+    """Replace the scheme's star thresholds: ``{5: 180, 4: 160, …}``; more stars need more points."""
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        _check_editable(current)
+        cleaned: dict[int, Decimal] = {}
+        for stars, minimum in thresholds.items():
+            if minimum in (None, ""):
+                continue
+            if int(stars) not in range(1, 6):
+                raise RuleViolation(gettext("Stars go from 1 to 5."), rule="stars_range")
+            cleaned[int(stars)] = _decimal(minimum, field=f"stars_{stars}", label=gettext("Least total"))
+        ordered = sorted(cleaned.items())
+        for (low_stars, low), (high_stars, high) in itertools.pairwise(ordered):
+            if high <= low:
+                raise RuleViolation(
+                    gettext(
+                        "%(high)s stars need more points (%(high_min)s) than %(low)s stars (%(low_min)s)."
+                    )
+                    % {"high": high_stars, "high_min": high, "low": low_stars, "low_min": low},
+                    rule="thresholds_order",
+                    field=f"stars_{high_stars}",
+                )
+        before = {str(t.stars): str(t.min_total) for t in current.thresholds.all()}
+        current.thresholds.all().delete()
+        made = StarThreshold.objects.bulk_create(
+            [StarThreshold(scheme=current, stars=stars, min_total=minimum) for stars, minimum in ordered]
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes=audit.diff({"thresholds": before}, {"thresholds": {str(s): str(m) for s, m in ordered}}),
+        )
+    return made
+
+
+def add_cap(
+    scheme: RatingScheme, *, by, below, max_stars: int, item: Item | None = None, figure_key: str = ""
+) -> Cap:
+    """ "If item X's (or figure X's) value is below v, at most n stars"."""
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        _check_editable(current)
+        figure_key = _text(figure_key)
+        if (item is None) == (not figure_key):
+            raise RuleViolation(
+                gettext("A cap names either an item or a figure."), rule="cap_target", field="item"
+            )
+        if item is not None and (item.scheme_id != current.pk or not item.is_auto):
+            raise RuleViolation(
+                gettext("A cap can only name an item of this scheme computed from records."),
+                rule="cap_item",
+                field="item",
+            )
+        if figure_key:
+            validate_figure_key(figure_key)
+        try:
+            max_stars = int(max_stars)
+        except (TypeError, ValueError):
+            max_stars = 0
+        if max_stars not in range(1, 6):
+            raise RuleViolation(gettext("Stars go from 1 to 5."), rule="stars_range", field="max_stars")
+        cap = Cap.objects.create(
+            scheme=current,
+            item=item,
+            figure_key=figure_key,
+            below=_decimal(below, field="below", label=gettext("Limit"), minimum=None),
+            max_stars=max_stars,
+        )
+        audit.record(
+            AuditAction.UPDATE, current, by=by, changes={"cap": [None, str(cap)]}, note=gettext("Cap added")
+        )
+    return cap
+
+
+def delete_cap(cap: Cap, *, by) -> None:
+    with transaction.atomic():
+        current = _locked_scheme(cap.scheme, by)
+        _check_editable(current)
+        audit.record(
+            AuditAction.UPDATE, current, by=by, changes={"cap": [str(cap), None]}, note=gettext("Cap removed")
+        )
+        cap.delete()
+
+
+def publish_scheme(scheme: RatingScheme, *, by) -> RatingScheme:
+    """A published scheme can be used by rounds; it needs items and star thresholds."""
+    with transaction.atomic():
+        current = _locked_scheme(scheme, by)
+        if current.status == SchemeStatus.PUBLISHED:
+            raise RuleViolation(gettext("This scheme is already published."), rule="already_published")
+        if not current.items.exists():
+            raise RuleViolation(gettext("Add at least one item before publishing."), rule="no_items")
+        if not current.thresholds.exists():
+            raise RuleViolation(gettext("Set the star thresholds before publishing."), rule="no_thresholds")
+        _bump(RatingScheme, current, None, status=SchemeStatus.PUBLISHED)
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes={"status": [SchemeStatus.DRAFT, SchemeStatus.PUBLISHED]},
+        )
+    return current
+
+
+def copy_scheme(scheme: RatingScheme, *, by, year: int | None = None) -> RatingScheme:
+    """Copy a scheme (categories, items, thresholds, caps) as a new draft version, for the same
+    year (a corrected version) or another year."""
+    year = scheme.year if year is None else year
+    with transaction.atomic():
+        source = RatingScheme.objects.select_related("owner").get(pk=scheme.pk)
+        check_perm(by, "evaluation.view_ratingscheme", source)
+        copy = RatingScheme(
+            owner=source.owner,
+            year=year,
+            org_field=source.org_field,
+            name=source.name,
+            base_points=source.base_points,
+            description=source.description,
+            copied_from=source,
+            created_by=_user(by),
+        )
+        check_perm(by, "evaluation.add_ratingscheme", copy)
+        _check_scheme(copy)
+        latest = (
+            RatingScheme.objects.filter(owner=source.owner, year=year, org_field=source.org_field)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        copy.version = (latest or 0) + 1
+        copy.save()
+        categories = {}
+        for category in source.categories.all():
+            categories[category.pk] = Category.objects.create(
+                scheme=copy, name=category.name, max_points=category.max_points, order=category.order
+            )
+        items = {}
+        for item in source.items.all():
+            old_pk = item.pk
+            item.pk = None
+            item.scheme = copy
+            item.category = categories[item.category_id]
+            item.save()
+            items[old_pk] = item
+        StarThreshold.objects.bulk_create(
+            [
+                StarThreshold(scheme=copy, stars=t.stars, min_total=t.min_total)
+                for t in source.thresholds.all()
+            ]
+        )
+        Cap.objects.bulk_create(
+            [
+                Cap(
+                    scheme=copy,
+                    item=items.get(cap.item_id),
+                    figure_key=cap.figure_key,
+                    below=cap.below,
+                    max_stars=cap.max_stars,
+                )
+                for cap in source.caps.all()
+            ]
+        )
+        audit.record(
+            AuditAction.CREATE,
+            copy,
+            by=by,
+            changes=audit.diff({}, audit.snapshot(copy, SCHEME_FIELDS)),
+            note=gettext("Copied from %(scheme)s") % {"scheme": source},
+        )
+    return copy
+
+
+# --- Rounds ------------------------------------------------------------------------------------
+
+
+def _locked_round(
+    rating_round: RatingRound, by, permission: str = "evaluation.change_ratinground"
+) -> RatingRound:
+    current = (
+        RatingRound.objects.select_for_update(of=("self",))
+        .select_related("root", "scheme")
+        .get(pk=rating_round.pk)
+    )
+    check_perm(by, permission, current)
+    return current
+
+
+def _expect(rating_round: RatingRound, *states: str) -> None:
+    if rating_round.status not in states:
+        raise RuleViolation(
+            gettext("The round is at “%(status)s”; this step is not possible now.")
+            % {"status": rating_round.get_status_display()},
+            rule="round_status",
+        )
+
+
+def _move(rating_round: RatingRound, by, new_status: str, **changes) -> None:
+    old = rating_round.status
+    if ROUND_ORDER.index(new_status) != ROUND_ORDER.index(old) + 1:
+        raise RuleViolation(gettext("A round moves one step at a time."), rule="round_order")
+    _bump(RatingRound, rating_round, None, status=new_status, **changes)
+    rating_round.refresh_from_db()
+    audit.record(
+        AuditAction.UPDATE,
+        rating_round,
+        by=by,
+        changes={"status": [old, new_status], **{k: [None, str(v)] for k, v in changes.items()}},
+    )
+
+
+def create_round(
+    *,
+    by,
+    scheme: RatingScheme,
+    root: Organization,
+    name: str,
+    year: int,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    publicity_days: int = 5,
+    rated_kind: str = "primary_committee",
+) -> RatingRound:
+    """A draft round rating the organizations of ``rated_kind`` under ``root`` with a published scheme."""
+    rating_round = RatingRound(
+        scheme=scheme,
+        root=root,
+        name=_text(name),
+        year=year,
+        rated_kind=rated_kind,
+        period_start=period_start,
+        period_end=period_end,
+        publicity_days=publicity_days,
+        created_by=_user(by),
+    )
+    with transaction.atomic():
+        check_perm(by, "evaluation.add_ratinground", rating_round)
+        if scheme.status != SchemeStatus.PUBLISHED:
+            raise RuleViolation(
+                gettext("Publish the scheme before starting a round with it."),
+                rule="scheme_draft",
+                field="scheme",
+            )
+        if not rating_round.name:
+            raise RuleViolation(gettext("Give the round a name."), rule="name_required", field="name")
+        if not 2000 <= int(year) <= 2100:
+            raise RuleViolation(
+                gettext("The year must be between 2000 and 2100; it is %(year)s.") % {"year": year},
+                rule="year_range",
+                field="year",
+            )
+        if period_end < period_start:
+            raise RuleViolation(
+                gettext("The period cannot end (%(end)s) before it starts (%(start)s).")
+                % {"end": period_end, "start": period_start},
+                rule="period",
+                field="period_end",
+            )
+        if not 1 <= int(publicity_days) <= 60:
+            raise RuleViolation(
+                gettext("The public notice lasts 1 to 60 days; %(days)s was given.")
+                % {"days": publicity_days},
+                rule="publicity_days",
+                field="publicity_days",
+            )
+        rating_round.save()
+        audit.record(
+            AuditAction.CREATE,
+            rating_round,
+            by=by,
+            changes=audit.diff({}, audit.snapshot(rating_round, ROUND_FIELDS)),
+        )
+    return rating_round
+
+
+def rated_orgs(rating_round: RatingRound):
+    """The active organizations of the round's kind and the scheme's field under its root."""
+    return Organization.objects.filter(
+        path__startswith=rating_round.root.path,
+        depth__gt=rating_round.root.depth,
+        kind=rating_round.rated_kind,
+        field=rating_round.scheme.org_field,
+        is_active=True,
+    ).order_by("path")
+
+
+def open_self_assessment(rating_round: RatingRound, *, by) -> RatingRound:
+    """Draft → self-assessment: one assessment per rated organization, one score row per item."""
+    with transaction.atomic():
+        current = _locked_round(rating_round, by)
+        _expect(current, RoundStatus.DRAFT)
+        if current.scheme.status != SchemeStatus.PUBLISHED:
+            raise RuleViolation(
+                gettext("Publish the scheme before starting a round with it."), rule="scheme_draft"
+            )
+        orgs = list(rated_orgs(current))
+        if not orgs:
+            raise RuleViolation(
+                gettext("No organization under %(root)s matches the round's kind and the scheme's field.")
+                % {"root": current.root},
+                rule="no_orgs",
+            )
+        assessments = Assessment.objects.bulk_create([Assessment(round=current, org=org) for org in orgs])
+        if any(a.pk is None for a in assessments):  # backends without RETURNING on bulk inserts
+            assessments = list(Assessment.objects.filter(round=current))
+        items = list(current.scheme.items.all())
+        ItemScore.objects.bulk_create(
+            [ItemScore(assessment=assessment, item=item) for assessment in assessments for item in items],
+            batch_size=1000,
+        )
+        _move(current, by, RoundStatus.SELF_ASSESSMENT)
+    return current
+
+
+def _locked_assessment(assessment: Assessment, by, permission: str) -> Assessment:
+    current = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("org", "round__scheme", "round__root")
+        .get(pk=assessment.pk)
+    )
+    check_perm(by, permission, current)
+    return current
+
+
+def _signed(item: Item, points: Decimal) -> Decimal:
+    """Points as entered (0..max) stored with their sign: a deduction takes points away."""
+    if points > item.max_points:
+        raise RuleViolation(
+            gettext("“%(item)s” gives at most %(max)s points; %(points)s was entered.")
+            % {"item": item.name, "max": item.max_points, "points": points},
+            rule="points_range",
+            field=f"points_{item.pk}",
+        )
+    return -points if item.kind == ItemKind.DEDUCTION else points
+
+
+def save_self_assessment(
+    assessment: Assessment,
+    *,
+    by,
+    text: str | None = None,
+    scores: Mapping[int, tuple[object, str]] | None = None,
+    row_version: int | None = None,
+) -> Assessment:
+    """The organization's own account and its self-scores of the manual items (by item id)."""
+    with transaction.atomic():
+        current = _locked_assessment(assessment, by, "evaluation.change_assessment")
+        _expect(current.round, RoundStatus.SELF_ASSESSMENT)
+        if current.status == AssessmentStatus.REVIEWED:
+            raise RuleViolation(gettext("This assessment has been reviewed."), rule="assessment_reviewed")
+        changes = {}
+        if text is not None:
+            changes["self_assessment"] = [current.self_assessment, _text(text)]
+            current.self_assessment = _text(text)
+        rows = {
+            score.item_id: score
+            for score in current.scores.select_related("item").select_for_update(of=("self",))
+        }
+        for item_id, (points, note) in (scores or {}).items():
+            score = rows.get(int(item_id))
+            if score is None:
+                raise RuleViolation(gettext("That item is not part of this assessment."), rule="unknown_item")
+            if score.item.is_auto:
+                continue  # computed from records when the review starts
+            value = None
+            if points not in (None, ""):
+                value = _signed(
+                    score.item, _decimal(points, field=f"points_{score.item_id}", label=score.item.name)
+                )
+            if value != score.self_points or _text(note) != score.self_note:
+                changes[f"item {score.item_id}"] = [str(score.self_points), str(value)]
+                ItemScore.objects.filter(pk=score.pk).update(
+                    self_points=value, self_note=_text(note), row_version=F("row_version") + 1
+                )
+        _bump(
+            Assessment,
+            current,
+            row_version if row_version is not None else assessment.row_version,
+            self_assessment=current.self_assessment,
+        )
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE, current, by=by, changes=changes, note=gettext("Self-assessment saved")
+        )
+    return current
+
+
+def evidence_refusal(name: str, size: int, head: bytes) -> str | None:
+    """Why a file cannot be evidence (too large, a type not accepted), in words; None if it can."""
+    if size > MAX_EVIDENCE_BYTES:
+        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
+            "name": name,
+            "size": f"{size / 1024 / 1024:.1f}",
+            "limit": MAX_EVIDENCE_BYTES // 1024 // 1024,
+        }
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
+            "name": name,
+            "types": gettext(", ").join(sorted(EVIDENCE_TYPES)),
+        }
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[extension][1]):
+        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
+            "name": name,
+            "type": extension.upper(),
+        }
+    return None
+
+
+def add_evidence(score: ItemScore, upload, *, by) -> Evidence:
+    """Attach a file proving a self-assessed item (JPG/PNG/PDF/DOCX/XLSX, at most 10 MB)."""
+    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    refusal = evidence_refusal(name, upload.size, head)
+    if refusal:
+        raise RuleViolation(refusal, rule="evidence_file", field="file")
+    with transaction.atomic():
+        current = _locked_assessment(score.assessment, by, "evaluation.change_assessment")
+        _expect(current.round, RoundStatus.SELF_ASSESSMENT)
+        if current.status == AssessmentStatus.REVIEWED:
+            raise RuleViolation(gettext("This assessment has been reviewed."), rule="assessment_reviewed")
+        extension = name.rsplit(".", 1)[-1].lower()
+        evidence = Evidence(
+            score=score,
+            original_name=name,
+            content_type=EVIDENCE_TYPES[extension][0],
+            size=upload.size,
+            uploaded_by=_user(by),
+        )
+        evidence.file.save(name, upload, save=False)
+        evidence.save()
+        audit.record(
+            AuditAction.CREATE,
+            evidence,
+            by=by,
+            changes=audit.diff({}, {"file": name, "size": upload.size}),
+            note=gettext("Evidence for “%(item)s”") % {"item": score.item.name},
+        )
+    return evidence
+
+
+def submit_self_assessment(assessment: Assessment, *, by) -> Assessment:
+    """Hand the self-assessment in; items that require evidence must have a file."""
+    with transaction.atomic():
+        current = _locked_assessment(assessment, by, "evaluation.change_assessment")
+        _expect(current.round, RoundStatus.SELF_ASSESSMENT)
+        if current.status != AssessmentStatus.PENDING:
+            raise RuleViolation(
+                gettext("This self-assessment has already been submitted."), rule="already_submitted"
+            )
+        missing = [
+            score.item.name
+            for score in current.scores.select_related("item").filter(item__evidence_required=True)
+            if not score.item.is_auto and not score.evidence.exists()
+        ]
+        if missing:
+            raise RuleViolation(
+                gettext("Attach evidence for: %(items)s.") % {"items": gettext("、").join(missing)},
+                rule="evidence_missing",
+            )
+        _bump(Assessment, current, None, status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now())
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes={"status": [AssessmentStatus.PENDING, AssessmentStatus.SUBMITTED]},
+        )
+    return current
+
+
+def _figure_value(key: str, org: Organization, period, cache: dict):
+    if (key, org.pk) not in cache:
+        cache[(key, org.pk)] = registry["figures"][key].compute(org, period)
+    return cache[(key, org.pk)]
+
+
+def freeze_scores(rating_round: RatingRound) -> int:
+    """Compute every auto item from the figures store and freeze value, points and scheme version
+    into the score rows; the caps' figure values are frozen on the assessment. Returns rows frozen."""
+    period = rating_round.period
+    scheme = rating_round.scheme
+    now = timezone.now()
+    cache: dict = {}
+    frozen = 0
+    caps = list(scheme.caps.filter(item__isnull=True))
+    for assessment in rating_round.assessments.select_related("org"):
+        updates = []
+        for score in assessment.scores.select_related("item"):
+            item = score.item
+            if not item.is_auto:
+                continue
+            numerator = _figure_value(item.figure_key, assessment.org, period, cache)
+            if item.denominator_key:
+                denominator = _figure_value(item.denominator_key, assessment.org, period, cache)
+                value = rules.ratio(numerator, denominator)
+            else:
+                denominator = None
+                value = rules.as_decimal(numerator)
+            result = rules.points_for(value, item.rule())
+            score.numerator = rules.as_decimal(numerator)
+            score.denominator = rules.as_decimal(denominator)
+            score.value = value
+            score.flag = result.flag
+            score.auto_points = result.points
+            score.frozen_at = now
+            score.scheme_version = scheme.version
+            updates.append(score)
+        ItemScore.objects.bulk_update(
+            updates,
+            ["numerator", "denominator", "value", "flag", "auto_points", "frozen_at", "scheme_version"],
+        )
+        frozen += len(updates)
+        if caps:
+            values = {
+                cap.figure_key: _figure_value(cap.figure_key, assessment.org, period, cache) for cap in caps
+            }
+            Assessment.objects.filter(pk=assessment.pk).update(
+                cap_values={key: None if v is None else str(rules.as_decimal(v)) for key, v in values.items()}
+            )
+    return frozen
+
+
+def start_review(rating_round: RatingRound, *, by) -> RatingRound:
+    """Self-assessment → review: the auto items are computed and frozen (a later scheme edit or new
+    records never change them)."""
+    with transaction.atomic():
+        current = _locked_round(rating_round, by)
+        _expect(current, RoundStatus.SELF_ASSESSMENT)
+        count = freeze_scores(current)
+        _move(current, by, RoundStatus.REVIEW, scheme_version=current.scheme.version)
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes={"frozen_scores": [None, count]},
+            note=gettext("Auto items computed and frozen"),
+        )
+    return current
+
+
+def review_score(
+    score: ItemScore, *, by, points, comment: str = "", row_version: int | None = None
+) -> ItemScore:
+    """The reviewer's points for an item (a manual item's score, or an auto item's correction,
+    which needs a comment saying why)."""
+    with transaction.atomic():
+        assessment = _locked_assessment(score.assessment, by, "evaluation.review_assessment")
+        _expect(assessment.round, RoundStatus.REVIEW)
+        current = ItemScore.objects.select_for_update(of=("self",)).select_related("item").get(pk=score.pk)
+        if current.assessment_id != assessment.pk:
+            raise RuleViolation(gettext("That item is not part of this assessment."), rule="unknown_item")
+        value = None
+        if points not in (None, ""):
+            value = _signed(current.item, _decimal(points, field="points", label=current.item.name))
+        if current.item.is_auto and value is not None and not _text(comment):
+            raise RuleViolation(
+                gettext("Changing computed points needs a comment saying why."),
+                rule="comment_required",
+                field="comment",
+            )
+        before = {"reviewer_points": str(current.reviewer_points), "review_comment": current.review_comment}
+        _bump(
+            ItemScore,
+            current,
+            row_version if row_version is not None else score.row_version,
+            reviewer_points=value,
+            review_comment=_text(comment),
+        )
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes=audit.diff(before, {"reviewer_points": str(value), "review_comment": _text(comment)}),
+        )
+    return current
+
+
+def final_points_of(score: ItemScore) -> Decimal | None:
+    """The reviewer's points where given, else the frozen auto points (None: not yet scored)."""
+    if score.reviewer_points is not None:
+        return score.reviewer_points
+    if score.item.is_auto:
+        return score.auto_points
+    return None
+
+
+def _cap_checks(
+    assessment: Assessment, scores: Sequence[ItemScore], caps: Sequence[Cap]
+) -> list[rules.CapCheck]:
+    by_item = {score.item_id: score for score in scores}
+    checks = []
+    for cap in caps:
+        if cap.item_id:
+            score = by_item.get(cap.item_id)
+            value = score.value if score is not None else None
+            label = cap.item.name
+        else:
+            raw = (assessment.cap_values or {}).get(cap.figure_key)
+            value = Decimal(raw) if raw is not None else None
+            figure = registry["figures"].get(cap.figure_key)
+            label = str(figure.label) if figure else cap.figure_key
+        checks.append(rules.CapCheck(label=label, value=value, below=cap.below, max_stars=cap.max_stars))
+    return checks
+
+
+def complete_review(assessment: Assessment, *, by) -> Assessment:
+    """Close an organization's review: final points per item, the total and the stars after caps."""
+    with transaction.atomic():
+        current = _locked_assessment(assessment, by, "evaluation.review_assessment")
+        _expect(current.round, RoundStatus.REVIEW)
+        scores = list(current.scores.select_related("item").select_for_update(of=("self",)))
+        unscored = [score.item.name for score in scores if final_points_of(score) is None]
+        if unscored:
+            raise RuleViolation(
+                gettext("Score these items first: %(items)s.") % {"items": gettext("、").join(unscored)},
+                rule="unscored_items",
+            )
+        for score in scores:
+            score.final_points = final_points_of(score)
+        ItemScore.objects.bulk_update(scores, ["final_points"])
+        scheme = current.round.scheme
+        total = rules.total_of(score.final_points for score in scores)
+        thresholds = [(t.stars, t.min_total) for t in scheme.thresholds.all()]
+        caps = list(scheme.caps.select_related("item"))
+        result = rules.stars_for(total, thresholds, _cap_checks(current, scores, caps))
+        _bump(
+            Assessment,
+            current,
+            None,
+            status=AssessmentStatus.REVIEWED,
+            total=total,
+            stars=result.stars,
+            uncapped_stars=result.uncapped,
+            caps_applied=list(result.caps_applied),
+        )
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes={
+                "status": [AssessmentStatus.SUBMITTED, AssessmentStatus.REVIEWED],
+                "total": [None, str(total)],
+                "stars": [None, result.stars],
+            },
+        )
+    return current
+
+
+def start_publicity(rating_round: RatingRound, *, by) -> RatingRound:
+    """Review → 公示: every assessment reviewed; the notice runs from today for N days."""
+    with transaction.atomic():
+        current = _locked_round(rating_round, by)
+        _expect(current, RoundStatus.REVIEW)
+        waiting = current.assessments.exclude(status=AssessmentStatus.REVIEWED).count()
+        if waiting:
+            raise RuleViolation(
+                gettext("%(count)s organizations have not been reviewed yet.") % {"count": waiting},
+                rule="not_reviewed",
+            )
+        start = _today()
+        _move(
+            current,
+            by,
+            RoundStatus.PUBLICITY,
+            publicity_start=start,
+            publicity_end=start + datetime.timedelta(days=current.publicity_days - 1),
+        )
+    return current
+
+
+def raise_objection(assessment: Assessment, *, name: str, text: str, contact: str = "") -> Objection:
+    """Anyone may object to a result during its 公示 (a name and the text; the contact stays private)."""
+    name, text, contact = _text(name)[:50], _text(text), _text(contact)[:50]
+    if not name:
+        raise RuleViolation(gettext("Please give your name."), rule="name_required", field="name")
+    if not 5 <= len(text) <= 2000:
+        raise RuleViolation(
+            gettext("Please describe the objection in 5 to 2000 characters."),
+            rule="text_length",
+            field="text",
+        )
+    with transaction.atomic():
+        current = Assessment.objects.select_related("org", "round").get(pk=assessment.pk)
+        rating_round = current.round
+        if rating_round.status != RoundStatus.PUBLICITY or _today() > rating_round.publicity_end:
+            raise RuleViolation(
+                gettext("The public notice of this rating is not open."), rule="publicity_closed"
+            )
+        objection = Objection.objects.create(assessment=current, name=name, contact=contact, text=text)
+        audit.record(
+            AuditAction.CREATE,
+            objection,
+            changes={"name": [None, name], "text": [None, text]},
+            note=gettext("Objection raised on the portal"),
+        )
+    return objection
+
+
+def answer_objection(objection: Objection, *, by, answer: str) -> Objection:
+    """Staff answer an objection; the answer is shown on the public page."""
+    with transaction.atomic():
+        current = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("assessment__org")
+            .get(pk=objection.pk)
+        )
+        check_perm(by, "evaluation.change_objection", current)
+        if not _text(answer):
+            raise RuleViolation(gettext("Write the answer."), rule="answer_required", field="answer")
+        before = {"answer": current.answer, "status": current.status}
+        Objection.objects.filter(pk=current.pk).update(
+            answer=_text(answer),
+            status=ObjectionStatus.ANSWERED,
+            answered_by=_user(by),
+            answered_at=timezone.now(),
+        )
+        current.refresh_from_db()
+        audit.record(
+            AuditAction.UPDATE,
+            current,
+            by=by,
+            changes=audit.diff(before, {"answer": current.answer, "status": current.status}),
+        )
+    return current
+
+
+def finalize_round(rating_round: RatingRound, *, by) -> RatingRound:
+    """公示 → final, once the notice is over and every objection answered: the stars go into each
+    organization's history with the movement against the previous year; a demoted organization gets
+    a 整改 plan due in working days."""
+    with transaction.atomic():
+        current = _locked_round(rating_round, by)
+        _expect(current, RoundStatus.PUBLICITY)
+        if _today() <= current.publicity_end:
+            raise RuleViolation(
+                gettext("The public notice runs until %(date)s; finalize after it ends.")
+                % {"date": current.publicity_end},
+                rule="publicity_running",
+            )
+        open_count = Objection.objects.filter(assessment__round=current, status=ObjectionStatus.OPEN).count()
+        if open_count:
+            raise RuleViolation(
+                gettext("%(count)s objections are still waiting for an answer.") % {"count": open_count},
+                rule="objections_open",
+            )
+        assessments = list(current.assessments.select_related("org"))
+        previous = dict(
+            OrgStarRecord.objects.filter(
+                org__in=[a.org_id for a in assessments], year=current.year - 1
+            ).values_list("org_id", "stars")
+        )
+        OrgStarRecord.objects.filter(org__in=[a.org_id for a in assessments], year=current.year).delete()
+        records = []
+        demoted = []
+        for assessment in assessments:
+            assessment.previous_stars = previous.get(assessment.org_id)
+            assessment.movement = rules.movement(assessment.previous_stars, assessment.stars)
+            records.append(
+                OrgStarRecord(
+                    org_id=assessment.org_id, year=current.year, stars=assessment.stars, round=current
+                )
+            )
+            if assessment.movement == Movement.DOWN:
+                demoted.append(assessment)
+        Assessment.objects.bulk_update(assessments, ["previous_stars", "movement"])
+        OrgStarRecord.objects.bulk_create(records)
+        for assessment in assessments:
+            Organization.objects.filter(pk=assessment.org_id).update(star_rating=assessment.stars)
+        for assessment in demoted:
+            plan = Rectification.objects.create(
+                assessment=assessment,
+                org=assessment.org,
+                problems=gettext("Rated %(stars)s stars in %(year)s, down from %(previous)s.")
+                % {"stars": assessment.stars, "year": current.year, "previous": assessment.previous_stars},
+            )
+            audit.record(AuditAction.CREATE, plan, by=by, note=gettext("整改 plan of a demoted organization"))
+        _move(current, by, RoundStatus.FINAL, finalized_at=timezone.now())
+    return current
+
+
+# --- 整改 ---------------------------------------------------------------------------------------
+
+
+def _locked_plan(plan: Rectification, by) -> Rectification:
+    current = Rectification.objects.select_for_update(of=("self",)).select_related("org").get(pk=plan.pk)
+    check_perm(by, "evaluation.change_rectification", current)
+    return current
+
+
+def add_task(plan: Rectification, *, by, title: str, owner: str, working_days) -> RectificationTask:
+    """A 整改 task with its owner, due the given number of working days from today."""
+    with transaction.atomic():
+        current = _locked_plan(plan, by)
+        if current.completed_at:
+            raise RuleViolation(gettext("This plan is complete."), rule="plan_complete")
+        title, owner = _text(title), _text(owner)
+        if not title or not owner:
+            raise RuleViolation(gettext("Give the task and its owner."), rule="task_required", field="title")
+        try:
+            days = int(working_days)
+        except (TypeError, ValueError):
+            days = 0
+        if not 1 <= days <= 250:
+            raise RuleViolation(
+                gettext("Give the deadline as 1 to 250 working days; %(days)s was given.")
+                % {"days": working_days},
+                rule="working_days",
+                field="working_days",
+            )
+        task = RectificationTask.objects.create(
+            plan=current,
+            title=title[:200],
+            owner=owner[:50],
+            working_days=days,
+            due_on=add_working_days(_today(), days),
+        )
+        audit.record(
+            AuditAction.CREATE,
+            task,
+            by=by,
+            changes={
+                "title": [None, task.title],
+                "owner": [None, task.owner],
+                "due_on": [None, task.due_on.isoformat()],
+            },
+        )
+    return task
+
+
+def mark_task_done(task: RectificationTask, *, by) -> RectificationTask:
+    """Mark a 整改 task done; the plan is complete when all its tasks are."""
+    with transaction.atomic():
+        plan = _locked_plan(task.plan, by)
+        current = RectificationTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        if current.done_at:
+            raise RuleViolation(gettext("This task is already done."), rule="task_done")
+        now = timezone.now()
+        RectificationTask.objects.filter(pk=current.pk).update(done_at=now, done_by=_user(by))
+        current.refresh_from_db()
+        audit.record(AuditAction.UPDATE, current, by=by, changes={"done_at": [None, now.isoformat()]})
+        if not plan.tasks.filter(done_at__isnull=True).exists():
+            Rectification.objects.filter(pk=plan.pk).update(completed_at=now)
+            audit.record(AuditAction.UPDATE, plan, by=by, changes={"completed_at": [None, now.isoformat()]})
+    return current
+
+
+def refuse() -> PermissionDenied:
+    return PermissionDenied(gettext("You do not have permission to do this within this scope."), rule="scope")
