@@ -33,13 +33,13 @@ def rating_admin(world) -> User:
     return user
 
 
-def scheme(world, *, publish: bool = True, year: int = YEAR) -> RatingScheme:
+def scheme(world, *, publish: bool = True, year: int = YEAR, owner=None, admin=None) -> RatingScheme:
     """社区党组织评星定级: one auto item (active help pairs, 20 points at 10), one manual item with
     evidence (30 points), one manual deduction (10 points); 5★ at 40, 4★ 30, 3★ 20, 2★ 10."""
-    admin = rating_admin(world)
+    admin = admin or rating_admin(world)
     made = services.create_scheme(
         by=admin,
-        owner=world.district_org,
+        owner=owner or world.district_org,
         year=year,
         org_field=OrgField.URBAN_COMMUNITY,
         name="社区党组织评星定级",
@@ -141,6 +141,95 @@ def png_upload(name: str = "照片.png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"0" * 64, content_type="image/png")
+
+
+def other_district(world):
+    """Another district with one community committee and its administrator (outside every persona's scope)."""
+    from dangjian.orgs.choices import OrgKind
+    from dangjian.orgs.models import Organization
+    from tests.factories import add_org
+
+    other = Organization.objects.filter(code="D0099").first()
+    if other is None:
+        other = add_org(None, "中共另一区委员会", "D0099", OrgKind.DISTRICT_COMMITTEE)
+        add_org(other, "中共远方社区委员会", "C0099", OrgKind.PRIMARY_COMMITTEE)
+        user = UserFactory(username="other_admin", last_name="外区", first_name="管理员")
+        assign(user, BuiltinRole.ORG_DEPARTMENT_ADMIN, other)
+    return other, User.objects.get(username="other_admin")
+
+
+def scheme_elsewhere(world, *, publish: bool = True) -> RatingScheme:
+    other, admin = other_district(world)
+    return scheme(world, publish=publish, owner=other, admin=admin)
+
+
+def round_elsewhere(world, status: str = RoundStatus.DRAFT) -> RatingRound:
+    """A round of the other district, brought to ``status`` by its own administrator."""
+    other, admin = other_district(world)
+    rating_round = services.create_round(
+        by=admin,
+        scheme=scheme_elsewhere(world),
+        root=other,
+        name="另一区评星定级",
+        year=YEAR,
+        period_start=datetime.date(YEAR, 1, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
+    target = ROUND_ORDER.index(status)
+    if target >= 1:
+        services.open_self_assessment(rating_round, by=admin)
+    if target >= 2:
+        services.start_review(rating_round, by=admin)
+    if target >= 3:
+        for assessment in rating_round.assessments.all():
+            for score in assessment.scores.select_related("item"):
+                if not score.item.is_auto:
+                    services.review_score(score, by=admin, points=5)
+            services.complete_review(assessment, by=admin)
+        services.start_publicity(rating_round, by=admin)
+    rating_round.refresh_from_db()
+    return rating_round
+
+
+def plan_for(world, org, *, elsewhere: bool = False):
+    """A 整改 plan of ``org`` (written directly: the demotion itself is tested in test_services)."""
+    from dangjian.evaluation.models import Rectification
+
+    rating_round = (
+        round_elsewhere(world, RoundStatus.SELF_ASSESSMENT)
+        if elsewhere
+        else round_in(world, RoundStatus.SELF_ASSESSMENT)
+    )
+    assessment = rating_round.assessments.get() if elsewhere else assessment_of(rating_round, org)
+    return Rectification.objects.create(assessment=assessment, org=assessment.org, problems="星级下降")
+
+
+def task_for(plan):
+    from dangjian.evaluation.models import RectificationTask
+
+    return RectificationTask.objects.create(
+        plan=plan, title="补齐台账", owner="李书记", working_days=5, due_on=today()
+    )
+
+
+def evidence_for(world, org, *, elsewhere: bool = False):
+    rating_round = (
+        round_elsewhere(world, RoundStatus.SELF_ASSESSMENT)
+        if elsewhere
+        else round_in(world, RoundStatus.SELF_ASSESSMENT)
+    )
+    assessment = rating_round.assessments.get() if elsewhere else assessment_of(rating_round, org)
+    score = assessment.scores.get(item__name="特色工作")
+    admin = User.objects.get(username="other_admin") if elsewhere else rating_admin(world)
+    return services.add_evidence(score, png_upload(), by=admin)
+
+
+def objection_for(world, org=None, *, elsewhere: bool = False):
+    rating_round = (
+        round_elsewhere(world, RoundStatus.PUBLICITY) if elsewhere else round_in(world, RoundStatus.PUBLICITY)
+    )
+    assessment = rating_round.assessments.get() if elsewhere else assessment_of(rating_round, org)
+    return services.raise_objection(assessment, name="张居民", text="请复核本社区的得分情况")
 
 
 __all__ = ["RoundStatus"]

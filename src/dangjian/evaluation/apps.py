@@ -56,7 +56,7 @@ class EvaluationConfig(AppConfig):
         register_portal_link(
             PortalLink(
                 "evaluation.publicity",
-                "evaluation:public_list",
+                "evaluation_public:round_list",
                 _("Star rating public notices"),
                 _("The results of 评星定级 under public notice; raise an objection."),
                 order=60,

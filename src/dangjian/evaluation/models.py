@@ -37,6 +37,13 @@ VALUE = {"max_digits": 16, "decimal_places": 4}
 USER = settings.AUTH_USER_MODEL
 
 
+def plain(number: Decimal | None) -> str:
+    """A decimal without trailing zeros and never in exponent form (20, 0.95, 3.5)."""
+    if number is None:
+        return ""
+    return format(number.normalize(), "f")
+
+
 class RatingScheme(models.Model):
     """A 评星定级 scheme for one year and one field of organizations (社区党组织, 机关党组织, …)."""
 
@@ -257,7 +264,10 @@ class RatingRound(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope.q(ORG, "root__path")
+        """The round's root in scope, or one of the organizations it rates (a community secretary
+        sees the district's round her community is rated in)."""
+        rated = Assessment.objects.filter(scope.q(ORG, "org__path")).values("round_id")
+        return scope.q(ORG, "root__path") | Q(pk__in=rated)
 
     def audit_scope_paths(self) -> tuple[str, str]:
         return (self.root.path, "")
@@ -354,6 +364,23 @@ class ItemScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment.org} · {self.item}"
+
+    @property
+    def value_text(self) -> str:
+        return plain(self.value)
+
+    @property
+    def numerator_text(self) -> str:
+        return plain(self.numerator)
+
+    @property
+    def denominator_text(self) -> str:
+        return plain(self.denominator)
+
+    @property
+    def reviewer_text(self) -> str:
+        """The reviewer's points as entered (a deduction's points without the sign)."""
+        return plain(abs(self.reviewer_points)) if self.reviewer_points is not None else ""
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

@@ -1291,3 +1291,30 @@ def mark_task_done(task: RectificationTask, *, by) -> RectificationTask:
 
 def refuse() -> PermissionDenied:
     return PermissionDenied(gettext("You do not have permission to do this within this scope."), rule="scope")
+
+
+# The step that moves a round on from each status (pages and API name it in the request).
+NEXT_STEP = {
+    RoundStatus.DRAFT: "open",
+    RoundStatus.SELF_ASSESSMENT: "review",
+    RoundStatus.REVIEW: "publicity",
+    RoundStatus.PUBLICITY: "final",
+}
+
+
+def advance_round(rating_round: RatingRound, *, by, step: str) -> RatingRound:
+    """Move the round on by ``step``, which must be its next one (a stale page names an old step)."""
+    actions = {
+        "open": open_self_assessment,
+        "review": start_review,
+        "publicity": start_publicity,
+        "final": finalize_round,
+    }
+    expected = NEXT_STEP.get(rating_round.status, "")
+    if step not in actions or step != expected:
+        raise RuleViolation(
+            gettext("The round has moved on meanwhile (it is at “%(status)s”); reload the page.")
+            % {"status": rating_round.get_status_display()},
+            rule="round_status",
+        )
+    return actions[step](rating_round, by=by)
