@@ -73,6 +73,18 @@ class SchemeDetailOut(SchemeOut):
     thresholds: list[ThresholdOut]
     caps: list[CapOut]
 
+    @staticmethod
+    def resolve_items(obj) -> list:
+        return list(obj.items.select_related("category"))
+
+    @staticmethod
+    def resolve_thresholds(obj) -> list:
+        return list(obj.thresholds.all())
+
+    @staticmethod
+    def resolve_caps(obj) -> list:
+        return list(obj.caps.all())
+
 
 class RoundOut(Schema):
     id: int
@@ -134,6 +146,10 @@ class AssessmentOut(Schema):
 
 class AssessmentDetailOut(AssessmentOut):
     scores: list[ScoreOut]
+
+    @staticmethod
+    def resolve_scores(obj) -> list:
+        return list(obj.scores.select_related("item"))
 
 
 class ObjectionOut(Schema):
@@ -231,11 +247,7 @@ def scheme_list(request: HttpRequest, params: Query[PageParams]) -> dict:
 
 @router.get("/schemes/{id:id}", response=SchemeDetailOut, url_name="evaluation_scheme_detail")
 def scheme_detail(request: HttpRequest, id: int):
-    scheme = _one(RatingScheme.objects.visible_to(request.user), id)
-    scheme.items = list(scheme.items.select_related("category"))  # type: ignore[misc]
-    scheme.thresholds = list(scheme.thresholds.all())  # type: ignore[misc]
-    scheme.caps = list(scheme.caps.all())  # type: ignore[misc]
-    return scheme
+    return _one(RatingScheme.objects.visible_to(request.user), id)
 
 
 @router.get("/rounds", response=RoundPage, url_name="evaluation_round_list")
@@ -273,9 +285,7 @@ def assessment_list(request: HttpRequest, id: int, params: Query[PageParams]) ->
 
 
 def _assessment(request: HttpRequest, id: int) -> Assessment:
-    found = _one(Assessment.objects.visible_to(request.user).select_related("org", "round"), id)
-    found.scores = list(found.scores.select_related("item"))  # type: ignore[misc]
-    return found
+    return _one(Assessment.objects.visible_to(request.user).select_related("org", "round"), id)
 
 
 @router.get("/assessments/{id:id}", response=AssessmentDetailOut, url_name="evaluation_assessment_detail")
