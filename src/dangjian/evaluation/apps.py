@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "dangjian.evaluation"
     label = "evaluation"
-    verbose_name = _("Star rating")
+    verbose_name = _("Star ratings")
 
     def ready(self) -> None:
         from dangjian.core.registry import (
@@ -27,7 +27,7 @@ class EvaluationConfig(AppConfig):
         from dangjian.evaluation.roles import ROLE_PERMISSIONS
 
         register_role_permissions(ROLE_PERMISSIONS)
-        register_menu_group(MenuGroup("evaluation", _("Star rating"), order=55))
+        register_menu_group(MenuGroup("evaluation", _("Star ratings"), order=55))
         register_menu_entries(
             MenuEntry(
                 "evaluation:round_list",
