@@ -10,5 +10,5 @@ app_name = "evaluation_public"
 
 urlpatterns = [
     path("", public.public_list, name="round_list"),
-    path("<int:pk>/", public.public_round, name="round"),
+    path("<id:pk>/", public.public_round, name="round"),
 ]
