@@ -258,3 +258,35 @@ def test_the_review_rights_stay_with_the_department(client, world, secretary_a):
     client.force_login(secretary_a)
     assert client.get(reverse("evaluation:assessment_review", args=[mine.pk])).status_code == 403
     assert rating_admin(world).pk
+
+
+def test_a_review_saved_meanwhile_by_someone_else_is_not_overwritten(client, world, district_admin):
+    from dangjian.evaluation import services
+
+    mine = assessment_of(round_in(world, RoundStatus.REVIEW), world.org_a)
+    feature = mine.scores.get(item__name="特色工作")
+    loaded = feature.row_version
+    services.review_score(feature, by=rating_admin(world), points=20, comment="第一位评审")
+    client.force_login(district_admin)
+    client.post(
+        reverse("evaluation:assessment_review", args=[mine.pk]),
+        {f"points_{feature.pk}": "5", f"comment_{feature.pk}": "第二位评审", f"version_{feature.pk}": loaded},
+    )
+    feature.refresh_from_db()
+    assert (feature.reviewer_points, feature.review_comment) == (Decimal("20"), "第一位评审")
+
+
+def test_a_self_assessment_saved_meanwhile_is_not_overwritten(client, world, secretary_a):
+    from dangjian.evaluation import services
+
+    mine = assessment_of(round_in(world, RoundStatus.SELF_ASSESSMENT), world.org_a)
+    loaded = mine.row_version
+    services.save_self_assessment(mine, by=secretary_a, text="先保存的自评")
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("evaluation:assessment_self", args=[mine.pk]),
+        {"self_assessment": "后保存的自评", "row_version": loaded},
+    )
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert mine.self_assessment == "先保存的自评"

@@ -75,6 +75,12 @@ def _get(queryset, pk):
     return found
 
 
+def _version(raw) -> int | None:
+    """The row version a form was loaded with (None when absent: the service takes the current one)."""
+    version = parse_id(raw)
+    return version if version and version < 2**31 else None
+
+
 def _run(request, call, form=None) -> bool:
     """Run a service call; a refused rule goes on the form or into the messages, no right is 403."""
     try:
@@ -621,7 +627,11 @@ def assessment_self(request, pk: int):
                 if not score.item.is_auto
             }
             services.save_self_assessment(
-                assessment, by=request.user, text=form.cleaned_data["self_assessment"], scores=entered
+                assessment,
+                by=request.user,
+                text=form.cleaned_data["self_assessment"],
+                scores=entered,
+                row_version=_version(request.POST.get("row_version")),
             )
             for score in scores:
                 for upload in request.FILES.getlist(f"evidence_{score.pk}"):
@@ -665,7 +675,13 @@ def assessment_review(request, pk: int):
                 if points != current or comment != score.review_comment:
                     if points == "" and score.reviewer_points is None and not comment:
                         continue
-                    services.review_score(score, by=request.user, points=points or None, comment=comment)
+                    services.review_score(
+                        score,
+                        by=request.user,
+                        points=points or None,
+                        comment=comment,
+                        row_version=_version(request.POST.get(f"version_{score.pk}")),
+                    )
             if request.POST.get("complete") == "1":
                 services.complete_review(assessment, by=request.user)
 
