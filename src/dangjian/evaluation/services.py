@@ -1209,8 +1209,10 @@ def finalize_round(rating_round: RatingRound, *, by) -> RatingRound:
                 demoted.append(assessment)
         Assessment.objects.bulk_update(assessments, ["previous_stars", "movement"])
         OrgStarRecord.objects.bulk_create(records)
-        for assessment in assessments:
-            Organization.objects.filter(pk=assessment.org_id).update(star_rating=assessment.stars)
+        for stars in {assessment.stars for assessment in assessments}:
+            Organization.objects.filter(pk__in=[a.org_id for a in assessments if a.stars == stars]).update(
+                star_rating=stars
+            )
         for assessment in demoted:
             plan = Rectification.objects.create(
                 assessment=assessment,
