@@ -33,6 +33,7 @@ from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.dues.api import router as dues_router
 from dangjian.elections.api import router as elections_router
+from dangjian.evaluation.api import router as evaluation_router
 from dangjian.help_pairs.api import router as help_pairs_router
 from dangjian.jobs.api import router as jobs_router
 from dangjian.life.api import router as life_router
@@ -297,3 +298,4 @@ api.add_router("/activities", activities_router)
 api.add_router("/help-pairs", help_pairs_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/demonstration", demonstration_router)
+api.add_router("/evaluation", evaluation_router)
