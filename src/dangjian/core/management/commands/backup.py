@@ -6,20 +6,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Back up the database and the uploaded files into a new directory, with a manifest to verify a restore."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--output", required=True, help=gettext_lazy("Directory to write the backup under.")
-        )
+        parser.add_argument("--output", required=True, help=_("Directory to write the backup under."))
 
     def handle(self, *args, output: str, **options) -> None:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from dangjian.core.generator import SCALES, generate
 from dangjian.core.generator.build import DatabaseNotEmpty

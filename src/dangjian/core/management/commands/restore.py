@@ -7,18 +7,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Restore a backup into an empty database and verify it table by table.")
+    help = _("Restore a backup into an empty database and verify it table by table.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "backup", help=gettext_lazy("The backup directory written by the backup command.")
-        )
+        parser.add_argument("backup", help=_("The backup directory written by the backup command."))
 
     def handle(self, *args, backup: str, **options) -> None:
         try:

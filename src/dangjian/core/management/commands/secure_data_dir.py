@@ -11,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core.data_dir import tighten, tighten_once
 
@@ -20,7 +19,7 @@ SHOWN_REFUSED = 20
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Remove the group's and others' permissions from every file and directory of the data directory."
     )
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once",
             action="store_true",
-            help=gettext_lazy("Do nothing if a complete run is already recorded in the data directory."),
+            help=_("Do nothing if a complete run is already recorded in the data directory."),
         )
 
     def handle(self, *args, once: bool, **options) -> None:

@@ -9,7 +9,6 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core.audit_chain import verify_chain
 
@@ -30,7 +29,7 @@ def when(value) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Verify the audit log's hash chain: report a changed, deleted or inserted entry and a changed "
         "or removed seal, print the latest seal to write down elsewhere, and count entries not yet sealed."
     )
@@ -42,7 +41,7 @@ class Command(BaseCommand):
             type=anchor,
             default=[],
             metavar="POSITION:HASH",
-            help=gettext_lazy(
+            help=_(
                 "A seal printed by an earlier check and kept elsewhere; the check fails if the chain no "
                 "longer holds it (the chain was rewritten). May be given several times."
             ),
