@@ -145,3 +145,43 @@ def small_world(world) -> dict[str, PartyMember]:
         li, datetime.date(2026, 3, 1), datetime.date(2026, 5, 31), state=ClaimState.DECLINED, agreement=False
     )
     return {"zhang": zhang, "li": li, "wang": wang}
+
+
+# --- objects of the permission tables: in 社区A (secretary_a's) and in 光明社区第一网格党支部 (社区B) ---
+
+
+def member_in_a(world) -> PartyMember:
+    found = PartyMember.objects.filter(org=world.branch_a1, person__name="甲党员").first()
+    return found or member(world.branch_a1, "甲党员")
+
+
+def member_in_b(world) -> PartyMember:
+    found = PartyMember.objects.filter(org=world.branch_b1, person__name="乙党员").first()
+    return found or member(world.branch_b1, "乙党员")
+
+
+def entry_of(who: PartyMember):
+    from dangjian.member_points.choices import EntryKind
+    from dangjian.member_points.models import PointEntry
+
+    found = PointEntry.objects.filter(person_id=who.person_id, kind=EntryKind.MANUAL).first()
+    return found or PointEntry.objects.create(
+        person_id=who.person_id,
+        org_id=who.org_id,
+        month=MARCH,
+        occurred_on=datetime.date(2026, 3, 5),
+        points=D("2"),
+        kind=EntryKind.MANUAL,
+        reason="表现突出",
+    )
+
+
+def rule_of(org) -> PointRule:
+    found = PointRule.objects.filter(org=org).first()
+    return found or PointRule.objects.create(
+        source_key="life.attendance",
+        name="支部加分",
+        points_per_unit=D("1"),
+        active_from=datetime.date(2026, 1, 1),
+        org=org,
+    )

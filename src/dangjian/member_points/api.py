@@ -82,7 +82,6 @@ class PageParams(Schema):
 
 
 class OrgYearParams(PageParams):
-    org_id: int = Field(ge=1, le=2**63 - 1)
     year: int = Field(default_factory=lambda: timezone.localdate().year, ge=2000, le=2100)
 
 
@@ -136,11 +135,11 @@ def rule_list(request: HttpRequest, params: Query[PageParams]) -> dict:
     return {"items": rules, "next": following}
 
 
-@router.get("/ledger", response=LedgerPage, url_name="member_points_ledger")
-def ledger(request: HttpRequest, params: Query[OrgYearParams]) -> dict:
+@router.get("/orgs/{id:id}/ledger", response=LedgerPage, url_name="member_points_ledger")
+def ledger(request: HttpRequest, id: int, params: Query[OrgYearParams]) -> dict:
     """Members of an organization's subtree with their points per month of the year."""
     _require_any(request)
-    org = _org(request, params.org_id)
+    org = _org(request, id)
     members, following = _slice(members_of(org), params)
     rows, _columns, _grand = ledger_rows(members, org, params.year)
     return {
@@ -174,11 +173,11 @@ def member_entries(request: HttpRequest, id: int, params: Query[PageParams]) -> 
     return {"items": items, "next": following}
 
 
-@router.get("/ranking", response=RankingPage, url_name="member_points_ranking")
-def ranking_list(request: HttpRequest, params: Query[RankingParams]) -> dict:
+@router.get("/orgs/{id:id}/ranking", response=RankingPage, url_name="member_points_ranking")
+def ranking_list(request: HttpRequest, id: int, params: Query[RankingParams]) -> dict:
     """Members ranked by points in the year (or one month of it); ties share a rank (dense)."""
     _require_any(request)
-    org = _org(request, params.org_id)
+    org = _org(request, id)
     period = Period.month(params.year, params.month) if params.month else Period.year(params.year)
     members, following = _slice(ranking(org, period), params)
     return {

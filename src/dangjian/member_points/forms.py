@@ -62,7 +62,6 @@ class RuleForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    member = forms.IntegerField(widget=forms.HiddenInput)
     direction = forms.ChoiceField(
         label=_("Award or deduct"), choices=[("award", _("Award")), ("deduct", _("Deduct"))], initial="award"
     )

@@ -246,11 +246,10 @@ def member_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_create(request):
-    """Award or deduct points by hand, with a reason (the member comes from ``?member=``)."""
-    require_any(request.user, ADD)
-    member = _member(request, parse_id(request.POST.get("member") or request.GET.get("member")) or 0, ADD)
-    form = AwardForm(request.POST or None, initial={"member": member.pk})
+def entry_create(request, pk: int):
+    """Award or deduct points by hand to a member, with a reason."""
+    member = _member(request, pk, ADD)
+    form = AwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(

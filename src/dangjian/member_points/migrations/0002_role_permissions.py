@@ -7,7 +7,7 @@ from django.db import migrations
 from dangjian.accounts.roles import grant_builtin_permissions
 
 ADMIN = ["view_pointrule", "add_pointrule", "change_pointrule", "view_pointentry", "add_pointentry"]
-SECRETARY = ["view_pointrule", "view_pointentry", "add_pointentry"]
+SECRETARY = ADMIN
 STAFF = ["view_pointrule", "view_pointentry"]
 
 
