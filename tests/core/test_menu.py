@@ -63,6 +63,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "members:transfer_list",
         "dues:index",
         "members:political_birthdays",
+        "member_points:ledger",
         "life:meeting_list",
         "life:compliance",
         "elections:election_list",
