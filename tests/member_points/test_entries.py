@@ -16,7 +16,7 @@ from dangjian.core.registry import get_figure
 from dangjian.member_points import services
 from dangjian.member_points.choices import EntryKind
 from dangjian.member_points.models import PointEntry
-from dangjian.member_points.selectors import ranking
+from dangjian.member_points.selectors import rank_of, ranking
 from tests.member_points.helpers import MARCH, member, rules, small_world
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,9 @@ def test_the_ranking_gives_ties_the_same_rank_and_the_next_rank_without_a_gap(wo
         "赵六": (2, Decimal("3.00")),
         "李四": (3, Decimal("0")),
     }
+    # One member's rank (我的) agrees with the list.
+    assert rank_of(people["wang"], world.branch_a1, Period.month(2026, 3)) == (Decimal("10.50"), 1)
+    assert rank_of(people["li"], world.branch_a1, Period.month(2026, 3)) == (Decimal("0"), 3)
     # Another month: nobody has points, everybody shares rank 1.
     assert {row.rank for row in ranking(world.branch_a1, Period.month(2026, 2))} == {1}
 

@@ -8,19 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.periods import Period
 from dangjian.core.registry import Panel
 from dangjian.member_points.models import PointEntry
-from dangjian.member_points.selectors import person_totals, ranking
+from dangjian.member_points.selectors import person_totals, rank_of
 
 RECENT = 5
 
 
 def my_points(me, user) -> dict | None:
-    """Three queries: the totals, the rank within the member's organization, the recent entries."""
+    """Four queries: the totals, the rank within the member's organization (two), the recent entries."""
     member = getattr(me, "member", None)
     if member is None:
         return None
     today = timezone.localdate()
     totals = person_totals(member.person_id, today)
-    mine = ranking(member.org, Period.year(today.year)).filter(pk=member.pk).values_list("rank", flat=True)
+    _total, rank = rank_of(member, member.org, Period.year(today.year))
     recent = list(
         PointEntry.objects.filter(person_id=member.person_id)
         .select_related("rule")
@@ -28,7 +28,7 @@ def my_points(me, user) -> dict | None:
     )
     return {
         "totals": totals,
-        "rank": next(iter(mine), None),
+        "rank": rank,
         "org": member.org,
         "recent": recent,
         "year": today.year,

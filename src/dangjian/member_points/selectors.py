@@ -37,8 +37,8 @@ def entries_in(org, period: Period) -> QuerySet:
     )
 
 
-def ranking(org, period: Period) -> QuerySet:
-    """Active members of ``org``'s subtree with ``total`` points in ``period`` and their dense ``rank``."""
+def with_totals(org, period: Period) -> QuerySet:
+    """Active members of ``org``'s subtree with their ``total`` points in ``period`` (0 without any)."""
     totals = (
         entries_in(org, period)
         .filter(person_id=OuterRef("person_id"))
@@ -48,12 +48,31 @@ def ranking(org, period: Period) -> QuerySet:
         .values("total")
     )
     money = DecimalField(max_digits=12, decimal_places=2)
+    return members_of(org).annotate(
+        total=Coalesce(Subquery(totals, output_field=money), Value(ZERO), output_field=money)
+    )
+
+
+def ranking(org, period: Period) -> QuerySet:
+    """Active members of ``org``'s subtree with ``total`` points in ``period`` and their dense ``rank``.
+
+    Filter it only on the rank or the total: a filter on anything else (a name, one member) runs
+    before the window and would rank the remaining rows among themselves — use ``rank_of``.
+    """
     return (
-        members_of(org)
-        .annotate(total=Coalesce(Subquery(totals, output_field=money), Value(ZERO), output_field=money))
+        with_totals(org, period)
         .annotate(rank=Window(DenseRank(), order_by=F("total").desc()))
         .order_by("-total", "sort_name", "id")
     )
+
+
+def rank_of(member: PartyMember, org, period: Period) -> tuple[Decimal, int]:
+    """A member's total and dense rank among ``org``'s members: one more than the number of
+    distinct totals above theirs (two queries)."""
+    members = with_totals(org, period)
+    mine = members.filter(pk=member.pk).values_list("total", flat=True).first() or ZERO
+    above = members.filter(total__gt=mine).order_by().values("total").distinct().count()
+    return mine, above + 1
 
 
 @dataclass
