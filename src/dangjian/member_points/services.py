@@ -144,7 +144,7 @@ def create_rule(*, by, **fields) -> PointRule:
 
 def update_rule(rule: PointRule, *, by, version: int | None, **fields) -> PointRule:
     with transaction.atomic():
-        rule = PointRule.objects.select_for_update().select_related("org").get(pk=rule.pk)
+        rule = PointRule.objects.select_for_update(of=("self",)).select_related("org").get(pk=rule.pk)
         if version is not None and version != rule.version:
             raise ConcurrentChange(
                 gettext("Someone changed this rule meanwhile; reload it and try again."), rule="version"
