@@ -161,3 +161,17 @@ def test_the_api_answers_the_ledger_and_the_ranking(client, world, secretary_a):
     assert [(row["name"], row["rank"]) for row in ranked["items"]] == [("张三", 1), ("王五", 2), ("李四", 3)]
     bad = client.get(reverse("api:member_points_ranking", kwargs={"id": world.branch_a1.pk}), {"year": 9999})
     assert bad.status_code == 422
+
+
+def test_the_ledger_export_writes_a_planted_formula_as_quoted_text(client, world, secretary_a):
+    import io
+
+    from openpyxl import load_workbook
+
+    planted = '=HYPERLINK("http://evil.example/","详情")'
+    member(world.branch_a1, planted)
+    client.force_login(secretary_a)
+    response = client.get(reverse("member_points:ledger_export"), {"org": world.branch_a1.pk, "year": 2026})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == planted]
+    assert cells and all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
