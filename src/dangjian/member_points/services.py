@@ -176,7 +176,8 @@ def update_rule(rule: PointRule, *, by, version: int | None, **fields) -> PointR
 
 
 DEFAULT_RULES = [
-    # Local practice, not national rules: a region sets its own rates in the rule table.
+    # Local practice, not national rules: a region sets its own rates in the rule table. Study
+    # time (网络党校) has no source yet: the learning app will register one and a rule here.
     ("life.attendance", "参加三会一课或主题党日", Decimal("2"), Decimal("10")),
     ("activities.hours", "志愿服务时长（每小时）", Decimal("1"), Decimal("20")),
     ("dues.on_time", "按时足额交纳党费（每月）", Decimal("2"), None),
