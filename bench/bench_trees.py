@@ -261,6 +261,7 @@ def run(repeat: int, suite: str = "trees") -> list[Result]:
 
 
 def describe_data() -> dict:
+    from django.conf import settings
     from django.db import connection
 
     from dangjian.core.choices import AuditAction
@@ -278,6 +279,9 @@ def describe_data() -> dict:
         "organizations": Organization.objects.count(),
         "people": Person.objects.count(),
         "members": PartyMember.objects.count(),
+        # Sessions in the database (no REDIS_URL) cost a query per request that a deployment
+        # with Redis (docs/deployment.md) does not make: say which one was timed.
+        "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1],
     }
 
 
@@ -293,7 +297,8 @@ def pad(text: str, width: int) -> str:
 def print_table(results: list[Result], data: dict, repeat: int, target_ms: int = 100) -> None:
     print(
         f"scale {data['scale']} on {data['database']}: {data['areas']:,} areas, "
-        f"{data['organizations']:,} organizations, {data['people']:,} people; {repeat} requests each"
+        f"{data['organizations']:,} organizations, {data['people']:,} people; {repeat} requests each; "
+        f"sessions in {data.get('sessions', 'db')}"
     )
     width = max((display_width(result.key) for result in results), default=20)
     print(f"{'URL':<{width}}  {'persona':<20} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")

@@ -74,6 +74,10 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
         shoot(page, "portal-home", width)
 
     sign_in(page, base, "zzb_admin")
+    if want("big-screen"):  # 数据大屏 of the district (the 1920×1080 wall screen: ``wall``)
+        page.goto(f"{base}/dashboard/screen/")
+        page.wait_for_timeout(1500)  # the charts' opening animation
+        shoot(page, "big-screen", width)
     if want("home"):
         shoot(page, "home", width)
         if width == "phone":
@@ -290,6 +294,17 @@ def workbenches(page: Page, base: str, width: str, only: set[str] | None) -> Non
         shoot(page, name, width)
 
 
+def wall(browser, base: str) -> None:
+    """The big screen as a 1920×1080 wall display shows it (one screenful, no scrolling)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, base, "zzb_admin")
+    page.goto(f"{base}/dashboard/screen/")
+    page.wait_for_timeout(1500)
+    shoot(page, "big-screen", "wall", full_page=False)
+    context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
@@ -329,6 +344,8 @@ def main() -> int:
                     pages(context.new_page(), base, width, only)
                     workbenches(context.new_page(), base, width, only)
                     context.close()
+                if only is None or "big-screen" in only:
+                    wall(browser, base)
                 browser.close()
         finally:
             os.killpg(server.pid, signal.SIGINT)

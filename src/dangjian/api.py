@@ -9,6 +9,9 @@ a stack trace (the trace goes to the server log).
 from __future__ import annotations
 
 import logging
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,13 +19,16 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
+from ninja.openapi import schema as ninja_openapi
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
 
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
 from dangjian.activities.api import router as activities_router
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation, too_many_requests
 from dangjian.core.ratelimit import RateLimited
+from dangjian.demonstration.api import router as demonstration_router
 from dangjian.development.api import router as development_router
 from dangjian.dual_reporting.api import router as dual_reporting_router
 from dangjian.dues.api import router as dues_router
@@ -48,7 +54,114 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# The answers every operation may give besides its own, documented once here rather than on each
+# endpoint (ninja documents only the statuses an endpoint declares): the handlers below produce
+# them for every operation alike. schemathesis (tests/test_api_fuzz.py) checks each answer's
+# status is documented and its body matches.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the user's language."},
+        "rule": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The rule refused."},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The field at fault."},
+    },
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "One entry per invalid value: its location (loc), message (msg) and type.",
+        }
+    },
+    "required": ["detail"],
+}
+COMMON_ERRORS = {
+    "400": "Bad request: a rule refused the change, or the body could not be read",
+    "401": "Authentication required: no valid bearer token or session",
+    "403": "Forbidden: the caller's roles or the token's scopes do not allow this",
+    "404": "Not found, or outside the caller's scope (the same answer)",
+    "409": "Conflict: the record changed since it was read (a stale version)",
+    "422": "Invalid input: a value does not match the schema",
+    "429": "Too many requests: try again after Retry-After seconds",
+}
+
+
+class _NamingJsonSchema(NinjaGenerateJsonSchema):
+    """Names each component by its class, prefixed by its app where two classes share a name.
+
+    Ninja merges every operation's definitions into one ``components`` by name, silently: the
+    ``ClaimOut`` of 双报到 and the one of 服务岗位 became one, and the claims list was documented
+    with the other app's fields. ``seen`` collects the classes behind each name on a first pass;
+    names in ``ambiguous`` get their app's name in front (``DualReportingClaimOut``).
+    """
+
+    seen: dict[str, set[str]] = {}
+    ambiguous: frozenset[str] = frozenset()
+
+    def get_defs_ref(self, core_mode_ref):
+        core_ref, mode = core_mode_ref
+        if "[" not in core_ref and ":" in core_ref:
+            qualname, _, identity = core_ref.rpartition(":")
+            module, _, name = qualname.rpartition(".")
+            self.seen.setdefault(name, set()).add(qualname)
+            if name in self.ambiguous and module.startswith("dangjian."):
+                parts = [part for part in module.split(".")[1:] if part not in ("api", "schemas", "choices")]
+                prefix = "".join(word.title() for part in parts for word in part.split("_"))
+                core_ref = f"{module}.{prefix}{name}:{identity}"
+        return super().get_defs_ref((core_ref, mode))
+
+
+_naming_lock = threading.Lock()
+
+
+@contextmanager
+def _naming(seen: dict[str, set[str]], ambiguous: frozenset[str]):
+    # ninja's OpenAPISchema names its generator by module global; swapped only while this API's
+    # document is built (under a lock: request validation never builds JSON schemas).
+    generator = type("NamingJsonSchema", (_NamingJsonSchema,), {"seen": seen, "ambiguous": ambiguous})
+    with _naming_lock:
+        ninja_openapi.NinjaGenerateJsonSchema = generator
+        try:
+            yield
+        finally:
+            ninja_openapi.NinjaGenerateJsonSchema = NinjaGenerateJsonSchema
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document has one component per class and lists the common error
+    answers on every operation."""
+
+    def get_openapi_schema(self, **kwargs):
+        seen: dict[str, set[str]] = defaultdict(set)
+        with _naming(seen, frozenset()):
+            super().get_openapi_schema(**kwargs)
+        ambiguous = frozenset(name for name, classes in seen.items() if len(classes) > 1)
+        with _naming({}, ambiguous):
+            schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Error", ERROR_SCHEMA)
+        components.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                declared = {str(status) for status in responses}  # ninja's keys are ints
+                for status, description in COMMON_ERRORS.items():
+                    if status in declared:
+                        continue
+                    name = "ValidationError" if status == "422" else "Error"
+                    responses[int(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                    }
+        return schema
+
+
+api = DocumentedErrorsAPI(
     title="dangjian API",
     version="1",
     # Read by developers in the OpenAPI document, not by users of the pages: not translated.
@@ -185,3 +298,4 @@ api.add_router("/activities", activities_router)
 api.add_router("/help-pairs", help_pairs_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/member-points", member_points_router)
+api.add_router("/demonstration", demonstration_router)

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "dangjian.help_pairs",
     "dangjian.jobs",
     "dangjian.member_points",
+    "dangjian.demonstration",
     "dangjian.dashboard",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("help-pairs/", include("dangjian.help_pairs.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("member-points/", include("dangjian.member_points.urls")),
+    path("demonstration/", include("dangjian.demonstration.urls")),
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),

@@ -183,6 +183,17 @@ PINNED: dict[str, list[str]] = {
         "volunteering.view_team",
         "volunteering.view_volunteer",
         "volunteering.view_wish",
+        # 示范点 (issue 13): the department issues standards, reviews, designates and re-checks.
+        "demonstration.add_application",
+        "demonstration.add_designation",
+        "demonstration.add_standardset",
+        "demonstration.change_application",
+        "demonstration.change_designation",
+        "demonstration.change_standardset",
+        "demonstration.review_application",
+        "demonstration.view_application",
+        "demonstration.view_designation",
+        "demonstration.view_standardset",
     ],
     "org_secretary": [
         "core.reveal_personal_data",
@@ -330,6 +341,12 @@ PINNED: dict[str, list[str]] = {
         "volunteering.view_team",
         "volunteering.view_volunteer",
         "volunteering.view_wish",
+        # 示范点 (issue 13): secretaries apply and give the evidence.
+        "demonstration.add_application",
+        "demonstration.change_application",
+        "demonstration.view_application",
+        "demonstration.view_designation",
+        "demonstration.view_standardset",
     ],
     "org_staff": [
         "core.view_person",
@@ -435,6 +452,10 @@ PINNED: dict[str, list[str]] = {
         "volunteering.view_team",
         "volunteering.view_volunteer",
         "volunteering.view_wish",
+        # 示范点 (issue 13): staff read.
+        "demonstration.view_application",
+        "demonstration.view_designation",
+        "demonstration.view_standardset",
     ],
     "grid_worker": [
         "core.view_person",

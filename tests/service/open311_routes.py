@@ -105,6 +105,8 @@ def _create(world) -> dict:
 
 
 ROUTES: list[Route] = [
+    # The OpenAPI description of the interface, public like it (fuzzed in tests/test_api_fuzz.py).
+    _open311("openapi"),
     # Open311: public reads; POST needs an api_key in the form (checked in test_open311.py).
     _open311("service_list", in_scope=lambda world: {"fmt": "json"}),
     _open311("service_definition", in_scope=lambda world: {"code": categories(world).code, "fmt": "xml"}),

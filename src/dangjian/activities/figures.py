@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from dangjian.activities.choices import ActivityState
@@ -34,6 +37,38 @@ def hours(node, period: Period) -> Decimal:
     return total or Decimal("0")
 
 
+def _span(periods: list[Period]) -> Period:
+    return Period(periods[0].start, periods[-1].end)
+
+
+def _by_month(rows, periods: list[Period], empty):
+    """``[value of each period]`` from rows of ``(month, value)`` grouped by month (a date, or
+    an aware datetime at the start of a local month)."""
+    values = {}
+    for month, value in rows:
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month).date()
+        values[month.replace(day=1)] = value
+    return [values.get(period.start, empty) for period in periods]
+
+
+def hours_series(node, periods: list[Period]) -> list[Decimal]:
+    """``hours`` for each of the consecutive months ``periods``, in one grouped query."""
+    if not periods:
+        return []
+    span = _span(periods)
+    rows = (
+        HoursRecord.objects.filter(
+            org__path__startswith=node.path, served_on__gte=span.start, served_on__lt=span.end
+        )
+        .order_by()
+        .annotate(month=TruncMonth("served_on"))
+        .values_list("month")
+        .annotate(total=Sum("hours"))
+    )
+    return _by_month(rows, periods, Decimal("0"))
+
+
 def hours_url(node, period: Period) -> str:
     return with_query(
         reverse("activities:hours_list"),
@@ -48,6 +83,23 @@ def activities_held(node, period: Period) -> int:
     return Activity.objects.filter(
         org__path__startswith=node.path, state=ActivityState.FINISHED, ends_at__gte=start, ends_at__lt=end
     ).count()
+
+
+def activities_held_series(node, periods: list[Period]) -> list[int]:
+    """``activities_held`` for each of the consecutive months ``periods``, in one grouped query."""
+    if not periods:
+        return []
+    start, end = _span(periods).bounds()
+    rows = (
+        Activity.objects.filter(
+            org__path__startswith=node.path, state=ActivityState.FINISHED, ends_at__gte=start, ends_at__lt=end
+        )
+        .order_by()
+        .annotate(month=TruncMonth("ends_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    return _by_month(rows, periods, 0)
 
 
 def activities_url(node, period: Period) -> str:
@@ -83,6 +135,7 @@ def register_figures() -> None:
             unit=gettext_lazy("hours"),
             compute=hours,
             records_url=hours_url,
+            series=hours_series,
             permission=HOURS_VIEW,
             description=gettext_lazy(
                 "Confirmed hours recorded by the organization and those below it in the period, 双报到 included."
@@ -96,6 +149,7 @@ def register_figures() -> None:
             unit=gettext_lazy("activities"),
             compute=activities_held,
             records_url=activities_url,
+            series=activities_held_series,
             permission=ACTIVITY_VIEW,
             description=gettext_lazy(
                 "Activities of the organization and those below it finished in the period."

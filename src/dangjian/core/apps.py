@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         """Core's navbar groups and its own pages; every other app contributes from its ``ready()``."""
+        from dangjian.core import lookups
         from dangjian.core.notifications import badge_label, unread_todo
         from dangjian.core.registry import (
             LOGGED_IN,
@@ -22,6 +23,7 @@ class CoreConfig(AppConfig):
             register_todo_source,
         )
 
+        lookups.register()
         # The navbar's groups, so that it fits one line at 1280 px; a group the user can open
         # only one entry of shows that entry as a plain link.
         for group in (

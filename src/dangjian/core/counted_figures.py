@@ -22,10 +22,12 @@ from dangjian.core.registry import ORG_TREE, Figure
 
 @dataclass(frozen=True)
 class CountedFigure(Figure):
-    """A figure whose value is ``pick`` applied to a shared counts object."""
+    """A figure whose value is ``pick`` applied to a shared counts object; ``series_counts(node,
+    months)``, when given, is the counts of each month at once (shared by the figures' series)."""
 
     counts: Callable[[Any, Period], Any] | None = None
     pick: Callable[[Any], Any] | None = None
+    series_counts: Callable[[Any, list[Period]], list[Any]] | None = None
 
 
 def counted_figure(
@@ -40,11 +42,15 @@ def counted_figure(
     permission: str = "",
     description: str | Promise = "",
     higher_is_better: bool = True,
+    series_counts: Callable[[Any, list[Period]], list[Any]] | None = None,
 ) -> CountedFigure:
     """A ``CountedFigure`` whose ``compute`` is ``pick(counts(node, period))``."""
 
     def compute(node: Any, period: Period) -> Any:
         return pick(counts(node, period))
+
+    def series(node: Any, periods: list[Period]) -> list[Any]:
+        return [pick(item) for item in series_counts(node, periods)]
 
     return CountedFigure(
         key=key,
@@ -58,4 +64,6 @@ def counted_figure(
         higher_is_better=higher_is_better,
         counts=counts,
         pick=pick,
+        series=series if series_counts is not None else None,
+        series_counts=series_counts,
     )

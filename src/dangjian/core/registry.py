@@ -97,6 +97,9 @@ class Figure:
     it cannot be computed, such as a rate of nothing); ``records_url(node, period)`` is the page
     listing the records the number counts (DESIGN.md principle 3). ``trees`` says which trees'
     nodes it accepts; ``permission`` is what a user must hold over the node to read it.
+    ``series(node, periods)``, when given, answers ``[compute(node, p) for p in periods]`` for
+    consecutive months at a fixed number of queries (one grouped query instead of one a month):
+    a trend chart reads it, and falls back to ``compute`` month by month without it.
     """
 
     key: str
@@ -108,6 +111,7 @@ class Figure:
     permission: str = ""
     description: str | Promise = ""
     higher_is_better: bool = True
+    series: Callable[[Any, list[Period]], list[Any]] | None = None
 
 
 @dataclass(frozen=True)

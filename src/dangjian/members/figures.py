@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.counted_figures import counted_figure
 from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE, ORG_TREE, Figure, register_figure
 from dangjian.members.models import GridWorker, PartyMember
@@ -74,7 +75,20 @@ def grid_workers_members(node, period: Period) -> int | None:
 
 
 def grid_worker_member_share(node, period: Period) -> Decimal | None:
-    counts = grid_worker_counts(node, period)
+    return _share(grid_worker_counts(node, period))
+
+
+# The three grid-worker figures read one ``grid_worker_counts`` (a page showing them all, the
+# 工作台's key figures or the big screen, counts once: core.counted_figures).
+def _workers(counts: dict[str, int] | None) -> int | None:
+    return None if counts is None else counts["workers"]
+
+
+def _members(counts: dict[str, int] | None) -> int | None:
+    return None if counts is None else counts["members"]
+
+
+def _share(counts: dict[str, int] | None) -> Decimal | None:
     if not counts or not counts["workers"]:
         return None
     return (Decimal(counts["members"]) / Decimal(counts["workers"])).quantize(Decimal("0.0001"))
@@ -106,11 +120,12 @@ def register_figures() -> None:
         )
     )
     register_figure(
-        Figure(
-            key="members.grid_workers",
-            label=gettext_lazy("Grid workers"),
-            unit=gettext_lazy("people"),
-            compute=grid_workers,
+        counted_figure(
+            "members.grid_workers",
+            gettext_lazy("Grid workers"),
+            gettext_lazy("people"),
+            counts=grid_worker_counts,
+            pick=_workers,
             records_url=lambda node, period: people_url(node),
             trees=(ORG_TREE, AREA_TREE),
             permission="core.view_person",
@@ -120,11 +135,12 @@ def register_figures() -> None:
         )
     )
     register_figure(
-        Figure(
-            key="members.grid_workers_members",
-            label=gettext_lazy("Grid workers who are party members"),
-            unit=gettext_lazy("people"),
-            compute=grid_workers_members,
+        counted_figure(
+            "members.grid_workers_members",
+            gettext_lazy("Grid workers who are party members"),
+            gettext_lazy("people"),
+            counts=grid_worker_counts,
+            pick=_members,
             records_url=lambda node, period: people_url(node, members_only=True),
             trees=(ORG_TREE, AREA_TREE),
             permission="core.view_person",
@@ -132,11 +148,12 @@ def register_figures() -> None:
         )
     )
     register_figure(
-        Figure(
-            key="members.grid_worker_member_share",
-            label=gettext_lazy("Share of grid workers who are party members"),
-            unit=gettext_lazy("ratio (0–1)"),
-            compute=grid_worker_member_share,
+        counted_figure(
+            "members.grid_worker_member_share",
+            gettext_lazy("Share of grid workers who are party members"),
+            gettext_lazy("ratio (0–1)"),
+            counts=grid_worker_counts,
+            pick=_share,
             records_url=lambda node, period: people_url(node, members_only=True),
             trees=(ORG_TREE, AREA_TREE),
             permission="core.view_person",

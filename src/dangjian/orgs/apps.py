@@ -15,7 +15,7 @@ class OrgsConfig(AppConfig):
             register_menu_entries,
             register_role_permissions,
         )
-        from dangjian.orgs import workbench
+        from dangjian.orgs import figures, workbench
         from dangjian.orgs.roles import ROLE_PERMISSIONS
 
         register_role_permissions(ROLE_PERMISSIONS)
@@ -29,3 +29,4 @@ class OrgsConfig(AppConfig):
         )
         register_dashboard_card(workbench.ROLLUP_CARD)
         register_dashboard_card(workbench.KEY_FIGURES_CARD)
+        figures.register_figures()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.scoping import parse_id
 from dangjian.orgs.choices import AreaKind, OrgField, OrgKind
 from dangjian.orgs.models import Area, Organization
 
@@ -12,6 +14,8 @@ from dangjian.orgs.models import Area, Organization
 class TreeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     parent = django_filters.NumberFilter(label=_("Parent"), method="filter_parent")
+    # Everything below a node (the grids a figure counts): not a form field of the list page.
+    within = django_filters.NumberFilter(label=_("Within"), method="filter_within", widget=forms.HiddenInput)
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     def filter_search(self, queryset, name, value):
@@ -23,13 +27,31 @@ class TreeFilterSet(django_filters.FilterSet):
             return queryset.none()
         return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
 
+    def filter_within(self, queryset, name, value):
+        pk = parse_id(value)
+        node = self._meta.model.objects.filter(pk=pk).only("path").first() if pk else None
+        if node is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=node.path)
+
 
 class AreaFilterSet(TreeFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AreaKind.choices)
+    # Everything in an organization's jurisdiction (the grids ``orgs.grids`` counts for it).
+    jurisdiction_of = django_filters.NumberFilter(
+        label=_("In the jurisdiction of"), method="filter_jurisdiction_of", widget=forms.HiddenInput
+    )
+
+    def filter_jurisdiction_of(self, queryset, name, value):
+        pk = parse_id(value)
+        org = Organization.objects.filter(pk=pk).select_related("jurisdiction").first() if pk else None
+        if org is None or org.jurisdiction_id is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=org.jurisdiction.path)
 
     class Meta:
         model = Area
-        fields = ["q", "kind", "parent", "is_active"]
+        fields = ["q", "kind", "parent", "within", "jurisdiction_of", "is_active"]
 
 
 class OrganizationFilterSet(TreeFilterSet):
@@ -38,4 +60,4 @@ class OrganizationFilterSet(TreeFilterSet):
 
     class Meta:
         model = Organization
-        fields = ["q", "kind", "field", "parent", "is_active"]
+        fields = ["q", "kind", "field", "parent", "within", "is_active"]

@@ -22,6 +22,7 @@ import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -597,3 +598,14 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     request_obj = _one(token, _caller_key(request) is not None)
     row = {"service_request_id": request_obj.tracking_code, "token": request_obj.tracking_code}
     return _answer(fmt, "service_requests", "request", [row])
+
+
+# The OpenAPI 3 description of the endpoints above (JSON format), kept by hand next to them and
+# checked against them by schemathesis in tests/test_api_fuzz.py.
+OPENAPI_FILE = Path(__file__).resolve().parent / "data" / "open311_openapi.json"
+
+
+@require_GET
+def openapi_description(request: HttpRequest) -> HttpResponse:
+    """GET openapi.json: the OpenAPI description of this interface, public like the interface."""
+    return HttpResponse(OPENAPI_FILE.read_bytes(), content_type=JSON_TYPE)

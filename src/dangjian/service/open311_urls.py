@@ -22,6 +22,7 @@ register_converter(FormatConverter, "open311_format")
 app_name = "open311"
 
 urlpatterns = [
+    path("openapi.json", open311.openapi_description, name="openapi"),
     path("services.<open311_format:fmt>", open311.service_list, name="service_list"),
     path("services/<str:code>.<open311_format:fmt>", open311.service_definition, name="service_definition"),
     path("requests.<open311_format:fmt>", open311.request_list, name="request_list"),

@@ -69,8 +69,8 @@ def _two_trees_q(scope: Scope) -> Q:
         return Q()
     area_ids = _node_ids(Area, scope.area_paths)
     org_ids = _node_ids(Organization, scope.org_paths)
-    by_area = scope.q(AREA, "area__path") if area_ids is None else Q(area_id__in=area_ids)
-    by_org = scope.q(ORG, "org__path") if org_ids is None else Q(org_id__in=org_ids)
+    by_area = scope.q(AREA, "area__path") if area_ids is None else Q(area_id__any_of=area_ids)
+    by_org = scope.q(ORG, "org__path") if org_ids is None else Q(org_id__any_of=org_ids)
     return by_area | by_org
 
 

@@ -149,6 +149,30 @@ def export_workbook(
     if not title and isinstance(spec_or_columns, ImportSpec):
         title = spec_or_columns.title
     workbook = Workbook(write_only=True)
+    written = _write_sheet(workbook, title, columns, rows)
+    if counter is not None:
+        counter.append(written)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_sheets(sheets: Iterable[tuple[Any, Sequence[Column], Iterable[Mapping[str, Any]]]]) -> bytes:
+    """A workbook of several sheets, each ``(title, columns, rows)`` written as ``export_workbook``
+    writes its one sheet (formula-like text stored as text). For reports of several sections,
+    such as the yearly 党建台账; not meant to be re-imported."""
+    workbook = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        _write_sheet(workbook, title, columns, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(
+    workbook: Workbook, title: Any, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]
+) -> int:
+    """Append a sheet of ``rows`` under a styled header; the number of rows written."""
     sheet = workbook.create_sheet(_sheet_title(title or "Sheet1"))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -175,11 +199,7 @@ def export_workbook(
             cells.append(cell)
         sheet.append(cells)
         written += 1
-    if counter is not None:
-        counter.append(written)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return written
 
 
 def record_export(

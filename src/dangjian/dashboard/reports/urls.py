@@ -1,5 +1,21 @@
-"""Routes of the dashboard's reports part."""
+"""Routes of the dashboard's reports part: the yearly 党建台账 and the service figures by grid
+and month, each as a page, a PDF and an Excel workbook (``dashboard:reports:…``)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from dangjian.dashboard.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("ledger/", views.ledger_index, name="ledger_index"),
+    path("ledger/<int:pk>/<int:year>/", views.ledger_page, name="ledger"),
+    path("ledger/<int:pk>/<int:year>/pdf/", views.ledger_pdf, name="ledger_pdf"),
+    path("ledger/<int:pk>/<int:year>/xlsx/", views.ledger_export, name="ledger_export"),
+    path("service/", views.service_index, name="service_index"),
+    path("service/<int:pk>/<int:year>/", views.service_page, name="service"),
+    path("service/<int:pk>/<int:year>/pdf/", views.service_pdf, name="service_pdf"),
+    path("service/<int:pk>/<int:year>/xlsx/", views.service_export, name="service_export"),
+]

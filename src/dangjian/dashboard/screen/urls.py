@@ -1,5 +1,12 @@
-"""Routes of the dashboard's screen part."""
+"""Routes of the dashboard's screen part: the big screen and the JSON its script polls."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from dangjian.dashboard.screen import views
+
+urlpatterns: list = [
+    path("", views.screen, name="screen"),
+    path("data/", views.screen_data, name="screen_data"),
+]

@@ -16,7 +16,7 @@ The package is split by subject: ``scope`` (which requests), ``counts`` (the cou
 """
 
 from dangjian.core.periods import Period
-from dangjian.service.figures.compute import ALL_PARTS, compute, node_figures
+from dangjian.service.figures.compute import ALL_PARTS, compute, node_figures, node_month_figures
 from dangjian.service.figures.counts import COUNTS, Figures, Report, Row
 from dangjian.service.figures.rollup import (
     contribution,
@@ -41,6 +41,7 @@ __all__ = [
     "compute",
     "contribution",
     "node_figures",
+    "node_month_figures",
     "prefix_q",
     "rebuild_rollup",
     "recompute_rollup",

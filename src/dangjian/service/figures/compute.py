@@ -156,6 +156,33 @@ def _request_cells(
 # The figures counted among resolved requests by their ``figure_q`` definitions.
 
 
+MONTHLY_PARTS = frozenset({"received", "resolved"})
+
+
+def monthly(scope: Scope, months: list[Period], *, margin: datetime.timedelta | None = None) -> list[Figures]:
+    """The figures of ``scope`` for each of the consecutive ``months`` (received, resolved and the
+    rates; overdue-now has no month and stays 0): one pass over their whole span grouped by
+    month, from the rollup for whole months of large scopes. The same counts as ``compute``
+    month by month, at the cost of one month's queries."""
+    if not months:
+        return []
+    cells = _cells(
+        scope,
+        Period(months[0].start, months[-1].end),
+        child_length=None,
+        category_length=None,
+        monthly=True,
+        now=timezone.now(),
+        margin=margin if margin is not None else early_margin(),
+        parts=MONTHLY_PARTS,
+    )
+    by_month: dict[datetime.date, Figures] = defaultdict(Figures)
+    for (_child, _cat, month), cell in cells.items():
+        if month is not None:
+            by_month[month].add(cell)
+    return [by_month.get(month.start, Figures()) for month in months]
+
+
 def compute(
     scope: Scope,
     period: Period,
@@ -258,3 +285,31 @@ def node_figures(
 
 
 # --- The rollup's upkeep ------------------------------------------------------------------------
+
+
+def node_month_figures(
+    scope: Scope,
+    period: Period,
+    nodes: list,
+    *,
+    parts: frozenset[str] = frozenset({"received", "resolved"}),
+) -> dict[tuple[str, datetime.date], Figures]:
+    """Figures per (node path prefix of ``nodes``' length, month) over ``period``: the report of
+    grids × months (``dashboard.reports``). Every key of the result is a path cut to the length
+    of ``nodes[0].path`` (or a shorter path: requests placed above that depth), so a caller can
+    tell grids from requests placed on the community itself. At most two grouped queries (three
+    with the rollup's edges) whatever the number of nodes and months; the same ``_cells`` the
+    figures store's ``compute`` reads, so each cell equals ``compute(node, Period.month(…))``."""
+    if not nodes:
+        return {}
+    cells = _cells(
+        scope,
+        period,
+        child_length=len(nodes[0].path),
+        category_length=None,
+        monthly=True,
+        now=timezone.now(),
+        margin=early_margin(),
+        parts=parts,
+    )
+    return {(child, month): cell for (child, _cat, month), cell in cells.items() if month is not None}

@@ -19,7 +19,7 @@ from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE as STORE_AREA_TREE
 from dangjian.core.registry import ORG_TREE as STORE_ORG_TREE
 from dangjian.core.registry import register_figure
-from dangjian.service.figures.compute import compute
+from dangjian.service.figures.compute import compute, monthly
 from dangjian.service.figures.counts import Figures
 from dangjian.service.figures.scope import Scope
 
@@ -60,6 +60,15 @@ def figure_url(name: str, scope: Scope, period: Period | None) -> str:
 def counts(node, period: Period) -> Figures:
     """The counts of every service figure of ``node``'s subtree in ``period`` (no breakdowns)."""
     return compute(Scope.for_node(node), period, breakdowns=False).total
+
+
+def monthly_counts(node, months: list[Period]) -> list[Figures]:
+    """The counts of each month of ``months`` for ``node``'s subtree (trend charts), one pass."""
+    return monthly(Scope.for_node(node), months)
+
+
+# Figures with no month of their own (overdue is "now") have no series.
+NO_SERIES = {"service.overdue"}
 
 
 def _records(key: str):
@@ -148,5 +157,6 @@ def register_figures() -> None:
                 permission=VIEW,
                 description=description,
                 higher_is_better=better,
+                series_counts=None if key in NO_SERIES else monthly_counts,
             )
         )
