@@ -37,6 +37,7 @@ from dangjian.evaluation.api import router as evaluation_router
 from dangjian.help_pairs.api import router as help_pairs_router
 from dangjian.jobs.api import router as jobs_router
 from dangjian.life.api import router as life_router
+from dangjian.member_points.api import router as member_points_router
 from dangjian.members.api import router as members_router
 from dangjian.members.ledger_api import router as ledger_router
 from dangjian.orgs.api import router as orgs_router
@@ -297,5 +298,6 @@ api.add_router("/posts", "dangjian.service_posts.api.router")
 api.add_router("/activities", activities_router)
 api.add_router("/help-pairs", help_pairs_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/member-points", member_points_router)
 api.add_router("/demonstration", demonstration_router)
 api.add_router("/evaluation", evaluation_router)

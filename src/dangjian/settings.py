@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "dangjian.activities",
     "dangjian.help_pairs",
     "dangjian.jobs",
+    "dangjian.member_points",
     "dangjian.demonstration",
     "dangjian.evaluation",
     "dangjian.dashboard",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("activities/", include("dangjian.activities.urls")),
     path("help-pairs/", include("dangjian.help_pairs.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("member-points/", include("dangjian.member_points.urls")),
     path("demonstration/", include("dangjian.demonstration.urls")),
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("dashboard/", include("dangjian.dashboard.urls")),

@@ -64,6 +64,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "members:transfer_list",
         "dues:index",
         "members:political_birthdays",
+        "member_points:ledger",
         "dashboard:reports:ledger_index",
         "life:meeting_list",
         "life:compliance",

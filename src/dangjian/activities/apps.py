@@ -11,6 +11,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Volunteer activities")
 
     def ready(self) -> None:
-        from dangjian.activities import registrations
+        from dangjian.activities import (
+            point_sources,  # noqa: F401  registers its 党员积分 source
+            registrations,
+        )
 
         registrations.register(self)

@@ -10,8 +10,10 @@ instead of duplicating.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -219,6 +221,29 @@ class OrgMembership:
     active_membership: Callable[[Any], tuple[Any, bool] | None]
 
 
+@dataclass(frozen=True)
+class PointEvent:
+    """One thing a person did that 党员积分 may reward: ``quantity`` units (1 meeting attended, 3.5
+    confirmed hours, 1 month's dues paid on time, 1 month a post was held) on ``occurred_on``.
+    ``source_id`` names the record (stable across runs), so posting it twice posts it once."""
+
+    person_id: int
+    occurred_on: datetime.date
+    source_key: str
+    source_id: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PointSource:
+    """Where 党员积分 reads events from: ``events(since, until)`` yields the ``PointEvent``s that
+    occurred on a day in ``[since, until]`` (both included), from one set-based query."""
+
+    key: str
+    label: str | Promise
+    events: Callable[[datetime.date, datetime.date], Iterable[PointEvent]]
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup
@@ -240,6 +265,7 @@ registry = Registry(
     org_membership={},  # key -> OrgMembership (the ledger's answers to orgs' committee rules)
     mine_sections={},  # key -> Panel (a card on 我的: provider(me, user), me a mine.selectors.Me)
     portal_links={},  # key -> PortalLink (what the residents' portal offers beside reporting)
+    point_sources={},  # key -> PointSource (events 党员积分 posts points for)
 )
 
 
@@ -297,6 +323,11 @@ def register_mine_section(panel: Panel) -> Panel:
     """A card of 我的 after the built-in ones; ``provider(me, user)`` gets the signed-in Me."""
     registry["mine_sections"][panel.key] = panel
     return panel
+
+
+def register_point_source(source: PointSource) -> PointSource:
+    registry["point_sources"][source.key] = source
+    return source
 
 
 def register_portal_link(link: PortalLink) -> PortalLink:

@@ -18,7 +18,12 @@ class DuesConfig(AppConfig):
             register_role_permissions,
             register_todo_source,
         )
-        from dangjian.dues import figures, history, letter
+        from dangjian.dues import (
+            figures,
+            history,
+            letter,
+            point_sources,  # noqa: F401  registers its 党员积分 source
+        )
         from dangjian.dues.roles import ROLE_PERMISSIONS
 
         history.register()

@@ -15,7 +15,12 @@ class LifeConfig(AppConfig):
             register_role_permissions,
             register_todo_source,
         )
-        from dangjian.life import figures, history, workbench
+        from dangjian.life import (
+            figures,
+            history,
+            point_sources,  # noqa: F401  registers its 党员积分 source
+            workbench,
+        )
         from dangjian.life.roles import ROLE_PERMISSIONS
 
         history.register()

@@ -26,7 +26,10 @@ class ServicePostsConfig(AppConfig):
             registry,
         )
         from dangjian.members.history import register_history_section
-        from dangjian.service_posts import figures
+        from dangjian.service_posts import (
+            figures,
+            point_sources,  # noqa: F401  registers its 党员积分 source
+        )
         from dangjian.service_posts.history import service_posts_history
         from dangjian.service_posts.panels import MINE_POSTS_SECTION, PERSON_POSTS_PANEL
         from dangjian.service_posts.roles import ROLE_PERMISSIONS
