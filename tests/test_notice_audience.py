@@ -227,6 +227,18 @@ def _help_pair_overdue(world, request) -> None:
     assert remind_overdue_visits_now() == 1
 
 
+def _demonstration_recheck(world, request) -> None:
+    # The reminder is for the organization department above the 示范点 (those who may re-check
+    # it), not for the community's own secretary: a 示范点 of 社区B, read by the district admin.
+    from dangjian.demonstration.tasks import NOTIFY_DUE, remind_rechecks_now
+    from tests.demonstration.helpers import designation
+
+    designation(world, world.org_b, since_days=400, due_in_days=-1)
+    assert remind_rechecks_now() == 1
+    admin = request.getfixturevalue("district_admin")
+    assert for_user(admin).filter(kind=NOTIFY_DUE).count() == 1
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -241,6 +253,7 @@ SCENARIOS: dict[str, Callable] = {
     "service_posts.services:_notify_office": _post_claimed,
     "service_posts.services:_notify_member": _post_confirmed,
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
+    "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
 }
 
 

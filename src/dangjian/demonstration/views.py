@@ -160,7 +160,11 @@ def set_create(request):
         if made is not None:
             messages.success(request, _("The standard set is created; add its items."))
             return redirect("demonstration:set_detail", pk=made.pk)
-    return render(request, "demonstration/form.html", {"form": form, "title": _("New standard set")})
+    return render(
+        request,
+        "demonstration/form.html",
+        {"form": form, "title": _("New standard set"), "cancel_list": "sets"},
+    )
 
 
 @login_required
@@ -616,7 +620,11 @@ def application_decide(request, pk: int):
     return render(
         request,
         "demonstration/form.html",
-        {"form": form, "title": _("Decide the application of %(org)s") % {"org": application.org.name}},
+        {
+            "form": form,
+            "title": _("Decide the application of %(org)s") % {"org": application.org.name},
+            "application": application,
+        },
     )
 
 

@@ -222,8 +222,12 @@ def _points(event: PointEvent, rule: PointRule) -> Decimal:
     return (Decimal(event.quantity) * rule.points_per_unit).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def post_points(since: datetime.date, until: datetime.date, *, by=None) -> PostingResult:
+def post_points(
+    since: datetime.date, until: datetime.date, *, by=None, audited: bool = True
+) -> PostingResult:
     """Post the points of every registered source's events on days ``[since, until]``.
+
+    ``audited=False`` only for the data generator, whose one import line stands for all it writes.
 
     Set-based: per month, one query per source, one for what is already posted, then batched
     inserts that ignore conflicts on (rule, source, record). Members are placed in their current
@@ -312,7 +316,7 @@ def post_points(since: datetime.date, until: datetime.date, *, by=None) -> Posti
                 PointEntry.objects.bulk_create(entries[start : start + BATCH], ignore_conflicts=True)
             result.created += len(entries)
             result.months.append(f"{month:%Y-%m}")
-    if result.created:
+    if result.created and audited:
         audit.record(
             AuditAction.CREATE,
             by=by,

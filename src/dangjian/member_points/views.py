@@ -22,6 +22,7 @@ from dangjian.core.excel_views import attachment
 from dangjian.core.page_permissions import require_any, run_service
 from dangjian.core.pagination import paginate
 from dangjian.core.periods import Period
+from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import node_in_scope, parse_id, scope_of
 from dangjian.member_points import services
 from dangjian.member_points.choices import EntryKind
@@ -135,6 +136,7 @@ EXPORT_CHUNK = 500
 
 @login_required
 @require_GET
+@recent_auth_required
 def ledger_export(request):
     """The whole ledger (every member of the subtree matching the search) as .xlsx, audited."""
     require_any(request.user, VIEW)

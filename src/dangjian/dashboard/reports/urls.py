@@ -11,11 +11,11 @@ app_name = "reports"
 
 urlpatterns = [
     path("ledger/", views.ledger_index, name="ledger_index"),
-    path("ledger/<int:pk>/<int:year>/", views.ledger_page, name="ledger"),
-    path("ledger/<int:pk>/<int:year>/pdf/", views.ledger_pdf, name="ledger_pdf"),
-    path("ledger/<int:pk>/<int:year>/xlsx/", views.ledger_export, name="ledger_export"),
+    path("ledger/<id:pk>/<id:year>/", views.ledger_page, name="ledger"),
+    path("ledger/<id:pk>/<id:year>/pdf/", views.ledger_pdf, name="ledger_pdf"),
+    path("ledger/<id:pk>/<id:year>/xlsx/", views.ledger_export, name="ledger_export"),
     path("service/", views.service_index, name="service_index"),
-    path("service/<int:pk>/<int:year>/", views.service_page, name="service"),
-    path("service/<int:pk>/<int:year>/pdf/", views.service_pdf, name="service_pdf"),
-    path("service/<int:pk>/<int:year>/xlsx/", views.service_export, name="service_export"),
+    path("service/<id:pk>/<id:year>/", views.service_page, name="service"),
+    path("service/<id:pk>/<id:year>/pdf/", views.service_pdf, name="service_pdf"),
+    path("service/<id:pk>/<id:year>/xlsx/", views.service_export, name="service_export"),
 ]

@@ -17,6 +17,7 @@ from dangjian.core.excel.specs import Column
 from dangjian.core.page_permissions import allowed, require, require_any
 from dangjian.core.pagination import paginate
 from dangjian.core.pdf import pdf_response
+from dangjian.core.reauth import recent_auth_required
 from dangjian.evaluation import services
 from dangjian.evaluation.choices import ObjectionStatus, SchemeStatus
 from dangjian.evaluation.forms import (
@@ -174,6 +175,7 @@ def _result_rows(request, rating_round):
 
 @login_required
 @require_GET
+@recent_auth_required
 def round_export(request, pk: int):
     """The round's results as Excel (the organizations the user sees), audited."""
     rating_round = _round(request, pk)
