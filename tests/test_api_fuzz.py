@@ -57,8 +57,11 @@ from dangjian.service.open311 import _public_leaves, issue_key
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# Operations of /api/v1/ that answered 2xx at least once in the run (measured: see docs/security.md).
-MIN_API_SUCCEEDED = 60
+# Operations of /api/v1/ that answered 2xx at least once in the run (measured: see docs/security.md):
+# 78 alone, 56 on PostgreSQL inside the whole suite, where sequences are not reset between tests
+# and the pooled ids of different tables seldom coincide. A broken token would leave only the
+# public operations, a handful.
+MIN_API_SUCCEEDED = 40
 DROP = object()
 # Names of body fields filled in from the known values when a case leaves them out.
 FILL_IN = ("api_key", "service_code", "address_string")

@@ -392,3 +392,14 @@ def test_retired_categories_are_not_offered(client, service_world):
     service_world.parent.save()
     [row] = client.get(url("service_list")).json()
     assert row["service_code"] == "SR01" and row["group"] == ""
+
+
+def test_a_nul_character_in_a_field_is_refused_with_400_and_nothing_is_stored(client, service_world, api_key):
+    # Found by the fuzzing (tests/test_api_fuzz.py): PostgreSQL refused the row, the client got a 500.
+    from dangjian.service.models import ServiceRequest
+
+    before = ServiceRequest.objects.count()
+    answer = post_request(client, api_key, first_name="伟\x00", last_name="张")
+    assert answer.status_code == 400
+    assert "NUL" in answer.json()[0]["description"]
+    assert ServiceRequest.objects.count() == before

@@ -498,6 +498,9 @@ def _decimal_or_error(name: str, raw: str, low: int, high: int) -> Decimal:
 def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     """POST requests: a new request from an Open311 client (form-encoded, with ``api_key``)."""
     data = request.POST
+    if any("\x00" in value for values in data.lists() for value in values[1]):
+        # PostgreSQL cannot store a NUL character in text: refused here rather than as a 500.
+        raise Open311Error(400, gettext("A field contains a NUL character; remove it and send again."))
     key = key_for(data.get("api_key", ""))
     if key is None:
         raise Open311Error(403, gettext("The api_key is missing or not valid."))
