@@ -5,14 +5,21 @@ test ``Client``, one warm-up request, then ``--repeat`` timed requests; median a
 milliseconds and the SQL queries of one separate request. For each persona (default: the district
 admin ``zzb_admin``, the street secretary ``jd_shuji``, the community secretary ``sq_shuji``):
 
-- ``screen cold``: ``/dashboard/screen/`` with the cache emptied before every request (the first
-  load: every figure and the 12 months of trends computed);
-- ``data cold``: the refresh endpoint ``/dashboard/screen/data/`` with the cache emptied (the
-  headline figures and the trends both computed: a poll at worst, once every ten minutes);
-- ``data minute``: the refresh endpoint after the period's figures' one-minute cache expired,
-  the counts "now" and the trends (kept ten minutes) still cached: what most polls of a lone
-  viewer cost;
-- ``data warm``: the refresh endpoint within the minute (read from the cache).
+- ``screen cold``: ``/dashboard/screen/`` with the cache emptied and no kept values (the first
+  load of a node: every figure and the 12 months of trends computed, the rows written);
+- ``data nothing kept``: the refresh endpoint in the same state (a poll never meets it once the
+  page has loaded: the page wrote the rows);
+- ``data kept``: the refresh endpoint with the process cache emptied before every request and
+  the kept rows fresh (``dashboard.screen.snapshots``): what every poll costs while the worker
+  runs;
+- ``data no worker``: the rows older than they may be shown, so the poll computes them again (once
+  every five minutes for the headline figures, thirty for the trends, when no worker runs);
+- ``data warm``: the refresh endpoint within the half minute (the process cache);
+- ``map cold`` / ``map warm``: the grid map panel (``/dashboard/screen/map/``) computed (every
+  grid's requests of the year) and from the cache (ten minutes).
+
+It also times the worker's refresh of the rows the district admin's screen reads (once a minute
+while someone watches) and prints the grid sentence of the district admin's screen.
 
 Targets: first load < 1000 ms, refresh < 300 ms server time. The database is only read: the whole
 run (sessions of ``force_login``, ``last_login``) sits in one transaction rolled back at the end.
@@ -42,36 +49,30 @@ PERSONAS = {
 }
 
 
-def _cold(enabled: bool | str) -> None:
-    """Before every request: empty the cache (True), or drop only the headline values of
-    ``enabled`` (a cache key); False stops that and empties the cache once."""
+def _prepare(mode: str | bool) -> None:
+    """Before every request: ``nothing`` empties the cache and deletes the kept rows, ``cache``
+    empties the cache, ``stale`` empties it and ages the rows past what may be shown; False stops
+    that."""
+    import datetime
+
     from django.core.cache import cache
     from django.core.signals import request_started
+    from django.utils import timezone
 
-    if enabled is True:
-        request_started.connect(lambda **kwargs: cache.clear(), weak=False, dispatch_uid="bench-screen-cold")
-    elif enabled:
-        request_started.connect(
-            lambda **kwargs: cache.delete(f"workbench:{enabled}"),
-            weak=False,
-            dispatch_uid="bench-screen-cold",
-        )
+    from dangjian.dashboard.models import ScreenSnapshot
+
+    def before(**kwargs) -> None:
+        cache.clear()
+        if mode == "nothing":
+            ScreenSnapshot.objects.all().delete()
+        elif mode == "stale":
+            ScreenSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(days=1))
+
+    if mode:
+        request_started.connect(before, weak=False, dispatch_uid="bench-screen-cold")
     else:
         request_started.disconnect(dispatch_uid="bench-screen-cold")
         cache.clear()
-
-
-def _values_key(user) -> str:
-    """The cache key of the headline figures of the period (kept a minute) of the user's default
-    screen this year."""
-    from django.utils import timezone
-
-    from dangjian.core.periods import Period
-    from dangjian.dashboard.screen import content
-
-    node = content.default_node(user)
-    keys = [key for key, _figure in content.readable_figures(user, node)]
-    return content.value_groups(node, Period.year(timezone.localdate().year), keys)[0][0]
 
 
 def run(repeat: int, personas: list[str]) -> list[Result]:
@@ -81,10 +82,13 @@ def run(repeat: int, personas: list[str]) -> list[Result]:
     from dangjian.accounts.models import User
 
     cases = (
-        ("screen cold", reverse("dashboard:screen"), True),
-        ("data cold", reverse("dashboard:screen_data"), True),
-        ("data minute", reverse("dashboard:screen_data"), "values"),
+        ("screen cold", reverse("dashboard:screen"), "nothing"),
+        ("data nothing kept", reverse("dashboard:screen_data"), "nothing"),
+        ("data kept", reverse("dashboard:screen_data"), "cache"),
+        ("data no worker", reverse("dashboard:screen_data"), "stale"),
         ("data warm", reverse("dashboard:screen_data"), False),
+        ("map cold", reverse("dashboard:screen_map"), "cache"),
+        ("map warm", reverse("dashboard:screen_map"), False),
     )
     results = []
     for username in personas:
@@ -95,8 +99,9 @@ def run(repeat: int, personas: list[str]) -> list[Result]:
             continue
         client = Client(raise_request_exception=True)
         client.force_login(user)
+        client.get(reverse("dashboard:screen"))  # the rows of this user's screen exist
         for name, url, cold in cases:
-            _cold(_values_key(user) if cold == "values" else cold)
+            _prepare(cold)
             try:
                 status, median, p95, queries = measure(client, url, repeat)
             except Exception as error:  # report and go on
@@ -104,12 +109,55 @@ def run(repeat: int, personas: list[str]) -> list[Result]:
                 continue
             finally:
                 if cold:
-                    _cold(False)
+                    _prepare(False)
             if status != "ok":
                 results.append(Result(name, persona, status))
                 continue
             results.append(Result(name, persona, "ok", round(median, 1), round(p95, 1), queries))
     return results
+
+
+def worker_refresh(username: str, repeat: int) -> tuple[int, list[float]]:
+    """``(rows, seconds of each run)`` of the worker's refresh of the rows ``username``'s screen
+    reads, aged past their freshness before each run."""
+    import datetime
+    import time
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from dangjian.accounts.models import User
+    from dangjian.dashboard.models import ScreenSnapshot
+    from dangjian.dashboard.screen.snapshots import refresh_screen_snapshots
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    ScreenSnapshot.objects.all().delete()
+    client.get(reverse("dashboard:screen"))
+    timings, rows = [], 0
+    for _ in range(repeat):
+        ScreenSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=1))
+        started = time.perf_counter()
+        rows = refresh_screen_snapshots()
+        timings.append(time.perf_counter() - started)
+    return rows, timings
+
+
+def grid_sentence(username: str) -> str:
+    """The grid sentence of ``username``'s screen, as text."""
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from dangjian.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    data = client.get(reverse("dashboard:screen_data")).json()
+    html = next((item["html"] for item in data["sentences"] if item["key"] == "grids"), "")
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def main() -> None:
@@ -126,9 +174,17 @@ def main() -> None:
     with transaction.atomic():
         data = describe_data()
         results = run(args.repeat, args.user or list(PERSONAS))
+        sentence = grid_sentence("zzb_admin")
+        rows, timings = worker_refresh("zzb_admin", max(3, args.repeat // 3))
         transaction.set_rollback(True)
     print_table(results, data, args.repeat, TARGET_MS)
     print(f"targets: first load (screen cold) < {TARGET_MS} ms, refresh (data) < {REFRESH_TARGET_MS} ms")
+    timings.sort()
+    print(
+        f"worker refresh of the district admin's screen: {rows} rows, "
+        f"median {timings[len(timings) // 2] * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms"
+    )
+    print(f"grid sentence (zzb_admin): {sentence}")
     if args.json:
         write_results(
             RESULTS_DIR / f"{data['scale']}-{data['database']}-screen.json", data, args.repeat, results

@@ -35,3 +35,21 @@ def test_the_district_admin_reads_the_big_screen(any_page, world):
         }"""
     )
     assert shown == cards.count()
+
+
+@pytest.mark.usefixtures("district_admin")
+def test_the_grid_map_is_drawn_and_each_grid_opens_its_requests(any_page, world):
+    for index, grid in enumerate((world.grid_a1, world.grid_a2)):
+        west = 116.40 + index * 0.01
+        ring = [[west, 39.9], [west + 0.01, 39.9], [west + 0.01, 39.91], [west, 39.91], [west, 39.9]]
+        grid.boundary = {"type": "Polygon", "coordinates": [ring]}
+        grid.save()
+    page = any_page
+    log_in(page, "district_admin", PASSWORD)
+    page.goto("/dashboard/screen/")
+    grids = page.locator("#dj-screen-map svg a path")
+    expect(grids).to_have_count(2)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert_accessible(page)
+    href = page.locator("#dj-screen-map svg a").first.get_attribute("href")
+    assert href.startswith("/service/requests/?figure=received")

@@ -10,4 +10,5 @@ from tests.permissions import Route
 ROUTES: list[Route] = [
     Route("dashboard:screen", denied_persona="resident"),
     Route("dashboard:screen_data", denied_persona="resident"),
+    Route("dashboard:screen_map", denied_persona="resident"),
 ]

@@ -23,11 +23,14 @@ from dangjian.core.registry import ORG_TREE, Figure
 @dataclass(frozen=True)
 class CountedFigure(Figure):
     """A figure whose value is ``pick`` applied to a shared counts object; ``series_counts(node,
-    months)``, when given, is the counts of each month at once (shared by the figures' series)."""
+    months)``, when given, is the counts of each month at once (shared by the figures' series);
+    ``node_counts(root, nodes, period)``, when given, is the counts of each of ``nodes`` (of one
+    depth, below ``root``) by pk at a fixed number of queries (a map colours grids by it)."""
 
     counts: Callable[[Any, Period], Any] | None = None
     pick: Callable[[Any], Any] | None = None
     series_counts: Callable[[Any, list[Period]], list[Any]] | None = None
+    node_counts: Callable[[Any, list, Period], dict[int, Any]] | None = None
 
 
 def counted_figure(
@@ -43,6 +46,7 @@ def counted_figure(
     description: str | Promise = "",
     higher_is_better: bool = True,
     series_counts: Callable[[Any, list[Period]], list[Any]] | None = None,
+    node_counts: Callable[[Any, list, Period], dict[int, Any]] | None = None,
 ) -> CountedFigure:
     """A ``CountedFigure`` whose ``compute`` is ``pick(counts(node, period))``."""
 
@@ -66,4 +70,15 @@ def counted_figure(
         pick=pick,
         series=series if series_counts is not None else None,
         series_counts=series_counts,
+        node_counts=node_counts,
     )
+
+
+def values_per_node(figure: Figure, root: Any, nodes: list, period: Period) -> dict[int, Any] | None:
+    """``figure``'s value for each of ``nodes`` (one depth, below ``root``) by pk, at a fixed number
+    of queries; None when the figure cannot count many nodes at once."""
+    node_counts = getattr(figure, "node_counts", None)
+    if node_counts is None:
+        return None
+    counts = node_counts(root, nodes, period)
+    return {node.pk: figure.pick(counts[node.pk]) for node in nodes if node.pk in counts}

@@ -6,10 +6,11 @@ is left out, and a headline sentence missing one of its figures is skipped. Ever
 its scope, its period and the link to the records it counts (DESIGN.md principle 3).
 
 Values are computed through ``orgs.snapshot.compute_key_figures`` (figures sharing one ``counts``
-computation, the service figures, compute it once) and kept in the cache per node, period and
-set of figures (``value_groups``: a minute for the period's figures, ten minutes for the counts
-"now" and the trends): two users looking at the same node share one computation, and each reads
-only the figures their permissions allow.
+computation, the service figures, compute it once) in groups (``value_groups``: the period's
+figures, the counts "now", the trends), each kept in a ``ScreenSnapshot`` row that the worker
+recomputes while someone watches the screen (``snapshots``): a poll reads rows, never aggregates
+a year of records. Values are the node's, whoever asks: two users looking at the same node share
+one computation, and each reads only the figures their permissions allow.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE, ORG_TREE, Figure, registry
 from dangjian.core.scoping import has_perm_over, parse_id, scope_of
 from dangjian.core.tree import PATH_STEP
-from dangjian.core.workbench import CACHE_SECONDS, cached
+from dangjian.core.workbench import CACHE_SECONDS
+from dangjian.dashboard.screen import snapshots
 from dangjian.orgs.choices import AreaKind
 from dangjian.orgs.models import Area, Organization
 from dangjian.orgs.snapshot import compute_key_figures
@@ -267,12 +269,18 @@ def value_groups(node, period: Period, keys: list[str]) -> list[tuple[str, list[
 
 def _values(node, period: Period, keys: list[str]) -> tuple[dict[str, Any], Any]:
     """``(values, when the oldest of them was computed)`` of ``keys`` for ``node`` and ``period``,
-    from the cache while fresh (``value_groups``)."""
+    kept per group (``value_groups``) in a snapshot the worker refreshes (``snapshots.kept``)."""
     values: dict[str, Any] = {}
     oldest = timezone.now()
-    for cache_key, group, seconds in value_groups(node, period, keys):
-        computed, at = cached(
-            cache_key, lambda group=group: compute_key_figures(node, period, group), seconds
+    for cache_key, group, _seconds in value_groups(node, period, keys):
+        computed, at = snapshots.kept(
+            cache_key,
+            snapshots.VALUES,
+            tree_of(node),
+            node,
+            period,
+            group,
+            lambda group=group: compute_key_figures(node, period, group),
         )
         values.update(computed)
         oldest = min(oldest, at)
@@ -291,36 +299,46 @@ def trend_months(period: Period, today: datetime.date | None = None) -> list[Per
     return months[::-1]
 
 
-def _series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]:
+def months_of(period: Period) -> list[Period]:
+    """The months of a period of whole months (the span of the trends), in order."""
+    return [Period.month(day.year, day.month) for day in period.months()]
+
+
+def compute_series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]:
     """The monthly values of ``keys``: from a figure's ``series`` when it has one (one grouped
-    query; figures sharing ``series_counts`` compute it once), else month by month. Cached for
-    ``TREND_SECONDS``."""
+    query; figures sharing ``series_counts`` compute it once), else month by month."""
+    result: dict[str, list[Any]] = {}
+    shared: dict[Any, list[Any]] = {}
+    by_month: list[str] = []
+    for key in keys:
+        figure = registry["figures"][key]
+        series_counts = getattr(figure, "series_counts", None)
+        if series_counts is not None:  # the service figures: one pass for all of them
+            if series_counts not in shared:
+                shared[series_counts] = series_counts(node, months)
+            result[key] = [figure.pick(counts) for counts in shared[series_counts]]
+        elif figure.series is not None:
+            result[key] = list(figure.series(node, months))
+        else:
+            by_month.append(key)
+    if by_month:
+        rows = [compute_key_figures(node, month, by_month) for month in months]
+        for key in by_month:
+            result[key] = [row.get(key) for row in rows]
+    return result
 
-    def compute() -> dict[str, list[Any]]:
-        result: dict[str, list[Any]] = {}
-        shared: dict[Any, list[Any]] = {}
-        by_month: list[str] = []
-        for key in keys:
-            figure = registry["figures"][key]
-            series_counts = getattr(figure, "series_counts", None)
-            if series_counts is not None:  # the service figures: one pass for all of them
-                if series_counts not in shared:
-                    shared[series_counts] = series_counts(node, months)
-                result[key] = [figure.pick(counts) for counts in shared[series_counts]]
-            elif figure.series is not None:
-                result[key] = list(figure.series(node, months))
-            else:
-                by_month.append(key)
-        if by_month:
-            rows = [compute_key_figures(node, month, by_month) for month in months]
-            for key in by_month:
-                result[key] = [row.get(key) for row in rows]
-        return result
 
-    value, _at = cached(
-        f"screen-series:{tree_of(node)}:{node.pk}:{node.path}:{months[0].start}:{months[-1].end}:{_digest(keys)}",
-        compute,
-        seconds=TREND_SECONDS,
+def _series(node, months: list[Period], keys: list[str]) -> dict[str, list[Any]]:
+    """``compute_series``, kept in a snapshot the worker refreshes every ten minutes."""
+    span = Period(months[0].start, months[-1].end)
+    value, _at = snapshots.kept(
+        f"screen-series:{tree_of(node)}:{node.pk}:{node.path}:{span.start}:{span.end}:{_digest(keys)}",
+        snapshots.SERIES,
+        tree_of(node),
+        node,
+        span,
+        keys,
+        lambda: compute_series(node, months, keys),
     )
     return value
 

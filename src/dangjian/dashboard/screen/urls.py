@@ -9,4 +9,5 @@ from dangjian.dashboard.screen import views
 urlpatterns: list = [
     path("", views.screen, name="screen"),
     path("data/", views.screen_data, name="screen_data"),
+    path("map/", views.screen_map, name="screen_map"),
 ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from dangjian.dashboard.screen import content
+from dangjian.dashboard.screen import content, grid_map
 
 REFRESH_SECONDS = 60
 
@@ -68,6 +68,7 @@ def screen(request):
         "parent": content.parent_of(node, request.user),
         "tree": content.tree_of(node),
         "map_url": content.map_url(node, request.user),
+        "grid_map_url": f"{reverse('dashboard:screen_map')}?{query}",
         "labels": {
             "updated": gettext("Updated at %(time)s"),
             "failed": gettext("The figures could not be refreshed; the numbers shown are from %(time)s."),
@@ -86,3 +87,23 @@ def screen_data(request):
     data = content.screen_data(request.user, node, year)
     data["html"] = render_to_string("dashboard/screen/_body.html", {"data": data}, request=request)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def screen_map(request):
+    """The grid map panel (an HTML fragment the page loads after its figures): the grids of the
+    node's area coloured by the requests received in the year, each opening its requests."""
+    try:
+        node, year = _resolve(request)
+    except content.BadInput as error:
+        return render(request, "dashboard/screen/_map.html", {"error": str(error)}, status=400)
+    figure = content.registry["figures"].get(grid_map.MAP_KEY)
+    area = node if isinstance(node, content.Area) else (node.jurisdiction if node.jurisdiction_id else None)
+    readable = figure is not None and area is not None and content.may_read(request.user, figure, area)
+    context = {
+        "map": grid_map.grid_map(node, year, readable),
+        "year": year,
+        "map_url": content.map_url(node, request.user),
+    }
+    return render(request, "dashboard/screen/_map.html", context)

@@ -19,7 +19,7 @@ from dangjian.core.periods import Period
 from dangjian.core.registry import AREA_TREE as STORE_AREA_TREE
 from dangjian.core.registry import ORG_TREE as STORE_ORG_TREE
 from dangjian.core.registry import register_figure
-from dangjian.service.figures.compute import compute, monthly
+from dangjian.service.figures.compute import compute, monthly, node_figures
 from dangjian.service.figures.counts import Figures
 from dangjian.service.figures.scope import Scope
 
@@ -60,6 +60,11 @@ def figure_url(name: str, scope: Scope, period: Period | None) -> str:
 def counts(node, period: Period) -> Figures:
     """The counts of every service figure of ``node``'s subtree in ``period`` (no breakdowns)."""
     return compute(Scope.for_node(node), period, breakdowns=False).total
+
+
+def grid_counts(root, nodes: list, period: Period) -> dict[int, Figures]:
+    """The counts of each of ``nodes`` (one depth, below ``root``) in ``period``: a map's colours."""
+    return node_figures(Scope.for_node(root), period, nodes)
 
 
 def monthly_counts(node, months: list[Period]) -> list[Figures]:
@@ -158,5 +163,6 @@ def register_figures() -> None:
                 description=description,
                 higher_is_better=better,
                 series_counts=None if key in NO_SERIES else monthly_counts,
+                node_counts=grid_counts,
             )
         )
