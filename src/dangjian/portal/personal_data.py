@@ -20,7 +20,8 @@ def _of(person):
 
 def rows(person) -> list[dict]:
     return [
-        {"created_at": item.created_at, "used_at": item.used_at} for item in _of(person).order_by("created_at")
+        {"created_at": item.created_at, "used_at": item.used_at}
+        for item in _of(person).order_by("created_at")
     ]
 
 

@@ -18,7 +18,9 @@ class ErasureRequestForm(forms.Form):
         label=_("Basis and reason"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the data may be erased (consent withdrawn, purpose achieved, …); no personal data here."),
+        help_text=_(
+            "Why the data may be erased (consent withdrawn, purpose achieved, …); no personal data here."
+        ),
     )
 
     def clean_requested_on(self):
@@ -30,6 +32,8 @@ class ErasureRequestForm(forms.Form):
 
 class ErasureConfirmForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand that this person's personal data is anonymized everywhere and cannot be restored."),
+        label=_(
+            "I understand that this person's personal data is anonymized everywhere and cannot be restored."
+        ),
         required=True,
     )

@@ -29,7 +29,9 @@ class ErasureRequest(models.Model):
     requested_on = models.DateField(_("requested on"))
     reason = models.TextField(
         _("basis and reason"),
-        help_text=_("Why the data may be erased (consent withdrawn, purpose achieved, …); no personal data here."),
+        help_text=_(
+            "Why the data may be erased (consent withdrawn, purpose achieved, …); no personal data here."
+        ),
     )
     state = models.CharField(
         _("state"), max_length=16, choices=ErasureState.choices, default=ErasureState.PENDING

@@ -99,7 +99,9 @@ def record_erasure_request(
     with transaction.atomic():
         if ErasureRequest.objects.filter(person=person, state=ErasureState.PENDING).exists():
             raise RuleViolation(
-                gettext("A request to erase this person's data is already waiting; confirm or review that one."),
+                gettext(
+                    "A request to erase this person's data is already waiting; confirm or review that one."
+                ),
                 rule="erasure_pending",
             )
         org_path, area_path = person.audit_scope_paths()

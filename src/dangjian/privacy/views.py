@@ -75,7 +75,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "correction_url": _correction_url(request.user, person),
             "may_erase": may_erase,
             "refusal": services.refusal(person) if may_erase else "",
-            "erasures": ErasureRequest.objects.filter(person=person).select_related("recorded_by", "handled_by"),
+            "erasures": ErasureRequest.objects.filter(person=person).select_related(
+                "recorded_by", "handled_by"
+            ),
             "form": ErasureRequestForm(),
         },
     )
@@ -102,9 +104,7 @@ def erasure_create(request: HttpRequest, pk: int) -> HttpResponse:
     created: list[ErasureRequest] = []
     if form.is_valid() and run_service(
         form,
-        lambda: created.append(
-            services.record_erasure_request(person, by=request.user, **form.cleaned_data)
-        ),
+        lambda: created.append(services.record_erasure_request(person, by=request.user, **form.cleaned_data)),
     ):
         return redirect("privacy:erasure_detail", pk=created[0].pk)
     return render(

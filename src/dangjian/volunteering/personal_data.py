@@ -30,11 +30,21 @@ def erase_volunteer(person) -> int:
 
 def request_rows(person) -> list[dict]:
     needs = [
-        {"kind": _("need"), "title": need.title, "description": need.description, "state": need.get_state_display()}
+        {
+            "kind": _("need"),
+            "title": need.title,
+            "description": need.description,
+            "state": need.get_state_display(),
+        }
         for need in Need.objects.filter(resident=person).order_by("id")
     ]
     wishes = [
-        {"kind": _("micro-wish"), "title": wish.title, "description": wish.description, "state": wish.get_state_display()}
+        {
+            "kind": _("micro-wish"),
+            "title": wish.title,
+            "description": wish.description,
+            "state": wish.get_state_display(),
+        }
         for wish in Wish.objects.filter(resident=person).order_by("id")
     ]
     return needs + wishes
@@ -57,7 +67,12 @@ VOLUNTEER_SOURCE = PersonalDataSource(
 REQUESTS_SOURCE = PersonalDataSource(
     key="volunteering.needs_and_wishes",
     label=_("Needs and micro-wishes"),
-    columns=(("kind", _("kind")), ("title", _("title")), ("description", _("description")), ("state", _("state"))),
+    columns=(
+        ("kind", _("kind")),
+        ("title", _("title")),
+        ("description", _("description")),
+        ("state", _("state")),
+    ),
     rows=request_rows,
 )
 
