@@ -98,3 +98,28 @@ def test_the_person_page_counts_the_rows_of_each_source_and_finds_the_person_by_
     page = client.get(reverse("privacy:person_detail", args=[zhang.person.pk]))
     assert page.status_code == 200
     assert all(count >= 1 for _source, count in page.context["sources"])
+
+
+def test_a_mobile_shared_by_two_people_exports_only_the_requests_signed_with_the_persons_name(
+    client, world, service_world, secretary_a
+):
+    from dangjian.service import services as service_services
+    from dangjian.service.choices import RequestSource
+    from tests.privacy.helpers import resident
+
+    mother = resident(world.building_a1, "李桂芝", serial=511, mobile="13955550005")
+    resident(world.building_a1, "李小明", serial=512, mobile="13955550005")
+    for name, address in (("李桂芝", "幸福路1号"), ("李小明", "幸福路2号")):
+        service_services.submit_request(
+            category=service_world.garbage,
+            description="路灯不亮",
+            source=RequestSource.PORTAL,
+            area=world.grid_a1,
+            address=address,
+            contact_name=name,
+            contact_phone="13955550005",
+        )
+    client.force_login(secretary_a)
+    sheets = _cells(client.get(reverse("privacy:person_export", args=[mother.pk])).content)
+    text = " ".join(str(cell) for rows in sheets.values() for row in rows for cell in row if cell is not None)
+    assert "幸福路1号" in text and "幸福路2号" not in text and "李小明" not in text

@@ -1,7 +1,8 @@
 """What service requests hold about a resident, for the privacy app (个人信息保护法).
 
 A request is matched to a person by the keyed hash of the reporter's phone (the portal, the
-hotline and Open311 all store it; none links a ``core.Person``). Erasure and the retention purge
+hotline and Open311 all store it; none links a ``core.Person``), and by the name given when
+another person has the same mobile. Erasure and the retention purge
 clear the reporter's contact fields and the street address and coarsen the point to about 100 m,
 but keep the row, its times, state and rating: the service figures of past months are counted
 from these rows and must not change. The description and the rating comment are the resident's
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import Person
 from dangjian.core.registry import PersonalDataSource
 from dangjian.service.choices import RequestState
 from dangjian.service.models import ServiceRequest
@@ -37,9 +39,14 @@ HOLDS_CONTACT = ~Q(contact_name="") | Q(contact_phone_hash__isnull=False) | ~Q(a
 
 
 def _requests_of(person) -> Any:
+    """Requests reported from the person's mobile; from a number two people share (a family's
+    phone), only those giving the person's name, so one never receives or erases the other's."""
     if not person.mobile_hash:
         return ServiceRequest.objects.none()
-    return ServiceRequest.objects.filter(contact_phone_hash=person.mobile_hash)
+    requests = ServiceRequest.objects.filter(contact_phone_hash=person.mobile_hash)
+    if Person.objects.filter(mobile_hash=person.mobile_hash).exclude(pk=person.pk).exists():
+        requests = requests.filter(contact_name=person.name)
+    return requests
 
 
 def rows(person) -> list[dict]:

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.models import Person
 from dangjian.core.registry import PersonalDataSource, register_personal_data_source
 from dangjian.service_posts.models import ResidentNote
 
@@ -18,7 +19,11 @@ CLEARED = {"author_name": "", "phone_hash": ""}
 def _of(person):
     if not person.mobile_hash:
         return ResidentNote.objects.none()
-    return ResidentNote.objects.filter(phone_hash=person.mobile_hash)
+    notes = ResidentNote.objects.filter(phone_hash=person.mobile_hash)
+    # A number two people share (a family's phone): only the notes signed with this person's name.
+    if Person.objects.filter(mobile_hash=person.mobile_hash).exclude(pk=person.pk).exists():
+        notes = notes.filter(author_name=person.name)
+    return notes
 
 
 def rows(person) -> list[dict]:
