@@ -38,6 +38,7 @@ FLOORS: dict[str, int] = {
     "evaluation": 4,  # 评星定级: schemes, rounds, stars, 整改; reads figures only
     "member_points": 4,  # 党员积分: rules, postings from registered point sources, ledger
     "demonstration": 4,  # 示范点: standards, applications, designation, re-checks
+    "privacy": 4,  # 个人信息保护: export, erasure, retention; reads the personal_data_sources store
     "publicity": 4,
     "learning": 4,
     "elections": 5,  # may use life

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "dangjian.member_points",
     "dangjian.demonstration",
     "dangjian.evaluation",
+    "dangjian.privacy",
     "dangjian.dashboard",
 ]
 
@@ -361,6 +362,16 @@ SERVICE_REMIND_BEFORE_HOURS = env_int("DANGJIAN_SERVICE_REMIND_BEFORE_HOURS", 24
 SERVICE_RATING_INVITE_DAYS = env_int("DANGJIAN_SERVICE_RATING_INVITE_DAYS", 3)
 # A resolved request nobody rated is archived this many days after 办结.
 SERVICE_ARCHIVE_AFTER_DAYS = env_int("DANGJIAN_SERVICE_ARCHIVE_AFTER_DAYS", 30)
+# Retention of personal data (个人信息保护法): days after which the nightly purge anonymizes a
+# record type's personal data, by personal-data source key; a source not named keeps its
+# documented default (docs/privacy.md, "Retention"). Example:
+# DANGJIAN_PRIVACY_RETENTION_DAYS="service.requests=1095,portal.verifications=30".
+PRIVACY_RETENTION_DAYS: dict[str, int] = {
+    key.strip(): int(days)
+    for key, _sep, days in (
+        item.partition("=") for item in env_list("DANGJIAN_PRIVACY_RETENTION_DAYS", []) if "=" in item
+    )
+}
 # Photos: the largest upload accepted and the longest side kept after resizing.
 SERVICE_PHOTO_MAX_BYTES = env_int("DANGJIAN_SERVICE_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 SERVICE_PHOTO_MAX_SIDE = env_int("DANGJIAN_SERVICE_PHOTO_MAX_SIDE", 1600)

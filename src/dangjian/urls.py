@@ -21,6 +21,7 @@ urlpatterns = [
     path("posts/", include("dangjian.service_posts.urls")),
     path("activities/", include("dangjian.activities.urls")),
     path("help-pairs/", include("dangjian.help_pairs.urls")),
+    path("privacy/", include("dangjian.privacy.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("member-points/", include("dangjian.member_points.urls")),
     path("demonstration/", include("dangjian.demonstration.urls")),

@@ -208,6 +208,11 @@ PINNED: dict[str, list[str]] = {
         "demonstration.view_application",
         "demonstration.view_designation",
         "demonstration.view_standardset",
+        # 个人信息保护 (issue 15, point 9): a resident's data exported and erased on request.
+        "privacy.add_erasurerequest",
+        "privacy.erase_personal_data",
+        "privacy.export_personal_data",
+        "privacy.view_erasurerequest",
     ],
     "org_secretary": [
         "core.reveal_personal_data",
@@ -368,6 +373,11 @@ PINNED: dict[str, list[str]] = {
         "demonstration.view_application",
         "demonstration.view_designation",
         "demonstration.view_standardset",
+        # 个人信息保护 (issue 15, point 9): a resident's data exported and erased on request.
+        "privacy.add_erasurerequest",
+        "privacy.erase_personal_data",
+        "privacy.export_personal_data",
+        "privacy.view_erasurerequest",
     ],
     "org_staff": [
         "core.view_person",

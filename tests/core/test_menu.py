@@ -109,6 +109,8 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "admin:index",
         "accounts:token_list",
         "accounts:totp_setup",
+        # 个人信息请求 (issue 15, point 9): after the sign-in settings in 系统.
+        "privacy:person_list",
     ]
     shown = [entry.url_name for entry in _menu(admin) if not entry.url_name.startswith("tinyapp:")]
     assert shown == [name for name in before if name in shown]

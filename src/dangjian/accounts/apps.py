@@ -26,6 +26,9 @@ class AccountsConfig(AppConfig):
         from dangjian.accounts import signals  # noqa: F401
 
         register_role_permissions(ROLE_PERMISSIONS)
+        from dangjian.accounts import personal_data
+
+        personal_data.register()
         from dangjian.accounts.tokens import may_use_api
         from dangjian.accounts.totp import holds_a_role
 

@@ -244,6 +244,38 @@ class PointSource:
     events: Callable[[datetime.date, datetime.date], Iterable[PointEvent]]
 
 
+@dataclass(frozen=True)
+class PersonalDataSource:
+    """What one app holds about a person, and how it gives it back or lets it go (个人信息保护法).
+
+    The privacy app's export (查阅、复制), erasure (删除) and retention purge read only this store,
+    so an app that keeps personal information plugs in without the privacy app importing it.
+
+    - ``columns``: ``(key, label)`` pairs of the rows ``rows(person)`` yields (dicts by key);
+    - ``erase(person)``: anonymize what this app holds about ``person`` (called inside the
+      erasure's one transaction, before the person row itself is anonymized, so the person's
+      lookup hashes are still there to match by); returns the number of rows changed; it must
+      never delete rows that figures count;
+    - ``refuses(person)``: a Chinese message when this app's records forbid erasing the person
+      (a party member's ledger entry), else "";
+    - ``purge(cutoff, limit, dry_run)``: anonymize at most ``limit`` rows whose retention ended
+      before ``cutoff`` and return how many (with ``dry_run``: count them all, change nothing);
+      ``retention_days`` is the default period, overridable in ``settings.PRIVACY_RETENTION_DAYS``.
+    ``order``: erasure order (the person row itself goes last).
+    """
+
+    key: str
+    label: str | Promise
+    columns: tuple[tuple[str, Any], ...]
+    rows: Callable[[Any], Iterable[dict]]
+    erase: Callable[[Any], int] | None = None
+    refuses: Callable[[Any], str] | None = None
+    purge: Callable[[datetime.datetime, int, bool], int] | None = None
+    retention_days: int | None = None
+    retention_label: str | Promise = ""
+    order: int = 50
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup
@@ -266,6 +298,7 @@ registry = Registry(
     mine_sections={},  # key -> Panel (a card on 我的: provider(me, user), me a mine.selectors.Me)
     portal_links={},  # key -> PortalLink (what the residents' portal offers beside reporting)
     point_sources={},  # key -> PointSource (events 党员积分 posts points for)
+    personal_data_sources={},  # key -> PersonalDataSource (export, erasure, retention purge)
 )
 
 
@@ -328,6 +361,16 @@ def register_mine_section(panel: Panel) -> Panel:
 def register_point_source(source: PointSource) -> PointSource:
     registry["point_sources"][source.key] = source
     return source
+
+
+def register_personal_data_source(source: PersonalDataSource) -> PersonalDataSource:
+    registry["personal_data_sources"][source.key] = source
+    return source
+
+
+def personal_data_sources() -> list[PersonalDataSource]:
+    """The registered sources in erasure order (the person row itself last)."""
+    return sorted(registry["personal_data_sources"].values(), key=lambda source: (source.order, source.key))
 
 
 def register_portal_link(link: PortalLink) -> PortalLink:

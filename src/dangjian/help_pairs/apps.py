@@ -41,6 +41,9 @@ class HelpPairsConfig(AppConfig):
             )
         )
         register_audited_models(*self.get_models())
+        from dangjian.help_pairs import personal_data
+
+        personal_data.register()
         register_person_panel(PERSON_PAIRS_PANEL)
         register_mine_section(MY_PAIRS_SECTION)
         register_todo_source(OVERDUE_SOURCE)

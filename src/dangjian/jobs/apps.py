@@ -44,6 +44,9 @@ class JobsConfig(AppConfig):
             ),
         )
         register_audited_models(*self.get_models())
+        from dangjian.jobs import personal_data
+
+        personal_data.register()
         register_dashboard_card(JOBS_CARD)
         register_portal_link(
             PortalLink(

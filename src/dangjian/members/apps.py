@@ -23,6 +23,7 @@ class MembersConfig(AppConfig):
             ledger_history,
             org_facts,
             org_membership,
+            personal_data,
             placements,
             workbench,
         )
@@ -33,6 +34,7 @@ class MembersConfig(AppConfig):
         # Where a person sits in the trees, and what the organization rules ask of the ledger.
         placements.register()
         org_membership.register()
+        personal_data.register()
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry("members:person_list", _("People"), "trees", "core.view_person", order=30),

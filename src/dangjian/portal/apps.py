@@ -12,3 +12,6 @@ class PortalConfig(AppConfig):
         from dangjian.core.registry import register_audited_models
 
         register_audited_models(*self.get_models())
+        from dangjian.portal import personal_data
+
+        personal_data.register()

@@ -23,6 +23,10 @@ class ServiceConfig(AppConfig):
         from dangjian.service.views.requests import may_read_requests
 
         register_role_permissions(ROLE_PERMISSIONS)
+        from dangjian.core.registry import register_personal_data_source
+        from dangjian.service import personal_data
+
+        register_personal_data_source(personal_data.SOURCE)
         view = "service.view_servicerequest"
         register_menu_entries(
             MenuEntry("service:request_list", _("Service requests"), "service", view, order=10),

@@ -56,6 +56,9 @@ class ServicePostsConfig(AppConfig):
             ),
         )
         register_audited_models(*self.get_models())
+        from dangjian.service_posts import personal_data
+
+        personal_data.register()
         figures.register_figures()
         register_todo_source(CLAIMS_TODO)
         register_person_panel(PERSON_POSTS_PANEL)

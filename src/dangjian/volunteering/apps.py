@@ -12,9 +12,10 @@ class VolunteeringConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.core.registry import register_audited_models
-        from dangjian.volunteering import ledger, lists, matchmaking
+        from dangjian.volunteering import ledger, lists, matchmaking, personal_data
 
         register_audited_models(*self.get_models())
         ledger.register()
         lists.register()
         matchmaking.register()
+        personal_data.register()
