@@ -27,7 +27,7 @@ PASSWORD = "dangjian-demo-2026"
 WIDTHS = {"desktop": (1280, 860), "phone": (375, 812)}
 
 
-def wait_for(url: str, seconds: int = 120) -> None:
+def wait_for(url: str, seconds: int = 600) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
