@@ -25,7 +25,6 @@ from ninja import Field, Query, Router, Schema
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.scoping import parse_id, restrict, scope_of
 from dangjian.dashboard.reports import ledger, service_grid
-from dangjian.dashboard.reports.views import LEDGER_ORG_KINDS
 from dangjian.dashboard.screen import content
 from dangjian.orgs.models import Area, Organization
 
@@ -316,7 +315,9 @@ def ledger_report(request: HttpRequest, params: Query[LedgerParams]) -> dict[str
     a section the caller may not read is null."""
     _require_any(request, ledger.VIEW)
     org = _in_scope(
-        restrict(Organization.objects.all(), request.user, ledger.VIEW).filter(kind__in=LEDGER_ORG_KINDS),
+        restrict(Organization.objects.all(), request.user, ledger.VIEW).filter(
+            kind__in=ledger.LEDGER_ORG_KINDS
+        ),
         params.org,
     )
     report = ledger.party_ledger(org, _report_year(params.year), request.user)
