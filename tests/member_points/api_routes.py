@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from tests.member_points.helpers import member_in_a, member_in_b
+from tests.member_points.helpers import entry_of, member_in_a, member_in_b
 from tests.permissions import Route
 
 GRID = "grid_worker_a"
+REASON = "录入有误，予以更正"
 
 
 def _api(name: str, **options) -> Route:
@@ -31,5 +32,21 @@ ROUTES: list[Route] = [
         "member_points_member_entries",
         in_scope=lambda world: {"id": member_in_a(world).pk},
         out_of_scope=lambda world: {"id": member_in_b(world).pk},
+    ),
+    _api(
+        "member_points_award",
+        method="post",
+        json=True,
+        data=lambda world: {"member_id": member_in_a(world).pk, "points": "2", "reason": REASON},
+        allowed_status=201,
+    ),
+    _api(
+        "member_points_entry_reversal",
+        method="post",
+        json=True,
+        in_scope=lambda world: {"id": entry_of(member_in_a(world)).pk},
+        out_of_scope=lambda world: {"id": entry_of(member_in_b(world)).pk},
+        data=lambda world: {"reason": REASON},
+        allowed_status=201,
     ),
 ]

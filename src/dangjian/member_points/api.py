@@ -1,6 +1,8 @@
 """API of 党员积分 at /api/v1/member-points: the rule table, an organization's ledger, a member's
-entries and the ranking — the same selectors and scoping as the pages. Organizations and members
-outside the caller's scope answer 404."""
+entries and the ranking — the same selectors and scoping as the pages — and the two changes of
+the pages by hand: an award or deduction with a reason, and the reversal of an entry, through
+the same service functions. Organizations, members and entries outside the caller's scope answer
+404."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.periods import Period
 from dangjian.core.scoping import scope_of
+from dangjian.core.validators import EventDate
+from dangjian.member_points import services
 from dangjian.member_points.models import PointEntry, PointRule
 from dangjian.member_points.selectors import ledger_rows, members_of, ranking
 from dangjian.members.models import PartyMember
@@ -25,6 +30,7 @@ router = Router(tags=["member_points"])
 
 VIEW = "member_points.view_pointentry"
 VIEW_RULES = "member_points.view_pointrule"
+ADD = services.ADD_ENTRY
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
@@ -111,6 +117,26 @@ class RankingPage(Schema):
     next: int | None = None
 
 
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AwardIn(InputSchema):
+    member_id: int
+    points: Decimal = Field(
+        ge=-services.MAX_MANUAL_POINTS,
+        le=services.MAX_MANUAL_POINTS,
+        description="Positive to award, negative to deduct; non-zero, in hundredths.",
+    )
+    # Longer than the service allows, so that its message (300 characters at most) is the answer.
+    reason: str = Field(max_length=1000)
+    occurred_on: EventDate | None = Field(None, description="Default: today; never in the future.")
+
+
+class ReversalIn(InputSchema):
+    reason: str = Field(max_length=1000)
+
+
 def _slice(queryset, params: PageParams) -> tuple[list, int | None]:
     rows = list(queryset[params.offset : params.offset + params.limit + 1])
     has_next = len(rows) > params.limit
@@ -195,3 +221,29 @@ def ranking_list(request: HttpRequest, id: int, params: Query[RankingParams]) ->
         ],
         "next": following,
     }
+
+
+@router.post("/awards", response={201: EntryOut}, url_name="member_points_award")
+def award(request: HttpRequest, payload: AwardIn) -> Status:
+    """Award or deduct points by hand to a member, with a reason (audited), as the member's page
+    does. Each call enters one entry: a repeated call enters another."""
+    member = get_object_or_404(
+        PartyMember.objects.visible_to(request.user, ADD).select_related("person", "org"),
+        pk=payload.member_id,
+    )
+    entry = services.award_points(
+        by=request.user,
+        member=member,
+        points=payload.points,
+        reason=payload.reason,
+        occurred_on=payload.occurred_on,
+    )
+    return Status(201, entry)
+
+
+@router.post("/entries/{id:id}/reversal", response={201: EntryOut}, url_name="member_points_entry_reversal")
+def entry_reversal(request: HttpRequest, id: int, payload: ReversalIn) -> Status:
+    """Correct an entry by a reversing entry with a reason (the entry itself stays). An entry is
+    reversed once: a second reversal answers 400 ``already_reversed``, 409 when two arrive at once."""
+    entry = get_object_or_404(PointEntry.objects.visible_to(request.user, ADD).select_related("org"), pk=id)
+    return Status(201, services.reverse_entry(entry, by=request.user, reason=payload.reason))

@@ -32,6 +32,7 @@ from dangjian.life import figures as life_figures
 from dangjian.life.choices import AttendanceStatus, MeetingState
 from dangjian.life.models import Meeting
 from dangjian.members.models import PartyMember
+from dangjian.orgs.choices import BRANCH_KINDS, OrgKind
 from dangjian.orgs.models import Organization
 from dangjian.service_posts.choices import ClaimState
 from dangjian.service_posts.models import PostClaim
@@ -43,6 +44,10 @@ DUES_VIEW = "dues.view_duespayment"
 DEVELOPMENT_VIEW = "development.view_applicant"
 HOURS_VIEW = "activities.view_hoursrecord"
 POSTS_VIEW = "service_posts.view_postclaim"
+
+# A ledger is a branch's, a general branch's or a 基层党委's (a street's or the district's
+# committee would list tens of thousands of members on one page: 404).
+LEDGER_ORG_KINDS = [*BRANCH_KINDS, OrgKind.GENERAL_BRANCH, OrgKind.PRIMARY_COMMITTEE]
 
 # Years a 台账 can be asked for: the platform keeps no records before 2000, and a year after
 # the next one has nothing to show (a request for year 9999 answers 404, not an error).

@@ -22,12 +22,8 @@ from dangjian.core.reauth import recent_auth_required
 from dangjian.core.scoping import parse_id, restrict
 from dangjian.dashboard.reports import exports, ledger, service_grid
 from dangjian.dashboard.reports.services import record_report_export
-from dangjian.orgs.choices import BRANCH_KINDS, OrgKind
 from dangjian.orgs.models import Area, Organization
 
-# A ledger is a branch's, a general branch's or a 基层党委's (a street's or the district's
-# committee would list tens of thousands of members on one page: 404).
-LEDGER_ORG_KINDS = [*BRANCH_KINDS, OrgKind.GENERAL_BRANCH, OrgKind.PRIMARY_COMMITTEE]
 YEARS_OFFERED = 6
 
 
@@ -60,7 +56,7 @@ def _ledger_org(request: HttpRequest, pk: int) -> Organization:
     org_id = parse_id(pk)
     org = (
         restrict(Organization.objects.all(), request.user, ledger.VIEW)
-        .filter(pk=org_id, kind__in=LEDGER_ORG_KINDS)
+        .filter(pk=org_id, kind__in=ledger.LEDGER_ORG_KINDS)
         .first()
         if org_id
         else None
@@ -77,7 +73,7 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
     require_any(request.user, ledger.VIEW)
     orgs = (
         restrict(Organization.objects.all(), request.user, ledger.VIEW)
-        .filter(kind__in=LEDGER_ORG_KINDS, is_active=True)
+        .filter(kind__in=ledger.LEDGER_ORG_KINDS, is_active=True)
         .order_by("path", "id")
     )
     context = {"page": paginate(request, orgs), "year": _chosen_year(request), "years": _years_offered()}
