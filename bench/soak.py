@@ -187,7 +187,9 @@ def setup_data(env: dict[str, str], meetings: int) -> dict:
     grids = Area.objects.filter(kind=AreaKind.GRID)
     grid_ids = [area.pk for area in grids if any(area.path.startswith(path) for path in posts)]
     grid_names = list(grids.values_list("name", flat=True))
-    categories = [c.pk for c in Category.objects.filter(is_active=True) if not c.get_children().exists()]
+    active = list(Category.objects.filter(is_active=True))
+    parents = {category.path[: -category.steplen] for category in active}
+    categories = [category.pk for category in active if category.path not in parents]  # the leaves
     visible = PartyMember.objects.visible_to(secretary, "life.add_meeting").filter(is_active=True)
     orgs = sorted({member.org for member in visible.select_related("org")}, key=lambda org: org.pk)
     now = timezone.now()

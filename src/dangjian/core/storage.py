@@ -13,9 +13,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from typing import BinaryIO
 
 from django.core.files.storage import FileSystemStorage
 from django.core.files.storage.filesystem import safe_makedirs
+
+
+def _open_for_writing(descriptor: int) -> BinaryIO:
+    # Apart so that a test can make the disk fill up in the middle of a file.
+    return os.fdopen(descriptor, "wb")
 
 
 class WholeFileStorage(FileSystemStorage):
@@ -31,7 +37,7 @@ class WholeFileStorage(FileSystemStorage):
         # mkstemp creates the file 0600 whatever the umask; hidden by its leading dot.
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-")
         try:
-            with os.fdopen(descriptor, "wb") as out:
+            with _open_for_writing(descriptor) as out:
                 for chunk in content.chunks():
                     out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
                 out.flush()
