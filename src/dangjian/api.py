@@ -96,6 +96,8 @@ COMMON_ERRORS = {
     "409": "Conflict: the record changed since it was read (a stale version)",
     "422": "Invalid input: a value does not match the schema",
     "429": "Too many requests: try again after Retry-After seconds",
+    "503": "Unavailable: the database could not be reached or the disk is full; nothing was saved, "
+    "send the same request again after Retry-After seconds",
 }
 
 
