@@ -26,7 +26,14 @@ from ninja.schema import NinjaGenerateJsonSchema
 from dangjian.accounts.api import BearerTokenAuth, SessionAuth, login_or_token_required
 from dangjian.accounts.api import router as accounts_router
 from dangjian.activities.api import router as activities_router
-from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation, too_many_requests
+from dangjian.core.errors import (
+    RETRY_AFTER_SECONDS,
+    ConcurrentChange,
+    PermissionDenied,
+    RuleViolation,
+    too_many_requests,
+    unavailable_reason,
+)
 from dangjian.core.ratelimit import RateLimited
 from dangjian.demonstration.api import router as demonstration_router
 from dangjian.development.api import router as development_router
@@ -89,6 +96,8 @@ COMMON_ERRORS = {
     "409": "Conflict: the record changed since it was read (a stale version)",
     "422": "Invalid input: a value does not match the schema",
     "429": "Too many requests: try again after Retry-After seconds",
+    "503": "Unavailable: the database could not be reached or the disk is full; nothing was saved, "
+    "send the same request again after Retry-After seconds",
 }
 
 
@@ -268,6 +277,13 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 @api.exception_handler(Exception)
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Ninja re-raises (or, with DEBUG, prints the trace into the answer); a client gets neither.
+    reason = unavailable_reason(exc)
+    if reason:
+        # The database went away or the disk is full: nothing was saved, the client may retry.
+        logger.warning("Unavailable: %s (%s: %s)", request.path, type(exc).__name__, exc)
+        response = api.create_response(request, {"detail": reason, "rule": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     logger.error(
         "Internal Server Error: %s",
         request.path,

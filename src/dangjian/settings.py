@@ -171,8 +171,16 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dangjian.sqlite3'}")
+# Connections are kept for a minute between requests; the health check (one round trip at the
+# start of a request that reuses one) replaces a connection the database closed meanwhile — a
+# restarted PostgreSQL, a failover, an idle timeout — so the first request after a restart
+# succeeds instead of failing on the dead connection (docs/operations.md, "Faults").
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DANGJIAN_CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DANGJIAN_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -323,7 +331,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIRECTORY_MODE
 # above Django's 2.5 MB default it went to a temporary file in /tmp, in clear, for the request.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Writes an upload under a temporary name and gives it its name only once complete, so a full
+    # disk leaves no partial file (core/storage.py).
+    "default": {"BACKEND": "dangjian.core.storage.WholeFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

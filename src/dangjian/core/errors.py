@@ -3,7 +3,9 @@ and the error pages (403, 404, 429, 500) that show them to people."""
 
 from __future__ import annotations
 
+import errno
 import re
+import sys
 
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -113,9 +115,41 @@ def too_many_requests(request, reason: str = "", *, retry_after: int | None = No
     return response
 
 
+# A fault outside the request's control, answered 503 (the client may retry) rather than 500.
+# Seconds a client is asked to wait (``Retry-After``): a restarted PostgreSQL answers again
+# within a few seconds (docs/operations.md, "Faults").
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_reason(exception: BaseException | None) -> str:
+    """The user's message when ``exception`` is a fault of the platform's surroundings, else "".
+
+    The database connection lost or refused (psycopg's errors arrive as Django's
+    ``OperationalError`` or ``InterfaceError``; SQLite's "database is locked" too) and a full disk
+    (``ENOSPC`` while an upload is written): the transaction was rolled back, so nothing was saved,
+    and the same action can simply be tried again.
+    """
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exception, OperationalError | InterfaceError):
+        return gettext(
+            "The database could not be reached, so nothing was saved. Please try again in a moment."
+        )
+    if isinstance(exception, OSError) and exception.errno == errno.ENOSPC:
+        return gettext(
+            "The server's disk is full, so the file was not saved and nothing was changed. "
+            "Please tell the administrator and try again later."
+        )
+    return ""
+
+
 def server_error(request) -> HttpResponse:
     """500: rendered without context processors or queries, since the database may be what failed;
-    the language comes from the switcher's cookie, as for every page."""
+    the language comes from the switcher's cookie, as for every page.
+
+    Django calls this inside its ``except`` block, so the exception is at hand: a lost database
+    or a full disk answers 503 with what happened and ``Retry-After`` instead (``unavailable_reason``).
+    """
     from django.conf import settings
     from django.template import loader
     from django.utils import translation
@@ -124,6 +158,9 @@ def server_error(request) -> HttpResponse:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if request is not None else ""
     language = chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
     with translation.override(language):
+        reason = unavailable_reason(sys.exc_info()[1])
+        if reason:
+            return _unavailable(request, kind, reason, language)
         detail = gettext(
             "Something went wrong on the server. The error has been recorded; please try again later."
         )
@@ -135,3 +172,21 @@ def server_error(request) -> HttpResponse:
         except Exception:  # the frame itself failed: a plain page still says it in the user's language
             body = f"<!doctype html><meta charset='utf-8'><title>500</title><p>{detail}</p><p><a href='/'>/</a></p>"
         return HttpResponseServerError(body)
+
+
+def _unavailable(request, kind: str, reason: str, language: str) -> HttpResponse:
+    from django.template import loader
+
+    if kind in ("api", "open311"):
+        response = _json_error(request, kind, 503, reason)
+    else:
+        template = "portal/503.html" if kind == "portal" else "503.html"
+        try:
+            body = loader.get_template(template).render(
+                {"status": 503, "reason": reason, "LANGUAGE_CODE": language}
+            )
+        except Exception:  # the frame itself failed: a plain page still says it
+            body = f"<!doctype html><meta charset='utf-8'><title>503</title><p>{reason}</p><p><a href='/'>/</a></p>"
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
