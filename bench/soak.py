@@ -347,6 +347,8 @@ class Resident(Client):
                 "address_string": self.random.choice(self.data["grid_names"]),
                 "phone": "13900000000",
             },
+            # A resend after a lost answer gets the request already made (not a second one).
+            headers={"Idempotency-Key": marker},
         )
         self.ledger.count("report")
         if response is not None and response.status_code == 200:
@@ -382,6 +384,7 @@ class GridWorker(Client):
                 "source": "patrol",
                 "area_id": self.random.choice(self.data["grids"]),
             },
+            headers={"Idempotency-Key": marker},
         )
         self.ledger.count("patrol")
         if response is not None and response.status_code == 201:

@@ -150,7 +150,10 @@ def request_detail(request: HttpRequest, id: int) -> ServiceRequest:
 
 @router.post("/requests", response={201: RequestDetailOut}, url_name="service_request_create")
 def request_create(request: HttpRequest, payload: RequestCreate) -> Status:
-    """Register a request for a resident (hotline, walk-in, patrol, mailbox, 12345)."""
+    """Register a request for a resident (hotline, walk-in, patrol, mailbox, 12345).
+
+    Send an ``Idempotency-Key`` header (any 1–255 printable ASCII characters, new for each
+    request) to make a retry safe: the same key again answers the request already made."""
     if payload.source not in STAFF_SOURCES:
         raise RuleViolation(
             gettext("Staff register requests from the hotline, walk-ins, patrols, the mailbox or 12345."),
@@ -159,6 +162,7 @@ def request_create(request: HttpRequest, payload: RequestCreate) -> Status:
         )
     category = get_object_or_404(Category, pk=payload.category_id)
     area = get_object_or_404(Area, pk=payload.area_id) if payload.area_id is not None else None
+    client_key = services.client_key_for(f"user:{request.user.pk}", request.headers.get("Idempotency-Key"))
     request_obj = services.submit_request(
         category=category,
         description=payload.description,
@@ -172,6 +176,7 @@ def request_create(request: HttpRequest, payload: RequestCreate) -> Status:
         contact_phone=payload.contact_phone,
         visit=payload.visit,
         by=request.user,
+        client_key=client_key,
     )
     return Status(201, _detail(request, request_obj))
 

@@ -547,6 +547,8 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
             400, gettext("Give lat and long (WGS 84 degrees) of the place, or its address_string.")
         )
     name = f"{data.get('last_name', '').strip()}{data.get('first_name', '').strip()}"[:64]
+    # A refused key is a RuleViolation, answered 400 by ``_answering_errors``.
+    client_key = services.client_key_for(f"open311:{key.pk}", request.headers.get("Idempotency-Key"))
     request_obj = services.submit_request(
         category=category,
         description=description,
@@ -557,6 +559,7 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
         address=address,
         contact_name=name,
         contact_phone=data.get("phone", "").strip(),
+        client_key=client_key,
     )
     logger.info("Open311 key %s submitted request %s", key.key_prefix, request_obj.tracking_code)
     row = {

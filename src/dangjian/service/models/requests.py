@@ -57,6 +57,10 @@ class ServiceRequest(models.Model):
     """
 
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    # The client's ``Idempotency-Key`` of the submission, hashed with who sent it (an Open311 key,
+    # a user): a client that sends again after a lost answer gets the request it already made
+    # (``services.intake.client_key_for``). Null for requests made on the pages.
+    client_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=16, choices=RequestSource.choices)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"

@@ -65,7 +65,7 @@ from dangjian.service.services.handling import (
     supervise_request,
     whistle_request,
 )
-from dangjian.service.services.intake import submit_request
+from dangjian.service.services.intake import client_key_for, submit_request
 from dangjian.service.services.rating import (
     TooManyAttempts,
     holds_staff_role,
@@ -127,6 +127,7 @@ __all__ = [
     "archive_request",
     "available_actions",
     "bulk_dispatch",
+    "client_key_for",
     "dispatch_request",
     "due_for",
     "holds_staff_role",

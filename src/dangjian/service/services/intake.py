@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -82,6 +83,24 @@ def filing_area(hint: Area | None, *, by=None) -> Area:
     return roots[0]
 
 
+IDEMPOTENCY_KEY_MAX = 255
+
+
+def client_key_for(caller: str, key: str | None) -> str | None:
+    """The stored form of a client's ``Idempotency-Key`` header: hashed together with the caller
+    (``open311:<key id>``, ``user:<id>``), so two clients choosing the same key never meet. None
+    without a key; a key that is empty, too long or not printable ASCII is refused."""
+    if key is None:
+        return None
+    if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX or not all(" " <= char <= "~" for char in key):
+        raise RuleViolation(
+            gettext("The Idempotency-Key header must be 1 to 255 printable ASCII characters."),
+            rule="idempotency_key",
+            field="idempotency_key",
+        )
+    return hashlib.sha256(f"{caller}\x1f{key}".encode()).hexdigest()
+
+
 def submit_request(
     *,
     category: Category,
@@ -98,6 +117,7 @@ def submit_request(
     visit: bool = False,
     by=None,
     now: datetime.datetime | None = None,
+    client_key: str | None = None,
 ) -> ServiceRequest:
     """上报: record a new request, place it in its grid and compute its deadline.
 
@@ -109,8 +129,16 @@ def submit_request(
     no coordinates): the request is then filed 待定位 under ``filing_area`` and waits for a
     dispatcher there to place it. A non-grid ``area`` (the community a resident chose) is that
     filing area. The deadline is computed now, from the report, as for every request.
+
+    ``client_key`` (``client_key_for``: the client's ``Idempotency-Key``) makes the submission
+    idempotent: a second call with the same key returns the request the first one made, even
+    when both arrive at once (the key is unique; the loser of the race reads the winner's row).
     """
     now = _now(now)
+    if client_key:
+        made = ServiceRequest.objects.filter(client_key=client_key).first()
+        if made is not None:
+            return made
     description = _required(description, "description", gettext("a description of the problem"))
     if not category.is_active or (
         category.numchild and Category.objects.get_children(category).filter(is_active=True).exists()
@@ -185,6 +213,7 @@ def submit_request(
             visit_count=1 if visit or source == RequestSource.WALK_IN else 0,
         )
         request_obj.contact_phone = contact_phone
+        request_obj.client_key = client_key or None
         for _attempt in range(5):
             request_obj.tracking_code = new_tracking_code()
             try:
@@ -192,6 +221,9 @@ def submit_request(
                     request_obj.save()
                 break
             except IntegrityError:
+                made = ServiceRequest.objects.filter(client_key=client_key).first() if client_key else None
+                if made is not None:  # the same submission, sent twice at once, was saved first
+                    return made
                 continue
         else:  # pragma: no cover - 31**10 codes; five collisions in a row means a broken generator
             raise RuntimeError("could not find a free tracking code")
