@@ -75,6 +75,11 @@ ENVIRONMENT: list[tuple[str, str, str]] = [
     ("DANGJIAN_SIGNIN_IP_WINDOW_MINUTES", "the window of that count, in minutes", "15"),
     ("DANGJIAN_PASSWORD_MIN_LENGTH", "shortest password accepted", "10"),
     (
+        "DANGJIAN_PRIVACY_RETENTION_DAYS",
+        "days each kind of record keeps personal data before the purge, key=days,…",
+        "service.requests=1095,…",
+    ),
+    (
         "DANGJIAN_HTTPS",
         "served over HTTPS by the reverse proxy (sets X-Forwarded-Proto): Secure cookies, HSTS",
         "false",
