@@ -276,6 +276,20 @@ class PersonalDataSource:
     order: int = 50
 
 
+def matched_by_mobile(queryset: Any, person: Any, *, hash_field: str, name_field: str) -> Any:
+    """The rows of ``queryset`` a personal-data source holds about ``person`` by their mobile's
+    lookup hash; from a number two people share (a family's phone), only the rows giving the
+    person's name, so one never receives or erases the other's."""
+    from dangjian.core.models import Person
+
+    if not person.mobile_hash:
+        return queryset.none()
+    rows = queryset.filter(**{hash_field: person.mobile_hash})
+    if Person.objects.filter(mobile_hash=person.mobile_hash).exclude(pk=person.pk).exists():
+        rows = rows.filter(**{name_field: person.name})
+    return rows
+
+
 registry = Registry(
     menu={},  # url_name -> MenuEntry
     menu_groups={},  # key -> MenuGroup

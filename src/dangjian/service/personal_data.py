@@ -18,8 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.models import Person
-from dangjian.core.registry import PersonalDataSource
+from dangjian.core.registry import PersonalDataSource, matched_by_mobile
 from dangjian.service.choices import RequestState
 from dangjian.service.models import ServiceRequest
 
@@ -39,14 +38,10 @@ HOLDS_CONTACT = ~Q(contact_name="") | Q(contact_phone_hash__isnull=False) | ~Q(a
 
 
 def _requests_of(person) -> Any:
-    """Requests reported from the person's mobile; from a number two people share (a family's
-    phone), only those giving the person's name, so one never receives or erases the other's."""
-    if not person.mobile_hash:
-        return ServiceRequest.objects.none()
-    requests = ServiceRequest.objects.filter(contact_phone_hash=person.mobile_hash)
-    if Person.objects.filter(mobile_hash=person.mobile_hash).exclude(pk=person.pk).exists():
-        requests = requests.filter(contact_name=person.name)
-    return requests
+    """Requests reported from the person's mobile (a shared number: those giving their name)."""
+    return matched_by_mobile(
+        ServiceRequest.objects.all(), person, hash_field="contact_phone_hash", name_field="contact_name"
+    )
 
 
 def rows(person) -> list[dict]:

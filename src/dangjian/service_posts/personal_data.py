@@ -9,21 +9,17 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.models import Person
-from dangjian.core.registry import PersonalDataSource, register_personal_data_source
+from dangjian.core.registry import PersonalDataSource, matched_by_mobile, register_personal_data_source
 from dangjian.service_posts.models import ResidentNote
 
 CLEARED = {"author_name": "", "phone_hash": ""}
 
 
 def _of(person):
-    if not person.mobile_hash:
-        return ResidentNote.objects.none()
-    notes = ResidentNote.objects.filter(phone_hash=person.mobile_hash)
-    # A number two people share (a family's phone): only the notes signed with this person's name.
-    if Person.objects.filter(mobile_hash=person.mobile_hash).exclude(pk=person.pk).exists():
-        notes = notes.filter(author_name=person.name)
-    return notes
+    """Notes sent from the person's mobile (a shared number: those signed with their name)."""
+    return matched_by_mobile(
+        ResidentNote.objects.all(), person, hash_field="phone_hash", name_field="author_name"
+    )
 
 
 def rows(person) -> list[dict]:
