@@ -107,3 +107,35 @@ def test_a_resident_without_a_role_is_refused_the_lists(client, resident, world)
     client.force_login(resident)
     for name in ("vol_need_list", "vol_resource_list", "vol_project_list", "vol_wish_list"):
         assert _json(client, "get", name).status_code == 403
+
+
+def test_null_for_a_field_that_cannot_be_empty_is_refused_and_nothing_changes(client, secretary_a, world):
+    """Found by the fuzz test: ``{"is_available": null}`` reached the database and answered 500."""
+    client.force_login(secretary_a)
+    created = _json(
+        client,
+        "post",
+        "vol_resource_create",
+        {"kind": "venue", "name": "党群服务中心活动室", "area_id": world.grid_a1.pk},
+    )
+    assert created.status_code == 201
+    resource = created.json()
+    refused = _json(
+        client,
+        "patch",
+        "vol_resource_update",
+        {"is_available": None, "area_id": world.grid_a1.pk, "description": None},
+        id=resource["id"],
+    )
+    assert refused.status_code == 422 and "is_available" in refused.text
+    again = _json(client, "get", "vol_resource_detail", id=resource["id"]).json()
+    assert again["is_available"] is True and again["version"] == resource["version"]
+    cleared = _json(client, "patch", "vol_resource_update", {"description": None}, id=resource["id"])
+    assert cleared.status_code == 200 and cleared.json()["description"] == ""
+    need = _json(
+        client,
+        "post",
+        "vol_need_create",
+        {"title": "修门锁", "category": "repair", "area_id": world.grid_a1.pk},
+    ).json()
+    assert _json(client, "patch", "vol_need_update", {"is_public": None}, id=need["id"]).status_code == 422

@@ -16,7 +16,7 @@ from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied
 from dangjian.core.scoping import scope_of
-from dangjian.core.validators import EventDate
+from dangjian.core.validators import EventDate, not_null
 from dangjian.orgs.models import Area, Organization
 from dangjian.service.models import ServiceRequest
 from dangjian.volunteering.choices import (
@@ -195,6 +195,8 @@ class NeedPatch(Versioned):
     project_id: int | None = None
     is_public: bool | None = None
 
+    check_not_null = not_null("title", "category", "area_id", "skill_ids", "availability", "is_public")
+
 
 class AssignIn(Versioned):
     volunteer_id: int
@@ -225,6 +227,8 @@ class ResourcePatch(Versioned):
     capacity: str | None = Field(None, max_length=100)
     is_available: bool | None = None
 
+    check_not_null = not_null("kind", "name", "area_id", "is_available")
+
 
 class ProjectIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
@@ -244,6 +248,8 @@ class ProjectPatch(Versioned):
     ends_on: EventDate | None = None
     places: str | None = Field(None, max_length=255)
     state: ProjectState | None = None
+
+    check_not_null = not_null("title", "area_id", "starts_on", "state")
 
 
 class WishIn(InputSchema):
