@@ -313,6 +313,7 @@ registry = Registry(
     portal_links={},  # key -> PortalLink (what the residents' portal offers beside reporting)
     point_sources={},  # key -> PointSource (events 党员积分 posts points for)
     personal_data_sources={},  # key -> PersonalDataSource (export, erasure, retention purge)
+    search_sources={},  # key -> SearchSource (what the staff search box finds)
 )
 
 
@@ -385,6 +386,57 @@ def register_personal_data_source(source: PersonalDataSource) -> PersonalDataSou
 def personal_data_sources() -> list[PersonalDataSource]:
     """The registered sources in erasure order (the person row itself last)."""
     return sorted(registry["personal_data_sources"].values(), key=lambda source: (source.order, source.key))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found by the search box: a title, the page that opens it, a short second line.
+
+    ``detail`` is shown to the searching user as it is: personal data in it must already be
+    masked (a mobile as 138****1234), never in clear.
+    """
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """One kind of record the staff search box finds (people, members, organizations, areas,
+    requests, posts, announcements, courses …), contributed by the app that owns it.
+
+    ``find(user, text, limit)`` returns at most ``limit`` hits, best first, among the records
+    ``user`` may see for ``action`` (the app's ``visible_to(user, action)``): a record out of
+    scope is never returned and never counted. Matching is the app's own and should go through
+    ``core.search`` (简/繁 and pinyin aware, a GIN index), so a common surname stays fast at
+    district scale. ``requirement`` (a permission held somewhere, or LOGGED_IN / STAFF) says to
+    whom the source is offered at all; ``more_url(text)`` opens the app's own list filtered by
+    the text, if it has one.
+    """
+
+    key: str
+    label: str | Promise
+    find: Callable[[Any, str, int], list[SearchHit]]
+    requirement: str
+    more_url: Callable[[str], str] | None = None
+    order: int = 50
+
+
+def register_search_source(source: SearchSource) -> SearchSource:
+    registry["search_sources"][source.key] = source
+    return source
+
+
+def search_sources(user: Any) -> list[SearchSource]:
+    """The search sources offered to ``user``, in their order."""
+    from dangjian.core.scoping import scope_of
+
+    scope = scope_of(user)
+    offered = [
+        source for source in registry["search_sources"].values() if holds(user, source.requirement, scope)
+    ]
+    return sorted(offered, key=lambda source: (source.order, source.key))
 
 
 def register_portal_link(link: PortalLink) -> PortalLink:
