@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "dangjian.evaluation",
     "dangjian.privacy",
     "dangjian.dashboard",
+    "dangjian.search",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("demonstration/", include("dangjian.demonstration.urls")),
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("dashboard/", include("dangjian.dashboard.urls")),
+    path("search/", include("dangjian.search.urls")),
     path("elections/", include("dangjian.elections.urls")),
     path("service/", include("dangjian.service.urls")),
     path("portal/posts/", include("dangjian.service_posts.public_urls")),

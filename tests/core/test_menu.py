@@ -111,6 +111,8 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "accounts:totp_setup",
         # 个人信息请求 (issue 15, point 9): after the sign-in settings in 系统.
         "privacy:person_list",
+        # The one search box (issue 14, point 7): last, its own entry.
+        "search:results",
     ]
     shown = [entry.url_name for entry in _menu(admin) if not entry.url_name.startswith("tinyapp:")]
     assert shown == [name for name in before if name in shown]
@@ -131,4 +133,5 @@ def test_a_secretary_sees_the_groups_in_the_navbar_order(secretary_a):
         "消息提醒",
         "Tiny app",
         "系统",
+        "搜索",
     ]

@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
+        import dangjian.members.search_sources  # noqa: F401  registers the search box's sources
         from dangjian.core.registry import (
             MenuEntry,
             register_area_panel,

@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organizations and areas")
 
     def ready(self) -> None:
+        import dangjian.orgs.search_sources  # noqa: F401  registers the search box's sources
         from dangjian.core.registry import (
             MenuEntry,
             register_audited_models,

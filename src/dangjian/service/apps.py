@@ -8,6 +8,7 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self) -> None:
+        import dangjian.service.search_sources  # noqa: F401  registers the search box's sources
         from dangjian.core.registry import (
             LOGGED_IN,
             MenuEntry,

@@ -11,6 +11,7 @@ class ServicePostsConfig(AppConfig):
     verbose_name = _("Service posts")
 
     def ready(self) -> None:
+        import dangjian.service_posts.search_sources  # noqa: F401  registers the search box's sources
         from dangjian.core.registry import (
             MenuEntry,
             MenuGroup,

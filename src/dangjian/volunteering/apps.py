@@ -11,6 +11,7 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteering")
 
     def ready(self) -> None:
+        import dangjian.volunteering.ledger.search_sources  # noqa: F401  registers the search box's sources
         from dangjian.core.registry import register_audited_models
         from dangjian.volunteering import ledger, lists, matchmaking, personal_data
 

@@ -47,6 +47,7 @@ from dangjian.service.models import (
     RequestEvent,
     ServiceRequest,
     WhistleCall,
+    request_search_tokens,
 )
 
 
@@ -244,6 +245,9 @@ class Plan(RequestLife):
         convert = connection.vendor != "postgresql"  # PostgreSQL takes the aware datetimes as they are
         for draft in drafts:
             values = draft.request
+            values["search_tokens"] = request_search_tokens(
+                values["title"], values["description"], values["tracking_code"]
+            )
             if convert:
                 for name in datetime_columns:
                     if values[name] is not None:

@@ -31,6 +31,7 @@ from dangjian.service.models.requests import (
     ServiceRequest,
     ServiceRequestQuerySet,
     WhistleCall,
+    request_search_tokens,
 )
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "ServiceRequest",
     "ServiceRequestQuerySet",
     "WhistleCall",
+    "request_search_tokens",
 ]

@@ -48,6 +48,14 @@ class ServiceRequestQuerySet(ScopedQuerySet):
         return self.filter(state__in=OPEN_STATES)
 
 
+def request_search_tokens(title: str, description: str, tracking_code: str) -> str:
+    """What the search box matches a request by: its title, else the start of its description
+    (a request reported without a title), and its tracking code."""
+    from dangjian.core.search import search_tokens
+
+    return search_tokens(title or (description or "")[:40], (tracking_code or "").lower())
+
+
 class ServiceRequest(models.Model):
     """A resident's or grid worker's request (诉求), from report to archive.
 
@@ -183,6 +191,9 @@ class ServiceRequest(models.Model):
     )
 
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The title (or the start of the description) and the tracking code as ``core.search``
+    # tokens, for the staff search box (a GIN index; written on save and by the generator).
+    search_tokens = models.TextField(blank=True, default="", editable=False)
 
     objects = ServiceRequestQuerySet.as_manager()
 
@@ -227,6 +238,14 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title or self.description[:20]}"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "description", "tracking_code"} & set(update_fields):
+            self.search_tokens = request_search_tokens(self.title, self.description, self.tracking_code)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_tokens"}
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

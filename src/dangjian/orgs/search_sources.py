@@ -1,0 +1,51 @@
+"""What the staff search box finds in the two trees: party organizations and areas (by name
+or code, 简/繁 and pinyin), active nodes in the user's scope, in tree order."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.registry import SearchHit, SearchSource, register_search_source
+from dangjian.orgs.models import Area, Organization
+
+VIEW_ORG = "orgs.view_organization"
+VIEW_AREA = "orgs.view_area"
+
+
+def find_organizations(user, text: str, limit: int) -> list[SearchHit]:
+    rows = Organization.objects.visible_to(user, VIEW_ORG).active().search(text).only("pk", "name", "kind")
+    return [
+        SearchHit(org.name, reverse("orgs:org_detail", kwargs={"pk": org.pk}), org.get_kind_display())
+        for org in rows[:limit]
+    ]
+
+
+def find_areas(user, text: str, limit: int) -> list[SearchHit]:
+    rows = Area.objects.visible_to(user, VIEW_AREA).active().search(text).only("pk", "name", "kind")
+    return [
+        SearchHit(area.name, reverse("orgs:area_detail", kwargs={"pk": area.pk}), area.get_kind_display())
+        for area in rows[:limit]
+    ]
+
+
+def _list(name: str):
+    return lambda text: f"{reverse(name)}?{urlencode({'q': text})}"
+
+
+register_search_source(
+    SearchSource(
+        "organizations",
+        _("Party organizations"),
+        find_organizations,
+        VIEW_ORG,
+        more_url=_list("orgs:org_list"),
+        order=30,
+    )
+)
+register_search_source(
+    SearchSource(
+        "areas", _("Areas and grids"), find_areas, VIEW_AREA, more_url=_list("orgs:area_list"), order=40
+    )
+)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from dangjian.search import views
+
+app_name = "search"
+urlpatterns = [
+    path("", views.results, name="results"),
+]
