@@ -1,4 +1,5 @@
-"""Timings and query counts of every search over people, members, organizations and areas.
+"""Timings and query counts of every search over people, members, organizations and areas,
+and of the one search box (issue 14) over every source the persona is offered.
 
 Issue 9, point 5: at ``district`` scale on PostgreSQL every search answers under 150 ms p95 for
 the district 组织部 admin (``zzb_admin``) and a street secretary (``jd_shuji``), for the twenty
@@ -109,6 +110,15 @@ def urls() -> list[tuple[str, str, str]]:
             (text, "API orgs", f"{reverse('api:org_list')}?{query}"),
             (text, "API areas", f"{reverse('api:area_list')}?{query}"),
         ]
+    # The one search box (issue 14, point 7): every source the persona is offered, five hits
+    # each, for the common surnames, pinyin, initials, 繁體 and words of request titles.
+    box = reverse("search:results")
+    api_box = reverse("api:search")
+    for text in SURNAMES + OTHER_QUERIES + ["黨建", "党建", "路灯", "社區", "wangfang"]:
+        query = urlencode({"q": text})
+        cases.append((text, "search box", f"{box}?{query}"))
+        if text in ("王", "张", "李", "zw", "黨建"):
+            cases.append((text, "API search", f"{api_box}?{query}"))
     del Person
     return cases
 

@@ -275,6 +275,12 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
             page.goto(f"{base}/service/map/?figure=on_time_rate&period=last_year")
             page.wait_for_selector("#dj-map[data-ready='1']")
             shoot(page, "service-map", width, full_page=False)
+    if want("search"):
+        # The one search box (issue 14): a surname typed by the community secretary, every kind
+        # of record she may see, five hits each.
+        sign_in(page, base, "sq_shuji")
+        page.goto(f"{base}/search/?q=张")
+        shoot(page, "search", width)
 
 
 # The 工作台 of each demo role (issue 11): what waits, with counts that open the records.

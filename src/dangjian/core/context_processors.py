@@ -29,6 +29,7 @@ class NavEntry:
     url_name: str = ""
     group: str = ""
     badge: str = ""
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def menu_for(request) -> list[NavEntry]:
                 url_name=url_name,
                 group=group,
                 badge=entry.badge(user) if entry is not None and entry.badge is not None else "",
+                icon=entry.icon if entry is not None else "",
             )
         )
     return entries

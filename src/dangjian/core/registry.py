@@ -72,6 +72,9 @@ class MenuEntry:
     order: int = 50
     condition: Callable[[Any], bool] | None = None
     badge: Callable[[Any], str] | None = None
+    # A static SVG shown instead of the label where the navbar is short of width (992–1399 px);
+    # the label stays for screen readers and in the collapsed menu.
+    icon: str = ""
 
 
 @dataclass(frozen=True)

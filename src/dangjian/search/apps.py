@@ -28,5 +28,6 @@ class SearchConfig(AppConfig):
                 "search",
                 LOGGED_IN,
                 condition=lambda user: bool(search_sources(user)),
+                icon="dangjian/search.svg",
             )
         )
