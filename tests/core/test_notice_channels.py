@@ -152,7 +152,7 @@ def test_no_message_error_or_log_line_names_the_member_the_address_or_the_phone(
 
     email = Delivery.objects.get(channel="email")
     assert email.state == "pending" and email.last_error == "SMTPRecipientsRefused"
-    (phone, text) = notice_sms.OUTBOX[0]
+    (_phone, text) = notice_sms.OUTBOX[0]
     assert "张三" not in text and "/notifications/" in text and "幸福社区第一网格党支部" in text
     for secret in ("张三", "li.shuji", MOBILE, MOBILE[3:7]):
         assert secret not in caplog.text
