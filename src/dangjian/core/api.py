@@ -48,5 +48,5 @@ def preferences_update(request: HttpRequest, payload: NoticePreferenceIn):
         quiet_enabled=payload.quiet_enabled,
         quiet_start=payload.quiet_start,
         quiet_end=payload.quiet_end,
-        version=payload.version or None,
+        version=payload.version,
     )

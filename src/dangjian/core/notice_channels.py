@@ -131,7 +131,8 @@ def update_preferences(
             )
     with transaction.atomic():
         preference, created = NoticePreference.objects.select_for_update().get_or_create(user=user)
-        if version is not None and not created and version != preference.version:
+        # Unsaved settings read as version 0: a form read before someone's first save is stale too.
+        if version is not None and version != (0 if created else preference.version):
             raise ConcurrentChange(
                 gettext(
                     "Your notice settings were changed elsewhere meanwhile; reload the page and try again."

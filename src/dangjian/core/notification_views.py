@@ -130,7 +130,7 @@ def notification_preferences(request):
                 quiet_enabled=data["quiet_enabled"],
                 quiet_start=data["quiet_start"],
                 quiet_end=data["quiet_end"],
-                version=data["version"] or None,
+                version=data["version"],
             )
         except RuleViolation as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
