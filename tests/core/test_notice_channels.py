@@ -200,3 +200,17 @@ def test_the_api_reads_and_replaces_ones_own_settings_and_refuses_a_stale_versio
     assert saved.status_code == 200 and saved.json()["email_groups"] == ["mailbox"]
     assert saved.json()["quiet_start"] == "23:00:00"
     assert stale.status_code == 409
+
+
+def test_the_generator_step_saves_the_demo_logins_choices_once(db):
+    from dangjian.core.demo_data import generate_notice_channels
+
+    class Generator:
+        def insert(self, model, rows, stage):
+            model.objects.bulk_create(rows)
+
+    UserFactory(username="sq_shuji")
+
+    assert generate_notice_channels(Generator()) == 1
+    assert generate_notice_channels(Generator()) == 0
+    assert NoticePreference.objects.get().sms_groups == ["deadlines", "mailbox"]
