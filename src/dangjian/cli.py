@@ -98,9 +98,16 @@ ENVIRONMENT: list[tuple[str, str, str]] = [
     ),
     (
         "DANGJIAN_SMS_BACKEND",
-        "import path of a send(phone, text) function for codes and rating invitations",
+        "import path of a send(phone, text) function for codes, rating invitations and notices",
         "write them to the log",
     ),
+    ("DANGJIAN_EMAIL_HOST", "SMTP server for notices by e-mail", "none: e-mails go to the log"),
+    ("DANGJIAN_EMAIL_PORT", "SMTP port", "587"),
+    ("DANGJIAN_EMAIL_USER", "SMTP user name", "none"),
+    ("DANGJIAN_EMAIL_PASSWORD", "SMTP password", "none"),
+    ("DANGJIAN_EMAIL_TLS", "STARTTLS on the SMTP connection", "true"),
+    ("DANGJIAN_EMAIL_SSL", "implicit TLS (port 465) instead of STARTTLS", "false"),
+    ("DANGJIAN_EMAIL_FROM", "sender address of notice e-mails", "dangjian@localhost"),
     (
         "DANGJIAN_SERVICE_EARLY_MARGIN_HOURS",
         "提前办结: resolved at least this many hours before the deadline",

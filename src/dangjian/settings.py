@@ -390,7 +390,22 @@ SERVICE_PHOTO_MAX_SIDE = env_int("DANGJIAN_SERVICE_PHOTO_MAX_SIDE", 1600)
 SERVICE_OPEN311_POSTS_PER_HOUR = env_int("DANGJIAN_SERVICE_OPEN311_POSTS_PER_HOUR", 120)
 # Text messages (verification codes, rating invitations): a callable send(phone, text); the
 # default writes them to the log (logger dangjian.sms). Point it at your SMS gateway's adapter.
-SMS_BACKEND = env_str("DANGJIAN_SMS_BACKEND", "dangjian.service.sms.log_backend")
+SMS_BACKEND = env_str("DANGJIAN_SMS_BACKEND", "dangjian.core.sms.log_backend")
+# E-mail of notices (core.notice_channels): Django's SMTP backend once a host is set; without
+# one, e-mails go to the log with the address masked (logger dangjian.mail).
+EMAIL_HOST = env_str("DANGJIAN_EMAIL_HOST")
+EMAIL_PORT = env_int("DANGJIAN_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DANGJIAN_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("DANGJIAN_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("DANGJIAN_EMAIL_TLS", True) and not env_bool("DANGJIAN_EMAIL_SSL")
+EMAIL_USE_SSL = env_bool("DANGJIAN_EMAIL_SSL")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("DANGJIAN_EMAIL_FROM", "dangjian@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "dangjian.core.notice_channels.LogEmailBackend"
+)
 
 # --- Residents' portal (docs/portal.md) -------------------------------------------------------
 # Verification codes: minutes valid, and wrong entries allowed per code.

@@ -1,6 +1,6 @@
 """Permission table of the notifications inbox: every logged-in user has one; a notification of
 社区B (or of another user) is out of secretary_a's sight (404), and so is one whose permission her
-roles do not carry (a resident holds none)."""
+roles do not carry (a resident holds none). The notice settings (page and API) are the caller's own."""
 
 from __future__ import annotations
 
@@ -35,4 +35,14 @@ ROUTES: list[Route] = [
         denied_persona="resident",
     ),
     Route("core:notification_read_all", method="post", data=lambda world: {}, allowed_status=302),
+    # Everyone logged in sets their own channels and quiet hours; nobody reaches another's.
+    Route("core:notification_preferences"),
+    Route("api:notification_preferences", anonymous="401"),
+    Route(
+        "api:notification_preferences_update",
+        method="put",
+        anonymous="401",
+        json=True,
+        data=lambda world: {"email_groups": ["deadlines"], "sms_groups": []},
+    ),
 ]

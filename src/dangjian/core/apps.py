@@ -43,8 +43,9 @@ class CoreConfig(AppConfig):
             MenuEntry("core:audit_list", _("Audit log"), "system", "core.view_auditentry", order=10),
             MenuEntry("admin:index", _("Administration"), "system", STAFF, order=20),
         )
-        # The 工作台's snapshots are recomputed by the worker, never edited: nothing to audit.
+        # The 工作台's snapshots are recomputed by the worker, never edited, and deliveries are the
+        # worker's record of what it sent: nothing to audit.
         register_audited_models(
-            *(model for model in self.get_models() if model.__name__ != "WorkbenchSnapshot")
+            *(model for model in self.get_models() if model.__name__ not in {"WorkbenchSnapshot", "Delivery"})
         )
         register_todo_source(TodoSource("notifications", _("Notifications"), unread_todo, order=90))

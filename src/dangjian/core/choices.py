@@ -39,3 +39,26 @@ class AuditAction(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday")
     WORKDAY = "workday", _("Make-up working day")
+
+
+class NoticeChannel(models.TextChoices):
+    """Where a notice reaches its reader besides the inbox (which every notice reaches)."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NoticeGroup(models.TextChoices):
+    """Kinds of notice grouped for the reader's channel choices (``core.notice_channels.group_of``)."""
+
+    DEADLINES = "deadlines", _("Deadlines, reminders and supervision")
+    MEETINGS = "meetings", _("Meetings and activities")
+    ANNOUNCEMENTS = "announcements", _("Announcements and 党务公开")
+    MAILBOX = "mailbox", _("Mailbox, deliberation and proposals")
+    OTHER = "other", _("Greetings and other notices")

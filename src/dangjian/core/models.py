@@ -3,6 +3,7 @@ notifications."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -12,7 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.choices import AuditAction, CalendarDayKind, Education, Gender
+from dangjian.core.choices import (
+    AuditAction,
+    CalendarDayKind,
+    DeliveryState,
+    Education,
+    Gender,
+    NoticeChannel,
+    NoticeGroup,
+)
 from dangjian.core.personal import ID_NUMBER, MOBILE, PersonalData
 from dangjian.core.registry import registry
 from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
@@ -372,6 +381,13 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=200)
+    public_title = models.CharField(
+        _("title for e-mail and SMS"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Free of personal data; without it e-mail and SMS name the kind of notice only."),
+    )
     body = models.TextField(_("text"), blank=True, default="")
     link = models.CharField(_("link"), max_length=500, blank=True, default="")
     object_type = models.CharField(_("object type"), max_length=100, blank=True, default="")
@@ -428,6 +444,83 @@ class NotificationRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.notification_id}"
+
+
+def _default_email_groups() -> list[str]:
+    # Without saved preferences: e-mail for every group, no SMS (it costs the organization money
+    # and wakes people); quiet hours 22:00–07:00 (the field defaults below).
+    return list(NoticeGroup.values)
+
+
+class NoticePreference(models.Model):
+    """How one user wants notices besides the inbox: per group of kinds, by e-mail and/or SMS,
+    and the quiet hours (local time) during which e-mail and SMS wait until the hours end.
+
+    A user without a row gets the field defaults; saving the page writes the row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notice_preference",
+    )
+    email_groups = models.JSONField(_("e-mail for"), default=_default_email_groups, blank=True)
+    sms_groups = models.JSONField(_("SMS for"), default=list, blank=True)
+    quiet_enabled = models.BooleanField(_("quiet hours"), default=True)
+    quiet_start = models.TimeField(_("quiet from"), default=datetime.time(22, 0))
+    quiet_end = models.TimeField(_("quiet until"), default=datetime.time(7, 0))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
+
+
+class Delivery(models.Model):
+    """One notice sent (or to be sent) to one user on one channel, e-mail or SMS.
+
+    Written after the notice's transaction commits; the worker sends it, and on a failure tries
+    again later (``next_attempt_at``, growing back-off) until ``MAX_ATTEMPTS``. The unique triple
+    means a notice reaches a user at most once per channel however often planning runs, and the
+    state ``sent`` is final: a retry never sends again what was sent. ``last_error`` holds the
+    error's kind (and SMTP code), never an address, a phone or a name.
+    """
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=NoticeChannel.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True, default="")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "user", "channel"], name="core_delivery_once_per_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="core_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.user_id} ({self.channel})"
 
 
 class WorkbenchSnapshot(models.Model):

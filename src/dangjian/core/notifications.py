@@ -7,7 +7,9 @@ branch never receives the committee's arrears, 自行脱党 or development notic
 members. The audience is computed again on every read (``for_user``), so a reader who loses the
 role stops seeing the notice, and opening one (``open_target``) checks that the linked record is
 still visible. A ``dedupe_key`` such as ``"pipeline-due:42:2026-11-24"`` makes a task safe to run
-twice: the second write is skipped.
+twice: the second write is skipped. Readers who chose e-mail or SMS for a kind of notice get it
+there as well, sent in the background after the notice's transaction commits
+(``core.notice_channels``).
 
 Each reader keeps their own read marks (``NotificationRead``): an org notice is shared, so one
 secretary reading it leaves it unread for another.
@@ -16,6 +18,7 @@ secretary reading it leaves it unread for another.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
@@ -25,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from dangjian.core.models import Notification, NotificationRead
+from dangjian.core.notice_channels import enqueue_delivery
 from dangjian.core.registry import TodoItem
 from dangjian.core.scoping import ORG, Scope, scope_of
 
@@ -43,12 +47,17 @@ def notify(
     permission: str = "",
     obj: models.Model | tuple[str, int] | None = None,
     dedupe_key: str | None = None,
+    public_title: str = "",
 ) -> Notification | None:
     """Write one notification for ``org`` (an Organization's office) or ``user``; None when deduplicated.
 
     An office's notice needs ``permission``, the one its link's page asks (``"app_label.codename"``):
     only readers holding it over ``org`` receive it. ``obj`` is the record the link opens (a model
     instance, or ``("app_label.model", pk)``), checked again when the notice is opened.
+
+    Readers who chose e-mail or SMS for the notice's kind get it there too: once the transaction
+    commits, a background task sends it (``core.notice_channels``). Those messages carry
+    ``public_title`` (a title free of personal data) or else only the kind of notice, never ``title``.
     """
     if (org is None) == (user is None):
         raise ValueError("A notification goes to exactly one organization or one user.")
@@ -62,7 +71,7 @@ def notify(
         return None
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 user=user,
                 org_path=org.path if org is not None else "",
                 org_name=(org.name if org is not None else "")[:200],
@@ -74,7 +83,10 @@ def notify(
                 object_type=object_type,
                 object_id=object_id,
                 dedupe_key=dedupe_key or None,
+                public_title=public_title[:200],
             )
+            transaction.on_commit(partial(enqueue_delivery, notification.pk))
+            return notification
     except IntegrityError:
         # Another worker wrote the same reminder between the check and the insert.
         return None

@@ -1,5 +1,6 @@
 """Background tasks of the shared mechanisms: checks that keep the working-day calendar complete,
-the sealing of the audit log into its hash chain, and the removal of expired import uploads."""
+the sealing of the audit log into its hash chain, the removal of expired import uploads, and
+notices sent by e-mail and SMS."""
 
 from __future__ import annotations
 
@@ -76,3 +77,29 @@ def remove_expired_uploads() -> int:
     if removed:
         logger.info("Removed %s expired import uploads.", removed)
     return removed
+
+
+@task()
+def deliver_notification(notification_id: int) -> int:
+    """Plan one notice's e-mails and SMS by its readers' choices and send those due (enqueued by
+    ``notify`` after its transaction commits); returns how many went out."""
+    from dangjian.core.notice_channels import plan_deliveries, send_due
+
+    plan_deliveries(notification_id)
+    return send_due(notification_id=notification_id)
+
+
+# Every minute: the first retry comes a minute after a failure, and quiet hours release on time.
+SEND_DELIVERIES_EVERY = timedelta(minutes=1)
+
+
+@periodic(every=SEND_DELIVERIES_EVERY)
+@task()
+def send_due_deliveries() -> int:
+    """Send the notice e-mails and SMS that are due: retries after a failure, held ones after quiet hours."""
+    from dangjian.core.notice_channels import send_due
+
+    sent = send_due()
+    if sent:
+        logger.info("Sent %s notice deliveries.", sent)
+    return sent

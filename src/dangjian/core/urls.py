@@ -11,5 +11,10 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path("notifications/<id:pk>/", notification_views.notification_open, name="notification_open"),
     path("notifications/<id:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification_read_all"),
 ]
