@@ -239,6 +239,16 @@ def _demonstration_recheck(world, request) -> None:
     assert for_user(admin).filter(kind=NOTIFY_DUE).count() == 1
 
 
+def _announcement(world, request) -> None:
+    # Told personally: each member of the audience with a login, not the office.
+    from dangjian.publicity import services
+    from tests.publicity.helpers import announcement_at, member_of
+
+    member_of(world.branch_a1, "读公告")
+    draft = announcement_at(world.org_a, state="draft")
+    services.publish_announcement(draft, by=request.getfixturevalue("secretary_a"))
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -254,6 +264,7 @@ SCENARIOS: dict[str, Callable] = {
     "service_posts.services:_notify_member": _post_confirmed,
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
+    "publicity.services:notify_audience": _announcement,
 }
 
 

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "dangjian.volunteering",
     "dangjian.service_posts",
     "dangjian.publicity",
+    "dangjian.proposals",
     "dangjian.activities",
     "dangjian.help_pairs",
     "dangjian.jobs",
