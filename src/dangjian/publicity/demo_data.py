@@ -97,9 +97,8 @@ def generate_announcements(generator) -> int:
             audience=audience,
             state=fields.pop("state", AnnouncementState.PUBLISHED),
             publish_at=now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 8)),
-            notified_at=now,
             search_tokens=found,
-            **fields,
+            **{"notified_at": now, **fields},
         )
         announcement._org_path = org_path
         return announcement
