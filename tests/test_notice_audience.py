@@ -249,6 +249,16 @@ def _announcement(world, request) -> None:
     services.publish_announcement(draft, by=request.getfixturevalue("secretary_a"))
 
 
+def _proposal_threshold(world, request) -> None:
+    # The office of 社区A党委 is asked to respond once a proposal reaches its threshold.
+    from dangjian.portal.verification import phone_hash
+    from dangjian.proposals import services
+    from tests.proposals.helpers import proposal_at
+
+    proposal = proposal_at(world.org_a, threshold=1)
+    services.support_as_resident(proposal, phone_hash=phone_hash("13900139000"))
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -265,6 +275,7 @@ SCENARIOS: dict[str, Callable] = {
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
     "publicity.services:notify_audience": _announcement,
+    "proposals.services:_support": _proposal_threshold,
 }
 
 

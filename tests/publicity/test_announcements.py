@@ -163,3 +163,28 @@ def test_search_finds_an_announcement_in_scope_by_traditional_characters_and_nev
     find = registry["search_sources"]["announcements"].find
     hits = find(secretary_a, "黨建", 10)
     assert [hit.title for hit in hits] == ["党建工作通知"]
+
+
+def test_the_api_sanitizes_publishes_and_records_a_members_read(world, secretary_a, client):
+    _member, reader = member_of(world.branch_a1, "王一")
+    client.force_login(secretary_a)
+    created = client.post(
+        reverse("api:announcement_create"),
+        {"org_id": world.org_a.pk, "title": "通知", "body": '<p>开会</p><img src="/x" onerror="alert(1)">'},
+        content_type="application/json",
+    ).json()
+    assert created["body"] == '<p>开会</p><img src="/x">' and created["state"] == "draft"
+    published = client.post(reverse("api:announcement_publish", args=[created["id"]])).json()
+    assert published["is_live"] is True
+    client.force_login(reader)
+    assert [row["id"] for row in client.get(reverse("api:announcement_mine")).json()["items"]] == [
+        created["id"]
+    ]
+    assert client.post(reverse("api:announcement_read", args=[created["id"]])).json() == {"first_time": True}
+    assert client.post(reverse("api:announcement_read", args=[created["id"]])).json() == {"first_time": False}
+    client.force_login(secretary_a)
+    assert client.get(reverse("api:announcement_reads", args=[created["id"]])).json() == {
+        "read": 1,
+        "total": 1,
+        "rate": 1.0,
+    }
