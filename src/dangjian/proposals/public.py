@@ -55,7 +55,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "proposals/portal/proposal_list.html",
-        {"page": page, "state": state, "states": ProposalState.choices},
+        {"page": page, "state": state, "states": ProposalState.choices, "member": own_member(request.user)},
     )
 
 
