@@ -40,6 +40,7 @@ FLOORS: dict[str, int] = {
     "demonstration": 4,  # 示范点: standards, applications, designation, re-checks
     "privacy": 4,  # 个人信息保护: export, erasure, retention; reads the personal_data_sources store
     "publicity": 4,
+    "proposals": 4,  # 网上提议
     "learning": 4,
     "elections": 5,  # may use life
     "portal": 6,
@@ -58,6 +59,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "volunteering.lists.views.public",
         "portal",
     ): "phone-verified, rate-limited needs and 微心愿 from residents",
+    # Residents propose and support with the portal's phone codes and rate limits.
+    ("proposals.public", "portal"): "phone-verified, rate-limited proposals and supports from residents",
 }
 
 MODEL_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}

@@ -239,6 +239,26 @@ def _demonstration_recheck(world, request) -> None:
     assert for_user(admin).filter(kind=NOTIFY_DUE).count() == 1
 
 
+def _announcement(world, request) -> None:
+    # Told personally: each member of the audience with a login, not the office.
+    from dangjian.publicity import services
+    from tests.publicity.helpers import announcement_at, member_of
+
+    member_of(world.branch_a1, "读公告")
+    draft = announcement_at(world.org_a, state="draft")
+    services.publish_announcement(draft, by=request.getfixturevalue("secretary_a"))
+
+
+def _proposal_threshold(world, request) -> None:
+    # The office of 社区A党委 is asked to respond once a proposal reaches its threshold.
+    from dangjian.portal.verification import phone_hash
+    from dangjian.proposals import services
+    from tests.proposals.helpers import proposal_at
+
+    proposal = proposal_at(world.org_a, threshold=1)
+    services.support_as_resident(proposal, phone_hash=phone_hash("13900139000"))
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -254,6 +274,8 @@ SCENARIOS: dict[str, Callable] = {
     "service_posts.services:_notify_member": _post_confirmed,
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
+    "publicity.services:notify_audience": _announcement,
+    "proposals.services:_support": _proposal_threshold,
 }
 
 

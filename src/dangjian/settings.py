@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "dangjian.mine",
     "dangjian.volunteering",
     "dangjian.service_posts",
+    "dangjian.publicity",
+    "dangjian.proposals",
     "dangjian.activities",
     "dangjian.help_pairs",
     "dangjian.jobs",

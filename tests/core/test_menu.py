@@ -87,6 +87,9 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "jobs:posting_list",
         "jobs:seeker_list",
         "jobs:training_list",
+        # 公开与参与 (issue 14): announcements, proposals.
+        "publicity:announcement_list",
+        "proposals:proposal_list",
         "service:request_list",
         "service:queue",
         "service:supervised_list",
@@ -128,6 +131,7 @@ def test_a_secretary_sees_the_groups_in_the_navbar_order(secretary_a):
         "组织生活",
         "双报到",
         "志愿服务",
+        "公开与参与",
         "为民服务",
         "评价",
         "消息提醒",

@@ -16,6 +16,8 @@ from dangjian.jobs.models import JobSeeker
 from dangjian.members.models import PartyMember, Resident
 from dangjian.portal.models import PhoneVerification
 from dangjian.privacy.models import ErasureRequest
+from dangjian.proposals.models import Proposal
+from dangjian.publicity.models import Announcement, Read
 from dangjian.service import services as service_services
 from dangjian.service.choices import RequestSource
 from dangjian.service_posts.models import ResidentNote
@@ -114,6 +116,17 @@ def everywhere(
         since=timezone.localdate() - 60 * DAY,
         next_visit_due=timezone.localdate() + 10 * DAY,
         note=note,
+    )
+    announcement = Announcement.objects.create(
+        org=org, title=f"通知{serial}", state="published", publish_at=timezone.now() - DAY
+    )
+    Read.objects.create(announcement=announcement, person=person)
+    Proposal.objects.create(
+        org=org,
+        title=f"提议{serial}",
+        text="加装电梯",
+        proposer_name=name,
+        proposer_phone_hash=lookup_hash(MOBILE, mobile),
     )
     return Traces(person, name, valid_id_number(serial), mobile, household, address, email, note)
 

@@ -1,0 +1,17 @@
+"""Enumerations of proposals (网上提议)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalState(models.TextChoices):
+    OPEN = "open", _("Collecting support")
+    AWAITING = "awaiting", _("Awaiting response")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+RESPONDABLE = (ProposalState.OPEN, ProposalState.AWAITING)
+SUPPORTABLE = (ProposalState.OPEN, ProposalState.AWAITING)
