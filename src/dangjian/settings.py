@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "dangjian.mine",
     "dangjian.volunteering",
     "dangjian.service_posts",
+    "dangjian.mailbox",
     "dangjian.activities",
     "dangjian.help_pairs",
     "dangjian.jobs",

@@ -39,3 +39,10 @@ class AuditAction(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday")
     WORKDAY = "workday", _("Make-up working day")
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("Working days")
+    WORKING_HOURS = "working_hours", _("Working hours")
+    # 全时通: the clock runs on weekends and holidays too.
+    CALENDAR_DAYS = "calendar_days", _("Calendar days (全时通)")
