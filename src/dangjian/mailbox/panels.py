@@ -16,7 +16,7 @@ def mine_messages(me, user) -> dict | None:
     messages = list(
         Message.objects.filter(writer=user).select_related("mailbox").order_by("-created_at", "-id")[:SHOWN]
     )
-    return {"messages": messages}
+    return {"mailbox_messages": messages}
 
 
 MINE_MAILBOX_SECTION = Panel(
