@@ -21,7 +21,9 @@ def at(text: str) -> datetime.datetime:
 
 def mailbox_of(org, **options) -> Mailbox:
     box = Mailbox.objects.filter(org=org).first()
-    return box or Mailbox.objects.create(org=org, title=options.pop("title", f"{org.name}书记信箱"), **options)
+    return box or Mailbox.objects.create(
+        org=org, title=options.pop("title", f"{org.name}书记信箱"), **options
+    )
 
 
 def write(org, *, now=None, **options) -> Message:
@@ -51,7 +53,9 @@ def message_in(org, state: str = MessageState.RECEIVED, *, secretary=None) -> Me
     message = write(org)
     if state == MessageState.RECEIVED:
         return message
-    secretary = secretary or staff_of(org, f"sec_{org.pk}_{Message.objects.count()}", BuiltinRole.ORG_SECRETARY)
+    secretary = secretary or staff_of(
+        org, f"sec_{org.pk}_{Message.objects.count()}", BuiltinRole.ORG_SECRETARY
+    )
     services.assign_message(message, assignee=secretary, by=secretary)
     if state == MessageState.ASSIGNED:
         return message

@@ -40,7 +40,9 @@ def test_a_resident_must_verify_the_phone(world):
         write(world.org_a, phone_verified=False)
 
 
-def test_the_secretary_assigns_to_staff_of_a_branch_below_and_the_assignee_answers(world, secretary_a, outbox):
+def test_the_secretary_assigns_to_staff_of_a_branch_below_and_the_assignee_answers(
+    world, secretary_a, outbox
+):
     message = write(world.org_a)
     branch_staff = staff_of(world.branch_a1, "branch_staff")
     services.assign_message(message, assignee=branch_staff, by=secretary_a)
@@ -114,4 +116,6 @@ def test_staff_turn_a_message_into_a_service_request(world, service_world, secre
     assert request_obj.source == "mailbox" and request_obj.contact_phone_masked == "139****5678"
     assert AuditEntry.objects.filter(note="mailbox.to_request", object_id=str(message.pk)).exists()
     with pytest.raises(RuleViolation):
-        services.turn_into_request(message, category=service_world.garbage, area=world.grid_a1, by=secretary_a)
+        services.turn_into_request(
+            message, category=service_world.garbage, area=world.grid_a1, by=secretary_a
+        )

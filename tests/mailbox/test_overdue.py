@@ -11,7 +11,9 @@ from dangjian.mailbox.models import Message
 from tests.mailbox.helpers import at, mailbox_of, write
 
 
-def test_an_unanswered_message_becomes_overdue_after_n_working_days_over_the_spring_festival(world, secretary_a):
+def test_an_unanswered_message_becomes_overdue_after_n_working_days_over_the_spring_festival(
+    world, secretary_a
+):
     mailbox_of(world.org_a, answer_days=3)
     # Friday 02-13; 02-14 is a make-up Saturday (1), 02-15..02-23 the holiday, 02-24 (2), 02-25 (3).
     message = write(world.org_a, now=at("2026-02-13 10:00"))

@@ -11,7 +11,7 @@ import datetime
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from dangjian.core.errors import PermissionDenied, RuleViolation
@@ -192,4 +192,4 @@ def message_to_request(request: HttpRequest, id: int, payload: ToRequestIn):
     area = Area.objects.filter(pk=payload.area_id).first()
     if category is None or area is None:
         raise Http404
-    return 201, services.turn_into_request(message, category=category, area=area, by=request.user)
+    return Status(201, services.turn_into_request(message, category=category, area=area, by=request.user))
