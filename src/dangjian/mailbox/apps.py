@@ -16,17 +16,14 @@ class MailboxConfig(AppConfig):
         from dangjian.core.registry import (
             LOGGED_IN,
             MenuEntry,
-            MenuGroup,
             PortalLink,
             register_audited_models,
             register_menu_entries,
-            register_menu_group,
             register_mine_section,
             register_portal_link,
             register_role_permissions,
             register_search_source,
             register_todo_source,
-            registry,
         )
         from dangjian.mailbox import (
             figures,
@@ -38,22 +35,17 @@ class MailboxConfig(AppConfig):
         from dangjian.mailbox.roles import ROLE_PERMISSIONS
         from dangjian.mailbox.workbench import MAILBOX_TODO
 
-        # Announcements, deliberation and proposals share the group; registered here only when they have not.
-        if "communication" not in registry["menu_groups"]:
-            register_menu_group(MenuGroup("communication", _("Communication"), order=70))
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry(
                 "mailbox:message_list",
                 _("Mailbox messages"),
-                "communication",
+                "service",
                 "mailbox.view_message",
-                order=20,
+                order=110,
             ),
-            MenuEntry(
-                "mailbox:mailbox_list", _("Mailboxes"), "communication", "mailbox.view_mailbox", order=21
-            ),
-            MenuEntry("mailbox:write", _("Write to the mailbox"), "communication", LOGGED_IN, order=22),
+            MenuEntry("mailbox:mailbox_list", _("Mailboxes"), "service", "mailbox.view_mailbox", order=111),
+            MenuEntry("mailbox:write", _("Write to the mailbox"), "service", LOGGED_IN, order=112),
         )
         register_audited_models(*self.get_models())
         personal_data.register()
@@ -67,6 +59,6 @@ class MailboxConfig(AppConfig):
                 "mailbox_portal:write",
                 _("Leader mailbox"),
                 _("Write to the secretary of your community, street or district, and read the answer."),
-                order=20,
+                order=110,
             )
         )

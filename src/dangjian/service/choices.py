@@ -46,7 +46,6 @@ OPEN_STATES = (
 DONE_STATES = (RequestState.RESOLVED, RequestState.RATED, RequestState.ARCHIVED)
 
 
-
 class ServiceMode(models.TextChoices):
     ORDINARY = "ordinary", _("Ordinary")  # 普通
     ON_BEHALF = "on_behalf", _("Handled on behalf (代办)")
