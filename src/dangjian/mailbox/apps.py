@@ -14,7 +14,6 @@ class MailboxConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.core.registry import (
-            LOGGED_IN,
             MenuEntry,
             PortalLink,
             register_audited_models,
@@ -45,7 +44,6 @@ class MailboxConfig(AppConfig):
                 order=110,
             ),
             MenuEntry("mailbox:mailbox_list", _("Mailboxes"), "service", "mailbox.view_mailbox", order=111),
-            MenuEntry("mailbox:write", _("Write to the mailbox"), "service", LOGGED_IN, order=112),
         )
         register_audited_models(*self.get_models())
         personal_data.register()
