@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.errors import RuleViolation
 from dangjian.core.pagination import paginate
+from dangjian.core.redaction import redact
 from dangjian.mailbox import services
 from dangjian.mailbox.choices import MessageSource, MessageState
 from dangjian.mailbox.forms import RateForm, ResidentWriteForm, TrackLookupForm
@@ -130,6 +131,9 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "mailbox/portal/track.html",
         {
             "message": found,
+            # The code is all it takes to open this page (it may be on a screenshot): numbers removed.
+            "shown_text": redact(found.text),
+            "shown_answer": redact(found.answer),
             "answered": answered,
             "may_rate": answered and found.rating is None,
             "rate_form": RateForm(),

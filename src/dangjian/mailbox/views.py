@@ -215,7 +215,7 @@ def _request_choices(user):
 
     categories = Category.objects.filter(is_active=True, numchild=0).order_by("path")[:300]
     grids = (
-        Area.objects.visible_to(user, "service.add_request")
+        Area.objects.visible_to(user, "service.add_servicerequest")
         .filter(kind=AreaKind.GRID, is_active=True)
         .order_by("path")[:500]
     )
