@@ -44,9 +44,11 @@ def test_the_on_time_rate_equals_a_recount_of_the_records(world, secretary_a):
 
 def test_the_assignee_sees_the_message_among_their_todos(world, secretary_a):
     message = write(world.org_a)
+    source = registry["todo_sources"]["mailbox"]
+    assert {item.key: item.count for item in source.items(secretary_a)}["mailbox.to_assign"] == 1
     services.assign_message(message, assignee=secretary_a, by=secretary_a)
-    items = {item.key: item.count for item in registry["todo_sources"]["mailbox"].items(secretary_a)}
-    assert items["mailbox.mine"] == 1
+    items = {item.key: item.count for item in source.items(secretary_a)}
+    assert items["mailbox.mine"] == 1 and items["mailbox.to_assign"] == 0
 
 
 def test_the_writer_gets_a_copy_and_erasure_clears_name_and_phone(world):
