@@ -239,6 +239,22 @@ def _demonstration_recheck(world, request) -> None:
     assert for_user(admin).filter(kind=NOTIFY_DUE).count() == 1
 
 
+def _mailbox_assigned(world, request) -> None:
+    from dangjian.mailbox import services
+    from tests.mailbox.helpers import staff_of, write
+
+    secretary = request.getfixturevalue("secretary_a")
+    services.assign_message(write(world.org_a), assignee=staff_of(world.org_a, "mailbox_staff"), by=secretary)
+
+
+def _mailbox_overdue(world, request) -> None:
+    from dangjian.mailbox import tasks
+    from tests.mailbox.helpers import write
+
+    write(world.org_a, now=at(MONDAY))
+    assert tasks.mark_overdue_messages_now(at("2026-03-20 10:00")) == 1
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -254,6 +270,8 @@ SCENARIOS: dict[str, Callable] = {
     "service_posts.services:_notify_member": _post_confirmed,
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
+    "mailbox.services:assign_message": _mailbox_assigned,
+    "mailbox.services:mark_overdue": _mailbox_overdue,
 }
 
 
