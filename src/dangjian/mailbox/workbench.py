@@ -17,7 +17,9 @@ ANSWER = "mailbox.change_message"
 def mailbox_todo(user) -> list[TodoItem]:
     base = reverse("mailbox:message_list")
     mine = Message.objects.filter(assignee=user, state=MessageState.ASSIGNED).count()
-    waiting = Message.objects.visible_to(user, "mailbox.assign_message").filter(state=MessageState.RECEIVED).count()
+    waiting = (
+        Message.objects.visible_to(user, "mailbox.assign_message").filter(state=MessageState.RECEIVED).count()
+    )
     return [
         TodoItem(
             gettext("Mailbox messages assigned to me"), mine, with_query(base, mine=1), key="mailbox.mine"
