@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
     "member_points": 4,  # 党员积分: rules, postings from registered point sources, ledger
     "demonstration": 4,  # 示范点: standards, applications, designation, re-checks
     "privacy": 4,  # 个人信息保护: export, erasure, retention; reads the personal_data_sources store
+    "mailbox": 4,  # 领导信箱: messages to organizations, answered by deadline; may file service requests
     "publicity": 4,
     "proposals": 4,  # 网上提议
     "learning": 4,
@@ -55,6 +56,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("service_posts.public", "portal"): "phone-verified, rate-limited comments on the 领岗协议书 page",
     # Residents submit needs and 微心愿 and confirm a fulfilled wish with the same phone codes and
     # limits as a service request; one mechanism, owned by the portal.
+    # Residents write to the leader mailbox with the same phone codes and limits as a request.
+    ("mailbox.public", "portal"): "phone-verified, rate-limited messages to the leader mailbox",
     (
         "volunteering.lists.views.public",
         "portal",

@@ -259,6 +259,22 @@ def _proposal_threshold(world, request) -> None:
     services.support_as_resident(proposal, phone_hash=phone_hash("13900139000"))
 
 
+def _mailbox_assigned(world, request) -> None:
+    from dangjian.mailbox import services
+    from tests.mailbox.helpers import staff_of, write
+
+    secretary = request.getfixturevalue("secretary_a")
+    services.assign_message(write(world.org_a), assignee=staff_of(world.org_a, "mailbox_staff"), by=secretary)
+
+
+def _mailbox_overdue(world, request) -> None:
+    from dangjian.mailbox import tasks
+    from tests.mailbox.helpers import write
+
+    write(world.org_a, now=at(MONDAY))
+    assert tasks.mark_overdue_messages_now(at("2026-03-20 10:00")) == 1
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -276,6 +292,8 @@ SCENARIOS: dict[str, Callable] = {
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
     "publicity.services:notify_audience": _announcement,
     "proposals.services:_support": _proposal_threshold,
+    "mailbox.services:assign_message": _mailbox_assigned,
+    "mailbox.services:mark_overdue": _mailbox_overdue,
 }
 
 

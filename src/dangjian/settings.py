@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "dangjian.service_posts",
     "dangjian.publicity",
     "dangjian.proposals",
+    "dangjian.mailbox",
     "dangjian.activities",
     "dangjian.help_pairs",
     "dangjian.jobs",

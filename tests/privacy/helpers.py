@@ -86,6 +86,18 @@ def everywhere(
     PhoneVerification.objects.create(
         phone_hash=lookup_hash(MOBILE, mobile), code_hash="x" * 64, created_at=now, expires_at=now + DAY
     )
+    from dangjian.mailbox import services as mailbox_services
+    from dangjian.mailbox.models import Mailbox
+
+    mailbox_services.write_message(
+        mailbox=Mailbox.objects.get_or_create(org=org, defaults={"title": "书记信箱"})[0],
+        subject="楼道灯坏了",
+        text="楼道灯坏了一个月",
+        source="portal",
+        writer_name=name,
+        writer_phone=mobile,
+        phone_verified=True,
+    )
     helper = PersonFactory(name=f"帮扶人{serial}")
     member = PartyMember.objects.create(person=PersonFactory(name=f"岗位党员{serial}"), org=world.branch_a1)
     claim = claimed(post_at(org, f"楼道岗{serial}"), member)

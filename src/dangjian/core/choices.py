@@ -62,3 +62,10 @@ class NoticeGroup(models.TextChoices):
     ANNOUNCEMENTS = "announcements", _("Announcements and 党务公开")
     MAILBOX = "mailbox", _("Mailbox, deliberation and proposals")
     OTHER = "other", _("Greetings and other notices")
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("Working days")
+    WORKING_HOURS = "working_hours", _("Working hours")
+    # 全时通: the clock runs on weekends and holidays too.
+    CALENDAR_DAYS = "calendar_days", _("Calendar days (全时通)")

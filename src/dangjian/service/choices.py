@@ -4,6 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The unit of a time limit belongs to the shared deadline mechanism (core.deadlines); kept importable here.
+from dangjian.core.choices import TimeLimitUnit as TimeLimitUnit
+
 
 class RequestSource(models.TextChoices):
     PORTAL = "portal", _("Residents' portal")
@@ -41,13 +44,6 @@ OPEN_STATES = (
 )
 # States after 办结: the request has a resolution time and counts in the rates.
 DONE_STATES = (RequestState.RESOLVED, RequestState.RATED, RequestState.ARCHIVED)
-
-
-class TimeLimitUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("Working days")
-    WORKING_HOURS = "working_hours", _("Working hours")
-    # 全时通: the clock runs on weekends and holidays too.
-    CALENDAR_DAYS = "calendar_days", _("Calendar days (全时通)")
 
 
 class ServiceMode(models.TextChoices):

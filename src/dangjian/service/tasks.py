@@ -12,31 +12,20 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from dangjian.core.deadlines import BATCH_SIZE as BATCH_SIZE  # the batch size, for tests
+from dangjian.core.deadlines import in_batches, sweep_overdue
 from dangjian.core.errors import RuleViolation
 from dangjian.core.scheduler import periodic
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
 EVERY_QUARTER_HOUR = datetime.timedelta(minutes=15)
-
-
-def in_batches(queryset: QuerySet, batch_size: int = BATCH_SIZE) -> Iterator:
-    """The rows of ``queryset`` in primary-key order, ``batch_size`` at a time (keyset, not offset)."""
-    last_pk = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            return
-        yield from batch
-        last_pk = batch[-1].pk
 
 
 def _requests() -> QuerySet:
@@ -68,12 +57,8 @@ def mark_overdue_requests_now(now: datetime.datetime | None = None) -> int:
     from dangjian.service.choices import RequestState as S
 
     now = now or timezone.now()
-    overdue = _requests().filter(
-        state__in=[state for state in OPEN_STATES if state != S.SUSPENDED],
-        overdue_at__isnull=True,
-        due_at__lt=now,
-    )
-    return sum(services.mark_overdue(request_obj, now=now) for request_obj in in_batches(overdue))
+    running = _requests().filter(state__in=[state for state in OPEN_STATES if state != S.SUSPENDED])
+    return sweep_overdue(running, services.mark_overdue, now)
 
 
 def mark_overdue_whistles_now(now: datetime.datetime | None = None) -> int:
