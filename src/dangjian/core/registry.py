@@ -560,4 +560,6 @@ def register_training_hours_source(source: TrainingHoursSource) -> TrainingHours
 
 def training_hours(person_id: int, since: Any, until: Any) -> float:
     """Hours of recorded study of ``person_id`` on the days ``[since, until]``, all sources."""
-    return float(sum(source.hours(person_id, since, until) for source in registry["training_hours_sources"].values()))
+    return float(
+        sum(source.hours(person_id, since, until) for source in registry["training_hours_sources"].values())
+    )
