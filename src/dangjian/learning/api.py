@@ -191,12 +191,12 @@ def course_lessons(request: HttpRequest, id: int) -> list[dict]:
 
 @router.get("/lessons/{id:id}", response=LessonOut, url_name="learning_lesson_detail")
 def lesson_detail(request: HttpRequest, id: int) -> dict:
-    return _lesson_out(request, _one(Lesson.objects.visible_to(request.user), id))
+    return _lesson_out(request, _one(Lesson.objects.visible_to(request.user, "learning.view_course"), id))
 
 
 @router.post("/lessons/{id:id}/heartbeats", response=HeartbeatOut, url_name="learning_lesson_heartbeat")
 def lesson_heartbeat(request: HttpRequest, id: int, payload: HeartbeatIn) -> dict:
-    lesson = _one(Lesson.objects.visible_to(request.user), id)
+    lesson = _one(Lesson.objects.visible_to(request.user, "learning.view_course"), id)
     credited = services.record_heartbeat(request.user, lesson, visible=payload.visible, active=payload.active)
     total = lesson_seconds(request.user.person_id, [lesson.pk]).get(lesson.pk, 0)
     return {"credited": credited, "total_seconds": total, "lesson_seconds": lesson.seconds}

@@ -20,7 +20,7 @@ def find_courses(user, text: str, limit: int) -> list[SearchHit]:
         for course in courses
     ]
     if len(hits) < limit:
-        lessons = search_queryset(Lesson.objects.visible_to(user), text).select_related("course")[
+        lessons = search_queryset(Lesson.objects.visible_to(user, VIEW), text).select_related("course")[
             : limit - len(hits)
         ]
         hits.extend(

@@ -66,7 +66,7 @@ def _course(request, pk: int) -> Course:
 
 
 def _lesson(request, pk: int) -> Lesson:
-    return _one(Lesson.objects.visible_to(request.user).select_related("course__org"), pk)
+    return _one(Lesson.objects.visible_to(request.user, VIEW).select_related("course__org"), pk)
 
 
 def _confirm(request, *, heading, consequence, cancel_url, danger=True):
