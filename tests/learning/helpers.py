@@ -19,13 +19,24 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def course(org, title: str = "学习党章", *, training: bool = False, state=CourseState.PUBLISHED, **fields) -> Course:
+def course(
+    org, title: str = "学习党章", *, training: bool = False, state=CourseState.PUBLISHED, **fields
+) -> Course:
     found = Course.objects.filter(org=org, title=title).first()
     if found is not None:
         return found
     made = Course.objects.create(org=org, title=title, counts_as_training=training, state=state, **fields)
-    Lesson.objects.create(course=made, number=1, title=f"{title}·第一课", kind=LessonKind.TEXT, body="<p>正文</p>", minutes=10)
-    video = Lesson(course=made, number=2, title=f"{title}·视频", kind=LessonKind.VIDEO, minutes=2, content_type="video/mp4")
+    Lesson.objects.create(
+        course=made, number=1, title=f"{title}·第一课", kind=LessonKind.TEXT, body="<p>正文</p>", minutes=10
+    )
+    video = Lesson(
+        course=made,
+        number=2,
+        title=f"{title}·视频",
+        kind=LessonKind.VIDEO,
+        minutes=2,
+        content_type="video/mp4",
+    )
     video.original_name, video.size = "lesson.mp4", len(VIDEO_BYTES)
     video.file.save("lesson.mp4", ContentFile(VIDEO_BYTES), save=False)
     video.save()
@@ -49,7 +60,9 @@ def lesson_of(made: Course, kind=LessonKind.TEXT) -> Lesson:
 
 
 def plan(org, year: int, *, hours=1, courses=()) -> StudyPlan:
-    made, _ = StudyPlan.objects.get_or_create(org=org, year=year, defaults={"title": f"{year}年学习计划", "required_hours": hours})
+    made, _ = StudyPlan.objects.get_or_create(
+        org=org, year=year, defaults={"title": f"{year}年学习计划", "required_hours": hours}
+    )
     made.courses.set(courses)
     return made
 

@@ -26,7 +26,9 @@ def at(seconds: float) -> datetime.datetime:
 
 
 def credit(last, now, *, visible=True, active=True, credited=0, length=600):
-    return study_time.credit(last, now, visible=visible, active=active, credited=credited, length_seconds=length)
+    return study_time.credit(
+        last, now, visible=visible, active=active, credited=credited, length_seconds=length
+    )
 
 
 def test_the_rule_credits_the_interval_since_the_last_heartbeat_only_when_visible_and_active():
@@ -108,17 +110,27 @@ def test_the_page_endpoint_credits_nothing_for_a_hidden_tab_and_refuses_a_strang
     assert client.post(url, "not json", content_type="application/json").status_code == 400
     # A member of 社区B does not see 社区A's course: 404, nothing recorded.
     client.force_login(learner(world.branch_b1, "学员乙"))
-    assert client.post(url, {"visible": True, "active": True}, content_type="application/json").status_code == 404
+    assert (
+        client.post(url, {"visible": True, "active": True}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_the_api_heartbeat_follows_the_same_rule(setup, client):
     user, lesson, _video = setup
     client.force_login(user)
     url = f"/api/v1/learning/lessons/{lesson.pk}/heartbeats"
-    assert client.post(url, {"visible": True, "active": True}, content_type="application/json").json()["credited"] == 0
+    assert (
+        client.post(url, {"visible": True, "active": True}, content_type="application/json").json()[
+            "credited"
+        ]
+        == 0
+    )
     from dangjian.learning.models import StudyClock
 
-    StudyClock.objects.filter(person_id=user.person_id).update(last_beat_at=timezone.now() - datetime.timedelta(seconds=30))
+    StudyClock.objects.filter(person_id=user.person_id).update(
+        last_beat_at=timezone.now() - datetime.timedelta(seconds=30)
+    )
     idle = client.post(url, {"visible": True, "active": False}, content_type="application/json")
     assert idle.status_code == 200 and idle.json()["credited"] == 0
     assert not StudyRecord.objects.filter(person_id=user.person_id).exists()

@@ -41,9 +41,9 @@ def test_a_candidate_reaches_the_24_hour_rule_from_recorded_study(world, secreta
     with pytest.raises(RuleViolation) as refused:
         development.record_step(applicant, "training", on, by=secretary_a)
     assert "20" in refused.value.message
-    StudyRecord.objects.filter(person_id=applicant.person_id, lesson=lesson, day=plus(applicant.candidate_on, 3)).update(
-        seconds=8 * 3600
-    )
+    StudyRecord.objects.filter(
+        person_id=applicant.person_id, lesson=lesson, day=plus(applicant.candidate_on, 3)
+    ).update(seconds=8 * 3600)
     record = development.record_step(applicant, "training", on, by=secretary_a)
     assert record.values["studied_hours"] == 24.0
     assert StepRecord.objects.filter(applicant=applicant, step__code="training").count() == 1

@@ -80,7 +80,10 @@ def _completed_courses(person_ids: list[int], course_ids: list[int]) -> dict[int
     for course_id in lesson_course.values():
         lesson_count[course_id] += 1
     with_quiz = set(
-        Question.objects.filter(course_id__in=course_ids).values_list("course_id", flat=True).distinct()
+        Question.objects.filter(course_id__in=course_ids)
+        .values_list("course_id", flat=True)
+        .order_by()
+        .distinct()
     )
     done: dict[tuple[int, int], int] = defaultdict(int)
     rows = (
@@ -115,7 +118,10 @@ def course_progress(person_id: int | None, courses: list[Course]) -> dict[int, C
     for _pk, course_id, _minutes in lessons:
         progress[course_id].lessons += 1
     for course_id in (
-        Question.objects.filter(course_id__in=course_ids).values_list("course_id", flat=True).distinct()
+        Question.objects.filter(course_id__in=course_ids)
+        .values_list("course_id", flat=True)
+        .order_by()
+        .distinct()
     ):
         progress[course_id].has_quiz = True
     if person_id is None:

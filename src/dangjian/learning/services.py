@@ -45,6 +45,7 @@ PLAN_FIELDS = ["org", "year", "title", "required_hours"]
 MEGABYTE = 1024 * 1024
 MAX_PDF_BYTES = 20 * MEGABYTE
 MAX_VIDEO_BYTES = 300 * MEGABYTE
+LESSON_AUDIT_FIELDS = ["number", "title", "kind", "minutes", "original_name", "content_type", "size"]
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
 
 
@@ -196,7 +197,7 @@ def save_lesson(
             before = {}
         else:
             lesson = Lesson.objects.select_for_update().get(pk=lesson.pk, course=current_course)
-            before = audit.snapshot(lesson)
+            before = audit.snapshot(lesson, LESSON_AUDIT_FIELDS)
             if number:
                 lesson.number = number
         if kind != LessonKind.TEXT and upload is None and (creating or lesson.kind != kind):
@@ -216,7 +217,7 @@ def save_lesson(
             AuditAction.CREATE if creating else AuditAction.UPDATE,
             lesson,
             by=by,
-            changes=audit.diff(before, audit.snapshot(lesson)),
+            changes=audit.diff(before, audit.snapshot(lesson, LESSON_AUDIT_FIELDS)),
         )
         if old_file:
             storage, name = Lesson._meta.get_field("file").storage, old_file
@@ -235,7 +236,12 @@ def delete_lesson(lesson: Lesson, *, by) -> None:
                 % {"title": current.title},
                 "learning_lesson_studied",
             )
-        audit.record(AuditAction.DELETE, current, by=by, changes=audit.diff(audit.snapshot(current), {}))
+        audit.record(
+            AuditAction.DELETE,
+            current,
+            by=by,
+            changes=audit.diff(audit.snapshot(current, LESSON_AUDIT_FIELDS), {}),
+        )
         name = current.file.name if current.file else ""
         current.delete()
         if name:

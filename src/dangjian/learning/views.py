@@ -315,7 +315,7 @@ def lesson_heartbeat(request, pk: int):
             request.user, lesson, visible=data.get("visible") is True, active=data.get("active") is True
         )
     except RuleViolation as error:
-        return JsonResponse({"detail": error.message, "rule": error.rule}, status=409)
+        return JsonResponse({"detail": error.message, "rule": error.rule}, status=400)
     total = lesson_seconds(request.user.person_id, [lesson.pk]).get(lesson.pk, 0)
     return JsonResponse({"credited": credited, "total_seconds": total, "lesson_seconds": lesson.seconds})
 
