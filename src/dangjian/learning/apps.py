@@ -35,7 +35,7 @@ class LearningConfig(AppConfig):
         from dangjian.learning.selectors import training_hours
 
         if "learning" not in registry["menu_groups"]:
-            register_menu_group(MenuGroup("learning", _("Party school"), order=45))
+            register_menu_group(MenuGroup("learning", _("Party school"), order=57))
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry(
