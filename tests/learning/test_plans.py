@@ -101,3 +101,25 @@ def test_the_plan_form_saves_courses(world, secretary_a, client):
     )
     assert response.status_code == 302
     assert made.plans.get().required_hours == 12
+
+
+def test_the_completion_list_costs_the_same_for_3_and_12_members(world, secretary_a, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan(world.org_a, timezone.localdate().year, courses=[course_a(world)])
+    client.force_login(secretary_a)
+    url = reverse("learning:completion_list") + f"?org={world.org_a.pk}"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for number in range(3):
+        learner(world.branch_a1, f"甲{number}")
+    count()
+    few = count()
+    for number in range(3, 12):
+        learner(world.branch_a1, f"甲{number}")
+    assert count() == few

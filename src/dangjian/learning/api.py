@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -272,9 +273,12 @@ def completion(request: HttpRequest, params: Query[CompletionParams]) -> dict:
         if org is None:
             _deny()
     year = params.year or timezone.localdate().year
-    members = list(members_of(org).select_related("person", "org").order_by("org__path", "pk"))
+    members = list(
+        members_of(org).select_related("org").only("pk", "person_id", "org__path").order_by("org__path", "pk")
+    )
     rows = completion_rows(org, year, members, plans_for(org, year))
     page = _page(rows, params)
+    prefetch_related_objects([row.member for row in page["items"]], "person")
     page["items"] = [
         {
             "member_id": row.member.pk,

@@ -70,9 +70,10 @@ class CourseProgress:
         return self.lessons > 0 and self.lessons_done == self.lessons and (self.passed or not self.has_quiz)
 
 
-def _completed_courses(person_ids: list[int], course_ids: list[int]) -> dict[int, set[int]]:
-    """For each person, the courses among ``course_ids`` they completed (three queries)."""
-    if not person_ids or not course_ids:
+def _completed_courses(person_ids, course_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the courses among ``course_ids`` they completed (three queries);
+    ``person_ids`` is a list or a subquery of person ids."""
+    if not course_ids:
         return {}
     lengths = dict(Lesson.objects.filter(course_id__in=course_ids).values_list("pk", "minutes"))
     lesson_course = dict(Lesson.objects.filter(course_id__in=course_ids).values_list("pk", "course_id"))
@@ -180,7 +181,9 @@ def completion_rows(
     plans = plans_for(org, year) if plans is None else plans
     if not plans or not members:
         return []
-    person_ids = [member.person_id for member in members]
+    # The subtree's members as a subquery, not a list: a district holds tens of thousands, more
+    # than SQLite accepts as query parameters.
+    person_ids = members_of(org).values("person_id")
     year_seconds = dict(
         StudyRecord.objects.filter(
             person_id__in=person_ids, day__gte=datetime.date(year, 1, 1), day__lte=datetime.date(year, 12, 31)

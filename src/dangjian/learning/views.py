@@ -9,6 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
+from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -584,10 +585,18 @@ def _completion(request):
     org, year = _org(request, VIEW_RECORDS), _year(request)
     plans = plans_for(org, year)
     members = (
-        members_of(org).select_related("person", "org").order_by("org__path", "person__name_pinyin", "pk")
+        # Names are loaded only for the rows shown (``_with_people``): a district has tens of thousands.
+        members_of(org)
+        .select_related("org")
+        .only("pk", "person_id", "org__path", "org__name")
+        .order_by("org__path", "person__name_pinyin", "pk")
     )
     status = request.GET.get("status") or ""
     return org, year, plans, members, status
+
+
+def _with_people(rows) -> None:
+    prefetch_related_objects([row.member for row in rows], "person")
 
 
 def _filtered(rows, status: str):
@@ -606,6 +615,7 @@ def completion_list(request):
     org, year, plans, members, status = _completion(request)
     rows = _filtered(completion_rows(org, year, list(members), plans), status)
     page = paginate(request, rows)
+    _with_people(page.object_list)
     return render(
         request,
         "learning/completion_list.html",
@@ -640,6 +650,13 @@ def completion_export(request):
     """The completion list as .xlsx, audited."""
     org, year, plans, members, status = _completion(request)
     rows = _filtered(completion_rows(org, year, list(members), plans), status)
+
+    def chunks():
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            _with_people(chunk)
+            yield from chunk
+
     lines = (
         {
             "name": row.member.person.name,
@@ -649,7 +666,7 @@ def completion_export(request):
             "courses": f"{row.courses_done}/{row.courses_required}",
             "completed": _("Yes") if row.completed else _("No"),
         }
-        for row in rows
+        for row in chunks()
     )
     file_name = f"{_('Study completion')}-{org.name}-{year}.xlsx"
     counter: list[int] = []
