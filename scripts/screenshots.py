@@ -226,6 +226,13 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
             sign_in(page, base, "dangyuan")
             page.goto(check_in)
             shoot(page, "meeting-checkin", width)
+    if want("learning-lesson"):
+        # 网络党校: a member's lesson page with the course's quiz card (study time recorded by study.js).
+        sign_in(page, base, "dangyuan")
+        page.goto(f"{base}/learning/courses/")
+        page.goto(base + first_href(page, "main [data-course] a"))
+        page.goto(base + first_href(page, "main [data-lesson] a"))
+        shoot(page, "learning-lesson", width)
     if want("grid-home") or want("grid-report"):
         # 为民服务: the grid worker's phone page (my grids, open requests by urgency) and the patrol report.
         sign_in(page, base, "wgy")

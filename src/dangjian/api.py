@@ -43,6 +43,7 @@ from dangjian.elections.api import router as elections_router
 from dangjian.evaluation.api import router as evaluation_router
 from dangjian.help_pairs.api import router as help_pairs_router
 from dangjian.jobs.api import router as jobs_router
+from dangjian.learning.api import router as learning_router
 from dangjian.life.api import router as life_router
 from dangjian.member_points.api import router as member_points_router
 from dangjian.members.api import router as members_router
@@ -319,6 +320,7 @@ api.add_router("/help-pairs", help_pairs_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/member-points", member_points_router)
 api.add_router("/demonstration", demonstration_router)
+api.add_router("/learning", learning_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/dashboard", "dangjian.dashboard.api.router")
 api.add_router("/search", "dangjian.search.api.router")

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "dangjian.jobs",
     "dangjian.member_points",
     "dangjian.demonstration",
+    "dangjian.learning",
     "dangjian.evaluation",
     "dangjian.privacy",
     "dangjian.dashboard",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("jobs/", include("dangjian.jobs.urls")),
     path("member-points/", include("dangjian.member_points.urls")),
     path("demonstration/", include("dangjian.demonstration.urls")),
+    path("learning/", include("dangjian.learning.urls")),
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("dashboard/", include("dangjian.dashboard.urls")),
     path("search/", include("dangjian.search.urls")),

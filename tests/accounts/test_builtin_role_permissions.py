@@ -213,6 +213,14 @@ PINNED: dict[str, list[str]] = {
         "privacy.erase_personal_data",
         "privacy.export_personal_data",
         "privacy.view_erasurerequest",
+        # 网络党校 (issue 14): courses, plans and completion of the subtree.
+        "learning.add_course",
+        "learning.add_studyplan",
+        "learning.change_course",
+        "learning.change_studyplan",
+        "learning.view_course",
+        "learning.view_studyplan",
+        "learning.view_studyrecord",
     ],
     "org_secretary": [
         "core.reveal_personal_data",
@@ -378,6 +386,14 @@ PINNED: dict[str, list[str]] = {
         "privacy.erase_personal_data",
         "privacy.export_personal_data",
         "privacy.view_erasurerequest",
+        # 网络党校 (issue 14): courses, plans and completion of the subtree.
+        "learning.add_course",
+        "learning.add_studyplan",
+        "learning.change_course",
+        "learning.change_studyplan",
+        "learning.view_course",
+        "learning.view_studyplan",
+        "learning.view_studyrecord",
     ],
     "org_staff": [
         "core.view_person",
@@ -491,6 +507,10 @@ PINNED: dict[str, list[str]] = {
         "demonstration.view_application",
         "demonstration.view_designation",
         "demonstration.view_standardset",
+        # 网络党校 (issue 14): reads courses, plans and completion.
+        "learning.view_course",
+        "learning.view_studyplan",
+        "learning.view_studyrecord",
     ],
     "grid_worker": [
         "core.view_person",

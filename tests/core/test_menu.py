@@ -109,6 +109,10 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "demonstration:designation_list",
         "demonstration:application_list",
         "demonstration:set_list",
+        # 网络党校 (issue 14, point 5): its own group after 评价.
+        "learning:course_list",
+        "learning:plan_list",
+        "learning:completion_list",
         "core:notification_list",
         "core:audit_list",
         "admin:index",
@@ -136,6 +140,7 @@ def test_a_secretary_sees_the_groups_in_the_navbar_order(secretary_a):
         "公开与参与",
         "为民服务",
         "评价",
+        "网络党校",
         "消息提醒",
         "Tiny app",
         "系统",

@@ -13,6 +13,7 @@ from dangjian.core.models import Person
 from dangjian.core.personal import MOBILE, lookup_hash
 from dangjian.help_pairs.models import HelpPair
 from dangjian.jobs.models import JobSeeker
+from dangjian.learning.models import Attempt, StudyRecord
 from dangjian.members.models import PartyMember, Resident
 from dangjian.portal.models import PhoneVerification
 from dangjian.privacy.models import ErasureRequest
@@ -24,6 +25,7 @@ from dangjian.service_posts.models import ResidentNote
 from dangjian.volunteering.models import Need, Volunteer, Wish
 from tests.core.people import valid_id_number
 from tests.factories import PersonFactory, UserFactory
+from tests.learning.helpers import course as learning_course
 from tests.service_posts.helpers import claimed, post_at
 
 DAY = datetime.timedelta(days=1)
@@ -140,6 +142,9 @@ def everywhere(
         proposer_name=name,
         proposer_phone_hash=lookup_hash(MOBILE, mobile),
     )
+    studied = learning_course(org, "学习党章").lessons.first()
+    StudyRecord.objects.create(person=person, lesson=studied, day=timezone.localdate(), seconds=600)
+    Attempt.objects.create(course=studied.course, person=person, question_ids=[], score=80, passed=True)
     return Traces(person, name, valid_id_number(serial), mobile, household, address, email, note)
 
 

@@ -317,6 +317,7 @@ registry = Registry(
     point_sources={},  # key -> PointSource (events 党员积分 posts points for)
     personal_data_sources={},  # key -> PersonalDataSource (export, erasure, retention purge)
     search_sources={},  # key -> SearchSource (what the staff search box finds)
+    training_hours_sources={},  # key -> TrainingHoursSource (recorded study toward 发展对象 training)
 )
 
 
@@ -543,3 +544,25 @@ def register_role_permissions(role_permissions: dict[str, list[str]]) -> None:
     store = registry["role_permissions"]
     for role, names in role_permissions.items():
         store.setdefault(str(role), set()).update(names)
+
+
+@dataclass(frozen=True)
+class TrainingHoursSource:
+    """Recorded study that counts toward the 发展对象 training rule (≥ 3 days or 24 hours):
+    ``hours(person_id, since, until)`` returns the hours a person studied on those days (dates
+    inclusive); the development pipeline adds them to the hours its training step records."""
+
+    key: str
+    hours: Callable[[int, Any, Any], Any]
+
+
+def register_training_hours_source(source: TrainingHoursSource) -> TrainingHoursSource:
+    registry["training_hours_sources"][source.key] = source
+    return source
+
+
+def training_hours(person_id: int, since: Any, until: Any) -> float:
+    """Hours of recorded study of ``person_id`` on the days ``[since, until]``, all sources."""
+    return float(
+        sum(source.hours(person_id, since, until) for source in registry["training_hours_sources"].values())
+    )

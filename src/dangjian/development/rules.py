@@ -193,7 +193,8 @@ def _check(rule: Mapping, ctx: Context) -> str | None:
         return None
     if kind == "training":
         days = _number(ctx.values.get("days"))
-        hours = _number(ctx.values.get("hours"))
+        # ``studied_hours``: recorded study of training courses (``core.registry.training_hours``).
+        hours = _number(ctx.values.get("hours")) + _number(ctx.values.get("studied_hours"))
         if days >= float(rule.get("min_days", 3)) or hours >= float(rule.get("min_hours", 24)):
             return None
         return gettext("%(days)s days and %(hours)s class hours recorded.") % {

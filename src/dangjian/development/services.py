@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
+from dangjian.core.registry import training_hours
 from dangjian.core.scoping import check_perm
 from dangjian.development import rule_sets, rules
 from dangjian.development.choices import OPEN_STATES, ApplicantState, Stage, StepEffect
@@ -245,6 +246,10 @@ def record_step(
                 "development_once",
             )
         clean = _clean_values(values)
+        if any(rule.get("kind") == "training" for rule in step.rules or []):
+            studied = training_hours(current.person_id, current.candidate_on or current.applied_on, date)
+            if studied:
+                clean["studied_hours"] = round(studied, 1)
         member_ids = [i for key in MEMBER_VALUE_KEYS for i in clean.get(key, [])]
         written_ids = [i for key in rules.WRITTEN_OPINION_KEYS for i in clean.get(key, [])]
         has_vote = any(r.get("kind") == "vote" for r in step.rules)
