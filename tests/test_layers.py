@@ -40,6 +40,7 @@ FLOORS: dict[str, int] = {
     "demonstration": 4,  # 示范点: standards, applications, designation, re-checks
     "privacy": 4,  # 个人信息保护: export, erasure, retention; reads the personal_data_sources store
     "publicity": 4,
+    "deliberation": 4,  # 议事: topics, the five parties, meetings, follow-up tasks
     "learning": 4,
     "elections": 5,  # may use life
     "portal": 6,
@@ -54,6 +55,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("service_posts.public", "portal"): "phone-verified, rate-limited comments on the 领岗协议书 page",
     # Residents submit needs and 微心愿 and confirm a fulfilled wish with the same phone codes and
     # limits as a service request; one mechanism, owned by the portal.
+    # Residents raise deliberation topics with the portal's phone codes and rate limits.
+    ("deliberation.public", "portal"): "phone-verified, rate-limited topics raised by residents",
     (
         "volunteering.lists.views.public",
         "portal",

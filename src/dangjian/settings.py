@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "dangjian.jobs",
     "dangjian.member_points",
     "dangjian.demonstration",
+    "dangjian.deliberation",
     "dangjian.evaluation",
     "dangjian.privacy",
     "dangjian.dashboard",

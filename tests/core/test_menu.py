@@ -98,6 +98,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "service:category_list",
         "service:routing_list",
         "service:department_list",
+        "deliberation:topic_list",
         "evaluation:round_list",
         "evaluation:scheme_list",
         "evaluation:rectification_list",
