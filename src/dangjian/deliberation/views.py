@@ -20,7 +20,7 @@ from dangjian.accounts.models import User
 from dangjian.core.errors import PermissionDenied, RuleViolation
 from dangjian.core.pagination import paginate
 from dangjian.core.personal import MOBILE, decrypt, mask
-from dangjian.core.scoping import node_in_scope, scope_of
+from dangjian.core.scoping import has_perm_over, node_in_scope, scope_of
 from dangjian.core.search import search_queryset
 from dangjian.deliberation import services
 from dangjian.deliberation.choices import ACTIVE_TASK_STATES, OPEN_STATES, RaisedBy, TaskState, TopicState
@@ -180,7 +180,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(request, pk)
     may_run = services.may_run(request.user, topic)
-    may_moderate = may_run and Comment.objects.visible_to(request.user, "change").filter(topic=topic).exists()
+    may_moderate = has_perm_over(request.user, services.MODERATE, topic)
     comments = topic.comments.select_related("author")
     if not may_run:
         comments = comments.filter(is_hidden=False)
@@ -195,7 +195,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "topic": topic,
             "may_run": may_run,
-            "may_moderate": may_moderate or (may_run and scope_of(request.user).has_any(services.MODERATE)),
+            "may_moderate": may_moderate,
             "may_comment": topic.state in OPEN_STATES and services.may_comment(request.user, topic),
             "invitations": topic.invitations.select_related("user"),
             "comments": comments,
@@ -275,9 +275,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.visible_to(request.user).select_related("topic__org", "topic__area"), pk=pk
+        Comment.objects.visible_to(request.user, VIEW).select_related("topic__org", "topic__area"), pk=pk
     )
-    if not Comment.objects.visible_to(request.user, "change").filter(pk=pk).exists():
+    if not Comment.objects.visible_to(request.user, services.MODERATE).filter(pk=pk).exists():
         raise PageForbidden(services.MODERATE)
     form = ReasonForm(request.POST or None)
     if (
