@@ -68,14 +68,18 @@ def _meeting(world) -> dict:
 
 PUBLISHED = lambda world: _pk(topic_in(world.org_a, TopicState.DECIDED))  # noqa: E731
 UNPUBLISHED = lambda world: _pk(topic_in(world.org_b, TopicState.RAISED))  # noqa: E731
-RAISE = lambda world: {
-    "org": world.org_a.pk,
-    "title": "停车难",
-    "description": "车位不够",
-    "name": "王芳",
-    "contact_phone": "13800138000",
-    "code": "123456",
-}  # noqa: E731
+
+
+def _raise_data(world) -> dict:
+    return {
+        "org": world.org_a.pk,
+        "title": "停车难",
+        "description": "车位不够",
+        "name": "王芳",
+        "contact_phone": "13800138000",
+        "code": "123456",
+    }
+
 
 ROUTES: list[Route] = [
     Route("deliberation:topic_list", denied_persona="resident"),
@@ -124,6 +128,6 @@ ROUTES: list[Route] = [
     Route("deliberation_portal:topic_raise", anonymous="public"),
     # Without a valid phone code the topic is refused with the form (400); see test_portal.py.
     Route(
-        "deliberation_portal:topic_raise", method="post", data=RAISE, anonymous="public", allowed_status=400
+        "deliberation_portal:topic_raise", method="post", data=_raise_data, anonymous="public", allowed_status=400
     ),
 ]
