@@ -239,6 +239,36 @@ def _demonstration_recheck(world, request) -> None:
     assert for_user(admin).filter(kind=NOTIFY_DUE).count() == 1
 
 
+def _topic_raised(world, request) -> None:
+    from dangjian.core.personal import MOBILE, lookup_hash
+    from dangjian.deliberation import services
+
+    phone = "13912345678"
+    services.raise_by_resident(
+        world.org_a,
+        name="王芳",
+        phone=phone,
+        phone_hash=lookup_hash(MOBILE, phone),
+        title="噪音",
+        description="太吵",
+    )
+
+
+def _party_invited(world, request) -> None:
+    from dangjian.deliberation import services
+    from tests.deliberation.helpers import topic_at
+
+    topic = topic_at(world.org_a, "accepted")
+    invitee = UserFactory(username="wuye_jingli")
+    services.invite(
+        topic,
+        by=request.getfixturevalue("secretary_a"),
+        party_kind="property",
+        unit_name="物业",
+        user=invitee,
+    )
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -254,6 +284,8 @@ SCENARIOS: dict[str, Callable] = {
     "service_posts.services:_notify_member": _post_confirmed,
     "help_pairs.tasks:remind_overdue_visits_now": _help_pair_overdue,
     "demonstration.tasks:remind_rechecks_now": _demonstration_recheck,
+    "deliberation.services:_notify_office": _topic_raised,
+    "deliberation.services:_notify_user": _party_invited,
 }
 
 

@@ -29,14 +29,14 @@ MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
 
-class InvitationOut(Schema):
+class DeliberationInvitationOut(Schema):
     id: int
     party_kind: PartyKind
     unit_name: str
     user_id: int | None
 
 
-class TaskOut(Schema):
+class DeliberationTaskOut(Schema):
     id: int
     title: str
     owner_party: PartyKind
@@ -48,7 +48,7 @@ class TaskOut(Schema):
     version: int
 
 
-class TopicOut(Schema):
+class DeliberationTopicOut(Schema):
     id: int
     org_id: int
     org_name: str
@@ -69,9 +69,9 @@ class TopicOut(Schema):
         return obj.org.name
 
 
-class TopicDetailOut(TopicOut):
-    invitations: list[InvitationOut]
-    tasks: list[TaskOut]
+class DeliberationTopicDetailOut(DeliberationTopicOut):
+    invitations: list[DeliberationInvitationOut]
+    tasks: list[DeliberationTaskOut]
 
     @staticmethod
     def resolve_invitations(obj) -> list:
@@ -82,21 +82,21 @@ class TopicDetailOut(TopicOut):
         return list(obj.tasks.all())
 
 
-class CommentOut(Schema):
+class DeliberationCommentOut(Schema):
     id: int
     speaking_for: str
     text: str
     created_at: datetime.datetime
 
 
-class MeetingOut(Schema):
+class DeliberationMeetingOut(Schema):
     id: int
     held_at: datetime.datetime
     place: str
     decision: str
 
 
-class ProgressOut(Schema):
+class DeliberationProgressOut(Schema):
     id: int
     task_id: int
     progress: int
@@ -104,7 +104,7 @@ class ProgressOut(Schema):
     created_at: datetime.datetime
 
 
-class PublicTaskOut(Schema):
+class DeliberationPublicTaskOut(Schema):
     title: str
     owner_party: PartyKind
     owner_unit: str
@@ -113,7 +113,7 @@ class PublicTaskOut(Schema):
     progress: int
 
 
-class PublicTopicOut(Schema):
+class DeliberationPublicTopicOut(Schema):
     id: int
     org_name: str
     title: str
@@ -121,7 +121,7 @@ class PublicTopicOut(Schema):
     state: TopicState
     decision: str
     decided_on: datetime.date | None
-    tasks: list[PublicTaskOut]
+    tasks: list[DeliberationPublicTaskOut]
 
     @staticmethod
     def resolve_org_name(obj) -> str:
@@ -132,30 +132,30 @@ class PublicTopicOut(Schema):
         return [task for task in obj.tasks.all() if task.state != TaskState.CANCELLED]
 
 
-class TopicPage(Schema):
-    items: list[TopicOut]
+class DeliberationTopicPage(Schema):
+    items: list[DeliberationTopicOut]
     next: int | None = Field(None, description="Pass as `offset` for the next page; null on the last page.")
 
 
-class PublicTopicPage(Schema):
-    items: list[PublicTopicOut]
+class DeliberationPublicTopicPage(Schema):
+    items: list[DeliberationPublicTopicOut]
     next: int | None = Field(None, description="Pass as `offset` for the next page; null on the last page.")
 
 
-class PageParams(Schema):
+class DeliberationPageParams(Schema):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=10_000)
 
 
-class TopicListParams(PageParams):
+class DeliberationTopicListParams(DeliberationPageParams):
     state: TopicState | None = None
 
 
-class InputSchema(Schema):
+class DeliberationInputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class TopicIn(InputSchema):
+class DeliberationTopicIn(DeliberationInputSchema):
     org_id: int = Field(ge=1, le=2**63 - 1)
     unit_name: str = Field(min_length=1, max_length=100)
     title: str = Field(min_length=1, max_length=100)
@@ -164,34 +164,34 @@ class TopicIn(InputSchema):
     is_public: bool = True
 
 
-class ReasonIn(InputSchema):
+class DeliberationReasonIn(DeliberationInputSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class InvitationIn(InputSchema):
+class DeliberationInvitationIn(DeliberationInputSchema):
     party_kind: PartyKind
     unit_name: str = Field(min_length=1, max_length=100)
     username: str = Field("", max_length=150)
 
 
-class CommentIn(InputSchema):
+class DeliberationCommentIn(DeliberationInputSchema):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class AttendanceIn(InputSchema):
+class DeliberationAttendanceIn(DeliberationInputSchema):
     invitation_id: int = Field(ge=1, le=2**63 - 1)
     attendees: str = Field("", max_length=200)
 
 
-class MeetingIn(InputSchema):
+class DeliberationMeetingIn(DeliberationInputSchema):
     held_at: datetime.datetime
     place: str = Field(min_length=1, max_length=200)
     minutes: str = Field("", max_length=2000)
     decision: str = Field(min_length=1, max_length=2000)
-    present: list[AttendanceIn] = Field(min_length=1, max_length=50)
+    present: list[DeliberationAttendanceIn] = Field(min_length=1, max_length=50)
 
 
-class TaskIn(InputSchema):
+class DeliberationTaskIn(DeliberationInputSchema):
     title: str = Field(min_length=1, max_length=200)
     owner_party: PartyKind
     owner_unit: str = Field(min_length=1, max_length=100)
@@ -199,13 +199,13 @@ class TaskIn(InputSchema):
     deadline: EventDate
 
 
-class ProgressIn(InputSchema):
+class DeliberationProgressIn(DeliberationInputSchema):
     progress: int = Field(ge=0, le=100)
     text: str = Field(min_length=1, max_length=2000)
     version: int | None = Field(None, ge=1, le=2**31)
 
 
-def _page(queryset, params: PageParams) -> dict:
+def _page(queryset, params: DeliberationPageParams) -> dict:
     rows = list(queryset[params.offset : params.offset + params.limit + 1])
     has_next = len(rows) > params.limit
     return {"items": rows[: params.limit], "next": params.offset + params.limit if has_next else None}
@@ -231,8 +231,8 @@ def _account(username: str) -> User | None:
     return user
 
 
-@router.get("/topics", response=TopicPage, url_name="deliberation_topic_list")
-def topic_list(request: HttpRequest, params: Query[TopicListParams]) -> dict:
+@router.get("/topics", response=DeliberationTopicPage, url_name="deliberation_topic_list")
+def topic_list(request: HttpRequest, params: Query[DeliberationTopicListParams]) -> dict:
     """Topics the caller sees or takes part in; newest first."""
     if not may_list(request.user):
         raise PermissionDenied(
@@ -244,8 +244,8 @@ def topic_list(request: HttpRequest, params: Query[TopicListParams]) -> dict:
     return _page(topics, params)
 
 
-@router.post("/topics", response={201: TopicDetailOut}, url_name="deliberation_topic_create")
-def topic_create(request: HttpRequest, payload: TopicIn) -> Status:
+@router.post("/topics", response={201: DeliberationTopicDetailOut}, url_name="deliberation_topic_create")
+def topic_create(request: HttpRequest, payload: DeliberationTopicIn) -> Status:
     """Staff record a topic raised by a unit."""
     org = Organization.objects.visible_to(request.user, services.ADD).filter(pk=payload.org_id).first()
     if org is None:
@@ -263,25 +263,31 @@ def topic_create(request: HttpRequest, payload: TopicIn) -> Status:
     return Status(201, _topic(request, topic.pk))
 
 
-@router.get("/topics/{id:id}", response=TopicDetailOut, url_name="deliberation_topic_detail")
+@router.get("/topics/{id:id}", response=DeliberationTopicDetailOut, url_name="deliberation_topic_detail")
 def topic_detail(request: HttpRequest, id: int) -> Topic:
     return _topic(request, id)
 
 
-@router.post("/topics/{id:id}/accept", response=TopicDetailOut, url_name="deliberation_topic_accept")
+@router.post(
+    "/topics/{id:id}/accept", response=DeliberationTopicDetailOut, url_name="deliberation_topic_accept"
+)
 def topic_accept(request: HttpRequest, id: int) -> Topic:
     services.accept_topic(_topic(request, id), by=request.user)
     return _topic(request, id)
 
 
-@router.post("/topics/{id:id}/decline", response=TopicDetailOut, url_name="deliberation_topic_decline")
-def topic_decline(request: HttpRequest, id: int, payload: ReasonIn) -> Topic:
+@router.post(
+    "/topics/{id:id}/decline", response=DeliberationTopicDetailOut, url_name="deliberation_topic_decline"
+)
+def topic_decline(request: HttpRequest, id: int, payload: DeliberationReasonIn) -> Topic:
     services.decline_topic(_topic(request, id), by=request.user, reason=payload.reason)
     return _topic(request, id)
 
 
-@router.post("/topics/{id:id}/invitations", response={201: InvitationOut}, url_name="deliberation_invite")
-def topic_invite(request: HttpRequest, id: int, payload: InvitationIn) -> Status:
+@router.post(
+    "/topics/{id:id}/invitations", response={201: DeliberationInvitationOut}, url_name="deliberation_invite"
+)
+def topic_invite(request: HttpRequest, id: int, payload: DeliberationInvitationIn) -> Status:
     topic = _topic(request, id)
     invitation = services.invite(
         topic,
@@ -293,7 +299,9 @@ def topic_invite(request: HttpRequest, id: int, payload: InvitationIn) -> Status
     return Status(201, invitation)
 
 
-@router.get("/topics/{id:id}/comments", response=list[CommentOut], url_name="deliberation_comment_list")
+@router.get(
+    "/topics/{id:id}/comments", response=list[DeliberationCommentOut], url_name="deliberation_comment_list"
+)
 def comment_list(request: HttpRequest, id: int) -> list:
     """The discussion; hidden comments only for those running the deliberation."""
     topic = _topic(request, id)
@@ -303,13 +311,17 @@ def comment_list(request: HttpRequest, id: int) -> list:
     return list(comments[:500])
 
 
-@router.post("/topics/{id:id}/comments", response={201: CommentOut}, url_name="deliberation_comment_add")
-def comment_add(request: HttpRequest, id: int, payload: CommentIn) -> Status:
+@router.post(
+    "/topics/{id:id}/comments", response={201: DeliberationCommentOut}, url_name="deliberation_comment_add"
+)
+def comment_add(request: HttpRequest, id: int, payload: DeliberationCommentIn) -> Status:
     return Status(201, services.add_comment(_topic(request, id), by=request.user, text=payload.text))
 
 
-@router.post("/topics/{id:id}/meeting", response={201: MeetingOut}, url_name="deliberation_meeting_record")
-def meeting_record(request: HttpRequest, id: int, payload: MeetingIn) -> Status:
+@router.post(
+    "/topics/{id:id}/meeting", response={201: DeliberationMeetingOut}, url_name="deliberation_meeting_record"
+)
+def meeting_record(request: HttpRequest, id: int, payload: DeliberationMeetingIn) -> Status:
     """The meeting held and its decision; ``present`` lists the invitations whose party attended."""
     meeting = services.record_meeting(
         _topic(request, id),
@@ -323,8 +335,8 @@ def meeting_record(request: HttpRequest, id: int, payload: MeetingIn) -> Status:
     return Status(201, meeting)
 
 
-@router.post("/topics/{id:id}/tasks", response={201: TaskOut}, url_name="deliberation_task_add")
-def task_add(request: HttpRequest, id: int, payload: TaskIn) -> Status:
+@router.post("/topics/{id:id}/tasks", response={201: DeliberationTaskOut}, url_name="deliberation_task_add")
+def task_add(request: HttpRequest, id: int, payload: DeliberationTaskIn) -> Status:
     task = services.add_task(
         _topic(request, id),
         by=request.user,
@@ -337,8 +349,10 @@ def task_add(request: HttpRequest, id: int, payload: TaskIn) -> Status:
     return Status(201, task)
 
 
-@router.post("/tasks/{id:id}/progress", response={201: ProgressOut}, url_name="deliberation_task_progress")
-def task_progress(request: HttpRequest, id: int, payload: ProgressIn) -> Status:
+@router.post(
+    "/tasks/{id:id}/progress", response={201: DeliberationProgressOut}, url_name="deliberation_task_progress"
+)
+def task_progress(request: HttpRequest, id: int, payload: DeliberationProgressIn) -> Status:
     task = get_object_or_404(Task.objects.select_related("topic__org", "topic__area"), pk=id)
     if not Topic.objects.visible_to(request.user).filter(pk=task.topic_id).exists():
         raise Http404
@@ -348,7 +362,9 @@ def task_progress(request: HttpRequest, id: int, payload: ProgressIn) -> Status:
     return Status(201, update)
 
 
-@router.post("/topics/{id:id}/close", response=TopicDetailOut, url_name="deliberation_topic_close")
+@router.post(
+    "/topics/{id:id}/close", response=DeliberationTopicDetailOut, url_name="deliberation_topic_close"
+)
 def topic_close(request: HttpRequest, id: int) -> Topic:
     services.close_topic(_topic(request, id), by=request.user)
     return _topic(request, id)
@@ -359,14 +375,19 @@ def _published():
     return public.published().select_related("org").prefetch_related(tasks)
 
 
-@router.get("/public/topics", response=PublicTopicPage, auth=None, url_name="deliberation_public_topics")
-def public_topics(request: HttpRequest, params: Query[PageParams]) -> dict:
+@router.get(
+    "/public/topics", response=DeliberationPublicTopicPage, auth=None, url_name="deliberation_public_topics"
+)
+def public_topics(request: HttpRequest, params: Query[DeliberationPageParams]) -> dict:
     """Decided topics published on the portal, with their decision and tasks' progress."""
     return _page(_published().order_by("-decided_on", "-id"), params)
 
 
 @router.get(
-    "/public/topics/{id:id}", response=PublicTopicOut, auth=None, url_name="deliberation_public_topic"
+    "/public/topics/{id:id}",
+    response=DeliberationPublicTopicOut,
+    auth=None,
+    url_name="deliberation_public_topic",
 )
 def public_topic(request: HttpRequest, id: int) -> Topic:
     return get_object_or_404(_published(), pk=id)

@@ -33,7 +33,7 @@ class DeliberationConfig(AppConfig):
                 _("Deliberation"),
                 "service",
                 "deliberation.view_topic",
-                order=90,
+                order=110,
             ),
         )
         register_audited_models(*self.get_models())
