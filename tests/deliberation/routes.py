@@ -128,6 +128,10 @@ ROUTES: list[Route] = [
     Route("deliberation_portal:topic_raise", anonymous="public"),
     # Without a valid phone code the topic is refused with the form (400); see test_portal.py.
     Route(
-        "deliberation_portal:topic_raise", method="post", data=_raise_data, anonymous="public", allowed_status=400
+        "deliberation_portal:topic_raise",
+        method="post",
+        data=_raise_data,
+        anonymous="public",
+        allowed_status=400,
     ),
 ]

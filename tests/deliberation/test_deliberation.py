@@ -16,7 +16,7 @@ from dangjian.core.periods import Period
 from dangjian.core.personal import MOBILE, decrypt, lookup_hash
 from dangjian.deliberation import figures, personal_data, services
 from dangjian.deliberation.choices import PartyKind, RaisedBy, TaskState, TopicState
-from dangjian.deliberation.models import Topic
+from dangjian.deliberation.models import Task, Topic
 from dangjian.deliberation.workbench import find
 from tests.deliberation.helpers import DAY, today, topic_at
 from tests.factories import PersonFactory, UserFactory
@@ -241,3 +241,29 @@ def test_the_list_searches_and_filters_by_state(client, world, secretary_a):
     assert "停车管理" not in client.get(url, {"state": "raised"}).content.decode()
     page = client.get(url, {"q": "電梯"}).content.decode()
     assert "加装电梯" in page and "停车管理" not in page
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_the_lists_read_a_fixed_number_of_queries(client, world, secretary_a):
+    def fill(count: int) -> None:
+        for number in range(count):
+            topic = topic_at(world.org_a, TopicState.FOLLOW_UP, title=f"议题{Topic.objects.count()}-{number}")
+            Task.objects.create(
+                topic=topic, title="任务", owner_party=PartyKind.PROPERTY, owner_unit="物业", deadline=today()
+            )
+
+    client.force_login(secretary_a)
+    staff, portal = reverse("deliberation:topic_list"), reverse("deliberation_portal:topic_list")
+    fill(3)
+    few = (_queries(client, staff), _queries(client, portal))
+    fill(27)
+    assert (_queries(client, staff), _queries(client, portal)) == few
