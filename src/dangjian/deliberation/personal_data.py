@@ -1,5 +1,6 @@
 """What deliberation holds about residents who raised a topic on the portal, for the privacy app:
-the name they gave and their phone (encrypted, with its keyed hash). Erasure and the retention
+the name they gave and their phone (encrypted, with its keyed hash; exported masked, as the
+other sources give personal numbers). Erasure and the retention
 purge clear them and keep the topic, which the portal and the figures show."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.personal import decrypt
+from dangjian.core.personal import MOBILE, decrypt, mask
 from dangjian.core.registry import PersonalDataSource, matched_by_mobile, register_personal_data_source
 from dangjian.deliberation.choices import RaisedBy
 from dangjian.deliberation.models import Topic
@@ -28,7 +29,7 @@ def rows(person) -> list[dict]:
             "created_at": topic.created_at,
             "title": topic.title,
             "raiser_name": topic.raiser_name,
-            "phone": decrypt(topic.raiser_phone) if topic.raiser_phone else "",
+            "phone": mask(MOBILE, decrypt(topic.raiser_phone)) if topic.raiser_phone else "",
         }
         for topic in _of(person).order_by("created_at", "id")
     ]
