@@ -42,6 +42,7 @@ FLOORS: dict[str, int] = {
     "mailbox": 4,  # 领导信箱: messages to organizations, answered by deadline; may file service requests
     "publicity": 4,
     "proposals": 4,  # 网上提议
+    "deliberation": 4,  # 议事: topics, the five parties, meetings, follow-up tasks
     "learning": 4,
     "elections": 5,  # may use life
     "portal": 6,
@@ -58,6 +59,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # limits as a service request; one mechanism, owned by the portal.
     # Residents write to the leader mailbox with the same phone codes and limits as a request.
     ("mailbox.public", "portal"): "phone-verified, rate-limited messages to the leader mailbox",
+    # Residents raise deliberation topics with the portal's phone codes and rate limits.
+    ("deliberation.public", "portal"): "phone-verified, rate-limited topics raised by residents",
     (
         "volunteering.lists.views.public",
         "portal",

@@ -275,6 +275,36 @@ def _mailbox_overdue(world, request) -> None:
     assert tasks.mark_overdue_messages_now(at("2026-03-20 10:00")) == 1
 
 
+def _topic_raised(world, request) -> None:
+    from dangjian.core.personal import MOBILE, lookup_hash
+    from dangjian.deliberation import services
+
+    phone = "13912345678"
+    services.raise_by_resident(
+        world.org_a,
+        name="王芳",
+        phone=phone,
+        phone_hash=lookup_hash(MOBILE, phone),
+        title="噪音",
+        description="太吵",
+    )
+
+
+def _party_invited(world, request) -> None:
+    from dangjian.deliberation import services
+    from tests.deliberation.helpers import topic_at
+
+    topic = topic_at(world.org_a, "accepted")
+    invitee = UserFactory(username="wuye_jingli")
+    services.invite(
+        topic,
+        by=request.getfixturevalue("secretary_a"),
+        party_kind="property",
+        unit_name="物业",
+        user=invitee,
+    )
+
+
 SCENARIOS: dict[str, Callable] = {
     "development.tasks:send_reminders": _development,
     "dues.notices:notify_six_month_arrears": _dues,
@@ -294,6 +324,8 @@ SCENARIOS: dict[str, Callable] = {
     "proposals.services:_support": _proposal_threshold,
     "mailbox.services:assign_message": _mailbox_assigned,
     "mailbox.services:mark_overdue": _mailbox_overdue,
+    "deliberation.services:_notify_office": _topic_raised,
+    "deliberation.services:_notify_user": _party_invited,
 }
 
 

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "dangjian.member_points",
     "dangjian.demonstration",
     "dangjian.learning",
+    "dangjian.deliberation",
     "dangjian.evaluation",
     "dangjian.privacy",
     "dangjian.dashboard",

@@ -15,6 +15,10 @@ from dangjian.accounts.roles import builtin_role_permissions
 PINNED: dict[str, list[str]] = {
     "system_admin": [],
     "org_department_admin": [
+        "deliberation.add_topic",
+        "deliberation.change_comment",
+        "deliberation.change_topic",
+        "deliberation.view_topic",
         "accounts.add_roleassignment",
         "accounts.change_roleassignment",
         "accounts.view_roleassignment",
@@ -223,6 +227,10 @@ PINNED: dict[str, list[str]] = {
         "learning.view_studyrecord",
     ],
     "org_secretary": [
+        "deliberation.add_topic",
+        "deliberation.change_comment",
+        "deliberation.change_topic",
+        "deliberation.view_topic",
         "core.reveal_personal_data",
         "core.view_person",
         "development.add_applicant",
@@ -396,6 +404,10 @@ PINNED: dict[str, list[str]] = {
         "learning.view_studyrecord",
     ],
     "org_staff": [
+        "deliberation.add_topic",
+        "deliberation.change_comment",
+        "deliberation.change_topic",
+        "deliberation.view_topic",
         "core.view_person",
         "development.change_applicant",
         "development.view_applicant",
@@ -542,6 +554,7 @@ PINNED: dict[str, list[str]] = {
         "service.view_department",
     ],
     "party_member": [
+        "deliberation.raise_topic",
         "dual_reporting.report_self",
         "orgs.view_area",
         "orgs.view_organization",

@@ -103,6 +103,7 @@ def test_the_navbar_keeps_its_order_and_groups(admin):
         "service:department_list",
         "mailbox:message_list",
         "mailbox:mailbox_list",
+        "deliberation:topic_list",
         "evaluation:round_list",
         "evaluation:scheme_list",
         "evaluation:rectification_list",

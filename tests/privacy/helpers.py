@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core.models import Person
-from dangjian.core.personal import MOBILE, lookup_hash
+from dangjian.core.personal import MOBILE, encrypt, lookup_hash
+from dangjian.deliberation.choices import RaisedBy
+from dangjian.deliberation.models import Topic
 from dangjian.help_pairs.models import HelpPair
 from dangjian.jobs.models import JobSeeker
 from dangjian.learning.models import Attempt, StudyRecord
@@ -105,6 +107,15 @@ def everywhere(
     claim = claimed(post_at(org, f"楼道岗{serial}"), member)
     ResidentNote.objects.create(
         claim=claim, author_name=name, phone_hash=lookup_hash(MOBILE, mobile), text="谢谢你们帮忙清理楼道"
+    )
+    Topic.objects.create(
+        org=org,
+        title="楼下广场噪音",
+        description="晚上广场舞太吵",
+        raised_by_kind=RaisedBy.RESIDENT,
+        raiser_name=name,
+        raiser_phone=encrypt(mobile),
+        phone_hash=lookup_hash(MOBILE, mobile),
     )
     Volunteer.objects.create(
         person=person,
