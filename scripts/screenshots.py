@@ -78,7 +78,9 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
         page.goto(f"{base}/dashboard/screen/")
         page.wait_for_timeout(1500)  # the charts' opening animation
         shoot(page, "big-screen", width)
-    if want("notice-preferences"):  # 通知方式: channels per group of notices and quiet hours (docs/notices.md)
+    if want(
+        "notice-preferences"
+    ):  # 通知方式: channels per group of notices and quiet hours (docs/notices.md)
         sign_in(page, base, "sq_shuji")
         page.goto(f"{base}/core/notifications/preferences/")
         shoot(page, "notice-preferences", width)

@@ -88,8 +88,8 @@ def test_the_search_source_finds_traditional_input_and_nothing_out_of_scope(worl
 def test_rich_text_is_neutralised(world, secretary_a):
     dirty = '<p onclick="x()">好</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">链</a><a href="https://example.org">外</a>'
     assert (
-        clean_html(dirty)
-        == '<p>好</p><a>链</a><a href="https://example.org" rel="noopener noreferrer">外</a>'
+        clean_html(dirty) == '<p>好</p><a rel="noopener noreferrer nofollow">链</a>'
+        '<a href="https://example.org" rel="noopener noreferrer nofollow">外</a>'
     )
     lesson = services.save_lesson(
         None, course=course_a(world), by=secretary_a, title="文", kind=LessonKind.TEXT, minutes=5, body=dirty
