@@ -14,21 +14,43 @@ from dangjian.core.notice_channels import preference_of, update_preferences
 router = Router(tags=["notifications"])
 
 
+# A local wall-clock time, HH:MM. JSON Schema's "time" format demands a UTC offset, which quiet
+# hours (always Asia/Shanghai) have no use for.
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _clock(text: str) -> datetime.time:
+    hours, minutes = text.split(":")
+    return datetime.time(int(hours), int(minutes))
+
+
 class NoticePreferenceOut(Schema):
     email_groups: list[NoticeGroup] = Field(description="Groups of notices also sent by e-mail.")
     sms_groups: list[NoticeGroup] = Field(description="Groups of notices also sent by SMS.")
     quiet_enabled: bool
-    quiet_start: datetime.time = Field(description="Local time (Asia/Shanghai) quiet hours start.")
-    quiet_end: datetime.time = Field(description="Local time quiet hours end; held messages go out then.")
+    quiet_start: str = Field(
+        pattern=CLOCK, description="Local time (Asia/Shanghai, HH:MM) quiet hours start."
+    )
+    quiet_end: str = Field(
+        pattern=CLOCK, description="Local time (HH:MM) quiet hours end; held messages go out then."
+    )
     version: int = Field(description="0 until saved; send it back to refuse a stale change (409).")
+
+    @staticmethod
+    def resolve_quiet_start(preference) -> str:
+        return preference.quiet_start.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_quiet_end(preference) -> str:
+        return preference.quiet_end.strftime("%H:%M")
 
 
 class NoticePreferenceIn(Schema):
     email_groups: list[NoticeGroup] = []
     sms_groups: list[NoticeGroup] = []
     quiet_enabled: bool = True
-    quiet_start: datetime.time = datetime.time(22, 0)
-    quiet_end: datetime.time = datetime.time(7, 0)
+    quiet_start: str = Field("22:00", pattern=CLOCK, description="HH:MM, local time (Asia/Shanghai).")
+    quiet_end: str = Field("07:00", pattern=CLOCK, description="HH:MM, local time.")
     version: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
@@ -46,7 +68,7 @@ def preferences_update(request: HttpRequest, payload: NoticePreferenceIn):
         email_groups=[group.value for group in payload.email_groups],
         sms_groups=[group.value for group in payload.sms_groups],
         quiet_enabled=payload.quiet_enabled,
-        quiet_start=payload.quiet_start,
-        quiet_end=payload.quiet_end,
+        quiet_start=_clock(payload.quiet_start),
+        quiet_end=_clock(payload.quiet_end),
         version=payload.version,
     )

@@ -398,3 +398,52 @@ def search_index_operation(*tables: str):
             remove_search_index(schema_editor, table)
 
     return migrations.RunPython(forwards, backwards)
+
+
+# A match set smaller than this is read whole from the search index and sorted; a larger one is
+# dense enough that walking the ordering's own index meets the first rows at once.
+FEW_MATCHES = 5000
+
+
+def newest_matching(
+    queryset: models.QuerySet, text: str, limit: int, *, order: tuple[str, ...] = ("-created_at", "-id")
+) -> list:
+    """The first ``limit`` rows of ``queryset`` matching ``text`` in ``order`` (newest first),
+    at a cost that does not grow with the table.
+
+    PostgreSQL cannot estimate how many rows a token query matches, so left to itself it walks
+    the ``created_at`` index backwards and tests every row's tokens: for a word no request
+    contains (a surname typed into the search box) that reads all of a million requests (30 s
+    measured at district scale). Here the search index is asked first for at most
+    ``FEW_MATCHES`` ids; when it has fewer, exactly those rows are sorted; when it has that many,
+    the matches are dense and the ordered walk finds ``limit`` of them within a few thousand rows.
+    """
+    matching = search_queryset(queryset, text)
+    # The index is asked over the whole table: with the scope's conditions beside it, PostgreSQL
+    # reads the scope's own index instead and tests the tokens of every row in scope. The ids
+    # serve only to narrow the scoped query below; nothing out of scope is returned.
+    everywhere = search_queryset(queryset.model._base_manager.all(), text)
+    ids = _ids_from_the_index(everywhere.order_by().values_list("id", flat=True)[:FEW_MATCHES])
+    if len(ids) < FEW_MATCHES:
+        if not ids:
+            return []
+        return list(queryset.filter(pk__in=ids).order_by(*order)[:limit])
+    return list(matching.order_by(*order)[:limit])
+
+
+def _ids_from_the_index(ids_query: models.QuerySet) -> list[int]:
+    """The ids of a token query, read through the GIN index even where the table is small.
+
+    On a table of a few thousand rows PostgreSQL prefers a sequential scan and computes
+    ``to_tsvector`` of every row: 176 ms for 3,000 mailbox messages whose tokens run to 700
+    characters, against 1 ms through the index. Sequential scans are discouraged for this one
+    query and the setting restored at once.
+    """
+    if connection.vendor != "postgresql":
+        return list(ids_query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            return list(ids_query)
+        finally:
+            cursor.execute("RESET enable_seqscan")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dangjian.core.registry import LOGGED_IN, SearchHit, SearchSource, TodoItem, TodoSource
-from dangjian.core.search import search_queryset
+from dangjian.core.search import newest_matching
 from dangjian.core.workbench import with_query
 from dangjian.deliberation.choices import ACTIVE_TASK_STATES, TopicState
 from dangjian.deliberation.models import Task, Topic
@@ -46,9 +46,7 @@ TASKS_TODO = TodoSource(
 
 
 def find(user, text: str, limit: int) -> list[SearchHit]:
-    topics = search_queryset(Topic.objects.visible_to(user, VIEW).select_related("org"), text).order_by(
-        "-created_at", "-id"
-    )[:limit]
+    topics = newest_matching(Topic.objects.visible_to(user, VIEW).select_related("org"), text, limit)
     return [
         SearchHit(
             title=topic.title,

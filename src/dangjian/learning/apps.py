@@ -34,29 +34,31 @@ class LearningConfig(AppConfig):
         from dangjian.learning.search_sources import COURSES_SOURCE
         from dangjian.learning.selectors import training_hours
 
-        if "learning" not in registry["menu_groups"]:
-            register_menu_group(MenuGroup("learning", _("Party school"), order=57))
+        # One navbar group with announcements and proposals: a group of its own pushed the
+        # navbar past 1280 px for a community secretary.
+        if "participation" not in registry["menu_groups"]:
+            register_menu_group(MenuGroup("participation", _("Publicity and learning"), order=48))
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry(
                 "learning:course_list",
                 _("Courses"),
-                "learning",
+                "participation",
                 LOGGED_IN,
-                order=10,
+                order=50,
                 condition=lambda user: (
                     learner_org_path(user) is not None or _holds(user, "learning.view_course")
                 ),
             ),
             MenuEntry(
-                "learning:plan_list", _("Study plans"), "learning", "learning.view_studyplan", order=20
+                "learning:plan_list", _("Study plans"), "participation", "learning.view_studyplan", order=51
             ),
             MenuEntry(
                 "learning:completion_list",
                 _("Study completion"),
-                "learning",
+                "participation",
                 "learning.view_studyrecord",
-                order=30,
+                order=52,
             ),
         )
         register_audited_models(*self.get_models())

@@ -9,21 +9,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.registry import SearchHit, SearchSource
-from dangjian.core.search import search_queryset
+from dangjian.core.search import newest_matching
 from dangjian.mailbox.models import Message
 
 VIEW = "mailbox.view_message"
 
 
 def find(user, text: str, limit: int) -> list[SearchHit]:
-    found = search_queryset(Message.objects.visible_to(user, "view"), text).select_related("org")
+    found = newest_matching(Message.objects.visible_to(user, "view").select_related("org"), text, limit)
     return [
         SearchHit(
             title=f"{message.subject}",
             url=reverse("mailbox:message_detail", args=[message.pk]),
             detail=f"{message.org.name} · {message.get_state_display()} · {message.tracking_code}",
         )
-        for message in found.order_by("-created_at", "-id")[:limit]
+        for message in found
     ]
 
 

@@ -29,7 +29,7 @@ class ProposalsConfig(AppConfig):
         from dangjian.proposals.workbench import awaiting_todo
 
         if "participation" not in registry["menu_groups"]:
-            register_menu_group(MenuGroup("participation", _("Publicity and participation"), order=48))
+            register_menu_group(MenuGroup("participation", _("Publicity and learning"), order=48))
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry("proposals:proposal_list", _("Proposals"), "participation", VIEW, order=30),

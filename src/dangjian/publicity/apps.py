@@ -31,16 +31,16 @@ class PublicityConfig(AppConfig):
         from dangjian.publicity.selectors import is_member
 
         if "participation" not in registry["menu_groups"]:
-            register_menu_group(MenuGroup("participation", _("Publicity and participation"), order=48))
+            register_menu_group(MenuGroup("participation", _("Publicity and learning"), order=48))
         register_role_permissions(ROLE_PERMISSIONS)
         register_menu_entries(
             MenuEntry("publicity:announcement_list", _("Announcements"), "participation", VIEW, order=10),
             MenuEntry(
                 "publicity:my_announcements",
                 _("My announcements"),
-                "mine",
+                "participation",
                 LOGGED_IN,
-                order=20,
+                order=11,
                 condition=is_member,
             ),
         )

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registry import SearchHit, SearchSource, register_search_source
-from dangjian.core.search import search_queryset
+from dangjian.core.search import newest_matching
 from dangjian.service.models import ServiceRequest
 from dangjian.service.services.rights import VIEW
 
@@ -20,7 +20,7 @@ def find_requests(user, text: str, limit: int) -> list[SearchHit]:
     code = text.replace(" ", "").upper()
     rows = list(visible.filter(tracking_code=code)[:1]) if len(code) == 10 and code.isalnum() else []
     if not rows:
-        rows = list(search_queryset(visible, text).order_by("-created_at", "-id")[:limit])
+        rows = newest_matching(visible, text, limit)
     return [
         SearchHit(
             row.title or row.description[:30],
