@@ -228,6 +228,54 @@ def pages(page: Page, base: str, width: str, only: set[str] | None) -> None:
             sign_in(page, base, "dangyuan")
             page.goto(check_in)
             shoot(page, "meeting-checkin", width)
+    if want("portal-announcement") or want("mailbox-write") or want("deliberation-portal"):
+        # Issue 14 on the residents' portal, without an account: a public announcement of the
+        # 党务公开 archive, the leader mailbox's form, and decided deliberation topics with the
+        # progress of their follow-up tasks.
+        page.context.clear_cookies()
+        if want("portal-announcement"):
+            page.goto(f"{base}/portal/announcements/")
+            page.goto(
+                base
+                + first_href(
+                    page,
+                    "main a[href^='/portal/announcements/'][href$='/']:not([href='/portal/announcements/'])",
+                )
+            )
+            shoot(page, "portal-announcement", width)
+        if want("mailbox-write"):
+            page.goto(f"{base}/portal/mailbox/")
+            shoot(page, "mailbox-write", width)
+        if want("deliberation-portal"):
+            page.goto(f"{base}/portal/deliberation/")
+            page.goto(
+                base
+                + first_href(
+                    page,
+                    "main a[href^='/portal/deliberation/'][href$='/']:not([href='/portal/deliberation/']):not([href*='raise'])",
+                )
+            )
+            shoot(page, "deliberation-portal", width)
+    if want("mailbox-message") or want("deliberation-topic"):
+        # The community secretary's side: a message with its deadline, assignment and answer; a
+        # deliberation topic with invitations, discussion, meeting and tasks.
+        sign_in(page, base, "sq_shuji")
+        if want("mailbox-message"):
+            page.goto(f"{base}/mailbox/messages/")
+            page.goto(
+                base
+                + first_href(
+                    page, "main a[href^='/mailbox/messages/'][href$='/']:not([href='/mailbox/messages/'])"
+                )
+            )
+            shoot(page, "mailbox-message", width)
+        if want("deliberation-topic"):
+            page.goto(f"{base}/deliberation/")
+            page.goto(
+                base
+                + first_href(page, "main a[href^='/deliberation/'][href$='/']:not([href='/deliberation/'])")
+            )
+            shoot(page, "deliberation-topic", width)
     if want("learning-lesson"):
         # 网络党校: a member's lesson page with the course's quiz card (study time recorded by study.js).
         sign_in(page, base, "dangyuan")

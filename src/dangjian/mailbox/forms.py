@@ -27,7 +27,7 @@ def community_choices() -> list[tuple[str, str]]:
 
 
 class WriteForm(forms.Form):
-    mailbox = forms.TypedChoiceField(label=_("To"), coerce=int)
+    mailbox = forms.TypedChoiceField(label=pgettext_lazy("mailbox", "To"), coerce=int)
     subject = forms.CharField(label=_("Subject"), max_length=100)
     text = forms.CharField(label=_("Your message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
     area = forms.TypedChoiceField(
