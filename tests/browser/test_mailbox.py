@@ -98,7 +98,7 @@ def test_a_resident_writes_on_a_phone_the_assignee_answers_and_the_resident_read
     # The resident looks the message up with the code and reads the answer.
     page.goto(reverse("mailbox_portal:track_lookup"))
     page.locator("#id_code").fill(code)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("mailbox_portal:track", args=[code])) + "$"))
     expect(page.locator("#answer")).to_contain_text(ANSWER)
     no_sideways_scroll(page)
