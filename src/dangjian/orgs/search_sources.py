@@ -1,5 +1,6 @@
 """What the staff search box finds in the two trees: party organizations and areas (by name
-or code, 简/繁 and pinyin), active nodes in the user's scope, in tree order."""
+or code, 简/繁 and pinyin), active nodes in the user's scope, in tree order (the token index
+read first: ``core.search.newest_matching``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registry import SearchHit, SearchSource, register_search_source
+from dangjian.core.search import newest_matching
 from dangjian.orgs.models import Area, Organization
 
 VIEW_ORG = "orgs.view_organization"
@@ -15,18 +17,18 @@ VIEW_AREA = "orgs.view_area"
 
 
 def find_organizations(user, text: str, limit: int) -> list[SearchHit]:
-    rows = Organization.objects.visible_to(user, VIEW_ORG).active().search(text).only("pk", "name", "kind")
+    visible = Organization.objects.visible_to(user, VIEW_ORG).active().only("pk", "name", "kind", "path")
     return [
         SearchHit(org.name, reverse("orgs:org_detail", kwargs={"pk": org.pk}), org.get_kind_display())
-        for org in rows[:limit]
+        for org in newest_matching(visible, text, limit, order=("path",))
     ]
 
 
 def find_areas(user, text: str, limit: int) -> list[SearchHit]:
-    rows = Area.objects.visible_to(user, VIEW_AREA).active().search(text).only("pk", "name", "kind")
+    visible = Area.objects.visible_to(user, VIEW_AREA).active().only("pk", "name", "kind", "path")
     return [
         SearchHit(area.name, reverse("orgs:area_detail", kwargs={"pk": area.pk}), area.get_kind_display())
-        for area in rows[:limit]
+        for area in newest_matching(visible, text, limit, order=("path",))
     ]
 
 

@@ -9,20 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.registry import SearchHit, SearchSource
-from dangjian.core.search import search_queryset
+from dangjian.core.search import newest_matching
 from dangjian.publicity.models import Announcement
 from dangjian.publicity.roles import VIEW
 
 
 def find(user, text: str, limit: int) -> list[SearchHit]:
-    found = search_queryset(Announcement.objects.visible_to(user), text).select_related("org")
+    found = newest_matching(Announcement.objects.visible_to(user).select_related("org"), text, limit)
     return [
         SearchHit(
             title=announcement.title,
             url=reverse("publicity:announcement_detail", kwargs={"pk": announcement.pk}),
             detail=f"{announcement.org.name} · {announcement.get_state_display()}",
         )
-        for announcement in found.order_by("-created_at", "-id")[:limit]
+        for announcement in found
     ]
 
 
