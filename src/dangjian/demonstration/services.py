@@ -27,6 +27,7 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm, scope_of
+from dangjian.core.uploads import document_refusal
 from dangjian.core.workdays import add_working_days
 from dangjian.demonstration.choices import (
     OPEN_APPLICATION_STATES,
@@ -454,24 +455,7 @@ FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 def file_refusal(name: str, size: int, head: bytes) -> str | None:
     """Why a file cannot be attached (too large, a type not accepted), in words; None if it can."""
-    if size > MAX_FILE_BYTES:
-        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
-            "name": name,
-            "size": f"{size / 1024 / 1024:.1f}",
-            "limit": MAX_FILE_BYTES // 1024 // 1024,
-        }
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in FILE_TYPES:
-        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
-            "name": name,
-            "types": gettext(", ").join(sorted(FILE_TYPES)),
-        }
-    if not any(head.startswith(magic) for magic in FILE_TYPES[extension][1]):
-        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
-            "name": name,
-            "type": extension.upper(),
-        }
-    return None
+    return document_refusal(name, size, head, types=FILE_TYPES, max_bytes=MAX_FILE_BYTES)
 
 
 def add_evidence_file(evidence: ItemEvidence, upload, *, by) -> EvidenceFile:

@@ -19,6 +19,7 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm
+from dangjian.core.uploads import document_refusal
 from dangjian.life.choices import AttendanceStatus, MeetingKind, MeetingState, ReviewGrade
 from dangjian.life.compliance import LATE_AFTER
 from dangjian.life.models import Attendance, DemocraticReview, Meeting, MeetingAttachment, MeetingVote
@@ -484,25 +485,7 @@ ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 def attachment_refusal(name: str, size: int, head: bytes) -> str | None:
     """Why a file cannot be attached (too large, a type not accepted), in words; None if it can."""
-    if size > MAX_ATTACHMENT_BYTES:
-        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
-            "name": name,
-            "size": f"{size / 1024 / 1024:.1f}",
-            "limit": MAX_ATTACHMENT_BYTES // 1024 // 1024,
-        }
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    accepted = gettext(", ").join(sorted(ATTACHMENT_TYPES))
-    if extension not in ATTACHMENT_TYPES:
-        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
-            "name": name,
-            "types": accepted,
-        }
-    if not any(head.startswith(magic) for magic in ATTACHMENT_TYPES[extension][1]):
-        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
-            "name": name,
-            "type": extension.upper(),
-        }
-    return None
+    return document_refusal(name, size, head, types=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 def add_attachment(meeting: Meeting, upload, *, by) -> MeetingAttachment:

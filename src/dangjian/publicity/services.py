@@ -23,6 +23,7 @@ from dangjian.core import audit, notifications
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, RuleViolation
 from dangjian.core.scoping import check_perm
+from dangjian.core.uploads import document_refusal
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 from dangjian.publicity.choices import AnnouncementCategory, AnnouncementState, Audience
@@ -262,24 +263,7 @@ def record_read(announcement: Announcement, user) -> bool:
 
 def attachment_refusal(name: str, size: int, head: bytes) -> str | None:
     """Why a file cannot be attached (too large, a type not accepted), in words; None if it can."""
-    if size > MAX_ATTACHMENT_BYTES:
-        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
-            "name": name,
-            "size": f"{size / 1024 / 1024:.1f}",
-            "limit": MAX_ATTACHMENT_BYTES // 1024 // 1024,
-        }
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
-        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
-            "name": name,
-            "types": gettext(", ").join(sorted(ATTACHMENT_TYPES)),
-        }
-    if not any(head.startswith(magic) for magic in ATTACHMENT_TYPES[extension][1]):
-        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
-            "name": name,
-            "type": extension.upper(),
-        }
-    return None
+    return document_refusal(name, size, head, types=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 def add_attachment(announcement: Announcement, upload, *, by) -> Attachment:

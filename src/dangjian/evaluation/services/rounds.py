@@ -16,6 +16,7 @@ from dangjian.core.choices import AuditAction
 from dangjian.core.errors import RuleViolation
 from dangjian.core.registry import registry
 from dangjian.core.scoping import check_perm
+from dangjian.core.uploads import document_refusal
 from dangjian.evaluation import rules
 from dangjian.evaluation.choices import (
     ROUND_ORDER,
@@ -266,24 +267,7 @@ def save_self_assessment(
 
 def evidence_refusal(name: str, size: int, head: bytes) -> str | None:
     """Why a file cannot be evidence (too large, a type not accepted), in words; None if it can."""
-    if size > MAX_EVIDENCE_BYTES:
-        return gettext("“%(name)s” is %(size)s MB; files up to %(limit)s MB can be attached.") % {
-            "name": name,
-            "size": f"{size / 1024 / 1024:.1f}",
-            "limit": MAX_EVIDENCE_BYTES // 1024 // 1024,
-        }
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_TYPES:
-        return gettext("“%(name)s” is not a type that can be attached; accepted: %(types)s.") % {
-            "name": name,
-            "types": gettext(", ").join(sorted(EVIDENCE_TYPES)),
-        }
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[extension][1]):
-        return gettext("The content of “%(name)s” is not a %(type)s file; check the file and try again.") % {
-            "name": name,
-            "type": extension.upper(),
-        }
-    return None
+    return document_refusal(name, size, head, types=EVIDENCE_TYPES, max_bytes=MAX_EVIDENCE_BYTES)
 
 
 def add_evidence(score: ItemScore, upload, *, by) -> Evidence:
