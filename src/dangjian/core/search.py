@@ -19,8 +19,9 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, StrIndex
@@ -210,6 +211,36 @@ def _after(word: str) -> str:
     return word[:-1] + chr(ord(word[-1]) + 1)
 
 
+@contextmanager
+def serial_plans(*, without_seqscan: bool = False) -> Iterator[None]:
+    """Run the queries inside without parallel workers (and, if asked, without sequential scans).
+
+    Why: a search's queries read tens of rows to a few thousand through an index, and starting
+    PostgreSQL's parallel workers costs about 20 ms on a 2-core server. The planner's default
+    setup cost (1000, about 0.5 ms here) underrates that, so a surname's page went parallel and
+    took 30 ms where one process takes 8 (林 among the district's people). Aggregates elsewhere
+    (a year of requests per grid) still gain from parallel workers, so this is not a server
+    setting. One statement sets both and one resets them.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    settings = ["max_parallel_workers_per_gather"] + (["enable_seqscan"] if without_seqscan else [])
+    values = {"max_parallel_workers_per_gather": "0", "enable_seqscan": "off"}
+    reset = "; ".join(f"RESET {name}" for name in settings)
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET {name} = {values[name]}" for name in settings))
+        try:
+            yield
+        except BaseException:
+            # A query that failed inside a transaction aborted it; its rollback undoes the SET
+            # too, and the RESET would only fail again and hide the first error.
+            with suppress(DatabaseError):
+                cursor.execute(reset)
+            raise
+        cursor.execute(reset)
+
+
 class NameOrderSearch:
     """The rows of ``queryset`` matching ``text`` in (``key``, id) order, read as two bounded scans.
 
@@ -240,9 +271,10 @@ class NameOrderSearch:
 
     def _ids(self, stop: int) -> list[int]:
         at_head, elsewhere = self._scans()
-        merged = heapq.merge(
-            at_head.values_list(self.key, "id")[:stop], elsewhere.values_list(self.key, "id")[:stop]
-        )
+        with serial_plans():
+            head_rows = list(at_head.values_list(self.key, "id")[:stop])
+            other_rows = list(elsewhere.values_list(self.key, "id")[:stop])
+        merged = heapq.merge(head_rows, other_rows)
         ids: list[int] = []
         seen: set[int] = set()
         for _key, pk in merged:
@@ -302,8 +334,9 @@ class NameOrderSearch:
         whatever order is cheapest (in name order, the head's range of 张 for a district was
         read whole and sorted: 8,400 rows, 20 ms for a count of "more than 1,000")."""
         at_head, elsewhere = self._scans()
-        ids = set(at_head.order_by().values_list("id", flat=True)[:limit])
-        ids.update(elsewhere.order_by().values_list("id", flat=True)[:limit])
+        with serial_plans():
+            ids = set(at_head.order_by().values_list("id", flat=True)[:limit])
+            ids.update(elsewhere.order_by().values_list("id", flat=True)[:limit])
         return min(len(ids), limit)
 
     def __getitem__(self, item: slice) -> list:
@@ -403,6 +436,8 @@ def search_index_operation(*tables: str):
 # A match set smaller than this is read whole from the search index and sorted; a larger one is
 # dense enough that walking the ordering's own index meets the first rows at once.
 FEW_MATCHES = 5000
+# More ids than this are passed to the scoped query as a subquery, not as a list.
+LONG_ID_LIST = 500
 
 
 def newest_matching(
@@ -427,8 +462,13 @@ def newest_matching(
     if len(ids) < FEW_MATCHES:
         if not ids:
             return []
+        if len(ids) > LONG_ID_LIST:
+            # Thousands of ids written into the query cost more to build and plan than the
+            # index costs to read again (社區 among a district's 3,812 organizations).
+            ids = everywhere.order_by().values("id")[:FEW_MATCHES]
         return list(queryset.filter(pk__in=ids).order_by(*order)[:limit])
-    return list(matching.order_by(*order)[:limit])
+    with serial_plans():
+        return list(matching.order_by(*order)[:limit])
 
 
 def _ids_from_the_index(ids_query: models.QuerySet) -> list[int]:
@@ -439,11 +479,5 @@ def _ids_from_the_index(ids_query: models.QuerySet) -> list[int]:
     characters, against 1 ms through the index. Sequential scans are discouraged for this one
     query and the setting restored at once.
     """
-    if connection.vendor != "postgresql":
+    with serial_plans(without_seqscan=True):
         return list(ids_query)
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            return list(ids_query)
-        finally:
-            cursor.execute("RESET enable_seqscan")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.registry import SearchHit, SearchSource
-from dangjian.core.search import search_queryset
+from dangjian.core.search import newest_matching
 from dangjian.core.workbench import with_query
 from dangjian.learning.models import Course, Lesson
 
@@ -14,15 +14,26 @@ VIEW = "learning.view_course"
 
 
 def find_courses(user, text: str, limit: int) -> list[SearchHit]:
-    courses = list(search_queryset(Course.objects.visible_to(user), text).select_related("org")[:limit])
+    # The token index first (``newest_matching``): a course's tokens hold its whole text, and
+    # computing them row by row took 2 ms for sixteen courses.
+    courses = newest_matching(
+        Course.objects.visible_to(user).select_related("org").only("pk", "title", "created_at", "org__name"),
+        text,
+        limit,
+    )
     hits = [
         SearchHit(course.title, reverse("learning:course_detail", args=[course.pk]), course.org.name)
         for course in courses
     ]
     if len(hits) < limit:
-        lessons = search_queryset(Lesson.objects.visible_to(user, VIEW), text).select_related("course")[
-            : limit - len(hits)
-        ]
+        lessons = newest_matching(
+            Lesson.objects.visible_to(user, VIEW)
+            .select_related("course")
+            .only("pk", "title", "course__title"),
+            text,
+            limit - len(hits),
+            order=("course_id", "number", "id"),
+        )
         hits.extend(
             SearchHit(lesson.title, reverse("learning:lesson_detail", args=[lesson.pk]), lesson.course.title)
             for lesson in lessons

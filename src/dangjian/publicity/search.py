@@ -15,7 +15,13 @@ from dangjian.publicity.roles import VIEW
 
 
 def find(user, text: str, limit: int) -> list[SearchHit]:
-    found = newest_matching(Announcement.objects.visible_to(user).select_related("org"), text, limit)
+    # Only what the hit shows: the body (rich text) and the tokens run to kilobytes a row.
+    announcements = (
+        Announcement.objects.visible_to(user)
+        .select_related("org")
+        .only("pk", "title", "state", "created_at", "org__name")
+    )
+    found = newest_matching(announcements, text, limit)
     return [
         SearchHit(
             title=announcement.title,

@@ -32,7 +32,7 @@ from dangjian.volunteering.choices import (
 # foreign keys (an index scan of each, ORed), not by joining both trees and testing two paths
 # (a scan of the whole table: 150 ms for a community's volunteers among a district's 100,000).
 # Wider grants (a street of the district or more) keep the join: they read a large share anyway.
-IDS_LIMIT = 3000
+IDS_LIMIT = 300
 
 
 def _node_ids(model, paths: tuple[str, ...]) -> list[int] | None:

@@ -62,9 +62,21 @@ def counts(node, period: Period) -> Figures:
     return compute(Scope.for_node(node), period, breakdowns=False).total
 
 
-def grid_counts(root, nodes: list, period: Period) -> dict[int, Figures]:
-    """The counts of each of ``nodes`` (one depth, below ``root``) in ``period``: a map's colours."""
-    return node_figures(Scope.for_node(root), period, nodes)
+def grid_counts_of(parts: frozenset[str]):
+    """``node_counts`` for figures picking from ``parts`` of the counts only: each of ``nodes``
+    (one depth, below ``root``) in ``period``, a map's colours. The map of a district's year
+    colours grids by requests received; the resolved requests' sums beside them doubled its
+    cost (0.8 s of 1.2 s on the district data)."""
+
+    def grid_counts(root, nodes: list, period: Period) -> dict[int, Figures]:
+        return node_figures(Scope.for_node(root), period, nodes, parts=parts)
+
+    return grid_counts
+
+
+# Which part of the counts each figure picks from (``compute.ALL_PARTS``).
+PARTS = {"service.received": frozenset({"received"}), "service.overdue": frozenset({"overdue"})}
+RESOLVED_PART = frozenset({"resolved"})
 
 
 def monthly_counts(node, months: list[Period]) -> list[Figures]:
@@ -163,6 +175,6 @@ def register_figures() -> None:
                 description=description,
                 higher_is_better=better,
                 series_counts=None if key in NO_SERIES else monthly_counts,
-                node_counts=grid_counts,
+                node_counts=grid_counts_of(PARTS.get(key, RESOLVED_PART)),
             )
         )
