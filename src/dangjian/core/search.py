@@ -436,8 +436,6 @@ def search_index_operation(*tables: str):
 # A match set smaller than this is read whole from the search index and sorted; a larger one is
 # dense enough that walking the ordering's own index meets the first rows at once.
 FEW_MATCHES = 5000
-# More ids than this are passed to the scoped query as a subquery, not as a list.
-LONG_ID_LIST = 500
 
 
 def newest_matching(
@@ -462,10 +460,6 @@ def newest_matching(
     if len(ids) < FEW_MATCHES:
         if not ids:
             return []
-        if len(ids) > LONG_ID_LIST:
-            # Thousands of ids written into the query cost more to build and plan than the
-            # index costs to read again (社區 among a district's 3,812 organizations).
-            ids = everywhere.order_by().values("id")[:FEW_MATCHES]
         return list(queryset.filter(pk__in=ids).order_by(*order)[:limit])
     with serial_plans():
         return list(matching.order_by(*order)[:limit])
