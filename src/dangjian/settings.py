@@ -195,12 +195,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
-    "DANGJIAN_PG_JIT", False
-):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs ~20 ms on the short indexed queries pages make and never pays back
     # (measured on the district data, docs/performance.md); DANGJIAN_PG_JIT=1 turns it back on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parallel workers cost about 20 ms to start on a 2-core server, more than most page
+    # queries take, and the planner underrates that; the aggregates that gain from them (a
+    # district's year of requests) ask for them with ``core.planner.parallel_plans``.
+    # PG_PARALLEL_WORKERS (below) is how many they may use.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        [
+            *([] if env_bool("DANGJIAN_PG_JIT", False) else ["-c jit=off"]),
+            "-c max_parallel_workers_per_gather=0",
+        ]
+    )
+# Workers per gather for ``core.planner.parallel_plans`` (PostgreSQL; 0: never parallel).
+PG_PARALLEL_WORKERS = env_int("DANGJIAN_PG_PARALLEL_WORKERS", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks ---------------------------------------------------------------

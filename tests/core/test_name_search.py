@@ -87,6 +87,14 @@ def test_every_page_of_a_name_search_lists_the_matches_in_pinyin_order(named, te
     assert _paged(text, per_page) == _reference(text)
 
 
+@pytest.mark.parametrize("text", ["张", "伟", "zhang", "华"])
+def test_a_deep_page_read_through_ids_lists_the_same_matches(named, monkeypatch, text):
+    """Past ``ROWS_AT_ONCE`` the scans read ids and the page's rows after: the same pages."""
+    monkeypatch.setattr("dangjian.core.search.ROWS_AT_ONCE", 1)
+    assert len(_reference(text)) > 2
+    assert _paged(text, 2) == _reference(text)
+
+
 def test_a_surname_finds_people_with_it_anywhere_in_the_name(named):
     assert set(_paged("张", 50)) == {"张伟", "张伟明", "張偉", "李张", "王张华", "长孙张", "Anna张", "张张"}
 

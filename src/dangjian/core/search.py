@@ -19,15 +19,15 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 
-from django.db import DatabaseError, connection, models
+from django.db import connection, models
 from django.db.models import Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from dangjian.core.generator.names import SURNAMES
+from dangjian.core.planner import planner_settings
 from dangjian.core.text import (
     CJK_RE,
     PINYIN_SYLLABLES,
@@ -48,6 +48,8 @@ _LOWER_WORD = re.compile(r"[a-z]+")
 # finds a page at once: those borne by 0.2% of people or more in the national ranking the
 # generator follows (72 characters, 王 to about 孔). Any other character's head rows are few.
 DENSE_HEADS = frozenset(surname for surname, weight in SURNAMES if len(surname) == 1 and weight >= 20)
+# A page of a name search deeper than this reads ids first and then the page's rows.
+ROWS_AT_ONCE = 200
 
 
 def _code(chars: str) -> str:
@@ -211,36 +213,6 @@ def _after(word: str) -> str:
     return word[:-1] + chr(ord(word[-1]) + 1)
 
 
-@contextmanager
-def serial_plans(*, without_seqscan: bool = False) -> Iterator[None]:
-    """Run the queries inside without parallel workers (and, if asked, without sequential scans).
-
-    Why: a search's queries read tens of rows to a few thousand through an index, and starting
-    PostgreSQL's parallel workers costs about 20 ms on a 2-core server. The planner's default
-    setup cost (1000, about 0.5 ms here) underrates that, so a surname's page went parallel and
-    took 30 ms where one process takes 8 (林 among the district's people). Aggregates elsewhere
-    (a year of requests per grid) still gain from parallel workers, so this is not a server
-    setting. One statement sets both and one resets them.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    settings = ["max_parallel_workers_per_gather"] + (["enable_seqscan"] if without_seqscan else [])
-    values = {"max_parallel_workers_per_gather": "0", "enable_seqscan": "off"}
-    reset = "; ".join(f"RESET {name}" for name in settings)
-    with connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET {name} = {values[name]}" for name in settings))
-        try:
-            yield
-        except BaseException:
-            # A query that failed inside a transaction aborted it; its rollback undoes the SET
-            # too, and the RESET would only fail again and hide the first error.
-            with suppress(DatabaseError):
-                cursor.execute(reset)
-            raise
-        cursor.execute(reset)
-
-
 class NameOrderSearch:
     """The rows of ``queryset`` matching ``text`` in (``key``, id) order, read as two bounded scans.
 
@@ -269,19 +241,26 @@ class NameOrderSearch:
         clone.__dict__.update(self.__dict__, queryset=self.queryset.filter(*args, **kwargs))
         return clone
 
-    def _ids(self, stop: int) -> list[int]:
+    def _rows(self, stop: int) -> list:
+        """The first ``stop`` rows in (``key``, id) order, merged from the two scans.
+
+        Each scan reads its rows whole (with the queryset's own ``only`` and
+        ``select_related``), so a page is two queries; reading ids first and the page's rows
+        after was a third. Past ``ROWS_AT_ONCE`` (a deep page) the scans read ids only.
+        """
         at_head, elsewhere = self._scans()
-        with serial_plans():
-            head_rows = list(at_head.values_list(self.key, "id")[:stop])
-            other_rows = list(elsewhere.values_list(self.key, "id")[:stop])
-        merged = heapq.merge(head_rows, other_rows)
-        ids: list[int] = []
-        seen: set[int] = set()
-        for _key, pk in merged:
-            if pk not in seen:  # 张张 is in both scans, as is a sort key that starts with no pinyin
-                seen.add(pk)
-                ids.append(pk)
-        return ids[:stop]
+        if stop > ROWS_AT_ONCE:
+            scans = [scan.values_list(self.key, "id")[:stop] for scan in (at_head, elsewhere)]
+            ids = [pk for _key, pk in _first_of_each(heapq.merge(*scans), stop)]
+            rows = self.queryset.order_by().in_bulk(ids)
+            return [rows[pk] for pk in ids if pk in rows]
+        order_key = models.F(self.key)
+        scans = [
+            [(row.name_order_key, row.pk, row) for row in scan.annotate(name_order_key=order_key)[:stop]]
+            for scan in (at_head, elsewhere)
+        ]
+        merged = heapq.merge(*scans, key=lambda entry: entry[:2])
+        return [row for _key, _pk, row in _first_of_each(merged, stop)]
 
     def _scans(self) -> tuple[models.QuerySet, models.QuerySet]:
         """The two scans, each in (``key``, id) order: the head's range and the other occurrences."""
@@ -334,22 +313,31 @@ class NameOrderSearch:
         whatever order is cheapest (in name order, the head's range of 张 for a district was
         read whole and sorted: 8,400 rows, 20 ms for a count of "more than 1,000")."""
         at_head, elsewhere = self._scans()
-        with serial_plans():
-            ids = set(at_head.order_by().values_list("id", flat=True)[:limit])
-            ids.update(elsewhere.order_by().values_list("id", flat=True)[:limit])
+        ids = set(at_head.order_by().values_list("id", flat=True)[:limit])
+        ids.update(elsewhere.order_by().values_list("id", flat=True)[:limit])
         return min(len(ids), limit)
 
     def __getitem__(self, item: slice) -> list:
         if not isinstance(item, slice) or item.stop is None or item.step is not None:
             raise TypeError("NameOrderSearch takes a bounded slice")
-        ids = self._ids(item.stop)[item.start or 0 :]
-        if not ids:
-            return []
-        rows = self.queryset.order_by().in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
+        return self._rows(item.stop)[item.start or 0 :]
 
     def __iter__(self) -> Iterator:
         raise TypeError("NameOrderSearch is read one bounded slice at a time")
+
+
+def _first_of_each(entries: Iterator[tuple], stop: int) -> list[tuple]:
+    """The first ``stop`` entries ``(key, pk, …)`` with a pk not seen before: 张张 is in both
+    scans, as is a sort key that starts with no pinyin."""
+    seen: set[int] = set()
+    unique = []
+    for entry in entries:
+        if entry[1] not in seen:
+            seen.add(entry[1])
+            unique.append(entry)
+            if len(unique) == stop:
+                break
+    return unique
 
 
 def search_in_name_order(queryset: models.QuerySet, text: str, *, key: str):
@@ -461,8 +449,7 @@ def newest_matching(
         if not ids:
             return []
         return list(queryset.filter(pk__in=ids).order_by(*order)[:limit])
-    with serial_plans():
-        return list(matching.order_by(*order)[:limit])
+    return list(matching.order_by(*order)[:limit])
 
 
 def _ids_from_the_index(ids_query: models.QuerySet) -> list[int]:
@@ -473,5 +460,5 @@ def _ids_from_the_index(ids_query: models.QuerySet) -> list[int]:
     characters, against 1 ms through the index. Sequential scans are discouraged for this one
     query and the setting restored at once.
     """
-    with serial_plans(without_seqscan=True):
+    with planner_settings(enable_seqscan="off"):
         return list(ids_query)
