@@ -27,7 +27,7 @@ from dangjian.core import audit
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
 from dangjian.core.scoping import check_perm, scope_of
-from dangjian.core.uploads import document_refusal
+from dangjian.core.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, document_refusal
 from dangjian.core.workdays import add_working_days
 from dangjian.demonstration.choices import (
     OPEN_APPLICATION_STATES,
@@ -440,17 +440,9 @@ def save_evidence(evidence: ItemEvidence, *, by, text: str, version: int | None 
     return current
 
 
-# Extension → (content type, the file's first bytes): the name and the content must agree (the same
-# rule as a meeting's attachments in ``life``, which this floor may not import).
-MAX_FILE_BYTES = 10 * 1024 * 1024
-FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
+# The documents every attachment accepts (``core.uploads``): the name and the content must agree.
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES
+FILE_TYPES = DOCUMENT_TYPES
 
 
 def file_refusal(name: str, size: int, head: bytes) -> str | None:

@@ -23,7 +23,7 @@ from dangjian.core import audit, notifications
 from dangjian.core.choices import AuditAction
 from dangjian.core.errors import ConcurrentChange, RuleViolation
 from dangjian.core.scoping import check_perm
-from dangjian.core.uploads import document_refusal
+from dangjian.core.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, document_refusal
 from dangjian.members.models import PartyMember
 from dangjian.orgs.models import Organization
 from dangjian.publicity.choices import AnnouncementCategory, AnnouncementState, Audience
@@ -33,16 +33,9 @@ from dangjian.publicity.roles import ADD, CHANGE
 
 NOTICE = "publicity"
 FIELDS = ["org", "title", "body", "category", "audience", "is_pinned", "publish_at", "state"]
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Extension → (content type, the file's first bytes): the name and the content must agree.
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
+# The documents every attachment accepts (``core.uploads``): the name and the content must agree.
+MAX_ATTACHMENT_BYTES = MAX_DOCUMENT_BYTES
+ATTACHMENT_TYPES = DOCUMENT_TYPES
 
 
 def _validate(announcement: Announcement) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.core.errors import ConcurrentChange, PermissionDenied, RuleViolation
+from dangjian.core.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from dangjian.evaluation import rules
 from dangjian.evaluation.choices import (
     RoundStatus,
@@ -45,17 +46,9 @@ MAX_POINTS = Decimal("10000")
 RECTIFICATION_DAYS = 20  # working days a demoted organization is given for its plan by default
 FROZEN_STATES = {RoundStatus.REVIEW, RoundStatus.PUBLICITY, RoundStatus.FINAL}
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Extension → (content type, the file's first bytes): the name and the content must agree (as life's
-# meeting attachments).
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
+# The documents every attachment accepts (``core.uploads``): the name and the content must agree.
+MAX_EVIDENCE_BYTES = MAX_DOCUMENT_BYTES
+EVIDENCE_TYPES = DOCUMENT_TYPES
 
 
 def _today() -> datetime.date:
