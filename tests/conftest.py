@@ -37,6 +37,17 @@ def _an_empty_cache_per_test():
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _search_threads_closed_at_the_end(django_db_setup):
+    """The search box's pool threads keep their own connections (browser tests ask it outside a
+    transaction); they are closed before pytest-django drops the test database (set up first,
+    so torn down after this)."""
+    yield
+    from dangjian.search.selectors import stop_threads
+
+    stop_threads()
+
+
 # Reference data that migrations load (the working-day calendar, 好差评 levels, the national
 # development steps, the 三会一课 cadences). A transactional test (browser, concurrency) ends with
 # a flush that empties every table, so the tests after it would run against a platform without

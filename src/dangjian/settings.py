@@ -208,6 +208,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "-c max_parallel_workers_per_gather=0",
         ]
     )
+# Threads (each with its own database connection) asking the search box's sources side by side
+# (``search.selectors``); 1 asks them one after another.
+SEARCH_THREADS = env_int("DANGJIAN_SEARCH_THREADS", 4)
 # Workers per gather for ``core.planner.parallel_plans`` (PostgreSQL; 0: never parallel).
 PG_PARALLEL_WORKERS = env_int("DANGJIAN_PG_PARALLEL_WORKERS", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

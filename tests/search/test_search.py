@@ -3,9 +3,13 @@ out of the user's scope — not as a hit, not as a count, not as a "more" link."
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.core.registry import SearchHit, SearchSource, registry, search_sources
 from dangjian.search.selectors import HITS_PER_SOURCE, clean_query, search_everything
@@ -99,3 +103,39 @@ def test_an_app_contributes_a_source_through_the_registry(world, secretary_a):
         assert search_everything(secretary_a, "测试")[0].hits[0].title == "测试记录"
     finally:
         del store["tinytest"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="sources are asked side by side on PostgreSQL"
+)
+def test_sources_asked_side_by_side_find_what_one_after_another_finds(world, secretary_a, settings):
+    """Outside a transaction (a web request) each source runs in a pool thread with its own
+    connection, in the request's language; the hits are those of asking one after another."""
+    member(world.branch_a1, "张伟")
+    member(world.branch_b1, "张强")
+    request_titled(world, world.grid_a1, "张家门口路灯不亮")
+
+    def where(user, text, limit):
+        return [SearchHit(f"{threading.current_thread().name} {translation.get_language()}", "/spy/", "")]
+
+    store = registry["search_sources"]
+    store["spy"] = SearchSource("spy", "Spy", where, "core.view_person", order=1)
+    try:
+        settings.SEARCH_THREADS = 1
+        with translation.override("en"):
+            one_by_one = search_everything(secretary_a, "张")
+        settings.SEARCH_THREADS = 4
+        with translation.override("en"):
+            side_by_side = search_everything(secretary_a, "张")
+    finally:
+        del store["spy"]
+
+    def hits(groups):
+        return [(group.key, [hit.title for hit in group.hits]) for group in groups if group.key != "spy"]
+
+    assert hits(side_by_side) == hits(one_by_one)
+    assert _titles(side_by_side, "members") == ["张伟"]
+    assert _titles(one_by_one, "spy") == ["MainThread en"]
+    [spied] = _titles(side_by_side, "spy")
+    assert spied.startswith("search") and spied.endswith(" en")

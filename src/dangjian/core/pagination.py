@@ -31,15 +31,16 @@ the queryset are honoured: the page costs one query plus one per prefetch, alway
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.models import QuerySet
+
+from dangjian.core.planner import estimated_rows, planner_settings
+from dangjian.core.search import index_read_settings
 
 PAGE_PARAMETER = "page"
 # Deep offsets get slower on every database; past this many rows the user is asked to narrow
@@ -59,23 +60,6 @@ class Total:
     count: int
     estimated: bool = False
     at_least: bool = False
-
-
-def _planner_estimate(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the rows ``queryset`` returns (its EXPLAIN, no scan); None elsewhere."""
-    if queryset.db and not queryset.query.is_sliced:
-        from django.db import connections
-
-        if connections[queryset.db].vendor != "postgresql":
-            return None
-        try:
-            plan = json.loads(queryset.order_by().explain(format="json"))
-        except (DatabaseError, ValueError, TypeError):
-            return None
-        if isinstance(plan, list) and plan and isinstance(plan[0], dict):
-            rows = plan[0].get("Plan", {}).get("Plan Rows")
-            return int(rows) if isinstance(rows, int | float) else None
-    return None
 
 
 def _two_figures(number: int) -> int:
@@ -101,10 +85,11 @@ def count_rows(queryset: QuerySet | Sequence[Any]) -> Total | None:
     # Ordering costs a sort of every matching row before the limit applies; a count needs none,
     # except under DISTINCT, where the ordering's columns are part of what is distinct.
     counted = queryset if queryset.query.distinct else queryset.order_by()
-    count = counted[: COUNT_LIMIT + 1].count()
+    with planner_settings(**index_read_settings(counted)):
+        count = counted[: COUNT_LIMIT + 1].count()
     if count <= COUNT_LIMIT:
         return Total(count)
-    estimate = _planner_estimate(queryset)
+    estimate = estimated_rows(queryset)
     if estimate is not None:
         return Total(_two_figures(max(estimate, COUNT_LIMIT + 1)), estimated=True)
     return Total(COUNT_LIMIT, at_least=True)

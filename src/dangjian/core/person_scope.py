@@ -55,7 +55,15 @@ def scope_tokens(scope: Scope) -> list[str]:
 
 
 class ScopeKeysMatch(models.Expression):
-    """``to_tsvector('simple', scope_keys) @@ to_tsquery('simple', 'a… | o…')`` (the GIN index)."""
+    """``to_tsvector('simple', scope_keys) @@ to_tsquery('simple', 'a… | o…')`` (the GIN index),
+    with its twin ``strpos(scope_keys, ' a… ') > 0 OR …`` beside it.
+
+    Why the twin: when the planner walks the name index in page order (a surname's range), the
+    scope is tested on every row walked, and ``to_tsvector`` of a row costs about 5 µs; the
+    twin, cheaper, is tested first and the rows outside the scope never reach ``to_tsvector``.
+    A street secretary's count of 孙 walked 10,750 rows: 65 ms, 14 ms with the twin. The
+    ``to_tsvector`` half stays so that the GIN index serves when the scope is the narrow side.
+    """
 
     output_field = models.BooleanField()
 
@@ -73,7 +81,11 @@ class ScopeKeysMatch(models.Expression):
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.keys)
         query = " | ".join(f"'{token.lower()}'" for token in self.tokens)
-        return f"to_tsvector('simple', {sql}) @@ to_tsquery('simple', %s)", [*params, query]
+        twin = " OR ".join(f"strpos({sql}, %s) > 0" for _token in self.tokens)
+        return (
+            f"(to_tsvector('simple', {sql}) @@ to_tsquery('simple', %s) AND ({twin}))",
+            [*params, query, *(value for token in self.tokens for value in (*params, f" {token} "))],
+        )
 
 
 def scope_keys_q(scope: Scope) -> Q:

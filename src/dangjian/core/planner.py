@@ -20,11 +20,13 @@ records nothing is estimated at nothing.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from django.conf import settings
-from django.db import DatabaseError, connection, migrations
+from django.db import DatabaseError, connection, connections, migrations
 
 # Enough most-common values for every organization that records rows in a large district.
 ORG_STATISTICS = 1000
@@ -88,3 +90,41 @@ def parallel_plans() -> Iterator[None]:
     workers = int(settings.PG_PARALLEL_WORKERS)
     with planner_settings(**({"max_parallel_workers_per_gather": str(workers)} if workers else {})):
         yield
+
+
+def estimated_rows(queryset) -> int | None:
+    """PostgreSQL's estimate of the rows ``queryset`` returns (its EXPLAIN, no scan); None elsewhere."""
+    if queryset.db and not queryset.query.is_sliced:
+        if connections[queryset.db].vendor != "postgresql":
+            return None
+        try:
+            plan = json.loads(queryset.order_by().explain(format="json"))
+        except (DatabaseError, ValueError, TypeError):
+            return None
+        if isinstance(plan, list) and plan and isinstance(plan[0], dict):
+            rows = plan[0].get("Plan", {}).get("Plan Rows")
+            return int(rows) if isinstance(rows, int | float) else None
+    return None
+
+
+# How long a table's size, as the statistics last counted it, is taken as known.
+TABLE_ROWS_SECONDS = 600
+_table_rows: dict[str, tuple[float, int]] = {}
+
+
+def table_rows(model) -> int:
+    """About how many rows ``model``'s table holds (``pg_class.reltuples``, read at most every
+    ten minutes per process); 0 where unknown or not PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return 0
+    table = model._meta.db_table
+    now = time.monotonic()
+    known = _table_rows.get(table)
+    if known is not None and now - known[0] < TABLE_ROWS_SECONDS:
+        return known[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [f'"{table}"'])
+        row = cursor.fetchone()
+    rows = max(int(row[0]), 0) if row and row[0] is not None else 0
+    _table_rows[table] = (now, rows)
+    return rows

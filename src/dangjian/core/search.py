@@ -27,7 +27,7 @@ from django.db.models.functions import Concat, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from dangjian.core.generator.names import SURNAMES
-from dangjian.core.planner import planner_settings
+from dangjian.core.planner import estimated_rows, planner_settings, table_rows
 from dangjian.core.text import (
     CJK_RE,
     PINYIN_SYLLABLES,
@@ -151,6 +151,31 @@ class TokensMatch(models.Expression):
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.tokens)
         return f"to_tsvector('simple', {sql}) @@ to_tsquery('simple', %s)", [*params, self.query]
+
+
+def filters_by_tokens(queryset: models.QuerySet) -> bool:
+    """Whether ``queryset`` is filtered by a token query (``TokensMatch``) anywhere in its WHERE."""
+
+    def walk(node) -> bool:
+        # ``filter(TokensMatch(…))`` stores it as the left side of an ``exact True`` lookup.
+        if isinstance(node, TokensMatch) or isinstance(getattr(node, "lhs", None), TokensMatch):
+            return True
+        return any(walk(child) for child in getattr(node, "children", ()))
+
+    return walk(queryset.query.where)
+
+
+def index_read_settings(queryset: models.QuerySet) -> dict[str, str]:
+    """Planner settings for counting ``queryset``: no sequential scan when it is a token search.
+
+    Why: on a table of a few thousand rows PostgreSQL counts the matches of a token query by a
+    sequential scan computing ``to_tsvector`` of every row, whose cost it underrates: 3,689
+    organizations match 党支部 among the district's 3,812, counted in 122 ms that way and in
+    14 ms through the GIN index (the same for the mailbox's 3,000 long messages, below).
+    """
+    return (
+        {"enable_seqscan": "off"} if connection.vendor == "postgresql" and filters_by_tokens(queryset) else {}
+    )
 
 
 def _tsquery(terms: list[tuple[str, bool]], without: str | None = None) -> str:
@@ -424,6 +449,10 @@ def search_index_operation(*tables: str):
 # A match set smaller than this is read whole from the search index and sorted; a larger one is
 # dense enough that walking the ordering's own index meets the first rows at once.
 FEW_MATCHES = 5000
+# A token query PostgreSQL estimates at this many rows or more is dense without asking the
+# index: the estimate of a token among the statistics' common elements is close, and one
+# outside them is estimated low, never this high.
+CERTAINLY_DENSE = 4 * FEW_MATCHES
 
 
 def newest_matching(
@@ -444,11 +473,17 @@ def newest_matching(
     # reads the scope's own index instead and tests the tokens of every row in scope. The ids
     # serve only to narrow the scoped query below; nothing out of scope is returned.
     everywhere = search_queryset(queryset.model._base_manager.all(), text)
+    model = queryset.model
+    if table_rows(model) >= CERTAINLY_DENSE and (estimated_rows(everywhere) or 0) >= CERTAINLY_DENSE:
+        # The index's statistics know a common token well (zhang: 55,448 requests estimated,
+        # 56,890 found); asking the index for 5,000 of them built the bitmap of all 56,890 first
+        # (40 ms) only to learn what the estimate already said.
+        return list(matching.order_by(*order)[:limit])
     ids = _ids_from_the_index(everywhere.order_by().values_list("id", flat=True)[:FEW_MATCHES])
     if len(ids) < FEW_MATCHES:
         if not ids:
             return []
-        return list(queryset.filter(pk__in=ids).order_by(*order)[:limit])
+        return list(queryset.filter(pk__any_of=ids).order_by(*order)[:limit])
     return list(matching.order_by(*order)[:limit])
 
 
