@@ -147,6 +147,20 @@ class ScopedQuerySet(models.QuerySet):
         return None
 
 
+def covers_whole_tree(model: type[models.Model], paths: tuple[str, ...]) -> bool:
+    """Whether one of ``paths`` is the root of ``model``'s whole tree (a district's admin holds
+    the district's root organization and, through its jurisdiction, the root area): then every
+    row placed in that tree is in scope and needs no test. One index probe for a node outside
+    that root, and only for a grant on a root. Why: the test joined both trees on every read (a
+    district admin's members named 张: 56 ms, of which 25 hashing 15,000 areas and 3,800
+    organizations)."""
+    for path in paths:
+        if len(path) == model.steplen:
+            after = path[:-1] + chr(ord(path[-1]) + 1)
+            return not model.objects.filter(Q(path__lt=path) | Q(path__gte=after)).exists()
+    return False
+
+
 LARGEST_ID = 2**63 - 1  # a bigint primary key; larger values are unknown, never a database error
 
 

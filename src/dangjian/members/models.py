@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
+from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet, covers_whole_tree
 from dangjian.members.choices import (
     GridWorkerKind,
     MemberCategory,
@@ -188,6 +188,13 @@ class PartyMember(PlacesPerson):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
+        from dangjian.orgs.models import Organization
+
+        # Every membership is in an organization: a grant over the whole organization tree
+        # covers them all (a grant over the whole area tree covers only organizations with a
+        # jurisdiction, so it is tested as usual).
+        if covers_whole_tree(Organization, scope.org_paths):
+            return Q()
         return scope.q(ORG, "org__path") | scope.q(AREA, "org__jurisdiction__path")
 
     def audit_scope_paths(self) -> tuple[str, str]:

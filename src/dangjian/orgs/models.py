@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import AREA, ORG, Scope
+from dangjian.core.scoping import AREA, ORG, Scope, covers_whole_tree
 from dangjian.core.tree import TreeNode
 from dangjian.orgs.choices import AreaKind, CommitteeRole, DemonstrationLevel, OrgField, OrgKind
 
@@ -74,6 +74,8 @@ class Organization(TreeNode):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
+        if covers_whole_tree(cls, scope.org_paths):
+            return Q()
         # Users scoped on an area see the organizations whose jurisdiction lies in that area.
         return scope.q(ORG, "path") | scope.q(AREA, "jurisdiction__path")
 

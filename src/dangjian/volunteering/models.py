@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet
+from dangjian.core.scoping import AREA, ORG, Scope, ScopedQuerySet, covers_whole_tree
 from dangjian.volunteering.choices import (
     NeedCategory,
     NeedSource,
@@ -50,17 +50,6 @@ def _node_ids(model, paths: tuple[str, ...]) -> list[int] | None:
     return None if len(ids) > IDS_LIMIT else ids
 
 
-def _whole_tree(model, paths: tuple[str, ...]) -> bool:
-    """Whether one of ``paths`` is the root of ``model``'s whole tree (a district's admin, whose
-    jurisdiction is the district): then every row is in scope and needs no test. One index probe
-    for a node outside that root."""
-    for path in paths:
-        if len(path) == model.steplen:
-            after = path[:-1] + chr(ord(path[-1]) + 1)
-            return not model.objects.filter(Q(path__lt=path) | Q(path__gte=after)).exists()
-    return False
-
-
 def _two_trees_q(scope: Scope) -> Q:
     """Rows whose area lies under an area grant or whose recording org under an org grant."""
     if scope.is_global:
@@ -68,7 +57,7 @@ def _two_trees_q(scope: Scope) -> Q:
     from dangjian.orgs.models import Area, Organization
 
     # Every row has an area and an org: a grant over a whole tree covers them all.
-    if _whole_tree(Area, scope.area_paths) or _whole_tree(Organization, scope.org_paths):
+    if covers_whole_tree(Area, scope.area_paths) or covers_whole_tree(Organization, scope.org_paths):
         return Q()
     area_ids = _node_ids(Area, scope.area_paths)
     org_ids = _node_ids(Organization, scope.org_paths)
