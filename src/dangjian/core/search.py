@@ -473,8 +473,7 @@ def newest_matching(
     # reads the scope's own index instead and tests the tokens of every row in scope. The ids
     # serve only to narrow the scoped query below; nothing out of scope is returned.
     everywhere = search_queryset(queryset.model._base_manager.all(), text)
-    model = queryset.model
-    if table_rows(model) >= CERTAINLY_DENSE and (estimated_rows(everywhere) or 0) >= CERTAINLY_DENSE:
+    if table_rows(queryset.model) >= CERTAINLY_DENSE and (estimated_rows(everywhere) or 0) >= CERTAINLY_DENSE:
         # The index's statistics know a common token well (zhang: 55,448 requests estimated,
         # 56,890 found); asking the index for 5,000 of them built the bitmap of all 56,890 first
         # (40 ms) only to learn what the estimate already said.
